@@ -1,0 +1,5 @@
+"""Leadership Storybook: leadership stories to a searchable training site."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

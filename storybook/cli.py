@@ -1,0 +1,114 @@
+"""The `storybook` command: the same pipeline as the MkDocs plugin, for trainers at a terminal."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from storybook.errors import StorybookError
+from storybook.library import load_library
+from storybook.pipeline import build_site
+from storybook.render import Renderer
+from storybook.validate import slugify
+
+STORY_TEMPLATE = "new-story.md.j2"
+
+
+@click.group()
+@click.version_option(package_name="leadership-storybook")
+def main() -> None:
+    """Leadership Storybook: check and write the stories of a storybook."""
+
+
+def _folders(func: click.decorators.FC) -> click.decorators.FC:
+    func = click.option(
+        "--templates",
+        "templates_dir",
+        default="templates",
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder of Jinja templates and tags.yml.",
+    )(func)
+    return click.option(
+        "--stories",
+        "stories_dir",
+        default="stories",
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder of story files.",
+    )(func)
+
+
+def _require_folder(path: Path, what: str) -> None:
+    if not path.is_dir():
+        raise click.ClickException(
+            f"{path}: no {what} folder here - run this in the storybook's folder, or pass --{what} DIR"
+        )
+
+
+@main.command()
+@_folders
+def check(stories_dir: Path, templates_dir: Path) -> None:
+    """Check every story, question and template, and list every problem at once."""
+    _require_folder(stories_dir, "stories")
+    _require_folder(templates_dir, "templates")
+    result = build_site(stories_dir, templates_dir, include_drafts=True)
+    if result.problems:
+        click.echo(StorybookError(result.problems).format(Path.cwd()))
+        files = {problem.path for problem in result.problems}
+        click.echo(f"\n{len(result.problems)} problem(s) in {len(files)} file(s).", err=True)
+        raise SystemExit(1)
+    library = result.library
+    drafts = len(library.stories) - len(library.published)
+    click.echo(
+        f"All good: {len(library.published)} stories"
+        + (f" and {drafts} draft(s)" if drafts else "")
+        + f", {len(result.pages)} pages."
+    )
+
+
+@main.command()
+@click.argument("title")
+@_folders
+def new(title: str, stories_dir: Path, templates_dir: Path) -> None:
+    """Create a new draft story called TITLE; never overwrites an existing file."""
+    _require_folder(stories_dir, "stories")
+    _require_folder(templates_dir, "templates")
+    slug = slugify(title)
+    if not slug:
+        raise click.ClickException("the title needs at least one letter or digit")
+    target = stories_dir / f"{slug}.md"
+    if target.exists():
+        raise click.ClickException(
+            f"{target} already exists - choose another title; nothing was changed"
+        )
+    library = load_library(stories_dir, templates_dir)
+    example_tags = list(library.vocabulary.tags)[:2] if library.vocabulary else []
+    try:
+        content = Renderer(templates_dir).render_template(
+            STORY_TEMPLATE, title=title, tags=example_tags
+        )
+    except StorybookError as exc:
+        raise click.ClickException(exc.format(Path.cwd())) from None
+    try:
+        write_new_file(target, content)
+    except FileExistsError:
+        raise click.ClickException(
+            f"{target} already exists - choose another title; nothing was changed"
+        ) from None
+    click.echo(f"Created {target} (a draft). Write the story, then run: storybook check")
+
+
+def write_new_file(target: Path, content: str) -> None:
+    """Write ``target`` completely or not at all, and never replace an existing file."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".storybook-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(content)
+        # link() fails if the target exists, so a file created meanwhile is never replaced.
+        os.link(temporary, target)
+    finally:
+        os.unlink(temporary)

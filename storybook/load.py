@@ -1,0 +1,107 @@
+"""Step 1: read story files and split them into front matter and body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from storybook.errors import Problem, StorybookError
+from storybook.yamlfile import Located, parse_yaml
+
+FENCE = "---"
+MAX_STORY_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class SourceStory:
+    """A story file as written: parsed front matter (with lines) and the untouched body."""
+
+    path: Path
+    front: Located
+    body: str
+    body_line: int
+
+
+def read_text(path: Path) -> str:
+    """Read a trainer's file as UTF-8, accepting a byte-order mark and Windows line endings."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise StorybookError(
+            [Problem(path, 1, f"cannot read this file ({exc.strerror})")]
+        ) from None
+    if len(raw) > MAX_STORY_BYTES:
+        raise StorybookError(
+            [
+                Problem(
+                    path,
+                    1,
+                    f"this file is {len(raw) // 1000} kB, more than the "
+                    f"{MAX_STORY_BYTES // 1_000_000} MB a story may have",
+                    "split it into several stories",
+                )
+            ]
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise StorybookError(
+            [
+                Problem(
+                    path,
+                    line,
+                    f"this file is not saved as UTF-8 (byte 0x{raw[exc.start]:02x} cannot be read)",
+                    "save it again choosing the UTF-8 encoding in your editor",
+                )
+            ]
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
+    """Return (front matter, body, line where the body starts)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != FENCE:
+        raise StorybookError(
+            [
+                Problem(
+                    path,
+                    1,
+                    "a story must start with front matter: a line with just ---",
+                    "put ---, then the fields (title:, summary:, tags:, reflection:), then --- again",
+                )
+            ]
+        )
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == FENCE:
+            front = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return front, body, index + 2
+    raise StorybookError(
+        [
+            Problem(
+                path,
+                1,
+                "the front matter opened with --- on this line is never closed",
+                "add a line with just --- after the last field, before the story text",
+            )
+        ]
+    )
+
+
+def load_story(path: Path) -> SourceStory:
+    text = read_text(path)
+    front_text, body, body_line = split_front_matter(text, path)
+    front = parse_yaml(front_text, path, first_line=2)
+    return SourceStory(path=path, front=front, body=body, body_line=body_line)
+
+
+def find_story_files(stories_dir: Path) -> list[Path]:
+    """Every ``*.md`` below ``stories_dir``, in a stable order; files starting with _ are skipped."""
+    return sorted(
+        path
+        for path in stories_dir.rglob("*.md")
+        if path.is_file()
+        and not any(part.startswith((".", "_")) for part in path.relative_to(stories_dir).parts)
+    )

@@ -1,0 +1,120 @@
+"""The typed model of a story, and the field list that documents it for trainers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One front-matter field: the single source for validation and for the authoring page."""
+
+    name: str
+    kind: str
+    required: bool
+    description: str
+    example: str
+
+
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        "title",
+        "text",
+        True,
+        "The story's title, shown as its heading and in every list.",
+        'title: "The quarter nobody asked about"',
+    ),
+    FieldSpec(
+        "summary",
+        "text",
+        True,
+        "One or two sentences saying what happens, without judging it.",
+        'summary: "A top seller misses her number and her new manager reaches for a plan."',
+    ),
+    FieldSpec(
+        "tags",
+        "list of tags",
+        True,
+        "At least one tag from the vocabulary below. Themes and manager moments are both tags.",
+        "tags: [wellbeing, underperformance]",
+    ),
+    FieldSpec(
+        "reflection",
+        "list of questions",
+        True,
+        "At least one reflection question. A question may use the story's fields, "
+        "written like {{ story.protagonist }}.",
+        'reflection:\n  - "What did the manager notice first?"',
+    ),
+    FieldSpec(
+        "protagonist",
+        "text",
+        False,
+        "The first name of the person at the heart of the story, for use in questions.",
+        'protagonist: "Dana"',
+    ),
+    FieldSpec(
+        "slug",
+        "text",
+        False,
+        "The last part of the page address. Defaults to the file name. Lowercase letters, "
+        "digits and hyphens only; unique across the library.",
+        "slug: quarter-nobody-asked-about",
+    ),
+    FieldSpec(
+        "draft",
+        "true or false",
+        False,
+        "A draft is left out of the site and its search.",
+        "draft: true",
+    ),
+    FieldSpec(
+        "facilitator_notes",
+        "Markdown text",
+        False,
+        "Notes for whoever runs a session. Never shown to learners.",
+        "facilitator_notes: |\n  Open by asking the room what they noticed first.",
+    ),
+)
+
+FIELD_NAMES: tuple[str, ...] = tuple(spec.name for spec in FIELDS)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A reflection question as written (a Jinja string) and where it was written."""
+
+    template: str
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class Story:
+    """A validated story. The body is kept exactly as written and never run through Jinja."""
+
+    path: Path
+    slug_line: int
+    title: str
+    summary: str
+    tags: tuple[str, ...]
+    reflection: tuple[Question, ...]
+    slug: str
+    body: str
+    body_line: int
+    protagonist: str | None = None
+    draft: bool = False
+    facilitator_notes: str | None = None
+
+    def fields(self) -> dict[str, object]:
+        """The fields a question may use as ``story.<name>``; unset optional fields are absent."""
+        values: dict[str, object] = {
+            "title": self.title,
+            "summary": self.summary,
+            "tags": list(self.tags),
+            "slug": self.slug,
+        }
+        if self.protagonist is not None:
+            values["protagonist"] = self.protagonist
+        return values

@@ -1,0 +1,156 @@
+"""Step 4: the site's Markdown pages, in memory: home, stories, tag pages, authoring guide."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from storybook.errors import Problem, StorybookError
+from storybook.library import Library
+from storybook.model import FIELDS, Story
+from storybook.render import Renderer
+from storybook.vocabulary import KINDS, VOCABULARY_FILE, Tag, Vocabulary
+
+HOME = "index.md"
+TAGS_INDEX = "tags/index.md"
+AUTHORING = "authoring.md"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated Markdown document and the docs-relative path it pretends to live at."""
+
+    src_uri: str
+    content: str
+
+
+def story_uri(slug: str) -> str:
+    return f"stories/{slug}.md"
+
+
+def tag_uri(name: str) -> str:
+    return f"tags/{name}.md"
+
+
+def build_pages(
+    library: Library, renderer: Renderer, *, include_drafts: bool = False
+) -> tuple[list[Page], list[Problem]]:
+    """Render every page that can be rendered, and every template and question problem."""
+    vocabulary = library.vocabulary
+    if vocabulary is None:
+        return [], []
+    chosen = library.stories if include_drafts else library.published
+    stories = sorted(chosen, key=lambda story: story.title.lower())
+    problems: list[Problem] = []
+    pages: list[Page] = []
+    rendered: list[Story] = []
+    for story in stories:
+        try:
+            pages.append(render_story_page(story, vocabulary, renderer))
+            rendered.append(story)
+        except StorybookError as exc:
+            problems.extend(exc.problems)
+    try:
+        pages.extend(render_index_pages(rendered, vocabulary, renderer))
+    except StorybookError as exc:
+        problems.extend(exc.problems)
+    return pages, problems
+
+
+def render_story_page(story: Story, vocabulary: Vocabulary, renderer: Renderer) -> Page:
+    problems: list[Problem] = []
+
+    def ask(tag_questions: Any) -> list[str]:
+        rendered = []
+        for question in tag_questions:
+            try:
+                rendered.append(renderer.render_question(question, story))
+            except StorybookError as exc:
+                problems.extend(exc.problems)
+        return rendered
+
+    own = ask(story.reflection)
+    banks = [
+        {"tag": tag_view(vocabulary.tags[name]), "questions": ask(vocabulary.tags[name].questions)}
+        for name in story.tags
+    ]
+    if problems:
+        raise StorybookError(problems)
+    content = renderer.render_template(
+        "story.md.j2",
+        story=story_view(story, vocabulary),
+        questions=own,
+        tag_questions=[bank for bank in banks if bank["questions"]],
+    )
+    return Page(story_uri(story.slug), front_matter(story.title, story.summary) + content)
+
+
+def render_index_pages(
+    stories: list[Story], vocabulary: Vocabulary, renderer: Renderer
+) -> list[Page]:
+    views = [story_view(story, vocabulary) for story in stories]
+    kinds = [
+        {
+            "name": kind,
+            "label": label,
+            "tags": [
+                {**tag_view(tag), "count": sum(tag.name in story.tags for story in stories)}
+                for tag in vocabulary.by_kind(kind)
+            ],
+        }
+        for kind, label in KINDS.items()
+    ]
+    pages = [
+        Page(HOME, renderer.render_template("home.md.j2", stories=views, kinds=kinds)),
+        Page(TAGS_INDEX, renderer.render_template("tags.md.j2", kinds=kinds)),
+        Page(
+            AUTHORING,
+            renderer.render_template(
+                "authoring.md.j2",
+                fields=[vars(spec) for spec in FIELDS],
+                kinds=kinds,
+                vocabulary_file=f"templates/{VOCABULARY_FILE}",
+            ),
+        ),
+    ]
+    for tag in vocabulary.tags.values():
+        tagged = [
+            view for view, story in zip(views, stories, strict=True) if tag.name in story.tags
+        ]
+        content = renderer.render_template("tag.md.j2", tag=tag_view(tag), stories=tagged)
+        pages.append(Page(tag_uri(tag.name), front_matter(tag.label, tag.description) + content))
+    return pages
+
+
+def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
+    """What templates see of a story: never its facilitator notes."""
+    return {
+        "title": story.title,
+        "summary": story.summary,
+        "slug": story.slug,
+        "protagonist": story.protagonist or "",
+        "body": story.body,
+        "tags": [tag_view(vocabulary.tags[name]) for name in story.tags],
+        "uri": story_uri(story.slug),
+    }
+
+
+def tag_view(tag: Tag) -> dict[str, Any]:
+    return {
+        "name": tag.name,
+        "kind": tag.kind,
+        "label": tag.label,
+        "description": tag.description,
+        "uri": tag_uri(tag.name),
+    }
+
+
+def front_matter(title: str, description: str) -> str:
+    meta = {"title": title, "description": description}
+    return (
+        "---\n"
+        + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+        + "---\n\n"
+    )

@@ -1,0 +1,113 @@
+"""The MkDocs plugin: hook wiring over the storybook pipeline, nothing more."""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkDocsPage
+
+from storybook.errors import Problem, StorybookError
+from storybook.pipeline import build_site
+from storybook.serve import error_banner
+
+log = logging.getLogger("mkdocs.plugins.storybook")
+
+STYLESHEET = "assets/storybook.css"
+REQUIRED_EXTENSIONS = ("attr_list", "admonition", "md_in_html")
+
+
+# MkDocs' Config.__init_subclass__ has no type hints.
+class StorybookConfig(Config):  # type: ignore[no-untyped-call]
+    stories_dir = c.Dir(exists=True, default="stories")
+    templates_dir = c.Dir(exists=True, default="templates")
+
+
+class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        self.serving = False
+        self.problems: list[Problem] = []
+        self.root = Path.cwd()
+        self.last_good: dict[str, str] = {}
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        for extension in REQUIRED_EXTENSIONS:
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        root = self.root = Path(config.config_file_path).parent
+        result = build_site(Path(self.config.stories_dir), Path(self.config.templates_dir))
+        problems = result.problems + _collisions(result.pages, files, root)
+        pages = result.pages
+        if problems:
+            report = StorybookError(problems).format(root)
+            if not self.serving:
+                raise PluginError(f"The storybook has {len(problems)} problem(s):\n{report}")
+            for line in report.splitlines():
+                log.warning(line)
+            # Keep serving the last good version of anything that is broken now.
+            pages = {**self.last_good, **pages}
+        else:
+            self.last_good = dict(pages)
+        self.problems = problems
+        for src_uri, content in pages.items():
+            if files.get_file_from_path(src_uri) is None:
+                # Stories and tag pages are reached through index pages, not the sidebar.
+                files.append(
+                    File.generated(
+                        config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV
+                    )
+                )
+        files.append(File.generated(config, STYLESHEET, content=_stylesheet()))
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        if self.serving and self.problems:
+            return error_banner(self.problems, self.root) + markdown
+        return markdown
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        server.watch(self.config.stories_dir)
+        server.watch(self.config.templates_dir)
+        return server
+
+
+def _collisions(pages: dict[str, str], files: Files, root: Path) -> list[Problem]:
+    """A hand-written page in docs/ must not silently replace or hide a generated one."""
+    problems = []
+    for src_uri in pages:
+        existing = files.get_file_from_path(src_uri)
+        if existing is not None and existing.abs_src_path:
+            problems.append(
+                Problem(
+                    Path(existing.abs_src_path),
+                    1,
+                    f"this file has the same address as a page the storybook makes ({src_uri})",
+                    "rename or move it",
+                )
+            )
+    return problems
+
+
+def _stylesheet() -> str:
+    return resources.files("storybook").joinpath("assets/storybook.css").read_text(encoding="utf-8")

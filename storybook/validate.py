@@ -1,0 +1,228 @@
+"""Step 2: turn parsed front matter into a typed :class:`Story`, reporting every mistake."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol
+
+from storybook.errors import Problem, StorybookError
+from storybook.load import SourceStory
+from storybook.model import FIELD_NAMES, FIELDS, Question, Story
+from storybook.vocabulary import VOCABULARY_FILE, Vocabulary
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REQUIRED = tuple(spec.name for spec in FIELDS if spec.required)
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def validate_story(source: SourceStory, vocabulary: Vocabulary) -> Story:
+    path, front = source.path, source.front
+    if not isinstance(front.data, dict):
+        raise StorybookError(
+            [
+                Problem(
+                    path,
+                    front.line(),
+                    "the front matter must be a list of 'field: value' lines",
+                    "start with title:, summary:, tags: and reflection:",
+                )
+            ]
+        )
+    data: dict[str, object] = {str(key): value for key, value in front.data.items()}
+    problems: list[Problem] = []
+
+    def report(key: str | None, message: str, hint: str, *index: int) -> None:
+        line = front.line(key, *index) if key else front.line()
+        problems.append(Problem(path, line, message, hint))
+
+    for key in data:
+        if key not in FIELD_NAMES:
+            guess = difflib.get_close_matches(key, FIELD_NAMES, n=1, cutoff=0.6)
+            hint = (
+                f"did you mean '{guess[0]}'?"
+                if guess
+                else "the fields are " + ", ".join(FIELD_NAMES)
+            )
+            problems.append(
+                Problem(
+                    path, front.key_lines.get((key,), front.line()), f"unknown field '{key}'", hint
+                )
+            )
+    for key in REQUIRED:
+        if key not in data or data[key] is None:
+            problems.append(
+                Problem(
+                    path,
+                    front.key_lines.get((key,), 1),
+                    f"the required field '{key}' is missing",
+                    _example_hint(key),
+                )
+            )
+
+    title = _text(data, "title", report)
+    summary = _text(data, "summary", report)
+    protagonist = _text(data, "protagonist", report)
+    notes = _text(data, "facilitator_notes", report)
+    tags = _tags(data, vocabulary, report)
+    reflection = _questions(data, source, report)
+    draft = data.get("draft", False)
+    if not isinstance(draft, bool):
+        report("draft", "draft must be true or false", "write draft: true or draft: false")
+        draft = False
+    slug = _slug(data, path, report)
+
+    if problems:
+        raise StorybookError(problems)
+    assert title is not None and summary is not None
+    return Story(
+        path=path,
+        slug_line=front.key_lines.get(("slug",), 1),
+        title=title,
+        summary=summary,
+        tags=tags,
+        reflection=reflection,
+        slug=slug,
+        body=source.body,
+        body_line=source.body_line,
+        protagonist=protagonist,
+        draft=draft,
+        facilitator_notes=notes,
+    )
+
+
+def _example_hint(key: str) -> str:
+    spec = next(spec for spec in FIELDS if spec.name == key)
+    return f"add it to the front matter, e.g. {spec.example.splitlines()[0]}"
+
+
+class _Report(Protocol):
+    def __call__(self, key: str | None, message: str, hint: str, *index: int) -> None: ...
+
+
+def _text(data: dict[str, object], key: str, report: _Report) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        report(key, f"{key} must be text", f'write it on one line in double quotes: {key}: "..."')
+        return None
+    if not value.strip():
+        report(key, f"{key} is empty", f"write the {key} after '{key}:'")
+        return None
+    return value.strip()
+
+
+def _tags(data: dict[str, object], vocabulary: Vocabulary, report: _Report) -> tuple[str, ...]:
+    value = data.get("tags")
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        report(
+            "tags",
+            "tags must be a non-empty list",
+            "write e.g. tags: [wellbeing, underperformance]",
+        )
+        return ()
+    tags: list[str] = []
+    for index, tag in enumerate(value):
+        if not isinstance(tag, str) or tag not in vocabulary.tags:
+            guess = vocabulary.closest(str(tag))
+            hint = (
+                f"did you mean '{guess}'?"
+                if guess
+                else f"use a tag listed in templates/{VOCABULARY_FILE}"
+            )
+            report(
+                "tags",
+                f"unknown tag '{tag}'",
+                f"{hint} (tags are listed in templates/{VOCABULARY_FILE})",
+                index,
+            )
+        elif tag in tags:
+            report("tags", f"tag '{tag}' is listed twice", "remove one of them", index)
+        else:
+            tags.append(tag)
+    return tuple(tags)
+
+
+def _questions(
+    data: dict[str, object], source: SourceStory, report: _Report
+) -> tuple[Question, ...]:
+    value = data.get("reflection")
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        report(
+            "reflection",
+            "reflection must be a non-empty list of questions",
+            'write each question on its own line: - "What did ... notice?"',
+        )
+        return ()
+    questions: list[Question] = []
+    for index, text in enumerate(value):
+        if not isinstance(text, str) or not text.strip():
+            report(
+                "reflection",
+                f"reflection question {index + 1} is not a question",
+                'write it as text in double quotes: - "..."',
+                index,
+            )
+            continue
+        questions.append(
+            Question(text.strip(), source.path, source.front.line("reflection", index))
+        )
+    return tuple(questions)
+
+
+def _slug(data: dict[str, object], path: Path, report: _Report) -> str:
+    value = data.get("slug")
+    if value is None:
+        slug = slugify(path.stem)
+        if not slug:
+            report(
+                None,
+                f"no page address can be made from the file name '{path.name}'",
+                "add slug: my-story",
+            )
+        return slug
+    if not isinstance(value, str) or not SLUG.match(value):
+        report(
+            "slug",
+            f"slug '{value}' is not a valid page address",
+            "use lowercase letters, digits and single hyphens only, e.g. slug: first-hard-talk",
+        )
+        return slugify(str(value))
+    return value
+
+
+def check_unique_slugs(stories: Iterable[Story]) -> list[Problem]:
+    first: dict[str, Story] = {}
+    problems: list[Problem] = []
+    for story in stories:
+        other = first.setdefault(story.slug, story)
+        if other is story:
+            continue
+        for here, there in ((story, other), (other, story)):
+            problems.append(
+                Problem(
+                    here.path,
+                    here.slug_line,
+                    f"slug '{story.slug}' is also used by {there.path.name}",
+                    "rename one of the files, or give it its own slug: field",
+                )
+            )
+    return problems

@@ -1,0 +1,157 @@
+"""The one tag vocabulary of the library, with a question bank per tag (``templates/tags.yml``)."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from storybook.errors import Problem, StorybookError
+from storybook.load import read_text
+from storybook.model import Question
+from storybook.yamlfile import Located, parse_yaml
+
+VOCABULARY_FILE = "tags.yml"
+KINDS: dict[str, str] = {"themes": "Themes", "moments": "Manager moments"}
+TAG_KEYS = ("label", "description", "questions")
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    kind: str
+    label: str
+    description: str
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    path: Path
+    tags: dict[str, Tag]
+
+    def by_kind(self, kind: str) -> list[Tag]:
+        return [tag for tag in self.tags.values() if tag.kind == kind]
+
+    def closest(self, name: str) -> str | None:
+        matches = difflib.get_close_matches(name, list(self.tags), n=1, cutoff=0.6)
+        return matches[0] if matches else None
+
+
+def load_vocabulary(templates_dir: Path) -> Vocabulary:
+    path = templates_dir / VOCABULARY_FILE
+    if not path.is_file():
+        raise StorybookError(
+            [
+                Problem(
+                    path,
+                    1,
+                    "the tag vocabulary is missing",
+                    f"create {VOCABULARY_FILE} with 'themes:' and 'moments:' listing the tags",
+                )
+            ]
+        )
+    located = parse_yaml(read_text(path), path)
+    data = located.data
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        raise StorybookError(
+            [
+                Problem(
+                    path,
+                    1,
+                    "the vocabulary must be a mapping",
+                    "start with 'themes:' and 'moments:'",
+                )
+            ]
+        )
+    tags: dict[str, Tag] = {}
+    for kind, entries in data.items():
+        if kind not in KINDS:
+            problems.append(
+                Problem(
+                    path,
+                    located.line(kind),
+                    f"unknown section '{kind}'",
+                    "tags go under 'themes:' or 'moments:'",
+                )
+            )
+            continue
+        if not isinstance(entries, dict):
+            problems.append(
+                Problem(
+                    path, located.line(kind), f"'{kind}' must list tags", "write 'tag-name:' lines"
+                )
+            )
+            continue
+        for name, entry in entries.items():
+            tag = _parse_tag(path, located, kind, str(name), entry, problems)
+            if tag is None:
+                continue
+            if tag.name in tags:
+                problems.append(
+                    Problem(
+                        path,
+                        located.line(kind, name),
+                        f"tag '{name}' is declared twice",
+                        "keep it under one section only",
+                    )
+                )
+            tags[tag.name] = tag
+    if problems:
+        raise StorybookError(problems)
+    return Vocabulary(path=path, tags=tags)
+
+
+def _parse_tag(
+    path: Path, located: Located, kind: str, name: str, entry: object, problems: list[Problem]
+) -> Tag | None:
+    line = located.line(kind, name)
+    if not isinstance(entry, dict):
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"tag '{name}' needs label, description and questions",
+                "indent them below it",
+            )
+        )
+        return None
+    for key in entry:
+        if key not in TAG_KEYS:
+            problems.append(
+                Problem(
+                    path,
+                    located.line(kind, name, key),
+                    f"unknown field '{key}' in tag '{name}'",
+                    "a tag has only " + ", ".join(TAG_KEYS),
+                )
+            )
+    label = entry.get("label", name)
+    description = entry.get("description", "")
+    questions = entry.get("questions", [])
+    if not isinstance(label, str) or not isinstance(description, str):
+        problems.append(
+            Problem(path, line, f"label and description of '{name}' must be text", "quote them")
+        )
+        return None
+    if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+        problems.append(
+            Problem(
+                path,
+                located.line(kind, name, "questions"),
+                f"questions of '{name}' must be a list of text",
+                'write each as - "question?"',
+            )
+        )
+        return None
+    return Tag(
+        name=name,
+        kind=kind,
+        label=label,
+        description=description,
+        questions=tuple(
+            Question(text, path, located.line(kind, name, "questions", i))
+            for i, text in enumerate(questions)
+        ),
+    )

@@ -1,0 +1,150 @@
+"""Safe YAML parsing that remembers the file line of every value.
+
+MkDocs silently drops front matter it cannot parse, so we parse it ourselves and
+turn every YAML problem into a :class:`Problem` a trainer can act on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from storybook.errors import Problem, StorybookError
+
+# The C loader is about ten times faster; fall back to pure Python where libyaml is missing.
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Key = tuple[str | int, ...]
+
+
+@dataclass
+class Located:
+    """Parsed YAML data plus the 1-based file line of each value, keyed by its path."""
+
+    data: Any
+    lines: dict[Key, int] = field(default_factory=dict)
+    key_lines: dict[Key, int] = field(default_factory=dict)
+
+    def line(self, *key: str | int) -> int:
+        """The line of the value at ``key``, or of its nearest parent that has one."""
+        path: Key = tuple(key)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+_HINTS = {
+    "mapping values are not allowed here": (
+        "a value contains a colon (:); put the whole value in double quotes, "
+        'e.g. title: "Monday: the call"'
+    ),
+    "found character '\\t'": "indent with spaces, not tabs",
+    "found a tab character": "indent with spaces, not tabs",
+    "while scanning a quoted scalar": "a quote is opened but never closed; close it on the same line",
+    "found unexpected end of stream": "a quote is opened but never closed; close it",
+    "could not find expected ':'": "each line needs 'field: value'; check for a missing colon",
+    "did not find expected key": "check the indentation of this line and the one above it",
+    "did not find expected '-' indicator": "list items must all start with '- ' at the same indentation",
+    "expected <block end>, but found '-'": "list items must all be indented the same way",
+    "found undefined tag handle": "remove the '!' in front of the value or put the value in quotes",
+    "could not determine a constructor for the tag": (
+        "values starting with '!' are not allowed; put the value in quotes"
+    ),
+    "found unhashable key": "a field name cannot be a list or mapping; check the brackets",
+    "expected <block end>, but found '<scalar>'": (
+        "a quoted value is followed by more text; put the whole value inside the quotes"
+    ),
+}
+_DEFAULT_HINT = "check the quotes, colons and indentation on this line and the one above it"
+
+
+def parse_yaml(text: str, path: Path, first_line: int = 1) -> Located:
+    """Parse one YAML document; ``first_line`` is the file line where ``text`` starts."""
+    loader = SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Located(data=None, lines={(): first_line})
+        problems = list(_check_node(node, path, first_line))
+        if problems:
+            raise StorybookError(problems)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        raise StorybookError([_yaml_problem(exc, path, first_line)]) from None
+    except yaml.YAMLError as exc:
+        raise StorybookError(
+            [Problem(path, first_line, f"YAML error: {exc}", _DEFAULT_HINT)]
+        ) from None
+    finally:
+        loader.dispose()
+    located = Located(data=data)
+    _record_lines(node, (), located, first_line)
+    return located
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, path: Path, first_line: int) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = first_line + (mark.line if mark is not None else 0)
+    what = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+    hint = next((h for key, h in _HINTS.items() if key in what), _DEFAULT_HINT)
+    if exc.problem and "could not determine a constructor" in exc.problem:
+        what = "values tagged with '!' (such as !!python/...) are not allowed"
+    return Problem(path, line, f"YAML cannot be read here ({what})", hint)
+
+
+def _check_node(node: yaml.Node, path: Path, first_line: int) -> list[Problem]:
+    """Reject aliases (alias bombs) and duplicate keys, which YAML would accept silently."""
+    problems: list[Problem] = []
+    stack: list[yaml.Node] = [node]
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            problems.append(
+                Problem(
+                    path,
+                    first_line + current.start_mark.line,
+                    "anchors and aliases (& and *) are not supported",
+                    "write the value out in full",
+                )
+            )
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            keys: dict[str, int] = {}
+            for key_node, value_node in current.value:
+                key = str(key_node.value)
+                line = first_line + key_node.start_mark.line
+                if key in keys:
+                    problems.append(
+                        Problem(
+                            path,
+                            line,
+                            f"'{key}' is given twice (first on line {keys[key]})",
+                            "keep one of them and delete the other",
+                        )
+                    )
+                keys.setdefault(key, line)
+                stack.extend((key_node, value_node))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return problems
+
+
+def _record_lines(node: yaml.Node, key: Key, located: Located, first_line: int) -> None:
+    located.lines[key] = first_line + node.start_mark.line
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = (*key, str(key_node.value))
+            located.key_lines[child] = first_line + key_node.start_mark.line
+            _record_lines(value_node, child, located, first_line)
+            # A value on the same line as its key is the key's line; a block value starts below.
+            located.lines.setdefault(child, first_line + key_node.start_mark.line)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_lines(item, (*key, index), located, first_line)

@@ -1,0 +1,113 @@
+"""Shared fixtures: a copy of the sample storybook, small hand-made libraries, real builds."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Keep MkDocs 2 and Material end-of-life banners out of test output and subprocesses.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+MINI_MKDOCS_YML = """\
+site_name: Test storybook
+docs_dir: docs
+theme:
+  name: material
+plugins:
+  - search
+  - storybook
+nav:
+  - Home: index.md
+  - Themes: tags/index.md
+  - Writing a story: authoring.md
+"""
+
+
+def story_text(
+    title: str = "A test story",
+    tags: str = "[wellbeing]",
+    reflection: str = '\n  - "What did {{ story.protagonist }} notice?"',
+    body: str = "The story body.",
+    extra: str = "",
+) -> str:
+    return (
+        f'---\ntitle: "{title}"\nsummary: "A short summary."\nprotagonist: "Sam"\n'
+        f"tags: {tags}\nreflection:{reflection}\n{extra}---\n{body}\n"
+    )
+
+
+@pytest.fixture
+def sample_project(tmp_path: Path) -> Path:
+    """A copy of the repository's own storybook (stories, templates, docs, mkdocs.yml)."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("stories", "templates", "docs"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    return project
+
+
+@pytest.fixture
+def mini_project(tmp_path: Path) -> Callable[..., Path]:
+    """A storybook with the real templates and the given stories: {file name: text}."""
+
+    def make(stories: dict[str, str] | None = None) -> Path:
+        project = tmp_path / "mini"
+        project.mkdir()
+        shutil.copytree(ROOT / "templates", project / "templates")
+        (project / "stories").mkdir()
+        (project / "docs").mkdir()
+        (project / "mkdocs.yml").write_text(MINI_MKDOCS_YML, encoding="utf-8")
+        for name, text in (stories if stories is not None else {"one.md": story_text()}).items():
+            (project / "stories" / name).write_text(textwrap.dedent(text), encoding="utf-8")
+        return project
+
+    return make
+
+
+def build(project: Path, **overrides: Any) -> Path:
+    """Build a real site with MkDocs' own build command; returns the site folder."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    site = project.parent / f"{project.name}-site"
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), **overrides)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkdocs_build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return site
+
+
+def search_index(site: Path) -> list[dict[str, Any]]:
+    data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs: list[dict[str, Any]] = data["docs"]
+    return docs
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storybook.errors import StorybookError
+from storybook.model import Question, Story
+from storybook.render import Renderer
+
+STORY = Story(
+    path=Path("stories/s.md"),
+    slug_line=1,
+    title="The title",
+    summary="The summary",
+    tags=("wellbeing",),
+    reflection=(),
+    slug="s",
+    body="Body {{ not jinja }}",
+    body_line=5,
+    protagonist="Dana",
+)
+
+
+def question(text: str, line: int = 7) -> Question:
+    return Question(text, STORY.path, line)
+
+
+@pytest.fixture
+def renderer(tmp_path: Path) -> Renderer:
+    return Renderer(tmp_path)
+
+
+def test_questions_see_the_story_fields(renderer: Renderer) -> None:
+    text = renderer.render_question(question("What did {{ story.protagonist }} need?"), STORY)
+    assert text == "What did Dana need?"
+
+
+def test_undefined_names_in_questions_are_errors_with_a_suggestion(renderer: Renderer) -> None:
+    with pytest.raises(StorybookError) as caught:
+        renderer.render_question(question("{{ story.protagnist }}"), STORY)
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line) == (STORY.path, 7)
+    assert "'protagnist' is not defined" in problem.message
+    assert "did you mean 'story.protagonist'" in problem.hint
+
+
+def test_sandbox_refuses_to_reach_python_internals(renderer: Renderer) -> None:
+    escape = "{{ ''.__class__.__mro__[1].__subclasses__() }}"
+    with pytest.raises(StorybookError) as caught:
+        renderer.render_question(question(escape), STORY)
+    assert "may not do" in caught.value.problems[0].message
+
+
+def test_template_errors_name_the_template_file_and_line(tmp_path: Path, renderer: Renderer) -> None:
+    (tmp_path / "broken.md.j2").write_text("line one\n{% if %}\n", encoding="utf-8")
+    (tmp_path / "undefined.md.j2").write_text("one\ntwo\n{{ story.nope }}\n", encoding="utf-8")
+    with pytest.raises(StorybookError) as caught:
+        renderer.render_template("broken.md.j2")
+    assert (caught.value.problems[0].path.name, caught.value.problems[0].line) == ("broken.md.j2", 2)
+    with pytest.raises(StorybookError) as caught:
+        renderer.render_template("undefined.md.j2", story={"title": "x"})
+    problem = caught.value.problems[0]
+    assert (problem.path.name, problem.line) == ("undefined.md.j2", 3)
+    assert "'nope' is not defined" in problem.message
+
+
+def test_missing_template_is_named(renderer: Renderer) -> None:
+    with pytest.raises(StorybookError) as caught:
+        renderer.render_template("story.md.j2")
+    assert "story.md.j2" in caught.value.problems[0].message
+
+
+def test_values_passed_to_templates_are_not_run_as_jinja(tmp_path: Path, renderer: Renderer) -> None:
+    (tmp_path / "page.md.j2").write_text("{{ body }}", encoding="utf-8")
+    assert renderer.render_template("page.md.j2", body=STORY.body) == "Body {{ not jinja }}"

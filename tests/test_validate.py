@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storybook.errors import StorybookError
+from storybook.load import load_story
+from storybook.model import Story
+from storybook.validate import check_unique_slugs, slugify, validate_story
+from storybook.vocabulary import Vocabulary, load_vocabulary
+
+from .conftest import ROOT, story_text
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Vocabulary:
+    return load_vocabulary(ROOT / "templates")
+
+
+def validate(tmp_path: Path, vocabulary: Vocabulary, text: str, name: str = "s.md") -> Story:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return validate_story(load_story(path), vocabulary)
+
+
+def test_a_valid_story_becomes_a_typed_model(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    story = validate(tmp_path, vocabulary, story_text(), name="My Story.md")
+    assert story.title == "A test story"
+    assert story.tags == ("wellbeing",)
+    assert story.slug == "my-story"
+    assert story.reflection[0].line == 7
+    assert story.draft is False and story.facilitator_notes is None
+
+
+def test_every_problem_of_a_story_is_reported_at_once(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    text = '---\ntitel: "x"\nsummary: 3\ntags: [wellbeing, feedbak]\nreflection: []\ndraft: maybe\n---\n'
+    with pytest.raises(StorybookError) as caught:
+        validate(tmp_path, vocabulary, text)
+    messages = [(p.line, p.message, p.hint) for p in caught.value.problems]
+    assert (2, "unknown field 'titel'", "did you mean 'title'?") in messages
+    assert any(m[1] == "the required field 'title' is missing" for m in messages)
+    assert any(m[0] == 4 and "feedbak" in m[1] and "'feedback'" in m[2] for m in messages)
+    assert any(m[0] == 5 and "reflection must be a non-empty list" in m[1] for m in messages)
+    assert any(m[0] == 6 and "true or false" in m[1] for m in messages)
+
+
+def test_numbers_are_accepted_as_text(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    story = validate(tmp_path, vocabulary, story_text(title="1984"))
+    assert story.title == "1984"
+
+
+@pytest.mark.parametrize("slug", ["../escape", "Upper", "a--b", "with space", "-x", "a/b"])
+def test_slugs_cannot_leave_the_site_or_break_addresses(
+    tmp_path: Path, vocabulary: Vocabulary, slug: str
+) -> None:
+    with pytest.raises(StorybookError) as caught:
+        validate(tmp_path, vocabulary, story_text(extra=f'slug: "{slug}"\n'))
+    assert "not a valid page address" in caught.value.problems[0].message
+
+
+def test_duplicate_slugs_name_both_files(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    first = validate(tmp_path, vocabulary, story_text(), name="same.md")
+    second = validate(tmp_path, vocabulary, story_text(extra="slug: same\n"), name="other.md")
+    problems = check_unique_slugs([first, second])
+    assert {p.path.name for p in problems} == {"same.md", "other.md"}
+    assert any("other.md" in p.message for p in problems)
+    assert any("same.md" in p.message for p in problems)
+
+
+def test_slugify_makes_url_safe_names() -> None:
+    assert slugify("Ça va? The Quiet Slump!") == "ca-va-the-quiet-slump"
+    assert slugify("***") == ""

@@ -79,6 +79,8 @@ FIELDS: tuple[FieldSpec, ...] = (
 )
 
 FIELD_NAMES: tuple[str, ...] = tuple(spec.name for spec in FIELDS)
+# What a reflection question may use as story.<name>.
+QUESTION_FIELDS: tuple[str, ...] = ("title", "summary", "protagonist", "tags", "slug")
 
 
 @dataclass(frozen=True)

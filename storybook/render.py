@@ -18,7 +18,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from storybook.errors import Problem, StorybookError
-from storybook.model import Question, Story
+from storybook.model import QUESTION_FIELDS, Question, Story
 
 _MISSING_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined")
 
@@ -122,19 +122,23 @@ def _runtime_problem(exc: Exception, path: Path, line: int, context: Mapping[str
     if isinstance(exc, jinja2.UndefinedError):
         match = _MISSING_ATTRIBUTE.search(str(exc))
         name = next((group for group in match.groups() if group), "") if match else ""
-        known = _known_names(context)
-        guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6) if name else []
-        hint = f"did you mean '{guess[0]}'? " if guess else ""
-        hint += "available: " + ", ".join(known) if known else ""
-        message = f"'{name}' is not defined here" if name else str(exc)
-        if "story" in context and name and isinstance(context["story"], Mapping):
-            hint += ". If it is an optional field, add it to the story's front matter"
-        return Problem(path, line, message, hint.strip())
+        return Problem(
+            path, line, f"'{name or exc}' is not defined here", _undefined_hint(name, context)
+        )
     return Problem(path, line, f"{type(exc).__name__}: {exc}", "check the expression on this line")
 
 
-def _known_names(context: Mapping[str, Any]) -> list[str]:
+def _undefined_hint(name: str, context: Mapping[str, Any]) -> str:
     story = context.get("story")
     if isinstance(story, Mapping):
-        return [f"story.{key}" for key in story]
-    return sorted(context)
+        known = [f"story.{key}" for key in QUESTION_FIELDS]
+        guess = difflib.get_close_matches(name, QUESTION_FIELDS, n=1, cutoff=0.6)
+        if guess and guess[0] not in story:
+            return f"did you mean 'story.{guess[0]}'? This story has no {guess[0]}: field; add it"
+        if guess:
+            return f"did you mean 'story.{guess[0]}'?"
+        return "a question can use " + ", ".join(known)
+    guess = difflib.get_close_matches(name, list(context), n=1, cutoff=0.6)
+    if guess:
+        return f"did you mean '{guess[0]}'?"
+    return "this template can use " + ", ".join(sorted(context))

@@ -40,7 +40,10 @@ def validate_story(source: SourceStory, vocabulary: Vocabulary) -> Story:
     problems: list[Problem] = []
 
     def report(key: str | None, message: str, hint: str, *index: int) -> None:
-        line = front.line(key, *index) if key else front.line()
+        if key is None:
+            line = 1
+        else:
+            line = front.line(key, *index) if index else front.key_line(key)
         problems.append(Problem(path, line, message, hint))
 
     for key in data:
@@ -51,11 +54,7 @@ def validate_story(source: SourceStory, vocabulary: Vocabulary) -> Story:
                 if guess
                 else "the fields are " + ", ".join(FIELD_NAMES)
             )
-            problems.append(
-                Problem(
-                    path, front.key_lines.get((key,), front.line()), f"unknown field '{key}'", hint
-                )
-            )
+            problems.append(Problem(path, front.key_line(key), f"unknown field '{key}'", hint))
     for key in REQUIRED:
         if key not in data or data[key] is None:
             problems.append(

@@ -71,7 +71,7 @@ def load_vocabulary(templates_dir: Path) -> Vocabulary:
             problems.append(
                 Problem(
                     path,
-                    located.line(kind),
+                    located.key_line(kind),
                     f"unknown section '{kind}'",
                     "tags go under 'themes:' or 'moments:'",
                 )
@@ -80,7 +80,10 @@ def load_vocabulary(templates_dir: Path) -> Vocabulary:
         if not isinstance(entries, dict):
             problems.append(
                 Problem(
-                    path, located.line(kind), f"'{kind}' must list tags", "write 'tag-name:' lines"
+                    path,
+                    located.key_line(kind),
+                    f"'{kind}' must list tags",
+                    "write 'tag-name:' lines",
                 )
             )
             continue
@@ -92,7 +95,7 @@ def load_vocabulary(templates_dir: Path) -> Vocabulary:
                 problems.append(
                     Problem(
                         path,
-                        located.line(kind, name),
+                        located.key_line(kind, name),
                         f"tag '{name}' is declared twice",
                         "keep it under one section only",
                     )
@@ -106,7 +109,7 @@ def load_vocabulary(templates_dir: Path) -> Vocabulary:
 def _parse_tag(
     path: Path, located: Located, kind: str, name: str, entry: object, problems: list[Problem]
 ) -> Tag | None:
-    line = located.line(kind, name)
+    line = located.key_line(kind, name)
     if not isinstance(entry, dict):
         problems.append(
             Problem(
@@ -122,7 +125,7 @@ def _parse_tag(
             problems.append(
                 Problem(
                     path,
-                    located.line(kind, name, key),
+                    located.key_line(kind, name, key),
                     f"unknown field '{key}' in tag '{name}'",
                     "a tag has only " + ", ".join(TAG_KEYS),
                 )
@@ -139,7 +142,7 @@ def _parse_tag(
         problems.append(
             Problem(
                 path,
-                located.line(kind, name, "questions"),
+                located.key_line(kind, name, "questions"),
                 f"questions of '{name}' must be a list of text",
                 'write each as - "question?"',
             )

@@ -37,14 +37,16 @@ class Located:
             path = path[:-1]
         return self.lines.get((), 1)
 
+    def key_line(self, *key: str | int) -> int:
+        """The line where the key itself is written (a block value starts below it)."""
+        return self.key_lines.get(tuple(key)) or self.line(*key)
+
 
 _HINTS = {
-    "mapping values are not allowed here": (
+    "mapping values are not allowed": (
         "a value contains a colon (:); put the whole value in double quotes, "
         'e.g. title: "Monday: the call"'
     ),
-    "found character '\\t'": "indent with spaces, not tabs",
-    "found a tab character": "indent with spaces, not tabs",
     "while scanning a quoted scalar": "a quote is opened but never closed; close it on the same line",
     "found unexpected end of stream": "a quote is opened but never closed; close it",
     "could not find expected ':'": "each line needs 'field: value'; check for a missing colon",
@@ -75,7 +77,7 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Located:
             raise StorybookError(problems)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        raise StorybookError([_yaml_problem(exc, path, first_line)]) from None
+        raise StorybookError([_yaml_problem(exc, text, path, first_line)]) from None
     except yaml.YAMLError as exc:
         raise StorybookError(
             [Problem(path, first_line, f"YAML error: {exc}", _DEFAULT_HINT)]
@@ -87,14 +89,34 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Located:
     return located
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError, path: Path, first_line: int) -> Problem:
+def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, path: Path, first_line: int) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    line = first_line + (mark.line if mark is not None else 0)
+    index = mark.line if mark is not None else 0
     what = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-    hint = next((h for key, h in _HINTS.items() if key in what), _DEFAULT_HINT)
+    lines = text.split("\n")
     if exc.problem and "could not determine a constructor" in exc.problem:
         what = "values tagged with '!' (such as !!python/...) are not allowed"
-    return Problem(path, line, f"YAML cannot be read here ({what})", hint)
+    unclosed = next(
+        (i for i, line in enumerate(lines[: index + 1]) if _opens_a_quote(line)),
+        None,
+    )
+    if index < len(lines) and "\t" in lines[index]:
+        hint = "indent with spaces, not tabs"
+    elif unclosed is not None:
+        index = unclosed
+        hint = 'a quote (") is opened on this line but not closed; close it at the end of the value'
+    else:
+        hint = next((h for key, h in _HINTS.items() if key in what), _DEFAULT_HINT)
+    return Problem(path, first_line + index, f"YAML cannot be read here ({what})", hint)
+
+
+def _opens_a_quote(line: str) -> bool:
+    """True for a line like `title: "Unclosed` (a quoted value that does not end on its line)."""
+    value = line.split(":", 1)[1].strip() if ":" in line else line.strip().lstrip("- ")
+    if not value.startswith('"'):
+        return False
+    body = value[1:].replace('\\"', "")
+    return '"' not in body
 
 
 def _check_node(node: yaml.Node, path: Path, first_line: int) -> list[Problem]:

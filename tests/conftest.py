@@ -92,6 +92,25 @@ def build(project: Path, **overrides: Any) -> Path:
     return site
 
 
+def build_error(project: Path) -> str:
+    """Build a site that must fail; returns what MkDocs logged as the error."""
+    import logging
+
+    from mkdocs.exceptions import Abort
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        with pytest.raises(Abort):
+            build(project)
+    finally:
+        logger.removeHandler(handler)
+    return "\n".join(r.getMessage() for r in records if r.levelno >= logging.ERROR)
+
+
 def search_index(site: Path) -> list[dict[str, Any]]:
     data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     docs: list[dict[str, Any]] = data["docs"]

@@ -52,12 +52,17 @@ def test_sandbox_refuses_to_reach_python_internals(renderer: Renderer) -> None:
     assert "may not do" in caught.value.problems[0].message
 
 
-def test_template_errors_name_the_template_file_and_line(tmp_path: Path, renderer: Renderer) -> None:
+def test_template_errors_name_the_template_file_and_line(
+    tmp_path: Path, renderer: Renderer
+) -> None:
     (tmp_path / "broken.md.j2").write_text("line one\n{% if %}\n", encoding="utf-8")
     (tmp_path / "undefined.md.j2").write_text("one\ntwo\n{{ story.nope }}\n", encoding="utf-8")
     with pytest.raises(StorybookError) as caught:
         renderer.render_template("broken.md.j2")
-    assert (caught.value.problems[0].path.name, caught.value.problems[0].line) == ("broken.md.j2", 2)
+    assert (caught.value.problems[0].path.name, caught.value.problems[0].line) == (
+        "broken.md.j2",
+        2,
+    )
     with pytest.raises(StorybookError) as caught:
         renderer.render_template("undefined.md.j2", story={"title": "x"})
     problem = caught.value.problems[0]
@@ -71,6 +76,8 @@ def test_missing_template_is_named(renderer: Renderer) -> None:
     assert "story.md.j2" in caught.value.problems[0].message
 
 
-def test_values_passed_to_templates_are_not_run_as_jinja(tmp_path: Path, renderer: Renderer) -> None:
+def test_values_passed_to_templates_are_not_run_as_jinja(
+    tmp_path: Path, renderer: Renderer
+) -> None:
     (tmp_path / "page.md.j2").write_text("{{ body }}", encoding="utf-8")
     assert renderer.render_template("page.md.j2", body=STORY.body) == "Body {{ not jinja }}"

@@ -33,7 +33,9 @@ def test_a_valid_story_becomes_a_typed_model(tmp_path: Path, vocabulary: Vocabul
     assert story.draft is False and story.facilitator_notes is None
 
 
-def test_every_problem_of_a_story_is_reported_at_once(tmp_path: Path, vocabulary: Vocabulary) -> None:
+def test_every_problem_of_a_story_is_reported_at_once(
+    tmp_path: Path, vocabulary: Vocabulary
+) -> None:
     text = '---\ntitel: "x"\nsummary: 3\ntags: [wellbeing, feedbak]\nreflection: []\ndraft: maybe\n---\n'
     with pytest.raises(StorybookError) as caught:
         validate(tmp_path, vocabulary, text)

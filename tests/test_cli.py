@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from storybook.cli import main
+
+from .conftest import DATA, build_error, snapshot, story_text
+
+BAD = DATA / "bad_stories"
+EXPECTED: dict[str, dict[str, object]] = yaml.safe_load(
+    (BAD / "expected.yml").read_text(encoding="utf-8")
+)
+
+
+def run(project: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [*args], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def in_project(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], Path]:
+    def enter(project: Path) -> Path:
+        monkeypatch.chdir(project)
+        return project
+
+    return enter
+
+
+def test_check_passes_on_the_sample_library(
+    sample_project: Path, in_project: Callable[[Path], Path]
+) -> None:
+    code, output = run(in_project(sample_project), "check")
+    assert code == 0
+    assert "All good: 7 stories" in output
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_every_bad_story_is_reported_at_its_line_by_check_and_build(
+    case: str, mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    project = in_project(mini_project({}))
+    shutil.copy(BAD / case, project / "stories" / case)
+    before = snapshot(project)
+    expected = EXPECTED[case]
+    code, output = run(project, "check")
+    assert code == 1
+    line = next(line for line in output.splitlines() if line.startswith(f"stories/{case}:"))
+    assert line.startswith(f"stories/{case}:{expected['line']}: "), output
+    for words in expected["says"]:  # type: ignore[attr-defined]
+        assert words in line, line
+    assert "Traceback" not in output
+    assert line in build_error(project), "mkdocs build must report the same message"
+    assert snapshot(project) == before
+
+
+def test_check_lists_every_problem_in_every_file_at_once(
+    mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    project = in_project(
+        mini_project(
+            {
+                "a.md": story_text(tags="[welbeing]"),
+                "b.md": story_text(reflection='\n  - "{{ story.nope }}"'),
+                "c.md": "no front matter",
+            }
+        )
+    )
+    code, output = run(project, "check")
+    assert code == 1
+    reported = [line.split(":")[0] for line in output.splitlines() if line.startswith("stories/")]
+    assert reported == ["stories/a.md", "stories/b.md", "stories/c.md"]
+    assert "3 problem(s) in 3 file(s)" in output
+
+
+def test_check_also_checks_the_questions_of_drafts(
+    mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    draft = story_text(reflection='\n  - "{{ story.nope }}"', extra="draft: true\n")
+    project = in_project(mini_project({"d.md": draft}))
+    code, output = run(project, "check")
+    assert code == 1 and "stories/d.md:7:" in output
+
+
+def test_check_names_template_errors(
+    mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    project = in_project(mini_project())
+    (project / "templates" / "tag.md.j2").write_text("# {{ tag.label\n", encoding="utf-8")
+    code, output = run(project, "check")
+    assert code == 1 and "templates/tag.md.j2:1: template syntax error" in output
+
+
+def test_check_outside_a_storybook_says_where_to_run_it(
+    tmp_path: Path, in_project: Callable[[Path], Path]
+) -> None:
+    code, output = run(in_project(tmp_path), "check")
+    assert code == 1 and "no stories folder here" in output
+
+
+def test_new_scaffolds_a_draft_that_passes_check(
+    mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    project = in_project(mini_project())
+    code, output = run(project, "new", "Leading: my old team")
+    assert code == 0, output
+    created = project / "stories" / "leading-my-old-team.md"
+    text = created.read_text(encoding="utf-8")
+    assert 'title: "Leading: my old team"' in text and "draft: true" in text
+    assert "{{ story.protagonist }}" in text
+    assert run(project, "check")[0] == 0
+    assert not [p for p in (project / "stories").iterdir() if p.name.startswith(".")]
+
+
+def test_new_never_overwrites(
+    mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    project = in_project(mini_project({"my-story.md": "precious words"}))
+    code, output = run(project, "new", "My story")
+    assert code == 1 and "already exists" in output
+    assert (project / "stories" / "my-story.md").read_text(encoding="utf-8") == "precious words"

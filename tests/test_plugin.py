@@ -1,0 +1,125 @@
+"""Real MkDocs builds of real storybooks, read back as HTML and search index."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from .conftest import build, build_error, search_index, snapshot, story_text
+
+SLUMP = "stories/the-quiet-slump/"
+
+
+def test_sample_site_builds_strict_and_search_finds_the_slump_story(sample_project: Path) -> None:
+    before = snapshot(sample_project)
+    site = build(sample_project, strict=True)
+    assert snapshot(sample_project) == before, "the build must not write into the source tree"
+
+    docs = search_index(site)
+    hits = {doc["location"] for doc in docs if "slump" in (doc["title"] + doc["text"]).lower()}
+    assert any(location.startswith(SLUMP) for location in hits)
+    # A word that only appears in one of its reflection questions finds the story too.
+    caregiving = {doc["location"] for doc in docs if "caregiving" in doc["text"].lower()}
+    assert caregiving and all(location.startswith(SLUMP) for location in caregiving)
+    questions = [doc for doc in docs if doc["location"] == SLUMP + "#reflection"]
+    assert questions and "What did Greg notice" in questions[0]["text"]
+
+
+def test_home_themes_tags_and_stories_link_up(sample_project: Path) -> None:
+    site = build(sample_project, strict=True)
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="stories/the-quiet-slump/"' in home
+    assert 'href="tags/"' in home
+    themes = (site / "tags" / "index.html").read_text(encoding="utf-8")
+    assert 'href="wellbeing/"' in themes and 'href="personal-crisis/"' in themes
+    tag_page = (site / "tags" / "personal-crisis" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../stories/the-quiet-slump/"' in tag_page
+    assert "the-friday-rota" not in tag_page
+    story = (site / SLUMP / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../tags/wellbeing/"' in story
+    assert (site / "authoring" / "index.html").is_file()
+
+
+def test_sidebar_does_not_list_every_story(mini_project: Callable[..., Path]) -> None:
+    stories = {f"s{i:02}.md": story_text(title=f"Story number {i:02}") for i in range(40)}
+    site = build(mini_project(stories), strict=True)
+    page = (site / "stories" / "s00" / "index.html").read_text(encoding="utf-8")
+    nav = page[page.index('<nav class="md-nav md-nav--primary"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert "Story number 01" not in nav
+    sizes = {len((site / "stories" / f"s{i:02}" / "index.html").read_bytes()) for i in (0, 39)}
+    assert max(sizes) - min(sizes) < 200
+
+
+def test_drafts_are_neither_pages_nor_searchable(mini_project: Callable[..., Path]) -> None:
+    project = mini_project(
+        {
+            "one.md": story_text(),
+            "wip.md": story_text(title="Unfinished DRAFTMARKER", extra="draft: true\n"),
+        }
+    )
+    site = build(project, strict=True)
+    assert not (site / "stories" / "wip").exists()
+    for path in site.rglob("*"):
+        if path.is_file():
+            assert b"DRAFTMARKER" not in path.read_bytes(), path
+
+
+def test_story_body_is_never_run_through_jinja(mini_project: Callable[..., Path]) -> None:
+    project = mini_project(
+        {"one.md": story_text(body="She wrote {{ story.title }} and {% raw %}.")}
+    )
+    site = build(project, strict=True)
+    html = (site / "stories" / "one" / "index.html").read_text(encoding="utf-8")
+    assert "She wrote {{ story.title }} and {% raw %}." in html
+
+
+def test_facilitator_notes_never_reach_the_default_build(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project({"one.md": story_text(extra="facilitator_notes: |\n  NOTEMARKER\n")})
+    site = build(project, strict=True)
+    for path in site.rglob("*"):
+        if path.is_file():
+            assert b"NOTEMARKER" not in path.read_bytes(), path
+
+
+def test_broken_story_fails_the_build_with_every_problem(mini_project: Callable[..., Path]) -> None:
+    project = mini_project(
+        {
+            "one.md": story_text(tags="[welbeing]"),
+            "two.md": story_text(title="Monday: the call").replace(
+                '"Monday: the call"', "Monday: the call"
+            ),
+        }
+    )
+    message = build_error(project)
+    assert "stories/one.md:5: unknown tag 'welbeing' - did you mean 'wellbeing'?" in message
+    assert "stories/two.md:2: YAML cannot be read here" in message
+
+
+def test_mkdocs_build_prints_file_and_line_and_no_traceback(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project({"one.md": story_text().replace('"A test story"', "Monday: the call")})
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-d", str(project.parent / "out")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "stories/one.md:2: YAML cannot be read here" in result.stderr
+    assert "double quotes" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_hand_written_page_may_not_hide_a_generated_one(mini_project: Callable[..., Path]) -> None:
+    project = mini_project()
+    (project / "docs" / "index.md").write_text("# Mine\n", encoding="utf-8")
+    assert "docs/index.md:1: this file has the same address as a page the storybook makes" in (
+        build_error(project)
+    )

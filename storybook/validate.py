@@ -121,32 +121,38 @@ def _text(data: dict[str, object], key: str, report: _Report) -> str | None:
     return value.strip()
 
 
-def _tags(data: dict[str, object], vocabulary: Vocabulary, report: _Report) -> tuple[str, ...]:
-    value = data.get("tags")
+def _non_empty_list(
+    data: dict[str, object], key: str, report: _Report, message: str, hint: str
+) -> list[object]:
+    """The list under ``key``; a single text counts as a list of one. Missing: empty list."""
+    value = data.get(key)
     if value is None:
-        return ()
+        return []
     if isinstance(value, str):
-        value = [value]
+        return [value]
     if not isinstance(value, list) or not value:
-        report(
-            "tags",
-            "tags must be a non-empty list",
-            "write e.g. tags: [wellbeing, underperformance]",
-        )
-        return ()
+        report(key, message, hint)
+        return []
+    return value
+
+
+def _tags(data: dict[str, object], vocabulary: Vocabulary, report: _Report) -> tuple[str, ...]:
+    value = _non_empty_list(
+        data,
+        "tags",
+        report,
+        "tags must be a non-empty list",
+        "write e.g. tags: [wellbeing, underperformance]",
+    )
     tags: list[str] = []
     for index, tag in enumerate(value):
         if not isinstance(tag, str) or tag not in vocabulary.tags:
             guess = vocabulary.closest(str(tag))
-            hint = (
-                f"did you mean '{guess}'?"
-                if guess
-                else f"use a tag listed in templates/{VOCABULARY_FILE}"
-            )
+            hint = f"did you mean '{guess}'? " if guess else ""
             report(
                 "tags",
                 f"unknown tag '{tag}'",
-                f"{hint} (tags are listed in templates/{VOCABULARY_FILE})",
+                f"{hint}(tags are listed in templates/{VOCABULARY_FILE})",
                 index,
             )
         elif tag in tags:
@@ -159,18 +165,13 @@ def _tags(data: dict[str, object], vocabulary: Vocabulary, report: _Report) -> t
 def _questions(
     data: dict[str, object], source: SourceStory, report: _Report
 ) -> tuple[Question, ...]:
-    value = data.get("reflection")
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value:
-        report(
-            "reflection",
-            "reflection must be a non-empty list of questions",
-            'write each question on its own line: - "What did ... notice?"',
-        )
-        return ()
+    value = _non_empty_list(
+        data,
+        "reflection",
+        report,
+        "reflection must be a non-empty list of questions",
+        'write each question on its own line: - "What did ... notice?"',
+    )
     questions: list[Question] = []
     for index, text in enumerate(value):
         if not isinstance(text, str) or not text.strip():

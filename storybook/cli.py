@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from storybook.errors import StorybookError
+from storybook.export import ExportError, export_site
 from storybook.library import load_library
+from storybook.owned import OwnedFolderError
 from storybook.pipeline import build_site
 from storybook.render import Renderer
 from storybook.validate import slugify
@@ -100,6 +102,49 @@ def new(title: str, stories_dir: Path, templates_dir: Path) -> None:
             f"{target} already exists - choose another title; nothing was changed"
         ) from None
     click.echo(f"Created {target} (a draft). Write the story, then run: storybook check")
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option(
+    "-f",
+    "--config-file",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The storybook's MkDocs configuration.",
+)
+@click.option(
+    "--edition",
+    default=None,
+    help="The edition to export. Only 'learner' for now; by default the storybook plugin's "
+    "edition option in mkdocs.yml, else learner.",
+)
+def export(out: Path, config_file: Path, edition: str | None) -> None:
+    """Write the site as a plain source into OUT, buildable without the storybook plugin.
+
+    MkDocs, ProperDocs and Zensical build OUT as it is. Exporting again replaces only the
+    files the last export wrote; files you changed or added in OUT are kept.
+    """
+    try:
+        report = export_site(config_file, out, edition=edition)
+    except (ExportError, OwnedFolderError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except StorybookError as exc:
+        click.echo(exc.format(Path.cwd()))
+        click.echo(
+            f"\nNothing was exported: {len(exc.problems)} problem(s) to fix first.", err=True
+        )
+        raise SystemExit(1) from None
+    files = report.files
+    for warning in files.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"Exported the {report.edition} edition ({report.stories} stories, {report.pages} pages) "
+        f"to {out}: {len(files.written)} file(s) written, {len(files.unchanged)} unchanged, "
+        f"{len(files.removed)} removed, {len(files.warnings)} warning(s)."
+    )
+    click.echo(f"Build it with: cd {out} && mkdocs build   (or: zensical build)")
 
 
 def write_new_file(target: Path, content: str) -> None:

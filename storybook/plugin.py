@@ -24,6 +24,9 @@ log = logging.getLogger("mkdocs.plugins.storybook")
 
 STYLESHEET = "assets/storybook.css"
 REQUIRED_EXTENSIONS = ("attr_list", "admonition", "md_in_html")
+# Set in config.extra wherever the storybook's pages are in the build (this plugin, or
+# `storybook export`); overrides/main.html warns on every page when it is missing.
+PAGES_FLAG = "storybook_pages"
 
 
 # MkDocs' Config.__init_subclass__ has no type hints.
@@ -48,6 +51,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 config.markdown_extensions.append(extension)
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        config.extra[PAGES_FLAG] = True
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

@@ -1,0 +1,348 @@
+"""`storybook export`: one plain site source that MkDocs, ProperDocs and Zensical build alike."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from storybook.cli import main
+from storybook.owned import MANIFEST
+
+from .conftest import ROOT, build, snapshot, story_text
+
+SLUMP = "stories/the-quiet-slump/"
+BANNER = "storybook-no-pages"
+FACILITATOR_MARKER = "FACILITATORMARKER"
+DRAFT_MARKER = "DRAFTMARKER"
+
+# engine: (module with the click command, build arguments, search index, its list of entries)
+ENGINES: dict[str, tuple[str, list[str], str, str]] = {
+    "mkdocs": ("mkdocs.__main__", ["build", "--strict"], "search/search_index.json", "docs"),
+    "properdocs": (
+        "properdocs.__main__",
+        ["build", "--strict", "-f", "mkdocs.yml"],
+        "search/search_index.json",
+        "docs",
+    ),
+    "zensical": ("zensical.main", ["build", "--strict"], "search.json", "items"),
+}
+
+
+def export(project: Path, out: Path, *args: str) -> tuple[int, str, str]:
+    """Run `storybook export` in ``project``; returns exit code, stdout and stderr."""
+    cwd = Path.cwd()
+    os.chdir(project)
+    try:
+        result = CliRunner().invoke(main, ["export", str(out), *args], catch_exceptions=False)
+    finally:
+        os.chdir(cwd)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def require(engine: str) -> None:
+    if importlib.util.find_spec(engine) is not None:
+        return
+    message = f"{engine} is not installed; `make test` installs it with the [test] extra"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def build_with(engine: str, folder: Path) -> Path:
+    """Build ``folder`` with ``engine`` in a Python where our package cannot be imported."""
+    require(engine)
+    module, arguments, _, _ = ENGINES[engine]
+    code = f"import sys; sys.modules['storybook'] = None; from {module} import cli; cli()"
+    result = subprocess.run(
+        [sys.executable, "-c", code, *arguments],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder / "site"
+
+
+def search_entries(engine: str, site: Path) -> list[dict[str, Any]]:
+    _, _, index, key = ENGINES[engine]
+    entries: list[dict[str, Any]] = json.loads((site / index).read_text(encoding="utf-8"))[key]
+    return entries
+
+
+def html(site: Path, page: str) -> str:
+    return (site / page / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The sample storybook with a facilitator marker and a draft, built by the plugin and exported."""
+    base = tmp_path_factory.mktemp("export")
+    project = base / "project"
+    for name in ("stories", "templates", "docs", "overrides"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    slump = project / "stories" / "the-quiet-slump.md"
+    text = slump.read_text(encoding="utf-8")
+    assert "facilitator_notes: |\n" in text
+    slump.write_text(
+        text.replace("facilitator_notes: |\n", f"facilitator_notes: |\n  {FACILITATOR_MARKER}\n"),
+        encoding="utf-8",
+    )
+    (project / "stories" / "unfinished.md").write_text(
+        story_text(title=f"Unfinished {DRAFT_MARKER}", extra="draft: true\n"), encoding="utf-8"
+    )
+    plugin_site = build(project, strict=True)
+    code, output, errors = export(project, base / "out")
+    assert code == 0, output + errors
+    assert "Exported the learner edition (7 stories" in output
+    return {"project": project, "plugin_site": plugin_site, "out": base / "out"}
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_every_engine_builds_the_export_with_stories_questions_and_search(
+    engine: str, exported: dict[str, Path], tmp_path: Path
+) -> None:
+    source = tmp_path / "source"
+    shutil.copytree(exported["out"], source)
+    site = build_with(engine, source)
+
+    story = html(site, SLUMP)
+    assert "The Quiet Slump" in story and "Reflection questions" in story
+    assert "caregiving" in story
+    assert 'href="../../tags/personal-crisis/"' in story
+    assert 'href="stories/the-quiet-slump/"' in html(site, "")
+    assert 'href="../../stories/the-quiet-slump/"' in html(site, "tags/personal-crisis")
+    assert "the-friday-rota" not in html(site, "tags/personal-crisis")
+
+    entries = search_entries(engine, site)
+    caregiving = {e["location"] for e in entries if "caregiving" in e["text"].lower()}
+    assert caregiving and all(location.startswith(SLUMP) for location in caregiving)
+    questions = [e for e in entries if e["location"] == SLUMP + "#reflection"]
+    assert questions and "What did Greg notice" in questions[0]["text"]
+    # The same pages and sections are searchable as in the plugin's own build.
+    plugin = search_entries("mkdocs", exported["plugin_site"])
+    assert {(e["location"], e["title"]) for e in entries} == {
+        (e["location"], e["title"]) for e in plugin
+    }
+
+    for path in [*source.rglob("*"), *site.rglob("*")]:
+        if path.is_file():
+            data = path.read_bytes()
+            assert FACILITATOR_MARKER.encode() not in data, path
+            assert DRAFT_MARKER.encode() not in data, path
+    for page in site.rglob("*.html"):
+        assert BANNER not in page.read_text(encoding="utf-8"), f"{page} says stories are missing"
+
+
+def test_export_is_plain_mkdocs_config_without_the_plugin(exported: dict[str, Path]) -> None:
+    out = exported["out"]
+    config = yaml.load((out / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    assert config["plugins"] == ["search"]
+    assert config["docs_dir"] == "docs"
+    assert config["theme"]["custom_dir"] == "overrides"
+    assert "assets/storybook.css" in config["extra_css"]
+    assert config["extra"]["storybook_pages"] is True
+    assert "/stories/the-quiet-slump.md" in config["not_in_nav"].splitlines()
+    assert (out / "docs" / "about.md").read_bytes() == (ROOT / "docs" / "about.md").read_bytes()
+    assert (out / "overrides" / "main.html").is_file()
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    written = {
+        path.relative_to(out).as_posix()
+        for path in out.rglob("*")
+        if path.is_file() and path.name != MANIFEST
+    }
+    assert set(manifest) == written
+
+
+def test_zensical_on_the_storybook_itself_says_how_to_export(sample_project: Path) -> None:
+    # Zensical ignores the storybook plugin: no stories, but every page says what to do.
+    site = build_with("zensical", sample_project)
+    assert not (site / "stories").exists()
+    for page in (site / "about" / "index.html", site / "404.html"):
+        text = page.read_text(encoding="utf-8")
+        assert BANNER in text and "storybook export export/" in text, page
+
+
+def test_mkdocs_with_the_plugin_shows_no_missing_stories_banner(sample_project: Path) -> None:
+    site = build(sample_project, strict=True)
+    for page in (site / "index.html", site / "about" / "index.html", site / "404.html"):
+        text = page.read_text(encoding="utf-8")
+        assert BANNER not in text and "md-banner" not in text, page
+
+
+def make_draft(project: Path, name: str) -> None:
+    path = project / "stories" / name
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("---\n", "---\ndraft: true\n", 1),
+        encoding="utf-8",
+    )
+
+
+def test_reexport_replaces_only_what_it_wrote(sample_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert export(sample_project, out)[0] == 0
+    (out / "docs" / "about.md").write_text("# Our own about page\n", encoding="utf-8")
+    (out / "docs" / "mine.md").write_text("# Added by the trainer\n", encoding="utf-8")
+    (out / "docs" / "stories" / "the-friday-rota.md").write_text("edited\n", encoding="utf-8")
+    (out / "site").mkdir()
+    (out / "site" / "index.html").write_text("built\n", encoding="utf-8")
+    make_draft(sample_project, "camera-off.md")
+    make_draft(sample_project, "the-friday-rota.md")
+
+    code, output, errors = export(sample_project, out)
+
+    assert code == 0, output + errors
+    assert "(5 stories" in output and "1 removed" in output and "2 warning(s)" in output
+    assert not (out / "docs" / "stories" / "camera-off.md").exists()
+    assert (out / "docs" / "about.md").read_text(encoding="utf-8") == "# Our own about page\n"
+    assert (out / "docs" / "mine.md").read_text(encoding="utf-8") == "# Added by the trainer\n"
+    assert (out / "docs" / "stories" / "the-friday-rota.md").read_text(encoding="utf-8") == (
+        "edited\n"
+    )
+    assert (out / "site" / "index.html").read_text(encoding="utf-8") == "built\n"
+    assert "docs/about.md: kept - it was changed after the last export" in errors
+    assert "docs/stories/the-friday-rota.md: kept - the export no longer has this file" in errors
+    home = (out / "docs" / "index.md").read_text(encoding="utf-8")
+    assert "camera-off" not in home and "the-friday-rota" not in home
+    assert not list(out.rglob(".storybook-*.tmp")), "temporary files left behind"
+
+    # Once the trainer deletes an edited file, the next export writes the storybook's version.
+    (out / "docs" / "about.md").unlink()
+    code, output, errors = export(sample_project, out)
+    assert code == 0 and "1 file(s) written" in output, output + errors
+    assert (out / "docs" / "about.md").read_bytes() == (ROOT / "docs" / "about.md").read_bytes()
+
+
+def test_export_never_replaces_a_file_it_did_not_write(
+    mini_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    project = mini_project()
+    out = tmp_path / "out"
+    assert export(project, out)[0] == 0
+    (out / "docs" / "stories" / "two.md").write_text("the trainer's own page\n", encoding="utf-8")
+    (project / "stories" / "two.md").write_text(story_text(title="Two"), encoding="utf-8")
+
+    code, output, errors = export(project, out)
+
+    assert code == 0, output + errors
+    assert "docs/stories/two.md: kept - this file was not written by storybook export" in errors
+    assert (out / "docs" / "stories" / "two.md").read_text(encoding="utf-8") == (
+        "the trainer's own page\n"
+    )
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    assert "docs/stories/two.md" not in manifest
+    (project / "stories" / "two.md").unlink()
+    assert export(project, out)[0] == 0
+    assert (out / "docs" / "stories" / "two.md").is_file(), "never deleted: not the export's file"
+
+
+def test_export_refuses_folders_it_could_damage(sample_project: Path, tmp_path: Path) -> None:
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "notes.txt").write_text("mine\n", encoding="utf-8")
+    cases = {
+        ".": "this folder holds the storybook itself",
+        "docs/out": "overlaps",
+        "stories": "overlaps",
+        str(full): "this folder is not empty and no storybook export was written into it",
+    }
+    before = snapshot(tmp_path)
+    for out, says in cases.items():
+        code, output, errors = export(sample_project, Path(out))
+        assert code == 1 and says in errors, (out, output + errors)
+    assert snapshot(tmp_path) == before
+
+    out = tmp_path / "out"
+    assert export(sample_project, out)[0] == 0
+    (out / MANIFEST).write_text("{not json", encoding="utf-8")
+    before = snapshot(out)
+    code, output, errors = export(sample_project, out)
+    assert code == 1 and f"{MANIFEST}: cannot be read" in errors
+    assert snapshot(out) == before
+
+
+def test_a_broken_story_exports_nothing_and_lists_every_problem(
+    mini_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    project = mini_project(
+        {"one.md": story_text(tags="[welbeing]"), "two.md": story_text(tags="[feedbak]")}
+    )
+    code, output, errors = export(project, tmp_path / "out")
+    assert code == 1
+    assert "stories/one.md:5: unknown tag 'welbeing' - did you mean 'wellbeing'?" in output
+    assert "stories/two.md:5: unknown tag 'feedbak'" in output
+    assert "Traceback" not in output + errors
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_page_in_docs_may_not_hide_a_generated_one(
+    mini_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    project = mini_project()
+    (project / "docs" / "index.md").write_text("# Mine\n", encoding="utf-8")
+    code, output, _ = export(project, tmp_path / "out")
+    assert code == 1
+    assert "docs/index.md:1: this file has the same address as a page the storybook makes" in (
+        output
+    )
+
+
+def test_only_the_learner_edition_can_be_exported_for_now(
+    mini_project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = mini_project()
+    code, _, errors = export(project, tmp_path / "a", "--edition", "facilitator")
+    assert code == 1 and "can only export the learner edition for now" in errors
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - storybook\n",
+            "  - storybook:\n      edition: !ENV [STORYBOOK_EDITION, learner]\n",
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("STORYBOOK_EDITION", "facilitator")
+    code, _, errors = export(project, tmp_path / "b")
+    assert code == 1 and "the storybook plugin's edition option in mkdocs.yml" in errors
+    monkeypatch.delenv("STORYBOOK_EDITION")
+    code, output, _ = export(project, tmp_path / "c")
+    assert code == 0 and "Exported the learner edition" in output
+    assert "STORYBOOK_EDITION" not in (tmp_path / "c" / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_exported_config_keeps_env_and_python_tags(
+    mini_project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = mini_project()
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace(
+        "site_name: Test storybook", "site_name: !ENV [STORYBOOK_SITE_NAME, Our stories]"
+    )
+    text += (
+        "markdown_extensions:\n"
+        "  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "      emoji_generator: !!python/name:material.extensions.emoji.to_svg\n"
+    )
+    config.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert export(project, out)[0] == 0
+    exported = (out / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "!ENV" in exported and "STORYBOOK_SITE_NAME" in exported
+    assert "!!python/name:material.extensions.emoji.twemoji" in exported
+
+    monkeypatch.setenv("STORYBOOK_SITE_NAME", "Named at build time")
+    site = build_with("mkdocs", out)
+    assert "Named at build time" in (site / "index.html").read_text(encoding="utf-8")

@@ -50,10 +50,10 @@ def story_text(
 
 @pytest.fixture
 def sample_project(tmp_path: Path) -> Path:
-    """A copy of the repository's own storybook (stories, templates, docs, mkdocs.yml)."""
+    """A copy of the repository's own storybook (stories, templates, docs, overrides, mkdocs.yml)."""
     project = tmp_path / "project"
     project.mkdir()
-    for name in ("stories", "templates", "docs"):
+    for name in ("stories", "templates", "docs", "overrides"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     return project

@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: serve test check install install-test
+.PHONY: serve test check export install install-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,7 @@ test: install-test
 ## Check every story and template, as trainers do.
 check: install
 	$(BIN)/storybook check
+
+## Write the site as a plain source into export/, for engines that skip our plugin (Zensical).
+export: install
+	$(BIN)/storybook export export/

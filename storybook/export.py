@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from storybook import __version__
@@ -58,9 +58,9 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
         )
     options = plugin_options(config)
     chosen = choose_edition(edition, options)
-    stories_dir = _folder(root, options.get("stories_dir"), "stories")
-    templates_dir = _folder(root, options.get("templates_dir"), "templates")
-    docs_dir = _folder(root, config.get("docs_dir"), DOCS)
+    stories_dir = _folder(config_file, options.get("stories_dir"), "stories")
+    templates_dir = _folder(config_file, options.get("templates_dir"), "templates")
+    docs_dir = _folder(config_file, config.get("docs_dir"), DOCS)
     for folder, what in ((stories_dir, "stories"), (templates_dir, "templates")):
         if not folder.is_dir():
             raise ExportError(
@@ -140,11 +140,12 @@ def site_config(config: dict[str, Any], page_uris: list[str], edition: str) -> s
     if STYLESHEET not in extra_css:
         extra_css.append(STYLESHEET)
     data["extra_css"] = extra_css
-    # The plugin keeps its pages out of the sidebar; these lines do the same without it.
-    not_in_nav = str(data.get("not_in_nav") or "")
-    if not_in_nav and not not_in_nav.endswith("\n"):
-        not_in_nav += "\n"
-    data["not_in_nav"] = not_in_nav + "".join(f"/{uri}\n" for uri in page_uris)
+    not_in_nav = data.get("not_in_nav") or ""
+    if isinstance(not_in_nav, str):
+        # The plugin keeps its pages out of the sidebar; these lines do the same without it.
+        if not_in_nav and not not_in_nav.endswith("\n"):
+            not_in_nav += "\n"
+        data["not_in_nav"] = not_in_nav + "".join(f"/{uri}\n" for uri in page_uris)
     extra = data.get("extra")
     if extra is None or isinstance(extra, dict):
         data["extra"] = {**(extra or {}), PAGES_FLAG: True}
@@ -178,12 +179,17 @@ added here is kept and never overwritten; the export names it so you can decide 
 
 
 def _leaves_folder(path: str) -> bool:
-    return PurePosixPath(path).is_absolute() or Path(path).is_absolute() or ".." in Path(path).parts
+    return Path(path).is_absolute() or ".." in Path(path).parts
 
 
-def _folder(root: Path, value: Any, default: str) -> Path:
+def _folder(config_file: Path, value: Any, default: str) -> Path:
     resolved = resolve_env(value)
-    return (root / str(resolved if resolved else default)).resolve()
+    if resolved and not isinstance(resolved, str):
+        raise ExportError(
+            f"{config_file}: a folder is given as {resolved!r}, which storybook export cannot "
+            "follow - write it as a plain path"
+        )
+    return (config_file.resolve().parent / (resolved or default)).resolve()
 
 
 def _tree(folder: Path) -> Iterator[tuple[str, Path]]:

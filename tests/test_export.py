@@ -17,6 +17,7 @@ import yaml
 from click.testing import CliRunner
 
 from storybook.cli import main
+from storybook.export import plugin_options, site_config
 from storybook.owned import MANIFEST
 
 from .conftest import ROOT, build, snapshot, story_text
@@ -59,11 +60,12 @@ def require(engine: str) -> None:
     pytest.skip(message)
 
 
-def build_with(engine: str, folder: Path) -> Path:
-    """Build ``folder`` with ``engine`` in a Python where our package cannot be imported."""
+def build_with(engine: str, folder: Path, *, without_storybook: bool = True) -> Path:
+    """Build ``folder`` with ``engine``, by default in a Python that cannot import our package."""
     require(engine)
     module, arguments, _, _ = ENGINES[engine]
-    code = f"import sys; sys.modules['storybook'] = None; from {module} import cli; cli()"
+    block = "sys.modules['storybook'] = None; " if without_storybook else ""
+    code = f"import sys; {block}from {module} import cli; cli()"
     result = subprocess.run(
         [sys.executable, "-c", code, *arguments],
         cwd=folder,
@@ -173,6 +175,12 @@ def test_zensical_on_the_storybook_itself_says_how_to_export(sample_project: Pat
     for page in (site / "about" / "index.html", site / "404.html"):
         text = page.read_text(encoding="utf-8")
         assert BANNER in text and "storybook export export/" in text, page
+
+
+def test_properdocs_runs_the_storybook_plugin_itself(sample_project: Path) -> None:
+    site = build_with("properdocs", sample_project, without_storybook=False)
+    assert "caregiving" in html(site, SLUMP)
+    assert BANNER not in html(site, "about")
 
 
 def test_mkdocs_with_the_plugin_shows_no_missing_stories_banner(sample_project: Path) -> None:
@@ -346,3 +354,24 @@ def test_exported_config_keeps_env_and_python_tags(
     monkeypatch.setenv("STORYBOOK_SITE_NAME", "Named at build time")
     site = build_with("mkdocs", out)
     assert "Named at build time" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_site_config_adapts_every_form_mkdocs_accepts() -> None:
+    config: dict[str, Any] = {
+        "site_name": "x",
+        "site_dir": "/var/www/storybook",
+        "plugins": {"search": {}, "storybook": {"stories_dir": "tales"}},
+        "markdown_extensions": {"toc": {"permalink": True}, "admonition": {}},
+        "not_in_nav": "/drafts/",
+        "extra": {"analytics": {"provider": "none"}},
+    }
+    assert plugin_options(config) == {"stories_dir": "tales"}
+    written = yaml.safe_load(site_config(config, ["index.md", "stories/a.md"], "learner"))
+    assert written["plugins"] == {"search": {}}
+    assert written["site_dir"] == "site", "Zensical builds only inside the project"
+    assert set(written["markdown_extensions"]) == {"toc", "admonition", "attr_list", "md_in_html"}
+    assert written["not_in_nav"] == "/drafts/\n/index.md\n/stories/a.md\n"
+    assert written["extra"] == {"analytics": {"provider": "none"}, "storybook_pages": True}
+    listed = {"plugins": ["search", {"storybook": None}, "tags"], "site_dir": "public"}
+    written = yaml.safe_load(site_config(listed, [], "learner"))
+    assert written["plugins"] == ["search", "tags"] and written["site_dir"] == "public"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +19,7 @@ from storybook.vocabulary import KINDS, VOCABULARY_FILE, Tag, Vocabulary
 HOME = "index.md"
 TAGS_INDEX = "tags/index.md"
 AUTHORING = "authoring.md"
+RELATED_LIMIT = 3
 
 
 @dataclass(frozen=True)
@@ -46,9 +50,12 @@ def build_pages(
     problems: list[Problem] = []
     pages: list[Page] = []
     rendered: list[Story] = []
+    related = related_stories(stories)
     for story in stories:
         try:
-            pages.append(render_story_page(story, vocabulary, renderer))
+            pages.append(
+                render_story_page(story, vocabulary, renderer, related=related[story.slug])
+            )
             rendered.append(story)
         except StorybookError as exc:
             problems.extend(exc.problems)
@@ -59,7 +66,13 @@ def build_pages(
     return pages, problems
 
 
-def render_story_page(story: Story, vocabulary: Vocabulary, renderer: Renderer) -> Page:
+def render_story_page(
+    story: Story,
+    vocabulary: Vocabulary,
+    renderer: Renderer,
+    *,
+    related: Sequence[Related] = (),
+) -> Page:
     problems: list[Problem] = []
 
     def ask(tag_questions: Any) -> list[str]:
@@ -83,8 +96,57 @@ def render_story_page(story: Story, vocabulary: Vocabulary, renderer: Renderer) 
         story=story_view(story, vocabulary),
         questions=own,
         tag_questions=[bank for bank in banks if bank["questions"]],
+        related=[
+            {
+                "title": item.story.title,
+                "summary": item.story.summary,
+                "uri": story_uri(item.story.slug),
+                "shared": [tag_view(vocabulary.tags[name]) for name in item.shared],
+            }
+            for item in related
+        ],
     )
     return Page(story_uri(story.slug), front_matter(story.title, story.summary) + content)
+
+
+@dataclass(frozen=True)
+class Related:
+    """A story worth reading next, and the tags it shares with the one just read."""
+
+    story: Story
+    shared: tuple[str, ...]
+
+
+def related_stories(
+    stories: Sequence[Story], *, limit: int = RELATED_LIMIT
+) -> dict[str, list[Related]]:
+    """For each story (by slug), up to ``limit`` other stories that share tags with it.
+
+    Closest first: the most shared tags, then the rarer the shared tags the better (a tag
+    half the library carries says less than one only two stories carry), then by title.
+    """
+    by_tag: dict[str, list[Story]] = defaultdict(list)
+    for story in stories:
+        for name in story.tags:
+            by_tag[name].append(story)
+    return {story.slug: _closest(story, by_tag, limit) for story in stories}
+
+
+def _closest(story: Story, by_tag: dict[str, list[Story]], limit: int) -> list[Related]:
+    shared: dict[str, list[str]] = defaultdict(list)
+    others: dict[str, Story] = {}
+    for name in story.tags:
+        for other in by_tag[name]:
+            if other.slug != story.slug:
+                shared[other.slug].append(name)
+                others[other.slug] = other
+
+    def rank(other: Story) -> tuple[int, float, str]:
+        tags = shared[other.slug]
+        return (-len(tags), -sum(1 / len(by_tag[name]) for name in tags), other.title.lower())
+
+    closest = heapq.nsmallest(limit, others.values(), key=rank)
+    return [Related(other, tuple(shared[other.slug])) for other in closest]
 
 
 def render_index_pages(

@@ -4,7 +4,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from storybook.library import load_library
-from storybook.pages import AUTHORING, HOME, TAGS_INDEX, build_pages
+from storybook.model import Story
+from storybook.pages import AUTHORING, HOME, TAGS_INDEX, build_pages, related_stories
 from storybook.render import Renderer
 
 from .conftest import ROOT, story_text
@@ -54,3 +55,58 @@ def test_templates_never_see_facilitator_notes(mini_project: Callable[..., Path]
         {"one.md": story_text(extra="facilitator_notes: |\n  SECRET-NOTE-MARKER\n")}
     )
     assert not any("SECRET-NOTE-MARKER" in text for text in pages_of(project).values())
+
+
+def tagged(title: str, *tags: str) -> Story:
+    slug = title.lower().replace(" ", "-")
+    return Story(Path(f"{slug}.md"), 1, title, "Summary.", tags, (), slug, "Body.", 8)
+
+
+def test_related_stories_rank_by_shared_tags_then_rarity_then_title() -> None:
+    stories = [
+        tagged("Home", "feedback", "coaching", "communication"),
+        tagged("Two shared", "feedback", "coaching"),
+        tagged("Communication only", "communication"),
+        tagged("Feedback B", "feedback"),
+        tagged("Feedback A", "feedback"),
+        tagged("Unrelated", "delegation"),
+    ]
+    related = related_stories(stories, limit=4)
+    home = [(item.story.title, item.shared) for item in related["home"]]
+    # One shared tag each: "communication" is on 2 stories, "feedback" on 4, so the story
+    # sharing the rarer tag comes first; equals are in title order.
+    assert home == [
+        ("Two shared", ("feedback", "coaching")),
+        ("Communication only", ("communication",)),
+        ("Feedback A", ("feedback",)),
+        ("Feedback B", ("feedback",)),
+    ]
+    assert related["unrelated"] == []
+    assert related["two-shared"][0].story.title == "Home"
+    assert all(item.story.slug != slug for slug, items in related.items() for item in items), (
+        "a story is never related to itself"
+    )
+
+
+def test_related_stories_respect_the_limit() -> None:
+    stories = [tagged(f"Story {i}", "feedback") for i in range(10)]
+    assert {len(items) for items in related_stories(stories, limit=3).values()} == {3}
+
+
+def test_story_pages_show_related_stories_with_what_they_share(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project(
+        {
+            "one.md": story_text(title="First story", tags="[wellbeing, feedback]"),
+            "two.md": story_text(title="Second story", tags="[feedback]"),
+            "three.md": story_text(title="Third story", tags="[delegation]"),
+        }
+    )
+    pages = pages_of(project)
+    one = pages["stories/one.md"]
+    related = one[one.index("## Related stories") :]
+    assert "**[Second story](../stories/two.md)**" in related
+    assert "*Also about Feedback.*" in related
+    assert "Third story" not in related
+    assert "Related stories" not in pages["stories/three.md"]

@@ -22,8 +22,9 @@ from storybook import __version__
 from storybook.errors import Problem, StorybookError
 from storybook.owned import MANIFEST, WriteReport, write_owned_files
 from storybook.pipeline import build_site
-from storybook.plugin import PAGES_FLAG, REQUIRED_EXTENSIONS, STYLESHEET
+from storybook.plugin import PAGES_FLAG, REQUIRED_EXTENSIONS
 from storybook.siteconfig import dump_config, read_config, resolve_env
+from storybook.theme import SCRIPTS, STYLESHEETS, WORKER_SHIM
 
 PLUGIN = "storybook"
 NOTE = "STORYBOOK-EXPORT.md"
@@ -136,10 +137,8 @@ def site_config(config: dict[str, Any], page_uris: list[str], edition: str) -> s
     if "plugins" in data:
         data["plugins"] = _without_plugin(data["plugins"])
     data["markdown_extensions"] = _with_extensions(data.get("markdown_extensions"))
-    extra_css = list(data.get("extra_css") or [])
-    if STYLESHEET not in extra_css:
-        extra_css.append(STYLESHEET)
-    data["extra_css"] = extra_css
+    data["extra_css"] = _with_items(data.get("extra_css"), STYLESHEETS)
+    data["extra_javascript"] = _with_items(data.get("extra_javascript"), SCRIPTS)
     not_in_nav = data.get("not_in_nav") or ""
     if isinstance(not_in_nav, str):
         # The plugin keeps its pages out of the sidebar; these lines do the same without it.
@@ -148,7 +147,10 @@ def site_config(config: dict[str, Any], page_uris: list[str], edition: str) -> s
         data["not_in_nav"] = not_in_nav + "".join(f"/{uri}\n" for uri in page_uris)
     extra = data.get("extra")
     if extra is None or isinstance(extra, dict):
-        data["extra"] = {**(extra or {}), PAGES_FLAG: True}
+        # The Worker stand-in for Material's offline build: without the plugin nobody knows
+        # whether the build is offline, and it does nothing unless opened from file://.
+        polyfills = _with_items((extra or {}).get("polyfills"), (WORKER_SHIM,))
+        data["extra"] = {**(extra or {}), PAGES_FLAG: True, "polyfills": polyfills}
     header = (
         f"# Written by `storybook export` (Leadership Storybook {__version__}), {edition} edition.\n"
         "# A plain site source: build it with `mkdocs build`, `properdocs build -f mkdocs.yml`\n"
@@ -270,6 +272,11 @@ def _check_destination(out: Path, root: Path, sources: list[Path]) -> None:
                 f"{out}: this folder overlaps {source}, which the export reads - "
                 "export into a folder of its own, e.g. storybook export export/"
             )
+
+
+def _with_items(listed: Any, paths: tuple[str, ...]) -> list[Any]:
+    items = list(listed or [])
+    return items + [path for path in paths if path not in items]
 
 
 def _without_plugin(plugins: Any) -> Any:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import jinja2
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -19,10 +19,10 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from storybook.errors import Problem, StorybookError
 from storybook.pipeline import build_site
 from storybook.serve import error_banner
+from storybook.theme import add_theme_prefix, asset_files, extend_theme
 
 log = logging.getLogger("mkdocs.plugins.storybook")
 
-STYLESHEET = "assets/storybook.css"
 REQUIRED_EXTENSIONS = ("attr_list", "admonition", "md_in_html")
 # Set in config.extra wherever the storybook's pages are in the build (this plugin, or
 # `storybook export`); overrides/main.html warns on every page when it is missing.
@@ -49,8 +49,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
-        if STYLESHEET not in config.extra_css:
-            config.extra_css.append(STYLESHEET)
+        extend_theme(config)
         config.extra[PAGES_FLAG] = True
         return config
 
@@ -78,8 +77,14 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                         config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV
                     )
                 )
-        files.append(File.generated(config, STYLESHEET, content=_stylesheet()))
+        for asset in asset_files(config):
+            files.append(asset)
         return files
+
+    def on_env(
+        self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        return add_theme_prefix(env, config)
 
     def on_page_markdown(
         self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
@@ -111,7 +116,3 @@ def _collisions(pages: dict[str, str], files: Files, root: Path) -> list[Problem
                 )
             )
     return problems
-
-
-def _stylesheet() -> str:
-    return resources.files("storybook").joinpath("assets/storybook.css").read_text(encoding="utf-8")

@@ -1,0 +1,83 @@
+"""What the storybook adds to the Material theme for readers.
+
+Stylesheets, the reflection journal's script, a local stand-in for the Web Worker shim that
+Material's offline build would otherwise fetch from a CDN, and template overrides that fix
+accessibility problems of the theme itself. The plugin calls these; nothing here runs a build.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
+
+STYLESHEETS = ("assets/storybook.css", "assets/reader.css")
+SCRIPTS = ("assets/journal.js",)
+# Material's offline plugin adds its CDN shim unless a polyfill named like this is present.
+WORKER_SHIM = "assets/iframe-worker-shim.js"
+ASSETS = (*STYLESHEETS, *SCRIPTS, WORKER_SHIM)
+
+OVERRIDES = Path(__file__).parent / "overrides"
+# Templates under overrides/ reach the template they override as "theme/<its name>".
+THEME_PREFIX = "theme"
+
+
+def extend_theme(config: MkDocsConfig) -> None:
+    """Add the reader's assets and overrides to the site's configuration (idempotent)."""
+    for path in STYLESHEETS:
+        if path not in config.extra_css:
+            config.extra_css.append(path)
+    for path in SCRIPTS:
+        if path not in config.extra_javascript:
+            config.extra_javascript.append(path)
+    dirs = config.theme.dirs
+    if str(OVERRIDES) not in dirs:
+        # After the site's own custom_dir, if any, so a site can still override us.
+        dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
+    if offline_build(config):
+        use_local_worker_shim(config)
+
+
+def offline_build(config: MkDocsConfig) -> bool:
+    """Whether Material's offline plugin is on (``STORYBOOK_OFFLINE=true`` in our mkdocs.yml)."""
+    for name, plugin in config.plugins.items():
+        if name.rsplit("/", 1)[-1] == "offline":
+            return bool(getattr(plugin.config, "enabled", False))
+    return False
+
+
+def use_local_worker_shim(config: MkDocsConfig) -> None:
+    """Search from file:// needs a Worker stand-in; ours ships with the site, no CDN."""
+    polyfills = [
+        script
+        for script in config.extra.get("polyfills", [])
+        if "iframe-worker" not in str(script) or script == WORKER_SHIM
+    ]
+    if WORKER_SHIM not in polyfills:
+        polyfills.append(WORKER_SHIM)
+    config.extra["polyfills"] = polyfills
+
+
+def asset_files(config: MkDocsConfig) -> list[File]:
+    return [File.generated(config, path, content=asset_text(path)) for path in ASSETS]
+
+
+def asset_text(path: str) -> str:
+    return resources.files("storybook").joinpath(path).read_text(encoding="utf-8")
+
+
+def add_theme_prefix(env: jinja2.Environment, config: MkDocsConfig) -> jinja2.Environment:
+    """Let an override include the theme's own version of the template it replaces."""
+    dirs = config.theme.dirs
+    below = dirs[dirs.index(str(OVERRIDES)) + 1 :] if str(OVERRIDES) in dirs else dirs
+    if env.loader is not None:
+        env.loader = jinja2.ChoiceLoader(
+            [
+                env.loader,
+                jinja2.PrefixLoader({THEME_PREFIX: jinja2.FileSystemLoader(below)}),
+            ]
+        )
+    return env

@@ -1,0 +1,85 @@
+"""What the storybook adds to the Material theme, read back from real builds."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from unittest import mock
+
+from storybook.theme import ASSETS, WORKER_SHIM
+
+from .conftest import build, search_index, story_text
+
+SLUMP = "stories/the-quiet-slump/"
+
+
+def test_every_page_gets_the_reader_assets_and_a_named_search_dialog(
+    sample_project: Path,
+) -> None:
+    site = build(sample_project, strict=True)
+    for asset in ASSETS:
+        assert (site / asset).is_file(), asset
+    story = (site / SLUMP / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="stylesheet" href="../../assets/reader.css">' in story
+    assert '<script src="../../assets/journal.js"></script>' in story
+    assert 'role="dialog" aria-label="Search"' in story
+    assert '<div class="storybook-reflection" data-story="the-quiet-slump"' in story
+    # Only the offline build needs the Worker stand-in.
+    assert "iframe-worker" not in story
+
+
+def test_related_stories_are_shown_but_kept_out_of_search(sample_project: Path) -> None:
+    site = build(sample_project, strict=True)
+    story = (site / SLUMP / "index.html").read_text(encoding="utf-8")
+    related = story[story.index('<div class="storybook-related">') :]
+    assert 'href="../camera-off/"' in related
+    for doc in search_index(site):
+        if doc["location"].startswith(SLUMP):
+            assert "Related stories" not in doc["title"]
+            assert "Camera Off" not in doc["text"], doc["location"]
+
+
+def test_offline_build_uses_our_worker_shim_and_nothing_from_a_cdn(sample_project: Path) -> None:
+    with mock.patch.dict(os.environ, {"STORYBOOK_OFFLINE": "true"}):
+        site = build(sample_project, strict=True)
+    story = (site / "stories" / "the-quiet-slump.html").read_text(encoding="utf-8")
+    assert f'<script src="../{WORKER_SHIM}"></script>' in story
+    assert (site / "search" / "search_index.js").is_file()
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "unpkg.com" not in text and "fonts.googleapis" not in text, page
+
+
+def test_offline_shim_replaces_the_cdn_one_whatever_the_plugin_order(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project({"one.md": story_text()})
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - storybook\n", "  - storybook\n  - offline\n"
+        ),
+        encoding="utf-8",
+    )
+    site = build(project, strict=True)
+    page = (site / "stories" / "one.html").read_text(encoding="utf-8")
+    assert page.count("iframe-worker") == 1
+    assert f'<script src="../{WORKER_SHIM}"></script>' in page
+
+
+def test_a_sites_own_theme_override_still_wins(mini_project: Callable[..., Path]) -> None:
+    project = mini_project({"one.md": story_text()})
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  name: material\n", "  name: material\n  custom_dir: overrides\n"
+        ),
+        encoding="utf-8",
+    )
+    partials = project / "overrides" / "partials"
+    partials.mkdir(parents=True)
+    (partials / "search.html").write_text("<div>OUR-OWN-SEARCH</div>", encoding="utf-8")
+    site = build(project, strict=True)
+    page = (site / "stories" / "one" / "index.html").read_text(encoding="utf-8")
+    assert "OUR-OWN-SEARCH" in page and 'aria-label="Search"' not in page

@@ -8,7 +8,11 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: serve test check export install install-test
+# The browser tests drive Debian's Chromium; no test tool downloads a browser of its own.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+
+.PHONY: serve test check export install install-test browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +28,12 @@ install-test: $(BIN)/python
 serve: install
 	$(BIN)/mkdocs serve --livereload -a 127.0.0.1:8000
 
-## Install what the tests need and run them all: ruff, mypy --strict, pytest.
-test: install-test
+## Debian's Chromium for the browser tests, installed once if it is missing (as root, with apt).
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+## Install what the tests need and run them all: ruff, mypy --strict, pytest (browser tests too).
+test: install-test browser
 	$(BIN)/ruff check storybook tests bench
 	$(BIN)/ruff format --check storybook tests bench
 	$(BIN)/mypy
@@ -38,3 +46,7 @@ check: install
 ## Write the site as a plain source into export/, for engines that skip our plugin (Zensical).
 export: install
 	$(BIN)/storybook export export/
+
+## Retake the README's screenshots with the browser tests (writes screenshots/*.png).
+screenshots: install-test browser
+	STORYBOOK_SCREENSHOTS=screenshots $(BIN)/python -m pytest -q tests/browser/test_reading.py -k screenshots

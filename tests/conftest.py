@@ -48,15 +48,19 @@ def story_text(
     )
 
 
-@pytest.fixture
-def sample_project(tmp_path: Path) -> Path:
-    """A copy of the repository's own storybook (stories, templates, docs, overrides, mkdocs.yml)."""
-    project = tmp_path / "project"
+def copy_sample(project: Path) -> Path:
+    """Copy the repository's own storybook (stories, templates, docs, overrides, mkdocs.yml)."""
     project.mkdir()
     for name in ("stories", "templates", "docs", "overrides"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     return project
+
+
+@pytest.fixture
+def sample_project(tmp_path: Path) -> Path:
+    """A copy of the repository's own storybook (stories, templates, docs, overrides, mkdocs.yml)."""
+    return copy_sample(tmp_path / "project")
 
 
 @pytest.fixture

@@ -1,0 +1,147 @@
+"""Browser fixtures: the sample storybook built once, served on 127.0.0.1, read in Chromium.
+
+The browser is Debian's Chromium (`make test` installs it), driven by Playwright with
+`executable_path`: no test tool downloads a browser of its own. Where it is missing the
+browser tests are skipped on a developer's machine and fail in CI (CI=true).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+from unittest import mock
+
+import pytest
+
+from ..conftest import build, copy_sample
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Without the networking flags Chromium phones home, and a closed network refuses it.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+SLUMP = "stories/the-quiet-slump/"
+
+
+def unavailable(reason: str) -> NoReturn:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI must run the browser tests", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright is not installed (run make install-test)")
+    if not CHROMIUM.is_file():
+        unavailable(f"no Chromium at {CHROMIUM} (make test installs Debian's chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample storybook, built once for every browser test."""
+    return build(copy_sample(tmp_path_factory.mktemp("site") / "project"), strict=True)
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample storybook built with the README's offline option."""
+    project = copy_sample(tmp_path_factory.mktemp("offline") / "project")
+    with mock.patch.dict(os.environ, {"STORYBOOK_OFFLINE": "true"}):
+        return build(project, strict=True)
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(sample_site: Path) -> Iterator[str]:
+    """The built sample site, served over http on 127.0.0.1 by a small threaded server."""
+    handler = functools.partial(QuietHandler, directory=str(sample_site))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        server.shutdown()
+        thread.join()
+
+
+@dataclass
+class Reader:
+    """A browser tab with what it asked the network for and the script errors it met."""
+
+    page: Page
+    base: str
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def open(self, path: str = "") -> Page:
+        self.page.goto(self.base + path)
+        self.page.wait_for_load_state("load")
+        return self.page
+
+
+@pytest.fixture
+def open_reader(browser: Browser, site_url: str) -> Iterator[Callable[..., Reader]]:
+    """Open a tab: open_reader(viewport=DESKTOP, color_scheme="light", base=site_url)."""
+    contexts = []
+    readers: list[Reader] = []
+
+    def make(
+        viewport: dict[str, int] = DESKTOP, color_scheme: str = "light", base: str = site_url
+    ) -> Reader:
+        context = browser.new_context(
+            viewport=viewport,
+            color_scheme=color_scheme,
+            accept_downloads=True,
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        reader = Reader(context.new_page(), base)
+        context.on("request", lambda request: reader.requests.append(request.url))
+        reader.page.on("pageerror", lambda error: reader.errors.append(str(error)))
+        readers.append(reader)
+        return reader
+
+    yield make
+    for context in contexts:
+        context.close()
+    for reader in readers:
+        assert reader.errors == [], f"script errors on the page: {reader.errors}"
+
+
+@pytest.fixture
+def reader(open_reader: Callable[..., Reader]) -> Reader:
+    """A reader on a laptop, 1280 px wide."""
+    return open_reader()
+
+
+def search(page: Page, words: str) -> None:
+    """Type into Material's search box key by key, as a reader does (it reacts to key presses)."""
+    box = page.locator(".md-search__input")
+    box.click()
+    box.press_sequentially(words, delay=40)

@@ -1,0 +1,70 @@
+"""A reader finds stories: by search, through the themes, and from story to related story."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from storybook.library import load_library
+
+from ..conftest import ROOT
+from .conftest import SLUMP, Reader, search
+
+RESULT_LINKS = ".md-search-result__item > .md-search-result__link"
+
+
+def test_typing_slump_finds_the_slump_story(reader: Reader) -> None:
+    page = reader.open()
+    # At 1280 px the header's search button is hidden and the box is already there.
+    expect(page.locator(".md-search__input")).to_be_visible()
+    search(page, "slump")
+    hit = page.locator(f'{RESULT_LINKS}[href*="{SLUMP}"]').first
+    expect(hit).to_be_visible()
+    expect(hit).to_contain_text("The Quiet Slump")
+    hit.click()
+    page.wait_for_url(re.compile(re.escape(SLUMP)))
+    expect(page.locator("article h1")).to_have_text(re.compile("The Quiet Slump"))
+
+
+def test_a_word_only_in_a_reflection_question_finds_its_story(reader: Reader) -> None:
+    page = reader.open()
+    search(page, "caregiving")
+    expect(page.locator(".md-search-result__meta")).to_have_text(re.compile("1 matching"))
+    expect(page.locator(".md-search-result__item")).to_have_count(1)
+    hrefs = page.locator(RESULT_LINKS).evaluate_all("links => links.map(link => link.href)")
+    assert hrefs and all(SLUMP in href for href in hrefs), hrefs
+
+
+def test_home_to_theme_to_story_to_a_related_story(reader: Reader) -> None:
+    page = reader.open()
+    page.get_by_role("link", name="by theme").click()
+    page.wait_for_url(re.compile(r"/tags/$"))
+    expect(page.locator("article h1")).to_have_text(re.compile("Themes and moments"))
+
+    page.locator("article").get_by_role("link", name="Personal crisis").click()
+    page.wait_for_url(re.compile(r"/tags/personal-crisis/$"))
+    page.locator("article").get_by_role("link", name="The Quiet Slump").click()
+    page.wait_for_url(re.compile(re.escape(SLUMP) + "$"))
+
+    related = page.locator(".storybook-related")
+    expect(related.get_by_role("heading", name="Related stories")).to_be_visible()
+    first = related.locator("strong > a").first
+    title = first.inner_text()
+    first.click()
+    page.wait_for_url(re.compile(r"/stories/(?!the-quiet-slump/)[a-z0-9-]+/$"))
+    expect(page.locator("article h1")).to_have_text(re.compile(re.escape(title)))
+
+
+def test_a_tag_page_lists_exactly_the_stories_with_that_tag(reader: Reader) -> None:
+    library = load_library(ROOT / "stories", ROOT / "templates")
+    tag = "top-performer-at-risk"
+    expected = {story.title for story in library.published if tag in story.tags}
+    assert len(expected) >= 2, "pick a tag that more than one sample story carries"
+
+    page = reader.open(f"tags/{tag}/")
+    links = page.locator('article a[href*="stories/"]')
+    assert set(links.all_inner_texts()) == expected
+    for href in links.evaluate_all("links => links.map(link => link.href)"):
+        heading = reader.open(href.removeprefix(reader.base)).locator("article h1").inner_text()
+        assert heading.rstrip("¶").strip() in expected

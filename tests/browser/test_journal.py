@@ -1,0 +1,117 @@
+"""The private reflection journal: answers stay in the reader's browser and nowhere else."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from playwright.sync_api import Page, expect
+
+from .conftest import SLUMP, Reader
+
+OTHER = "stories/camera-off/"
+
+
+def answer_boxes(page: Page) -> list[str]:
+    return [box.input_value() for box in page.locator(".storybook-answer__box").all()]
+
+
+def export(page: Page) -> str:
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export my reflections").click()
+    assert download.value.suggested_filename == "my-reflections.md"
+    path = download.value.path()
+    return path.read_text(encoding="utf-8")
+
+
+def test_every_question_has_a_labelled_box_and_the_reader_is_told_nothing_leaves(
+    reader: Reader,
+) -> None:
+    page = reader.open(SLUMP)
+    questions = page.locator(".storybook-reflection li")
+    boxes = page.locator(".storybook-reflection li textarea")
+    assert questions.count() >= 5
+    expect(boxes).to_have_count(questions.count())
+    for box in boxes.all():
+        expect(box).to_have_accessible_name("Your answer")
+        # Described by its own question, the text of the list item it sits in.
+        question = box.evaluate(
+            """box => {
+                const question = document.getElementById(box.getAttribute("aria-describedby"));
+                return box.closest("li").contains(question) ? question.innerText : "";
+            }"""
+        )
+        assert len(question) > 20
+        expect(box).to_have_accessible_description(question.strip())
+    privacy = page.locator(".storybook-journal__privacy")
+    expect(privacy).to_have_count(1)
+    expect(privacy).to_contain_text("only in this browser")
+    expect(privacy).to_contain_text("Nothing you write here is sent anywhere")
+
+
+def test_answers_survive_a_reload_export_as_markdown_and_clear(reader: Reader) -> None:
+    page = reader.open(SLUMP)
+    first = page.locator(".storybook-answer__box").first
+    first.press_sequentially("I would ask how she is.", delay=10)
+    page.locator(".storybook-answer__box").nth(5).fill("Tell HR before, not after.")
+    expect(page.get_by_role("status")).to_have_text("Saved in this browser.")
+
+    page.reload()
+    boxes = answer_boxes(page)
+    assert boxes[0] == "I would ask how she is."
+    assert boxes[5] == "Tell HR before, not after."
+    assert sum(bool(value) for value in boxes) == 2
+
+    page = reader.open(OTHER)
+    page.locator(".storybook-answer__box").first.fill("Ask before drafting anything.")
+    questions = page.locator(".storybook-question").all_inner_texts()
+    markdown = export(page)
+    slump = markdown.index("## The Quiet Slump")
+    camera = markdown.index("## Camera Off")
+    assert markdown.startswith("# My reflections\n")
+    assert camera < slump, "stories come in title order"
+    assert f"### {questions[0]}\n\nAsk before drafting anything.\n" in markdown[camera:slump]
+    assert "\n\nI would ask how she is.\n" in markdown[slump:]
+    assert "\n\nTell HR before, not after.\n" in markdown[slump:]
+    assert markdown.count("\n### ") == 3, "only answered questions are exported"
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Clear all my answers").click()
+    assert answer_boxes(page) == [""] * len(questions)
+    stored = page.evaluate("Object.keys(localStorage)")
+    assert not [key for key in stored if key.startswith("storybook-journal:")]
+    assert not any(answer_boxes(reader.open(SLUMP)))
+
+
+def test_clearing_asks_first_and_can_be_cancelled(reader: Reader) -> None:
+    page = reader.open(SLUMP)
+    page.locator(".storybook-answer__box").first.fill("Keep this.")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Clear all my answers").click()
+    assert answer_boxes(reader.open(SLUMP))[0] == "Keep this."
+
+
+def test_nothing_leaves_the_site_while_writing_saving_and_exporting(
+    open_reader: Callable[..., Reader],
+) -> None:
+    reader = open_reader()
+    page = reader.open(SLUMP)
+    page.locator(".storybook-answer__box").first.press_sequentially("A private answer.", delay=20)
+    page.reload()
+    export(page)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Clear all my answers").click()
+    origin = reader.base.rstrip("/")
+    assert reader.requests, "requests were not recorded"
+    outside = [
+        url
+        for url in reader.requests
+        if not (url.startswith(origin + "/") or url.startswith(f"blob:{origin}/"))
+    ]
+    assert outside == []
+    # Writing sends nothing at all, not even to the site itself.
+    before = len(reader.requests)
+    page.locator(".storybook-answer__box").nth(1).press_sequentially("Still private.", delay=20)
+    page.wait_for_timeout(300)
+    assert reader.requests[before:] == []
+    assert re.search("Still private", page.evaluate("JSON.stringify(localStorage)"))

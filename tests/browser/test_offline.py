@@ -1,0 +1,35 @@
+"""The offline build opened straight from disk: pages, search and journal, no outside request."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from .conftest import Reader, search
+
+
+def test_offline_site_searches_from_disk_without_any_outside_request(
+    open_reader: Callable[..., Reader], offline_site: Path
+) -> None:
+    reader = open_reader(base=offline_site.as_uri() + "/")
+    page = reader.open("index.html")
+    search(page, "slump")
+    hit = page.locator('.md-search-result__link[href*="stories/the-quiet-slump.html"]').first
+    expect(hit).to_be_visible()
+    hit.click()
+    page.wait_for_url(re.compile(r"stories/the-quiet-slump\.html"))
+    expect(page.locator("article h1")).to_have_text(re.compile("The Quiet Slump"))
+
+    # The journal works from disk too.
+    box = page.locator(".storybook-answer__box").first
+    box.fill("Written offline.")
+    page.reload()
+    expect(page.locator(".storybook-answer__box").first).to_have_value("Written offline.")
+
+    assert any(url.endswith("/search/search_index.js") for url in reader.requests)
+    assert any(url.endswith("/assets/iframe-worker-shim.js") for url in reader.requests)
+    outside = [url for url in reader.requests if not url.startswith(offline_site.as_uri())]
+    assert outside == []

@@ -123,7 +123,10 @@ def test_readme_screenshots_of_a_story_and_its_journal(reader: Reader, tmp_path:
     page.locator(".storybook-answer__box").first.fill(
         "He saw the number and assumed she had stopped trying. He never asked."
     )
-    page.locator("#reflection").evaluate("node => node.scrollIntoView()")
+    page.locator("#reflection").evaluate(
+        "node => scrollTo(0, node.getBoundingClientRect().top + scrollY - 64)"
+    )
+    page.wait_for_timeout(600)  # let the header's title and the contents' highlight settle
     journal = tmp_path / "reflection-journal.png"
     page.screenshot(path=journal)
     for picture in (top, journal):

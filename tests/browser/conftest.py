@@ -37,6 +37,9 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 SLUMP = "stories/the-quiet-slump/"
+# The page's own article: search results are articles too, and stay in the page.
+ARTICLE = ".md-content article"
+HEADING = f"{ARTICLE} h1"
 
 
 def unavailable(reason: str) -> NoReturn:
@@ -59,10 +62,29 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
 @pytest.fixture(scope="session")
-def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample storybook, built once for every browser test."""
-    return build(copy_sample(tmp_path_factory.mktemp("site") / "project"), strict=True)
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample storybook, built once and served over http on 127.0.0.1.
+
+    The server starts first so the site can be built with its address as site_url, as a
+    deployed site would be: Material's instant navigation needs it.
+    """
+    project = copy_sample(tmp_path_factory.mktemp("site") / "project")
+    site = project.parent / f"{project.name}-site"
+    handler = functools.partial(QuietHandler, directory=str(site))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        assert build(project, strict=True, site_url=url) == site
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield url
+        server.shutdown()
+        thread.join()
 
 
 @pytest.fixture(scope="session")
@@ -71,23 +93,6 @@ def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_sample(tmp_path_factory.mktemp("offline") / "project")
     with mock.patch.dict(os.environ, {"STORYBOOK_OFFLINE": "true"}):
         return build(project, strict=True)
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="session")
-def site_url(sample_site: Path) -> Iterator[str]:
-    """The built sample site, served over http on 127.0.0.1 by a small threaded server."""
-    handler = functools.partial(QuietHandler, directory=str(sample_site))
-    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-        server.shutdown()
-        thread.join()
 
 
 @dataclass

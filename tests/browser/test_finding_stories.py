@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from storybook.library import load_library
 
 from ..conftest import ROOT
-from .conftest import SLUMP, Reader, search
+from .conftest import ARTICLE, HEADING, SLUMP, Reader, search
 
 RESULT_LINKS = ".md-search-result__item > .md-search-result__link"
 
@@ -24,7 +24,7 @@ def test_typing_slump_finds_the_slump_story(reader: Reader) -> None:
     expect(hit).to_contain_text("The Quiet Slump")
     hit.click()
     page.wait_for_url(re.compile(re.escape(SLUMP)))
-    expect(page.locator("article h1")).to_have_text(re.compile("The Quiet Slump"))
+    expect(page.locator(HEADING)).to_have_text(re.compile("The Quiet Slump"))
 
 
 def test_a_word_only_in_a_reflection_question_finds_its_story(reader: Reader) -> None:
@@ -40,12 +40,14 @@ def test_home_to_theme_to_story_to_a_related_story(reader: Reader) -> None:
     page = reader.open()
     page.get_by_role("link", name="by theme").click()
     page.wait_for_url(re.compile(r"/tags/$"))
-    expect(page.locator("article h1")).to_have_text(re.compile("Themes and moments"))
+    expect(page.locator(HEADING)).to_have_text(re.compile("Themes and moments"))
 
-    page.locator("article").get_by_role("link", name="Personal crisis").click()
+    page.locator(ARTICLE).get_by_role("link", name="Personal crisis").click()
     page.wait_for_url(re.compile(r"/tags/personal-crisis/$"))
-    page.locator("article").get_by_role("link", name="The Quiet Slump").click()
+    page.locator(ARTICLE).get_by_role("link", name="The Quiet Slump").click()
     page.wait_for_url(re.compile(re.escape(SLUMP) + "$"))
+    # Material swaps pages in place (instant navigation): the journal must still appear.
+    expect(page.locator(".storybook-answer__box").first).to_be_visible()
 
     related = page.locator(".storybook-related")
     expect(related.get_by_role("heading", name="Related stories")).to_be_visible()
@@ -53,7 +55,10 @@ def test_home_to_theme_to_story_to_a_related_story(reader: Reader) -> None:
     title = first.inner_text()
     first.click()
     page.wait_for_url(re.compile(r"/stories/(?!the-quiet-slump/)[a-z0-9-]+/$"))
-    expect(page.locator("article h1")).to_have_text(re.compile(re.escape(title)))
+    expect(page.locator(HEADING)).to_have_text(re.compile(re.escape(title)))
+    expect(page.locator(".storybook-journal__privacy")).to_have_count(1)
+    loads = [url for url in reader.requests if url.endswith("/assets/journal.js")]
+    assert len(loads) == 1, "every step after home should be an instant (in-place) navigation"
 
 
 def test_a_tag_page_lists_exactly_the_stories_with_that_tag(reader: Reader) -> None:
@@ -63,8 +68,8 @@ def test_a_tag_page_lists_exactly_the_stories_with_that_tag(reader: Reader) -> N
     assert len(expected) >= 2, "pick a tag that more than one sample story carries"
 
     page = reader.open(f"tags/{tag}/")
-    links = page.locator('article a[href*="stories/"]')
+    links = page.locator(f'{ARTICLE} a[href*="stories/"]')
     assert set(links.all_inner_texts()) == expected
     for href in links.evaluate_all("links => links.map(link => link.href)"):
-        heading = reader.open(href.removeprefix(reader.base)).locator("article h1").inner_text()
+        heading = reader.open(href.removeprefix(reader.base)).locator(HEADING).inner_text()
         assert heading.rstrip("¶").strip() in expected

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from .conftest import Reader, search
+from .conftest import HEADING, Reader, search
 
 
 def test_offline_site_searches_from_disk_without_any_outside_request(
@@ -21,7 +21,7 @@ def test_offline_site_searches_from_disk_without_any_outside_request(
     expect(hit).to_be_visible()
     hit.click()
     page.wait_for_url(re.compile(r"stories/the-quiet-slump\.html"))
-    expect(page.locator("article h1")).to_have_text(re.compile("The Quiet Slump"))
+    expect(page.locator(HEADING)).to_have_text(re.compile("The Quiet Slump"))
 
     # The journal works from disk too.
     box = page.locator(".storybook-answer__box").first

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pypdf import PageObject, PdfReader
 
-from .conftest import PHONE, SLUMP, Reader
+from .conftest import ARTICLE, PHONE, SLUMP, Reader
 
 # Set to a folder (make screenshots sets it to screenshots/) to save the README's pictures there.
 SCREENSHOTS = os.environ.get("STORYBOOK_SCREENSHOTS")
@@ -26,7 +26,7 @@ def test_a_story_fits_a_phone_and_its_questions_are_readable(
     assert width == PHONE["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "scrolls sideways"
     sticking_out = page.evaluate(
-        """() => Array.from(document.querySelectorAll("article *"))
+        """() => Array.from(document.querySelectorAll(".md-content article *"))
             .filter(node => node.getBoundingClientRect().right > innerWidth + 0.5)
             .map(node => node.outerHTML.slice(0, 80))"""
     )
@@ -47,10 +47,10 @@ def test_a_story_fits_a_phone_and_its_questions_are_readable(
 def test_a_printed_story_holds_the_story_and_questions_with_room_to_write(reader: Reader) -> None:
     page = reader.open(SLUMP)
     # What the page shows a reader in its article: everything a print should keep.
-    story = page.evaluate(
-        """() => Array.from(document.querySelectorAll(
-                "article h1, article > p, article h2, article h3, .storybook-tags,"
-                + " .storybook-question")).map(node => node.innerText.replace("¶", ""))"""
+    story = page.locator(ARTICLE).evaluate(
+        """article => Array.from(article.querySelectorAll(
+                "h1, :scope > p, h2, h3, .storybook-tags, .storybook-question"))
+            .map(node => node.innerText.replace("¶", ""))"""
     )
     questions = page.locator(".storybook-question").all_inner_texts()
     lines = pdf_lines(page.pdf(format="A4"))

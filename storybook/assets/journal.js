@@ -6,7 +6,7 @@
  * story and question) and can be cleared with one button, for shared computers.
  *
  * Storage: one entry per story, under "storybook-journal:<site address>:<story slug>", holding
- * {title, page, answers: [{question, answer}]}. An answer whose question has since been
+ * {title, answers: [{question, answer}]}. An answer whose question has since been
  * reworded stays stored and exported: nothing a reader wrote is dropped by a site update.
  */
 (function () {
@@ -81,7 +81,8 @@
     while (item.firstChild) question.appendChild(item.firstChild);
     item.appendChild(question);
     var wrapper = element("div", { class: "storybook-answer" });
-    wrapper.appendChild(element("label", { for: boxId, class: "storybook-answer__label" }, "Your answer"));
+    var label = element("label", { for: boxId, class: "storybook-answer__label" }, "Your answer");
+    wrapper.appendChild(label);
     var box = element("textarea", {
       id: boxId,
       class: "storybook-answer__box",
@@ -108,8 +109,10 @@
 
   /* One Markdown file: a heading per story, a heading per question, the answer under it. */
   function toMarkdown(entries) {
-    var lines = ["# My reflections", ""];
-    lines.push("Exported from Leadership Storybook on " + new Date().toISOString().slice(0, 10) + ".", "");
+    var site = document.querySelector(".md-header__topic .md-ellipsis");
+    var from = site ? " from " + text(site) : "";
+    var day = new Date().toISOString().slice(0, 10);
+    var lines = ["# My reflections", "", "Exported" + from + " on " + day + ".", ""];
     entries = entries
       .map(function (entry) {
         var answered = entry.answers.filter(function (item) {
@@ -149,21 +152,30 @@
     section.setAttribute("data-journal-ready", "");
     var store = storage();
     var key = siteKey() + section.getAttribute("data-story");
-    var items = Array.prototype.slice.call(section.querySelectorAll(":scope > ol > li, :scope > ul > li"));
-    var fields = items.map(addAnswerBox);
+    var items = section.querySelectorAll(":scope > ol > li, :scope > ul > li");
+    var fields = Array.prototype.map.call(items, addAnswerBox);
 
+    var where = store
+      ? "Your answers are saved only in this browser, on this device."
+      : "This browser does not let the storybook save your answers: export them before you leave.";
     var privacy = element(
       "p",
       { class: "storybook-journal__privacy" },
-      store
-        ? "Your answers are saved only in this browser, on this device. Nothing you write here is sent anywhere."
-        : "This browser does not let the storybook save your answers, so export them before you leave. Nothing you write here is sent anywhere."
+      where + " Nothing you write here is sent anywhere."
     );
     section.insertBefore(privacy, section.firstChild);
 
     var actions = element("p", { class: "storybook-journal__actions" });
-    var exportButton = element("button", { type: "button", class: "md-button md-button--primary" }, "Export my reflections");
-    var clearButton = element("button", { type: "button", class: "md-button" }, "Clear all my answers");
+    var exportButton = element(
+      "button",
+      { type: "button", class: "md-button md-button--primary" },
+      "Export my reflections"
+    );
+    var clearButton = element(
+      "button",
+      { type: "button", class: "md-button" },
+      "Clear all my answers"
+    );
     var status = element("span", { class: "storybook-journal__status", role: "status" });
     actions.appendChild(exportButton);
     actions.appendChild(clearButton);
@@ -187,7 +199,6 @@
     function current() {
       return {
         title: section.getAttribute("data-title"),
-        page: location.pathname,
         answers: fields
           .map(function (field) {
             return { question: field.question, answer: field.box.value };
@@ -208,9 +219,13 @@
         return asked.indexOf(item.question) < 0;
       });
       entry.answers = entry.answers.concat(reworded);
-      if (entry.answers.length) store.setItem(key, JSON.stringify(entry));
-      else store.removeItem(key);
-      say("Saved in this browser.");
+      try {
+        if (entry.answers.length) store.setItem(key, JSON.stringify(entry));
+        else store.removeItem(key);
+        say("Saved in this browser.");
+      } catch (error) {
+        say("Not saved: this browser's storage is full. Export your answers to keep them.");
+      }
     }
 
     fields.forEach(function (field) {
@@ -221,14 +236,14 @@
     });
 
     exportButton.addEventListener("click", function () {
-      if (store) save();
       download("my-reflections.md", toMarkdown(store ? storedEntries(store) : [current()]));
       say("Exported as my-reflections.md.");
     });
 
     clearButton.addEventListener("click", function () {
       var sure = window.confirm(
-        "Clear every answer you have written in this storybook on this device? This cannot be undone. Export them first if you want to keep them."
+        "Clear every answer you have written in this storybook on this device? " +
+          "This cannot be undone. Export them first if you want to keep them."
       );
       if (!sure) return;
       if (store) journalKeys(store).forEach(function (each) {
@@ -243,7 +258,8 @@
   }
 
   function start() {
-    Array.prototype.forEach.call(document.querySelectorAll(".storybook-reflection[data-story]"), setUp);
+    var sections = document.querySelectorAll(".storybook-reflection[data-story]");
+    Array.prototype.forEach.call(sections, setUp);
   }
 
   /* Material replaces the page content on instant navigation and announces it on document$

@@ -69,6 +69,7 @@ def test_answers_survive_a_reload_export_as_markdown_and_clear(reader: Reader) -
     slump = markdown.index("## The Quiet Slump")
     camera = markdown.index("## Camera Off")
     assert markdown.startswith("# My reflections\n")
+    assert re.search(r"^Exported from Leadership Storybook on \d{4}-\d\d-\d\d\.$", markdown, re.M)
     assert camera < slump, "stories come in title order"
     assert f"### {questions[0]}\n\nAsk before drafting anything.\n" in markdown[camera:slump]
     assert "\n\nI would ask how she is.\n" in markdown[slump:]
@@ -81,6 +82,24 @@ def test_answers_survive_a_reload_export_as_markdown_and_clear(reader: Reader) -
     stored = page.evaluate("Object.keys(localStorage)")
     assert not [key for key in stored if key.startswith("storybook-journal:")]
     assert not any(answer_boxes(reader.open(SLUMP)))
+
+
+def test_an_answer_to_a_question_reworded_since_is_kept(reader: Reader) -> None:
+    page = reader.open(SLUMP)
+    page.locator(".storybook-answer__box").first.fill("First answer.")
+    page.evaluate(
+        """() => {
+            const key = Object.keys(localStorage).find(k => k.startsWith("storybook-journal:"));
+            const entry = JSON.parse(localStorage.getItem(key));
+            entry.answers.push({question: "An older wording of a question?", answer: "Kept."});
+            localStorage.setItem(key, JSON.stringify(entry));
+        }"""
+    )
+    page.reload()
+    page.locator(".storybook-answer__box").first.fill("First answer, revised.")
+    markdown = export(page)
+    assert "### An older wording of a question?\n\nKept.\n" in markdown
+    assert "\n\nFirst answer, revised.\n" in markdown and "First answer.\n" not in markdown
 
 
 def test_clearing_asks_first_and_can_be_cancelled(reader: Reader) -> None:

@@ -14,6 +14,13 @@ from .conftest import build, search_index, story_text
 SLUMP = "stories/the-quiet-slump/"
 
 
+def edit_config(project: Path, old: str, new: str) -> None:
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def test_every_page_gets_the_reader_assets_and_a_named_search_dialog(
     sample_project: Path,
 ) -> None:
@@ -55,13 +62,7 @@ def test_offline_shim_replaces_the_cdn_one_whatever_the_plugin_order(
     mini_project: Callable[..., Path],
 ) -> None:
     project = mini_project({"one.md": story_text()})
-    config = project / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "  - storybook\n", "  - storybook\n  - offline\n"
-        ),
-        encoding="utf-8",
-    )
+    edit_config(project, "  - storybook\n", "  - storybook\n  - offline\n")
     site = build(project, strict=True)
     page = (site / "stories" / "one.html").read_text(encoding="utf-8")
     assert page.count("iframe-worker") == 1
@@ -70,13 +71,7 @@ def test_offline_shim_replaces_the_cdn_one_whatever_the_plugin_order(
 
 def test_a_sites_own_theme_override_still_wins(mini_project: Callable[..., Path]) -> None:
     project = mini_project({"one.md": story_text()})
-    config = project / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "  name: material\n", "  name: material\n  custom_dir: overrides\n"
-        ),
-        encoding="utf-8",
-    )
+    edit_config(project, "  name: material\n", "  name: material\n  custom_dir: overrides\n")
     partials = project / "overrides" / "partials"
     partials.mkdir(parents=True)
     (partials / "search.html").write_text("<div>OUR-OWN-SEARCH</div>", encoding="utf-8")

@@ -13,7 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from .conftest import SLUMP, Reader, search
+from .conftest import PHONE, SLUMP, Reader, search
 
 BLOCKING = {"serious", "critical"}
 PAGES = {"home": "", "story": SLUMP, "tag page": "tags/personal-crisis/", "themes": "tags/"}
@@ -39,6 +39,15 @@ def test_page_has_no_serious_accessibility_violations(
     if name == "story":
         # Scan with the journal in place: its boxes, labels and buttons are part of the page.
         expect(page.locator(".storybook-answer__box").first).to_be_visible()
+    assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_a_story_on_a_phone_has_no_serious_accessibility_violations(
+    open_reader: Callable[..., Reader], scheme: str
+) -> None:
+    page = open_reader(viewport=PHONE, color_scheme=scheme).open(SLUMP)
+    expect(page.locator(".storybook-answer__box").first).to_be_visible()
     assert serious_violations(page) == []
 
 

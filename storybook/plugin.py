@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 from typing import Any, Literal
 
-import jinja2
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -19,7 +18,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from storybook.errors import Problem, StorybookError
 from storybook.pipeline import build_site
 from storybook.serve import error_banner
-from storybook.theme import add_theme_prefix, asset_files, extend_theme
+from storybook.theme import asset_files, extend_theme
 
 log = logging.getLogger("mkdocs.plugins.storybook")
 
@@ -80,11 +79,6 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         for asset in asset_files(config):
             files.append(asset)
         return files
-
-    def on_env(
-        self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
-    ) -> jinja2.Environment:
-        return add_theme_prefix(env, config)
 
     def on_page_markdown(
         self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files

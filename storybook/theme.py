@@ -1,16 +1,15 @@
 """What the storybook adds to the Material theme for readers.
 
-Stylesheets, the reflection journal's script, a local stand-in for the Web Worker shim that
-Material's offline build would otherwise fetch from a CDN, and template overrides that fix
-accessibility problems of the theme itself. The plugin calls these; nothing here runs a build.
+Stylesheets (with the contrast fixes the theme needs), the reflection journal's script, and a
+local stand-in for the Web Worker shim that Material's offline build would otherwise fetch
+from a CDN. The plugin calls these; nothing here runs a build. The one fix CSS cannot make,
+a name for the search dialog, is in the project's theme override, overrides/main.html.
 """
 
 from __future__ import annotations
 
 from importlib import resources
-from pathlib import Path
 
-import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
@@ -20,23 +19,15 @@ SCRIPTS = ("assets/journal.js",)
 WORKER_SHIM = "assets/iframe-worker-shim.js"
 ASSETS = (*STYLESHEETS, *SCRIPTS, WORKER_SHIM)
 
-OVERRIDES = Path(__file__).parent / "overrides"
-# Templates under overrides/ reach the template they override as "theme/<its name>".
-THEME_PREFIX = "theme"
-
 
 def extend_theme(config: MkDocsConfig) -> None:
-    """Add the reader's assets and overrides to the site's configuration (idempotent)."""
+    """Add the reader's assets to the site's configuration (idempotent)."""
     for path in STYLESHEETS:
         if path not in config.extra_css:
             config.extra_css.append(path)
     for path in SCRIPTS:
         if path not in config.extra_javascript:
             config.extra_javascript.append(path)
-    dirs = config.theme.dirs
-    if str(OVERRIDES) not in dirs:
-        # After the site's own custom_dir, if any, so a site can still override us.
-        dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
     if offline_build(config):
         use_local_worker_shim(config)
 
@@ -67,17 +58,3 @@ def asset_files(config: MkDocsConfig) -> list[File]:
 
 def asset_text(path: str) -> str:
     return resources.files("storybook").joinpath(path).read_text(encoding="utf-8")
-
-
-def add_theme_prefix(env: jinja2.Environment, config: MkDocsConfig) -> jinja2.Environment:
-    """Let an override include the theme's own version of the template it replaces."""
-    dirs = config.theme.dirs
-    below = dirs[dirs.index(str(OVERRIDES)) + 1 :] if str(OVERRIDES) in dirs else dirs
-    if env.loader is not None:
-        env.loader = jinja2.ChoiceLoader(
-            [
-                env.loader,
-                jinja2.PrefixLoader({THEME_PREFIX: jinja2.FileSystemLoader(below)}),
-            ]
-        )
-    return env

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from storybook.cli import main
 from storybook.export import plugin_options, site_config
 from storybook.owned import MANIFEST
+from storybook.siteconfig import Tagged, read_config
 
 from .conftest import ROOT, build, snapshot, story_text
 
@@ -127,6 +128,10 @@ def test_every_engine_builds_the_export_with_stories_questions_and_search(
     assert 'href="stories/the-quiet-slump/"' in html(site, "")
     assert 'href="../../stories/the-quiet-slump/"' in html(site, "tags/personal-crisis")
     assert "the-friday-rota" not in html(site, "tags/personal-crisis")
+    # The reader's side comes along: journal, contrast fixes, a named search dialog.
+    assert "assets/journal.js" in story and "assets/reader.css" in story
+    assert 'class="storybook-reflection" data-story="the-quiet-slump"' in story
+    assert 'role="dialog" aria-label="Search"' in story
 
     entries = search_entries(engine, site)
     caregiving = {e["location"] for e in entries if "caregiving" in e["text"].lower()}
@@ -150,11 +155,15 @@ def test_every_engine_builds_the_export_with_stories_questions_and_search(
 
 def test_export_is_plain_mkdocs_config_without_the_plugin(exported: dict[str, Path]) -> None:
     out = exported["out"]
-    config = yaml.load((out / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    assert config["plugins"] == ["search"]
+    config = read_config(out / "mkdocs.yml")
+    offline = {"offline": {"enabled": Tagged("!ENV", ["STORYBOOK_OFFLINE", False])}}
+    assert config["plugins"] == ["search", offline]
     assert config["docs_dir"] == "docs"
     assert config["theme"]["custom_dir"] == "overrides"
     assert "assets/storybook.css" in config["extra_css"]
+    assert "assets/reader.css" in config["extra_css"]
+    assert "assets/journal.js" in config["extra_javascript"]
+    assert (out / "docs" / "assets" / "journal.js").is_file()
     assert config["extra"]["storybook_pages"] is True
     assert "/stories/the-quiet-slump.md" in config["not_in_nav"].splitlines()
     assert (out / "docs" / "about.md").read_bytes() == (ROOT / "docs" / "about.md").read_bytes()
@@ -371,7 +380,14 @@ def test_site_config_adapts_every_form_mkdocs_accepts() -> None:
     assert written["site_dir"] == "site", "Zensical builds only inside the project"
     assert set(written["markdown_extensions"]) == {"toc", "admonition", "attr_list", "md_in_html"}
     assert written["not_in_nav"] == "/drafts/\n/index.md\n/stories/a.md\n"
-    assert written["extra"] == {"analytics": {"provider": "none"}, "storybook_pages": True}
+    assert written["extra"] == {
+        "analytics": {"provider": "none"},
+        "storybook_pages": True,
+        # Inert unless Material's offline plugin is on and the site is opened from disk.
+        "polyfills": ["assets/iframe-worker-shim.js"],
+    }
+    assert written["extra_css"] == ["assets/storybook.css", "assets/reader.css"]
+    assert written["extra_javascript"] == ["assets/journal.js"]
     listed = {"plugins": ["search", {"storybook": None}, "tags"], "site_dir": "public"}
     written = yaml.safe_load(site_config(listed, [], "learner"))
     assert written["plugins"] == ["search", "tags"] and written["site_dir"] == "public"

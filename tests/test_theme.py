@@ -67,14 +67,3 @@ def test_offline_shim_replaces_the_cdn_one_whatever_the_plugin_order(
     page = (site / "stories" / "one.html").read_text(encoding="utf-8")
     assert page.count("iframe-worker") == 1
     assert f'<script src="../{WORKER_SHIM}"></script>' in page
-
-
-def test_a_sites_own_theme_override_still_wins(mini_project: Callable[..., Path]) -> None:
-    project = mini_project({"one.md": story_text()})
-    edit_config(project, "  name: material\n", "  name: material\n  custom_dir: overrides\n")
-    partials = project / "overrides" / "partials"
-    partials.mkdir(parents=True)
-    (partials / "search.html").write_text("<div>OUR-OWN-SEARCH</div>", encoding="utf-8")
-    site = build(project, strict=True)
-    page = (site / "stories" / "one" / "index.html").read_text(encoding="utf-8")
-    assert "OUR-OWN-SEARCH" in page and 'aria-label="Search"' not in page

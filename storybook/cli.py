@@ -8,13 +8,16 @@ from pathlib import Path
 
 import click
 
-from storybook.errors import StorybookError
+from storybook import room
+from storybook.editions import EDITION_VARIABLE, EDITIONS, LEARNER
+from storybook.errors import Problem, StorybookError
 from storybook.export import ExportError, export_site
 from storybook.library import load_library
 from storybook.owned import OwnedFolderError
 from storybook.pipeline import build_site
 from storybook.render import Renderer
 from storybook.validate import slugify
+from storybook.workshops import find_workshops_dir
 
 STORY_TEMPLATE = "new-story.md.j2"
 
@@ -53,23 +56,49 @@ def _require_folder(path: Path, what: str) -> None:
 
 @main.command()
 @_folders
-def check(stories_dir: Path, templates_dir: Path) -> None:
-    """Check every story, question and template, and list every problem at once."""
+@click.option(
+    "--workshops",
+    "workshops_dir",
+    default=None,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder of workshop files.  [default: workshops, if there is one]",
+)
+def check(stories_dir: Path, templates_dir: Path, workshops_dir: Path | None) -> None:
+    """Check every story, question, template and workshop, and list every problem at once."""
     _require_folder(stories_dir, "stories")
     _require_folder(templates_dir, "templates")
-    result = build_site(stories_dir, templates_dir, include_drafts=True)
-    if result.problems:
-        click.echo(StorybookError(result.problems).format(Path.cwd()))
-        files = {problem.path for problem in result.problems}
-        click.echo(f"\n{len(result.problems)} problem(s) in {len(files)} file(s).", err=True)
+    workshops_dir = find_workshops_dir(workshops_dir, Path.cwd())
+    # Both editions, drafts included, so that every template is rendered at least once.
+    results = [
+        build_site(
+            stories_dir,
+            templates_dir,
+            include_drafts=True,
+            edition=edition,
+            workshops_dir=workshops_dir,
+        )
+        for edition in EDITIONS
+    ]
+    problems = list(dict.fromkeys(p for result in results for p in result.problems))
+    if problems:
+        _report(problems)
         raise SystemExit(1)
+    result = results[0]
     library = result.library
     drafts = len(library.stories) - len(library.published)
+    workshops = len(result.workshops)
     click.echo(
         f"All good: {len(library.published)} stories"
         + (f" and {drafts} draft(s)" if drafts else "")
+        + (f", {workshops} workshop(s)" if workshops else "")
         + f", {len(result.pages)} pages."
     )
+
+
+def _report(problems: list[Problem]) -> None:
+    click.echo(StorybookError(problems).format(Path.cwd()))
+    files = {problem.path for problem in problems}
+    click.echo(f"\n{len(problems)} problem(s) in {len(files)} file(s).", err=True)
 
 
 @main.command()
@@ -157,3 +186,59 @@ def write_new_file(target: Path, content: str) -> None:
         os.link(temporary, target)
     finally:
         os.unlink(temporary)
+
+
+@main.command()
+@click.option(
+    "--room",
+    "room_mode",
+    is_flag=True,
+    help="Serve both editions side by side: learner on --port, facilitator on --facilitator-port.",
+)
+@click.option(
+    "--edition",
+    type=click.Choice(EDITIONS),
+    envvar=EDITION_VARIABLE,
+    default=LEARNER,
+    show_default=True,
+    help=f"Without --room, the edition to serve (or set {EDITION_VARIABLE}).",
+)
+@click.option(
+    "--host",
+    default=room.LOCAL,
+    show_default=True,
+    help="Address of the learner edition. The facilitator edition is only served on 127.0.0.1.",
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--facilitator-port", default=8001, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "-f",
+    "--config-file",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+)
+def serve(
+    room_mode: bool,
+    edition: str,
+    host: str,
+    port: int,
+    facilitator_port: int,
+    config_file: Path,
+) -> None:
+    """Serve the storybook, reloading after every edit; --room serves both editions."""
+    if not config_file.is_file():
+        raise click.ClickException(
+            f"{config_file}: no such file - run this in the storybook's folder, or pass -f FILE"
+        )
+    try:
+        servers = (
+            room.room_servers(host, port, facilitator_port)
+            if room_mode
+            else room.single_server(edition, host, port)
+        )
+        room.check_config_follows_edition(config_file)
+        room.check_ports_free(servers)
+    except room.RoomError as exc:
+        raise click.ClickException(str(exc)) from None
+    raise SystemExit(room.run(servers, config_file, click.echo))

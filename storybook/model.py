@@ -15,6 +15,8 @@ class FieldSpec:
     required: bool
     description: str
     example: str
+    # Shown in the facilitator edition only; the learner edition never contains it.
+    facilitator_only: bool = False
 
 
 FIELDS: tuple[FieldSpec, ...] = (
@@ -73,12 +75,40 @@ FIELDS: tuple[FieldSpec, ...] = (
         "facilitator_notes",
         "Markdown text",
         False,
-        "Notes for whoever runs a session. Never shown to learners.",
+        "Notes for whoever runs a session. Facilitator edition only: never shown to learners.",
         "facilitator_notes: |\n  Open by asking the room what they noticed first.",
+        facilitator_only=True,
+    ),
+    FieldSpec(
+        "suggested_minutes",
+        "whole number of minutes",
+        False,
+        "How long a workshop session on this story usually takes. Facilitator edition only.",
+        "suggested_minutes: 45",
+        facilitator_only=True,
+    ),
+    FieldSpec(
+        "discussion_plan",
+        "open, listen_for and close, each Markdown text",
+        False,
+        "How to open the discussion, what to listen for in the room, and how to close it. "
+        "Facilitator edition only.",
+        "discussion_plan:\n"
+        '  open: "Ask who has been in this spot."\n'
+        '  listen_for: "Observations mixed up with assumptions."\n'
+        '  close: "Each person names one thing they will do this week."',
+        facilitator_only=True,
     ),
 )
 
 FIELD_NAMES: tuple[str, ...] = tuple(spec.name for spec in FIELDS)
+FACILITATOR_FIELDS: tuple[str, ...] = tuple(spec.name for spec in FIELDS if spec.facilitator_only)
+# The parts of a discussion plan, in the order a session runs.
+PLAN_PARTS: dict[str, str] = {
+    "open": "How to open",
+    "listen_for": "What to listen for",
+    "close": "How to close",
+}
 # What a reflection question may use as story.<name>.
 QUESTION_FIELDS: tuple[str, ...] = ("title", "summary", "protagonist", "tags", "slug")
 
@@ -90,6 +120,15 @@ class Question:
     template: str
     path: Path
     line: int
+
+
+@dataclass(frozen=True)
+class DiscussionPlan:
+    """How a facilitator opens, listens and closes; each part is Markdown, and optional."""
+
+    open: str | None = None
+    listen_for: str | None = None
+    close: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +147,8 @@ class Story:
     protagonist: str | None = None
     draft: bool = False
     facilitator_notes: str | None = None
+    suggested_minutes: int | None = None
+    discussion_plan: DiscussionPlan | None = None
 
     def fields(self) -> dict[str, object]:
         """The fields a question may use as ``story.<name>``; unset optional fields are absent."""

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+from storybook.editions import LEARNER, facilitator_view, is_facilitator
 from storybook.errors import Problem, StorybookError
 from storybook.library import Library
 from storybook.model import FIELDS, Story
@@ -39,9 +40,17 @@ def tag_uri(name: str) -> str:
 
 
 def build_pages(
-    library: Library, renderer: Renderer, *, include_drafts: bool = False
+    library: Library,
+    renderer: Renderer,
+    *,
+    include_drafts: bool = False,
+    edition: str = LEARNER,
+    workshops: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[list[Page], list[Problem]]:
-    """Render every page that can be rendered, and every template and question problem."""
+    """Render every page that can be rendered, and every template and question problem.
+
+    ``workshops`` are what the home page lists of the workshops (title, date, uri).
+    """
     vocabulary = library.vocabulary
     if vocabulary is None:
         return [], []
@@ -54,13 +63,19 @@ def build_pages(
     for story in stories:
         try:
             pages.append(
-                render_story_page(story, vocabulary, renderer, related=related[story.slug])
+                render_story_page(
+                    story,
+                    vocabulary,
+                    renderer,
+                    related=related[story.slug],
+                    facilitator=is_facilitator(edition),
+                )
             )
             rendered.append(story)
         except StorybookError as exc:
             problems.extend(exc.problems)
     try:
-        pages.extend(render_index_pages(rendered, vocabulary, renderer))
+        pages.extend(render_index_pages(rendered, vocabulary, renderer, workshops))
     except StorybookError as exc:
         problems.extend(exc.problems)
     return pages, problems
@@ -72,6 +87,7 @@ def render_story_page(
     renderer: Renderer,
     *,
     related: Sequence[Related] = (),
+    facilitator: bool = False,
 ) -> Page:
     problems: list[Problem] = []
 
@@ -105,6 +121,8 @@ def render_story_page(
             }
             for item in related
         ],
+        # The learner edition passes nothing at all of the facilitator material.
+        facilitator=facilitator_view(story) if facilitator else None,
     )
     return Page(story_uri(story.slug), front_matter(story.title, story.summary) + content)
 
@@ -150,7 +168,10 @@ def _closest(story: Story, by_tag: dict[str, list[Story]], limit: int) -> list[R
 
 
 def render_index_pages(
-    stories: list[Story], vocabulary: Vocabulary, renderer: Renderer
+    stories: list[Story],
+    vocabulary: Vocabulary,
+    renderer: Renderer,
+    workshops: Sequence[Mapping[str, Any]] = (),
 ) -> list[Page]:
     views = [story_view(story, vocabulary) for story in stories]
     kinds = [
@@ -165,7 +186,12 @@ def render_index_pages(
         for kind, label in KINDS.items()
     ]
     pages = [
-        Page(HOME, renderer.render_template("home.md.j2", stories=views, kinds=kinds)),
+        Page(
+            HOME,
+            renderer.render_template(
+                "home.md.j2", stories=views, kinds=kinds, workshops=list(workshops)
+            ),
+        ),
         Page(TAGS_INDEX, renderer.render_template("tags.md.j2", kinds=kinds)),
         Page(
             AUTHORING,
@@ -196,6 +222,7 @@ def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
         "body": story.body,
         "tags": [tag_view(vocabulary.tags[name]) for name in story.tags],
         "uri": story_uri(story.slug),
+        "draft": story.draft,
     }
 
 

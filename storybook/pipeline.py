@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from storybook.editions import LEARNER
 from storybook.errors import Problem
 from storybook.library import Library, load_library
 from storybook.pages import build_pages
 from storybook.render import Renderer
+from storybook.workshop_pages import build_workshop_pages, workshop_links
+from storybook.workshops import Workshop, load_workshops
 
 
 @dataclass
@@ -18,15 +21,43 @@ class BuildResult:
     pages: dict[str, str]
     problems: list[Problem]
     library: Library
+    workshops: list[Workshop] = field(default_factory=list)
 
 
 def build_site(
-    stories_dir: Path, templates_dir: Path, *, include_drafts: bool = False
+    stories_dir: Path,
+    templates_dir: Path,
+    *,
+    include_drafts: bool = False,
+    edition: str = LEARNER,
+    workshops_dir: Path | None = None,
 ) -> BuildResult:
+    """Build one edition. Without ``workshops_dir`` there are no workshop pages at all."""
     library = load_library(stories_dir, templates_dir)
-    pages, problems = build_pages(library, Renderer(templates_dir), include_drafts=include_drafts)
+    renderer = Renderer(templates_dir)
+    # Without a vocabulary no story loads, and every workshop would seem to name unknown ones.
+    workshops, workshop_problems = load_workshops(
+        workshops_dir if library.vocabulary is not None else None,
+        library.stories,
+        [problem.path for problem in library.problems if problem.path.suffix == ".md"],
+    )
+    pages, problems = build_pages(
+        library,
+        renderer,
+        include_drafts=include_drafts,
+        edition=edition,
+        workshops=workshop_links(workshops),
+    )
+    if workshops_dir is not None and library.vocabulary is not None:
+        more, more_problems = build_workshop_pages(
+            workshops, library.published, renderer, edition=edition
+        )
+        pages += more
+        problems += more_problems
     return BuildResult(
         pages={page.src_uri: page.content for page in pages},
-        problems=library.problems + problems,
+        # A question that cannot be rendered is met on its story's page and in agendas.
+        problems=list(dict.fromkeys(library.problems + workshop_problems + problems)),
         library=library,
+        workshops=workshops,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,10 +16,18 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
+from storybook.editions import (
+    EDITIONS,
+    FACILITATOR_SITE_NAME,
+    LEARNER,
+    edition_banner,
+    is_facilitator,
+)
 from storybook.errors import Problem, StorybookError
 from storybook.pipeline import build_site
 from storybook.serve import error_banner
 from storybook.theme import asset_files, extend_theme
+from storybook.workshops import find_workshops_dir
 
 log = logging.getLogger("mkdocs.plugins.storybook")
 
@@ -32,19 +41,31 @@ PAGES_FLAG = "storybook_pages"
 class StorybookConfig(Config):  # type: ignore[no-untyped-call]
     stories_dir = c.Dir(exists=True, default="stories")
     templates_dir = c.Dir(exists=True, default="templates")
+    # Unset: the workshops/ folder beside mkdocs.yml, if there is one.
+    workshops_dir = c.Optional(c.Dir(exists=True))
+    # mkdocs.yml sets it with `edition: !ENV [STORYBOOK_EDITION, learner]`.
+    edition = c.Choice(EDITIONS, default=LEARNER)
 
 
 class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.serving = False
+        self.command = ""
         self.problems: list[Problem] = []
         self.root = Path.cwd()
         self.last_good: dict[str, str] = {}
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
+        self.command = command
+
+    @property
+    def facilitator(self) -> bool:
+        return is_facilitator(self.config.edition)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.facilitator:
+            _facilitator_config(config, self.command)
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
@@ -54,7 +75,13 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         root = self.root = Path(config.config_file_path).parent
-        result = build_site(Path(self.config.stories_dir), Path(self.config.templates_dir))
+        result = build_site(
+            Path(self.config.stories_dir),
+            Path(self.config.templates_dir),
+            include_drafts=self.facilitator,
+            edition=self.config.edition,
+            workshops_dir=self.workshops_dir(),
+        )
         problems = result.problems + _collisions(result.pages, files, root)
         pages = result.pages
         if problems:
@@ -84,7 +111,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str:
         if self.serving and self.problems:
-            return error_banner(self.problems, self.root) + markdown
+            markdown = error_banner(self.problems, self.root) + markdown
+        if self.facilitator:
+            markdown = edition_banner() + markdown
         return markdown
 
     def on_serve(
@@ -92,7 +121,26 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     ) -> LiveReloadServer:
         server.watch(self.config.stories_dir)
         server.watch(self.config.templates_dir)
+        workshops = self.workshops_dir()
+        if workshops is not None:
+            server.watch(str(workshops))
         return server
+
+    def workshops_dir(self) -> Path | None:
+        return find_workshops_dir(self.config.workshops_dir, self.root)
+
+
+def _facilitator_config(config: MkDocsConfig, command: str) -> None:
+    """Mark the facilitator edition everywhere, and keep it out of the learners' site folder."""
+    if command == "gh-deploy":
+        raise PluginError(
+            "The facilitator edition is never deployed: it holds facilitator notes. "
+            "Deploy the learner edition (unset STORYBOOK_EDITION)."
+        )
+    config.site_name = FACILITATOR_SITE_NAME.format(site_name=config.site_name)
+    default_site = os.path.join(os.path.dirname(config.config_file_path), "site")
+    if os.path.abspath(config.site_dir) == os.path.abspath(default_site):
+        config.site_dir = default_site + "-facilitator"
 
 
 def _collisions(pages: dict[str, str], files: Files, root: Path) -> list[Problem]:

@@ -11,11 +11,12 @@ from typing import Protocol
 
 from storybook.errors import Problem, StorybookError
 from storybook.load import SourceStory
-from storybook.model import FIELD_NAMES, FIELDS, Question, Story
+from storybook.model import FIELD_NAMES, FIELDS, PLAN_PARTS, DiscussionPlan, Question, Story
 from storybook.vocabulary import VOCABULARY_FILE, Vocabulary
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = tuple(spec.name for spec in FIELDS if spec.required)
+MAX_MINUTES = 720
 
 
 def slugify(text: str) -> str:
@@ -39,7 +40,7 @@ def validate_story(source: SourceStory, vocabulary: Vocabulary) -> Story:
     data: dict[str, object] = {str(key): value for key, value in front.data.items()}
     problems: list[Problem] = []
 
-    def report(key: str | None, message: str, hint: str, *index: int) -> None:
+    def report(key: str | None, message: str, hint: str, *index: str | int) -> None:
         if key is None:
             line = 1
         else:
@@ -70,6 +71,8 @@ def validate_story(source: SourceStory, vocabulary: Vocabulary) -> Story:
     summary = _text(data, "summary", report)
     protagonist = _text(data, "protagonist", report)
     notes = _text(data, "facilitator_notes", report)
+    suggested_minutes = _minutes(data, "suggested_minutes", report)
+    plan = _discussion_plan(data, report)
     tags = _tags(data, vocabulary, report)
     reflection = _questions(data, source, report)
     draft = data.get("draft", False)
@@ -94,6 +97,8 @@ def validate_story(source: SourceStory, vocabulary: Vocabulary) -> Story:
         protagonist=protagonist,
         draft=draft,
         facilitator_notes=notes,
+        suggested_minutes=suggested_minutes,
+        discussion_plan=plan,
     )
 
 
@@ -103,7 +108,7 @@ def _example_hint(key: str) -> str:
 
 
 class _Report(Protocol):
-    def __call__(self, key: str | None, message: str, hint: str, *index: int) -> None: ...
+    def __call__(self, key: str | None, message: str, hint: str, *index: str | int) -> None: ...
 
 
 def _text(data: dict[str, object], key: str, report: _Report) -> str | None:
@@ -119,6 +124,56 @@ def _text(data: dict[str, object], key: str, report: _Report) -> str | None:
         report(key, f"{key} is empty", f"write the {key} after '{key}:'")
         return None
     return value.strip()
+
+
+def whole_minutes(value: object) -> int | None:
+    """A number of minutes a trainer wrote, or None when it is not a whole number in range."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 1 <= value <= MAX_MINUTES else None
+
+
+# Messages about facilitator-only fields never quote the value: `mkdocs serve` shows problems
+# on every page of the learner edition too.
+def _minutes(data: dict[str, object], key: str, report: _Report) -> int | None:
+    if data.get(key) is None:
+        return None
+    minutes = whole_minutes(data[key])
+    if minutes is None:
+        report(
+            key,
+            f"{key} must be a whole number of minutes from 1 to {MAX_MINUTES}",
+            f"write e.g. {key}: 45",
+        )
+    return minutes
+
+
+def _discussion_plan(data: dict[str, object], report: _Report) -> DiscussionPlan | None:
+    field = "discussion_plan"
+    value = data.get(field)
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not value:
+        report(
+            field,
+            "discussion_plan must list open, listen_for and close",
+            "indent 'open:', 'listen_for:' and 'close:' below discussion_plan:, each with its text",
+        )
+        return None
+    parts = {str(part): text for part, text in value.items()}
+
+    def report_part(key: str | None, message: str, hint: str, *index: str | int) -> None:
+        report(field, f"discussion_plan: {message}", hint, str(key))
+
+    for part in parts:
+        if part not in PLAN_PARTS:
+            guess = difflib.get_close_matches(part, list(PLAN_PARTS), n=1, cutoff=0.6)
+            hint = (
+                f"did you mean '{guess[0]}'?" if guess else "the parts are open, listen_for, close"
+            )
+            report_part(part, f"unknown part '{part}'", hint)
+    texts = {part: _text(parts, part, report_part) for part in PLAN_PARTS}
+    return DiscussionPlan(**texts) if any(texts.values()) else None
 
 
 def _non_empty_list(

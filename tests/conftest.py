@@ -49,9 +49,10 @@ def story_text(
 
 
 def copy_sample(project: Path) -> Path:
-    """Copy the repository's own storybook (stories, templates, docs, overrides, mkdocs.yml)."""
+    """Copy the repository's own storybook: stories, templates, workshops, docs, overrides
+    and mkdocs.yml."""
     project.mkdir()
-    for name in ("stories", "templates", "docs", "overrides"):
+    for name in ("stories", "templates", "workshops", "docs", "overrides"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     return project

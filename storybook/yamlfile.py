@@ -75,7 +75,19 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Located:
         problems = list(_check_node(node, path, first_line))
         if problems:
             raise StorybookError(problems)
-        data = loader.construct_document(node)
+        try:
+            data = loader.construct_document(node)
+        except ValueError as exc:  # YAML reads 2026-13-01 as a date, then cannot make one
+            raise StorybookError(
+                [
+                    Problem(
+                        path,
+                        first_line + _impossible_date_line(node),
+                        f"this date does not exist ({exc})",
+                        "write dates as year-month-day, e.g. 2026-03-10, or put it in quotes",
+                    )
+                ]
+            ) from None
     except yaml.MarkedYAMLError as exc:
         raise StorybookError([_yaml_problem(exc, text, path, first_line)]) from None
     except yaml.YAMLError as exc:
@@ -117,6 +129,24 @@ def _opens_a_quote(line: str) -> bool:
         return False
     body = value[1:].replace('\\"', "")
     return '"' not in body
+
+
+def _impossible_date_line(node: yaml.Node) -> int:
+    """The 0-based line of the first value YAML takes for a date but cannot construct."""
+    constructor = yaml.SafeLoader("")
+    stack: list[yaml.Node] = [node]
+    while stack:
+        current = stack.pop(0)
+        if isinstance(current, yaml.ScalarNode) and current.tag.endswith(":timestamp"):
+            try:
+                constructor.construct_yaml_timestamp(current)
+            except ValueError:
+                return current.start_mark.line
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(part for pair in current.value for part in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return 0
 
 
 def _check_node(node: yaml.Node, path: Path, first_line: int) -> list[Problem]:

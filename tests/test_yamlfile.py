@@ -49,3 +49,11 @@ def test_alias_bombs_are_refused_before_they_expand() -> None:
 
 def test_empty_document_is_none() -> None:
     assert parse_yaml("", HERE).data is None
+
+
+def test_a_date_that_does_not_exist_is_a_problem_at_its_line_not_a_crash() -> None:
+    with pytest.raises(StorybookError) as caught:
+        parse_yaml("title: a\nsessions:\n  - x: 1\n  - when: 2026-13-01\n", HERE, first_line=2)
+    (problem,) = caught.value.problems
+    assert problem.line == 5
+    assert "date does not exist" in problem.message and "year-month-day" in problem.hint

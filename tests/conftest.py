@@ -135,3 +135,37 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def build_edition(project: Path, edition: str, **overrides: Any) -> Path:
+    """Build one edition, as `STORYBOOK_EDITION=<edition> mkdocs build` does; returns its site."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    if "STORYBOOK_EDITION" not in text:
+        text = text.replace(
+            "  - storybook\n", "  - storybook:\n      edition: !ENV [STORYBOOK_EDITION, learner]\n"
+        )
+        config.write_text(text, encoding="utf-8")
+    before = os.environ.get("STORYBOOK_EDITION")
+    os.environ["STORYBOOK_EDITION"] = edition
+    try:
+        site = build(project, **overrides)
+    finally:
+        if before is None:
+            del os.environ["STORYBOOK_EDITION"]
+        else:
+            os.environ["STORYBOOK_EDITION"] = before
+    target = project.parent / f"{project.name}-{edition}"
+    shutil.rmtree(target, ignore_errors=True)
+    return site.rename(target)
+
+
+def site_bytes(site: Path) -> dict[str, bytes]:
+    """Every file a build wrote, compressed ones (sitemap.xml.gz) also decompressed."""
+    import gzip
+
+    files = snapshot(site)
+    for name, data in list(files.items()):
+        if name.endswith(".gz"):
+            files[name + " (decompressed)"] = gzip.decompress(data)
+    return files

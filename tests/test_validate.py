@@ -73,3 +73,24 @@ def test_duplicate_slugs_name_both_files(tmp_path: Path, vocabulary: Vocabulary)
 def test_slugify_makes_url_safe_names() -> None:
     assert slugify("Ça va? The Quiet Slump!") == "ca-va-the-quiet-slump"
     assert slugify("***") == ""
+
+
+def test_the_facilitator_fields_become_part_of_the_typed_model(
+    tmp_path: Path, vocabulary: Vocabulary
+) -> None:
+    from storybook.model import DiscussionPlan
+
+    extra = 'suggested_minutes: 30\ndiscussion_plan:\n  open: "Ask."\n  close: |\n    Write.\n'
+    story = validate(tmp_path, vocabulary, story_text(extra=extra))
+    assert story.suggested_minutes == 30
+    assert story.discussion_plan == DiscussionPlan(open="Ask.", listen_for=None, close="Write.")
+
+
+@pytest.mark.parametrize("minutes", ["0", "721", "true", "12.5", "[45]"])
+def test_suggested_minutes_must_be_a_sensible_whole_number(
+    tmp_path: Path, vocabulary: Vocabulary, minutes: str
+) -> None:
+    with pytest.raises(StorybookError) as caught:
+        validate(tmp_path, vocabulary, story_text(extra=f"suggested_minutes: {minutes}\n"))
+    (problem,) = caught.value.problems
+    assert problem.line == 8 and "whole number of minutes from 1 to 720" in problem.message

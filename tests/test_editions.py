@@ -1,0 +1,239 @@
+"""Learner and facilitator editions: real builds of the same sources, read back byte by byte."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from storybook.editions import BANNER_CLASS
+from storybook.model import FACILITATOR_FIELDS
+from storybook.workshops import SESSION_FACILITATOR_FIELDS, WORKSHOP_FACILITATOR_FIELDS
+
+from .conftest import build_edition, search_index, site_bytes, story_text
+
+# One unique marker per facilitator-only field: a new such field without a marker fails below.
+STORY_MARKERS = {
+    "facilitator_notes": "facilitator_notes: |\n  Notes MARKER-STORY-NOTES here.\n",
+    "suggested_minutes": "suggested_minutes: 437\n",
+    "discussion_plan": (
+        "discussion_plan:\n"
+        '  open: "Open MARKER-PLAN-OPEN"\n'
+        '  listen_for: "Listen MARKER-PLAN-LISTEN"\n'
+        '  close: "Close MARKER-PLAN-CLOSE"\n'
+    ),
+}
+WORKSHOP_MARKERS = {"facilitator_notes": "MARKER-WORKSHOP-NOTES"}
+SESSION_MARKERS = {"notes": "MARKER-SESSION-NOTES"}
+TEXT_MARKERS = [
+    "MARKER-STORY-NOTES",
+    "MARKER-PLAN-OPEN",
+    "MARKER-PLAN-LISTEN",
+    "MARKER-PLAN-CLOSE",
+    "MARKER-WORKSHOP-NOTES",
+    "MARKER-SESSION-NOTES",
+    "MARKER-DRAFT",
+]
+# suggested_minutes is a number: what the facilitator edition prints for it.
+MINUTES_SHOWN = "about 437 minutes"
+
+WORKSHOP = """\
+title: "Marked workshop"
+date: 2026-03-10
+start: "09:30"
+planned_minutes: 60
+facilitator_notes: "Whole day: MARKER-WORKSHOP-NOTES"
+sessions:
+  - story: marked
+    minutes: 45
+    activity: Pairs
+    notes: "For the story: MARKER-SESSION-NOTES"
+  - exercise: "Write it down"
+    minutes: 15
+    activity: Alone
+    notes: "For the exercise: MARKER-SESSION-NOTES"
+"""
+
+
+def test_every_facilitator_only_field_has_a_marker() -> None:
+    assert set(STORY_MARKERS) == set(FACILITATOR_FIELDS)
+    assert set(WORKSHOP_MARKERS) == set(WORKSHOP_FACILITATOR_FIELDS)
+    assert set(SESSION_MARKERS) == set(SESSION_FACILITATOR_FIELDS)
+
+
+@pytest.fixture
+def marked_project(mini_project: Callable[..., Path]) -> Path:
+    project = mini_project(
+        {
+            "marked.md": story_text(title="Marked story", extra="".join(STORY_MARKERS.values())),
+            "wip.md": story_text(title="Unfinished MARKER-DRAFT", extra="draft: true\n"),
+        }
+    )
+    (project / "workshops").mkdir()
+    (project / "workshops" / "marked.yml").write_text(WORKSHOP, encoding="utf-8")
+    return project
+
+
+def test_the_learner_edition_holds_no_facilitator_byte_anywhere(marked_project: Path) -> None:
+    facilitator = site_bytes(build_edition(marked_project, "facilitator", strict=True))
+    learner = site_bytes(build_edition(marked_project, "learner", strict=True))
+
+    # The markers are really published in the facilitator edition, in pages and search...
+    everything = b"".join(facilitator.values())
+    for marker in [*TEXT_MARKERS, MINUTES_SHOWN]:
+        assert marker.encode() in everything, marker
+    index = facilitator["search/search_index.json"]
+    assert b"MARKER-PLAN-LISTEN" in index and b"MARKER-SESSION-NOTES" in index
+    # ...so their absence from the learner edition means something.
+    for name in ("sitemap.xml", "sitemap.xml.gz (decompressed)", "search/search_index.json"):
+        assert name in learner
+    assert "workshops/marked/index.html" in learner
+    for name, data in learner.items():
+        for marker in [*TEXT_MARKERS, MINUTES_SHOWN]:
+            assert marker.encode() not in data, (marker, name)
+        if not name.startswith("assets/"):
+            assert b"437" not in data, name
+        assert b"stories/wip" not in data, name
+
+
+def test_templates_that_print_everything_they_get_still_show_learners_nothing(
+    marked_project: Path,
+) -> None:
+    """The learner edition never hands facilitator material to a template at all."""
+    printed = {
+        "story.md.j2": "{{ story }} {{ questions }} {{ tag_questions }} {{ facilitator }}",
+        "agenda.md.j2": "{{ workshop }} {{ slots }}",
+        "workshops.md.j2": "{{ workshops }} {{ guide }}",
+        "home.md.j2": "{{ stories }} {{ kinds }} {{ workshops }}",
+        "tag.md.j2": "{{ tag }} {{ stories }}",
+        "tags.md.j2": "{{ kinds }}",
+    }
+    for name, everything in printed.items():
+        template = marked_project / "templates" / name
+        template.write_text(
+            template.read_text(encoding="utf-8") + f"\n\n{everything}\n", encoding="utf-8"
+        )
+    learner = site_bytes(build_edition(marked_project, "learner"))
+    story = learner["stories/marked/index.html"].decode()
+    assert "Marked story" in story and "None" in story  # facilitator=None was printed
+    for name, data in learner.items():
+        for marker in [*TEXT_MARKERS, MINUTES_SHOWN]:
+            assert marker.encode() not in data, (marker, name)
+
+
+def test_every_facilitator_page_says_so_and_no_learner_page_does(marked_project: Path) -> None:
+    facilitator = build_edition(marked_project, "facilitator", strict=True)
+    learner = build_edition(marked_project, "learner", strict=True)
+    pages = [p for p in facilitator.rglob("*.html") if p.name != "404.html"]
+    assert len(pages) > 10
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert BANNER_CLASS in html and "Facilitator edition: not for learners" in html, page
+        assert "Test storybook · Facilitator edition" in html, page
+    # The 404 page is not made from Markdown; the site name in its header says it.
+    assert "Test storybook · Facilitator edition" in (facilitator / "404.html").read_text(
+        encoding="utf-8"
+    )
+    for page in learner.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert BANNER_CLASS not in html and "· Facilitator edition" not in html, page
+
+
+def test_the_facilitator_edition_shows_drafts_marked_as_drafts(marked_project: Path) -> None:
+    facilitator = build_edition(marked_project, "facilitator", strict=True)
+    draft = (facilitator / "stories" / "wip" / "index.html").read_text(encoding="utf-8")
+    assert "Unfinished MARKER-DRAFT" in draft and "This story is a draft" in draft
+    home = (facilitator / "index.html").read_text(encoding="utf-8")
+    assert "Unfinished MARKER-DRAFT</a></strong> <em>(draft)</em>" in home
+    story = (facilitator / "stories" / "marked" / "index.html").read_text(encoding="utf-8")
+    assert "This story is a draft" not in story
+    assert "How to open." in story and "Open MARKER-PLAN-OPEN" in story
+    docs = search_index(facilitator)
+    assert any("MARKER-DRAFT" in doc["title"] for doc in docs)
+
+
+def test_sample_storybook_builds_both_editions_from_the_environment_variable(
+    sample_project: Path,
+) -> None:
+    """`mkdocs build` as a trainer runs it: the edition comes from STORYBOOK_EDITION."""
+
+    def mkdocs_build(edition: str | None) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if k != "STORYBOOK_EDITION"}
+        if edition is not None:
+            env["STORYBOOK_EDITION"] = edition
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict"],
+            cwd=sample_project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+
+    assert mkdocs_build(None).returncode == 0
+    facilitator = mkdocs_build("facilitator")
+    assert facilitator.returncode == 0, facilitator.stderr
+    # The facilitator edition never lands in site/, the folder that gets published.
+    learner_site, facilitator_site = sample_project / "site", sample_project / "site-facilitator"
+    slump = "stories/the-quiet-slump/index.html"
+    assert "For the facilitator" not in (learner_site / slump).read_text(encoding="utf-8")
+    page = (facilitator_site / slump).read_text(encoding="utf-8")
+    assert "For the facilitator: about 45 minutes" in page and "What to listen for." in page
+    assert "Synopsis." in page
+
+    wrong = mkdocs_build("trainer")
+    assert wrong.returncode != 0
+    assert "'learner', 'facilitator'" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+def test_the_facilitator_edition_is_never_deployed(mini_project: Callable[..., Path]) -> None:
+    project = mini_project()
+    (project / "mkdocs.yml").write_text(
+        (project / "mkdocs.yml")
+        .read_text(encoding="utf-8")
+        .replace("  - storybook\n", "  - storybook:\n      edition: facilitator\n"),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "gh-deploy"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "The facilitator edition is never deployed" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_broken_facilitator_field_is_reported_without_quoting_it(
+    mini_project: Callable[..., Path],
+) -> None:
+    """Problems are shown on every served page, the learner edition's too."""
+    project = mini_project(
+        {
+            "one.md": story_text(
+                extra=textwrap.dedent(
+                    """\
+                    suggested_minutes: "MARKER-BAD-MINUTES"
+                    discussion_plan:
+                      opne: "MARKER-BAD-PART"
+                      close: ["MARKER-BAD-CLOSE"]
+                    """
+                )
+            )
+        }
+    )
+    from storybook.pipeline import build_site
+
+    result = build_site(project / "stories", project / "templates")
+    messages = [problem.format() for problem in result.problems]
+    assert any(":8: suggested_minutes must be a whole number" in m for m in messages), messages
+    assert any(":10: discussion_plan: unknown part 'opne'" in m for m in messages), messages
+    assert any(":11: discussion_plan: close must be text" in m for m in messages), messages
+    assert not any("MARKER" in message for message in messages)

@@ -1,0 +1,164 @@
+"""`storybook serve --room`, for real: both editions served side by side, both reloading."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import urllib.error
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from storybook.cli import main
+from storybook.editions import BANNER_CLASS
+from storybook.room import LOCAL, room_servers
+
+from .conftest import free_port, story_text
+from .test_serve import Server, epoch_of
+
+SLUMP = "/stories/the-quiet-slump/"
+# Written only in the slump story's discussion plan, a facilitator-only field.
+PLAN_WORDS = "How much longer the list of guesses"
+
+
+class Edition(Server):
+    """One edition served by the room (the room, not the test, started its `mkdocs serve`)."""
+
+    def __init__(self, port: int, room: subprocess.Popen[bytes], log: Path) -> None:
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.process = room
+        self.log = log
+
+
+class Room:
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        self.log = project.parent / "room.log"
+        learner_port, facilitator_port = free_port(), free_port()
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [
+                    *(sys.executable, "-c", "from storybook.cli import main; main()"),
+                    *("serve", "--room", "--port", str(learner_port)),
+                    *("--facilitator-port", str(facilitator_port)),
+                ],
+                cwd=project,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.learner = Edition(learner_port, self.process, self.log)
+        self.facilitator = Edition(facilitator_port, self.process, self.log)
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=60)
+
+
+@pytest.fixture
+def room(sample_project: Path) -> Iterator[Room]:
+    (sample_project / "stories" / "wip.md").write_text(
+        story_text(title="Unfinished draft", extra="draft: true\n"), encoding="utf-8"
+    )
+    running = Room(sample_project)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def refused(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_the_room_serves_both_editions_and_both_reload_after_an_edit(room: Room) -> None:
+    learner = room.learner.wait_for(SLUMP, lambda html: "The Quiet Slump" in html, timeout=90)
+    facilitator = room.facilitator.wait_for(SLUMP, lambda html: "The Quiet Slump" in html)
+    assert BANNER_CLASS not in learner and "For the facilitator" not in learner
+    assert BANNER_CLASS in facilitator and "What to listen for." in facilitator
+    assert PLAN_WORDS not in room.learner.get("/search/search_index.json")
+    assert PLAN_WORDS in room.facilitator.get("/search/search_index.json")
+
+    # Drafts: never in the learner edition, marked as drafts in the facilitator's.
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        room.learner.get("/stories/wip/")
+    assert missing.value.code == 404
+    missing.value.close()
+    assert "Unfinished draft" not in room.learner.get("/search/search_index.json")
+    assert "This story is a draft" in room.facilitator.get("/stories/wip/")
+
+    workshop = "/workshops/new-manager-day-one/"
+    assert "run-of-show" in room.facilitator.get(workshop)
+    assert "run-of-show" not in room.learner.get(workshop)
+
+    epochs = {edition: epoch_of(page) for edition, page in (("l", learner), ("f", facilitator))}
+    story = room.project / "stories" / "the-quiet-slump.md"
+    story.write_text(
+        story.read_text(encoding="utf-8").replace(
+            'title: "The Quiet Slump"', 'title: "The Quiet Slump, retold"'
+        ),
+        encoding="utf-8",
+    )
+    # Each browser's live-reload poll answers with a newer epoch: that reloads both screens.
+    for key, edition in (("l", room.learner), ("f", room.facilitator)):
+        assert int(edition.get(f"/livereload/{epochs[key]}/1", timeout=90)) > epochs[key]
+        edition.wait_for(SLUMP, lambda html: "The Quiet Slump, retold" in html)
+
+    assert room.stop() == 0
+    assert refused(room.learner.port) and refused(room.facilitator.port)
+    log = room.log.read_text(encoding="utf-8")
+    assert "[learner] INFO    -  Shutting down" in log
+    assert "[facilitator] INFO    -  Shutting down" in log
+    assert "Traceback" not in log
+
+
+def test_the_room_refuses_a_config_that_ignores_the_edition_variable(
+    sample_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hard-coded facilitator edition would put facilitator notes on the projector."""
+    config = sample_project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "edition: !ENV [STORYBOOK_EDITION, learner]", "edition: facilitator"
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(sample_project)
+    result = CliRunner().invoke(main, ["serve", "--room", "--port", str(free_port())])
+    assert result.exit_code == 1
+    assert "does not take the edition from STORYBOOK_EDITION" in result.output
+    assert "edition: !ENV [STORYBOOK_EDITION, learner]" in result.output
+
+
+def test_the_room_says_which_port_is_taken(
+    sample_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(sample_project)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            main, ["serve", "--room", "--port", str(free_port()), "--facilitator-port", str(port)]
+        )
+    assert result.exit_code == 1
+    assert f"port {port} on 127.0.0.1 is in use" in result.output
+
+
+def test_only_the_learner_edition_may_leave_this_machine() -> None:
+    learner, facilitator = room_servers("0.0.0.0", 8000, 8001)
+    assert (learner.edition, learner.host, learner.port) == ("learner", "0.0.0.0", 8000)
+    assert (facilitator.edition, facilitator.host, facilitator.port) == ("facilitator", LOCAL, 8001)
+
+
+def test_serve_outside_a_storybook_says_where_to_run_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["serve", "--room"])
+    assert result.exit_code == 1 and "run this in the storybook's folder" in result.output

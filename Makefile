@@ -12,7 +12,7 @@ export DISABLE_MKDOCS_2_WARNING := true
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
-.PHONY: serve test check export install install-test browser screenshots
+.PHONY: serve test check export install install-test room browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ install-test: $(BIN)/python
 ## Install and serve the sample storybook on http://127.0.0.1:8000 (reloads after every edit).
 serve: install
 	$(BIN)/mkdocs serve --livereload -a 127.0.0.1:8000
+
+## Install and run a workshop room: learner edition on http://127.0.0.1:8000 (for the projector),
+## facilitator edition on http://127.0.0.1:8001 (for the facilitator's laptop); both reload.
+room: install
+	$(BIN)/storybook serve --room --port 8000 --facilitator-port 8001
 
 ## Debian's Chromium for the browser tests, installed once if it is missing (as root, with apt).
 browser:

@@ -68,7 +68,8 @@ FIELDS: tuple[FieldSpec, ...] = (
         "draft",
         "true or false",
         False,
-        "A draft is left out of the site and its search.",
+        "A draft is checked, but left out of the learner edition and its search; the "
+        "facilitator edition shows it, marked as a draft.",
         "draft: true",
     ),
     FieldSpec(
@@ -89,10 +90,10 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "discussion_plan",
-        "open, listen_for and close, each Markdown text",
+        "three parts: open, listen_for, close",
         False,
-        "How to open the discussion, what to listen for in the room, and how to close it. "
-        "Facilitator edition only.",
+        "How to open the discussion, what to listen for in the room, and how to close it, "
+        "each as Markdown text. Facilitator edition only.",
         "discussion_plan:\n"
         '  open: "Ask who has been in this spot."\n'
         '  listen_for: "Observations mixed up with assumptions."\n'

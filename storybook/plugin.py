@@ -25,7 +25,11 @@ from storybook.editions import (
 )
 from storybook.errors import Problem, StorybookError
 from storybook.pipeline import build_site
-from storybook.serve import error_banner
+from storybook.serve import (
+    SHOWN_ON_PAGES,
+    error_banner,
+    keep_strict_mode_from_stopping_the_server,
+)
 from storybook.theme import asset_files, extend_theme
 from storybook.workshops import find_workshops_dir
 
@@ -88,8 +92,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             report = StorybookError(problems).format(root)
             if not self.serving:
                 raise PluginError(f"The storybook has {len(problems)} problem(s):\n{report}")
+            keep_strict_mode_from_stopping_the_server()
             for line in report.splitlines():
-                log.warning(line)
+                log.warning(line, extra={SHOWN_ON_PAGES: True})
             # Keep serving the last good version of anything that is broken now.
             pages = {**self.last_good, **pages}
         else:

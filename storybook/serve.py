@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import html
+import logging
 from pathlib import Path
 
+from mkdocs.utils import CountHandler
+
 from storybook.errors import Problem
+
+# Marks a logged problem that every served page already shows in its banner.
+SHOWN_ON_PAGES = "storybook_shown_on_pages"
 
 
 def error_banner(problems: list[Problem], root: Path) -> str:
@@ -24,3 +30,19 @@ def error_banner(problems: list[Problem], root: Path) -> str:
         f"Showing the last good pages until it is fixed.</p>\n"
         f"<ul>\n{items}\n</ul>\n</div>\n\n"
     )
+
+
+class _ShownOnPages(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(record, SHOWN_ON_PAGES, False)
+
+
+def keep_strict_mode_from_stopping_the_server() -> None:
+    """With `strict: true` MkDocs counts every warning and abandons the rebuild, so the server
+    would keep the previous pages without the banner. Problems shown on pages are not counted.
+    """
+    for handler in logging.getLogger("mkdocs").handlers:
+        if isinstance(handler, CountHandler) and not any(
+            isinstance(existing, _ShownOnPages) for existing in handler.filters
+        ):
+            handler.addFilter(_ShownOnPages())

@@ -10,7 +10,7 @@ import click
 
 from storybook import room
 from storybook.editions import EDITION_VARIABLE, EDITIONS, LEARNER
-from storybook.errors import Problem, StorybookError
+from storybook.errors import StorybookError
 from storybook.export import ExportError, export_site
 from storybook.library import load_library
 from storybook.owned import OwnedFolderError
@@ -81,7 +81,9 @@ def check(stories_dir: Path, templates_dir: Path, workshops_dir: Path | None) ->
     ]
     problems = list(dict.fromkeys(p for result in results for p in result.problems))
     if problems:
-        _report(problems)
+        click.echo(StorybookError(problems).format(Path.cwd()))
+        files = {problem.path for problem in problems}
+        click.echo(f"\n{len(problems)} problem(s) in {len(files)} file(s).", err=True)
         raise SystemExit(1)
     result = results[0]
     library = result.library
@@ -93,12 +95,6 @@ def check(stories_dir: Path, templates_dir: Path, workshops_dir: Path | None) ->
         + (f", {workshops} workshop(s)" if workshops else "")
         + f", {len(result.pages)} pages."
     )
-
-
-def _report(problems: list[Problem]) -> None:
-    click.echo(StorybookError(problems).format(Path.cwd()))
-    files = {problem.path for problem in problems}
-    click.echo(f"\n{len(problems)} problem(s) in {len(files)} file(s).", err=True)
 
 
 @main.command()

@@ -25,6 +25,7 @@ from storybook.pipeline import build_site
 from storybook.plugin import PAGES_FLAG, REQUIRED_EXTENSIONS
 from storybook.siteconfig import dump_config, read_config, resolve_env
 from storybook.theme import SCRIPTS, STYLESHEETS, WORKER_SHIM
+from storybook.workshops import WORKSHOPS_FOLDER
 
 PLUGIN = "storybook"
 NOTE = "STORYBOOK-EXPORT.md"
@@ -62,6 +63,7 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
     stories_dir = _folder(config_file, options.get("stories_dir"), "stories")
     templates_dir = _folder(config_file, options.get("templates_dir"), "templates")
     docs_dir = _folder(config_file, config.get("docs_dir"), DOCS)
+    workshops_dir = _folder(config_file, options.get("workshops_dir"), WORKSHOPS_FOLDER)
     for folder, what in ((stories_dir, "stories"), (templates_dir, "templates")):
         if not folder.is_dir():
             raise ExportError(
@@ -69,10 +71,16 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
                 f"plugin in {config_file}"
             )
     plain, copies = _theme_and_hooks(config, root)
-    _check_destination(out, root, [docs_dir, stories_dir, templates_dir, *copies.values()])
+    _check_destination(
+        out, root, [docs_dir, stories_dir, templates_dir, workshops_dir, *copies.values()]
+    )
 
     # The learner edition: build_site leaves out drafts and never renders facilitator notes.
-    result = build_site(stories_dir, templates_dir)
+    result = build_site(
+        stories_dir,
+        templates_dir,
+        workshops_dir=workshops_dir if workshops_dir.is_dir() else None,
+    )
     generated = {f"{DOCS}/{uri}": text.encode("utf-8") for uri, text in result.pages.items()}
     generated.update({f"{DOCS}/assets/{name}": data for name, data in _assets()})
     hand_written = {f"{DOCS}/{rel}": path for rel, path in _tree(docs_dir)}

@@ -93,7 +93,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The sample storybook with a facilitator marker and a draft, built by the plugin and exported."""
     base = tmp_path_factory.mktemp("export")
     project = base / "project"
-    for name in ("stories", "templates", "docs", "overrides"):
+    for name in ("stories", "templates", "workshops", "docs", "overrides"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     slump = project / "stories" / "the-quiet-slump.md"
@@ -177,6 +177,15 @@ def test_export_is_plain_mkdocs_config_without_the_plugin(exported: dict[str, Pa
     assert set(manifest) == written
 
 
+def test_the_export_has_each_workshop_as_the_learner_agenda(exported: dict[str, Path]) -> None:
+    agenda = (exported["out"] / "docs" / "workshops" / "new-manager-day-one.md").read_text(
+        encoding="utf-8"
+    )
+    assert "[The Friday Rota](../stories/the-friday-rota.md)" in agenda
+    assert "run-of-show" not in agenda and "Print each story" not in agenda
+    assert (exported["out"] / "docs" / "workshops" / "index.md").is_file()
+
+
 def test_zensical_on_the_storybook_itself_says_how_to_export(sample_project: Path) -> None:
     # Zensical ignores the storybook plugin: no stories, but every page says what to do.
     site = build_with("zensical", sample_project)
@@ -212,27 +221,30 @@ def test_reexport_replaces_only_what_it_wrote(sample_project: Path, tmp_path: Pa
     assert export(sample_project, out)[0] == 0
     (out / "docs" / "about.md").write_text("# Our own about page\n", encoding="utf-8")
     (out / "docs" / "mine.md").write_text("# Added by the trainer\n", encoding="utf-8")
-    (out / "docs" / "stories" / "the-friday-rota.md").write_text("edited\n", encoding="utf-8")
+    (out / "docs" / "stories" / "the-number-she-kept.md").write_text("edited\n", encoding="utf-8")
     (out / "site").mkdir()
     (out / "site" / "index.html").write_text("built\n", encoding="utf-8")
-    make_draft(sample_project, "camera-off.md")
-    make_draft(sample_project, "the-friday-rota.md")
+    # Stories the sample workshop does not use: a workshop may not name a draft.
+    make_draft(sample_project, "not-my-decision.md")
+    make_draft(sample_project, "the-number-she-kept.md")
 
     code, output, errors = export(sample_project, out)
 
     assert code == 0, output + errors
     assert "(5 stories" in output and "1 removed" in output and "2 warning(s)" in output
-    assert not (out / "docs" / "stories" / "camera-off.md").exists()
+    assert not (out / "docs" / "stories" / "not-my-decision.md").exists()
     assert (out / "docs" / "about.md").read_text(encoding="utf-8") == "# Our own about page\n"
     assert (out / "docs" / "mine.md").read_text(encoding="utf-8") == "# Added by the trainer\n"
-    assert (out / "docs" / "stories" / "the-friday-rota.md").read_text(encoding="utf-8") == (
+    assert (out / "docs" / "stories" / "the-number-she-kept.md").read_text(encoding="utf-8") == (
         "edited\n"
     )
     assert (out / "site" / "index.html").read_text(encoding="utf-8") == "built\n"
     assert "docs/about.md: kept - it was changed after the last export" in errors
-    assert "docs/stories/the-friday-rota.md: kept - the export no longer has this file" in errors
+    assert (
+        "docs/stories/the-number-she-kept.md: kept - the export no longer has this file" in errors
+    )
     home = (out / "docs" / "index.md").read_text(encoding="utf-8")
-    assert "camera-off" not in home and "the-friday-rota" not in home
+    assert "not-my-decision" not in home and "the-number-she-kept" not in home
     assert not list(out.rglob(".storybook-*.tmp")), "temporary files left behind"
 
     # Once the trainer deletes an edited file, the next export writes the storybook's version.

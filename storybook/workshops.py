@@ -223,6 +223,16 @@ def load_workshops(
             problems.extend(exc.problems)
             continue
         found = _story_problems(workshop, by_slug, broken)
+        twin = next((other for other in workshops if other.slug == workshop.slug), None)
+        if twin is not None:
+            found.append(
+                Problem(
+                    path,
+                    1,
+                    f"this workshop gets the same page address as {twin.path.name}",
+                    "rename one of the files",
+                )
+            )
         problems.extend(found)
         if not found:
             workshops.append(workshop)
@@ -248,7 +258,7 @@ def _story_problems(
             hint = (
                 f"did you mean '{guess[0]}'?"
                 if guess
-                else "use the file name of a story in stories/, without .md"
+                else "name a story by its file name without .md (or by its slug: field)"
             )
             problems.append(Problem(workshop.path, session.line, f"no story '{slug}'", hint))
         elif story.draft:

@@ -225,3 +225,16 @@ def test_a_bad_workshop_file_raises_every_problem_at_once(tmp_path: Path) -> Non
         workshop_from(tmp_path, text)
     lines = sorted(problem.line for problem in caught.value.problems)
     assert lines == [1, 1, 2, 3, 4, 6]
+
+
+def test_two_workshop_files_may_not_share_a_page_address(
+    workshop_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (BAD / "unknown-story.yml").read_text(encoding="utf-8").replace("onee", "one")
+    (workshop_project / "workshops" / "Day One.yml").write_text(text, encoding="utf-8")
+    (workshop_project / "workshops" / "day-one.yml").write_text(text, encoding="utf-8")
+    code, output = check(workshop_project, monkeypatch)
+    assert code == 1
+    assert "workshops/day-one.yml:1: this workshop gets the same page address as Day One.yml" in (
+        output
+    )

@@ -3,6 +3,9 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
+# Ports of `make room`: the learner edition (projector) and the facilitator edition.
+PORT ?= 8000
+FACILITATOR_PORT ?= 8001
 
 # No MkDocs 2 / Material end-of-life banner in front of a workshop room.
 export NO_MKDOCS_2_WARNING := 1
@@ -31,7 +34,7 @@ serve: install
 ## Install and run a workshop room: learner edition on http://127.0.0.1:8000 (for the projector),
 ## facilitator edition on http://127.0.0.1:8001 (for the facilitator's laptop); both reload.
 room: install
-	$(BIN)/storybook serve --room --port 8000 --facilitator-port 8001
+	$(BIN)/storybook serve --room --port $(PORT) --facilitator-port $(FACILITATOR_PORT)
 
 ## Debian's Chromium for the browser tests, installed once if it is missing (as root, with apt).
 browser:

@@ -100,7 +100,10 @@ def serve_command(server: Server, config_file: Path) -> list[str]:
 def run(servers: list[Server], config_file: Path, echo: Callable[[str], None]) -> int:
     """Serve until Ctrl-C or SIGTERM, or until one server stops; then stop them all."""
     processes: list[tuple[Server, subprocess.Popen[str]]] = []
-    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    # Also SIGINT: a shell starts background jobs with it ignored, and the servers would
+    # inherit that and could not be stopped cleanly. A handled signal is reset on exec.
+    stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, _interrupt) for sig in stops}
     try:
         for server in servers:
             processes.append((server, _start(server, config_file, echo)))

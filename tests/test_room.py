@@ -40,13 +40,15 @@ class Room:
         self.project = project
         self.log = project.parent / "room.log"
         learner_port, facilitator_port = free_port(), free_port()
+        command = [
+            *(sys.executable, "-c", "from storybook.cli import main; main()"),
+            *("serve", "--room", "--port", str(learner_port)),
+            *("--facilitator-port", str(facilitator_port)),
+        ]
         with self.log.open("wb") as log:
+            # Started as a shell starts a background job: with Ctrl-C (SIGINT) ignored.
             self.process = subprocess.Popen(
-                [
-                    *(sys.executable, "-c", "from storybook.cli import main; main()"),
-                    *("serve", "--room", "--port", str(learner_port)),
-                    *("--facilitator-port", str(facilitator_port)),
-                ],
+                ["sh", "-c", 'trap "" INT; exec "$@"', "sh", *command],
                 cwd=project,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -54,9 +56,9 @@ class Room:
         self.learner = Edition(learner_port, self.process, self.log)
         self.facilitator = Edition(facilitator_port, self.process, self.log)
 
-    def stop(self) -> int:
+    def stop(self, sig: signal.Signals = signal.SIGTERM) -> int:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(sig)
         return self.process.wait(timeout=60)
 
 
@@ -122,7 +124,8 @@ def test_the_room_serves_both_editions_and_both_reload_after_an_edit(room: Room)
         assert "did you mean" in page
         assert "Camera Off" in page, "the last good workshop page is still served"
 
-    assert room.stop() == 0
+    # Ctrl-C stops the room, and each server shuts down cleanly rather than being killed.
+    assert room.stop(signal.SIGINT) == 0
     assert refused(room.learner.port) and refused(room.facilitator.port)
     log = room.log.read_text(encoding="utf-8")
     assert "[learner] INFO    -  Shutting down" in log

@@ -43,7 +43,7 @@ def facilitator_view(story: Story) -> dict[str, Any]:
 def edition_banner() -> str:
     """The box at the top of every page of the facilitator edition."""
     return (
-        f'<div class="admonition warning {BANNER_CLASS}" role="note">\n'
+        f'<div class="admonition warning {BANNER_CLASS}" role="note" data-search-exclude>\n'
         '<p class="admonition-title">Facilitator edition: not for learners</p>\n'
         "<p>This edition shows facilitator notes, timings, discussion plans and drafts. "
         "Project the learner edition, never this one.</p>\n"

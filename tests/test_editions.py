@@ -155,6 +155,8 @@ def test_the_facilitator_edition_shows_drafts_marked_as_drafts(marked_project: P
     assert "How to open." in story and "Open MARKER-PLAN-OPEN" in story
     docs = search_index(facilitator)
     assert any("MARKER-DRAFT" in doc["title"] for doc in docs)
+    # The banner is on every page, so searching would find it on every page: it is not indexed.
+    assert not any("not for learners" in doc["text"] for doc in docs)
 
 
 def test_sample_storybook_builds_both_editions_from_the_environment_variable(

@@ -32,6 +32,7 @@ EXPECTED: dict[str, dict[str, object]] = yaml.safe_load(
 )
 SAMPLE = "workshops/new-manager-day-one/index.html"
 DASH = "\u2013"  # between the clock times of a session
+CLOCK = '<td><span class="storybook-clock">'
 
 
 def workshop_from(tmp_path: Path, text: str) -> Workshop:
@@ -162,7 +163,8 @@ def test_run_of_show_has_clock_times_and_warns_when_a_session_runs_past_the_plan
         encoding="utf-8"
     )
     assert "run-of-show" in page
-    assert f"<td>09:40{DASH}10:25</td>" in page and f"<td>12:10{DASH}12:30</td>" in page
+    assert f"{CLOCK}09:40{DASH}10:25</span></td>" in page
+    assert f"{CLOCK}12:10{DASH}12:30</span></td>" in page
     assert '<td style="text-align: right;">180</td>' in page  # cumulative minutes at the end
     assert "The plan runs" not in page and "over time" not in page
     # The story's facilitator notes, in place, under its session.
@@ -183,10 +185,8 @@ def test_run_of_show_has_clock_times_and_warns_when_a_session_runs_past_the_plan
     )
     assert "The plan runs 15 minutes over" in page
     assert "ends at 12:45 instead of 12:30" in page
-    assert (
-        f"<td>11:25{DASH}12:25</td>" in page
-        and f"<td>12:25{DASH}12:45 <strong>over time</strong></td>" in (page)
-    )
+    assert f"{CLOCK}11:25{DASH}12:25</span></td>" in page
+    assert f"{CLOCK}12:25{DASH}12:45</span> <strong>over time</strong></td>" in page
 
 
 def test_the_learner_agenda_links_stories_and_their_questions_and_nothing_more(
@@ -197,7 +197,7 @@ def test_the_learner_agenda_links_stories_and_their_questions_and_nothing_more(
     assert '<a href="../../stories/the-friday-rota/">The Friday Rota</a>' in page
     assert 'href="../../stories/the-friday-rota/#reflection"' in page
     assert "What did Amara notice in the staff room" in page
-    assert f"<td>09:40{DASH}10:25</td>" in page
+    assert f"{CLOCK}09:40{DASH}10:25</span></td>" in page
     for facilitator_only in ("run-of-show", "For the facilitator", "Print each story", "over time"):
         assert facilitator_only not in page, facilitator_only
     home = (site / "index.html").read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from storybook.cli import main
 from storybook.editions import BANNER_CLASS
-from storybook.room import LOCAL, room_servers
+from storybook.room import LOCAL, RoomError, room_servers, single_server
 
 from .conftest import free_port, story_text
 from .test_serve import Server, epoch_of
@@ -169,6 +169,10 @@ def test_only_the_learner_edition_may_leave_this_machine() -> None:
     learner, facilitator = room_servers("0.0.0.0", 8000, 8001)
     assert (learner.edition, learner.host, learner.port) == ("learner", "0.0.0.0", 8000)
     assert (facilitator.edition, facilitator.host, facilitator.port) == ("facilitator", LOCAL, 8001)
+    (alone,) = single_server("facilitator", "0.0.0.0", 8000)
+    assert (alone.host, alone.port) == (LOCAL, 8000)
+    with pytest.raises(RoomError, match="two ports"):
+        room_servers(LOCAL, 8000, 8000)
 
 
 def test_serve_outside_a_storybook_says_where_to_run_it(

@@ -90,7 +90,7 @@ def check(stories_dir: Path, templates_dir: Path, workshops_dir: Path | None) ->
     drafts = len(library.stories) - len(library.published)
     workshops = len(result.workshops)
     click.echo(
-        f"All good: {len(library.published)} stories"
+        f"All good: {_count(len(library.published), 'story', 'stories')}"
         + (f" and {drafts} draft(s)" if drafts else "")
         + (f", {workshops} workshop(s)" if workshops else "")
         + f", {len(result.pages)} pages."
@@ -170,6 +170,10 @@ def export(out: Path, config_file: Path, edition: str | None) -> None:
         f"{len(files.removed)} removed, {len(files.warnings)} warning(s)."
     )
     click.echo(f"Build it with: cd {out} && mkdocs build   (or: zensical build)")
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 def write_new_file(target: Path, content: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -60,8 +61,13 @@ class Server:
         )
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=20)
+        # Ctrl-C, not SIGTERM: MkDocs only removes its temporary site folder on KeyboardInterrupt.
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=20)
         self.log_stream.close()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,16 +28,33 @@ class Library:
         return [story for story in self.stories if not story.draft]
 
 
-def load_library(stories_dir: Path, templates_dir: Path) -> Library:
+def load_library(
+    stories_dir: Path, templates_dir: Path, fallback: Mapping[Path, Story] | None = None
+) -> Library:
+    """Every story in ``stories_dir``. A story that is broken now is replaced by its version in
+    ``fallback`` (the last good one, under ``mkdocs serve``), its problems still reported."""
     try:
         vocabulary = load_vocabulary(templates_dir)
     except StorybookError as exc:
         return Library(stories_dir, templates_dir, None, problems=exc.problems)
     library = Library(stories_dir, templates_dir, vocabulary)
+    if not stories_dir.is_dir():
+        library.problems.append(
+            Problem(
+                stories_dir,
+                1,
+                "the stories folder is missing",
+                "restore it, or set stories_dir in mkdocs.yml to the folder that holds the stories",
+            )
+        )
+        return library
     for path in find_story_files(stories_dir):
         try:
             library.stories.append(validate_story(load_story(path), vocabulary))
         except StorybookError as exc:
             library.problems.extend(exc.problems)
+            last_good = (fallback or {}).get(path)
+            if last_good is not None and all(tag in vocabulary.tags for tag in last_good.tags):
+                library.stories.append(last_good)
     library.problems.extend(check_unique_slugs(library.stories))
     return library

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,11 @@ class SourceStory:
 
 
 def read_text(path: Path) -> str:
-    """Read a trainer's file as UTF-8, accepting a byte-order mark and Windows line endings."""
+    """Read a trainer's file as UTF-8, accepting a byte-order mark and Windows line endings.
+
+    UTF-16 with a byte-order mark (Notepad's "Unicode") is unambiguous, so it is read too;
+    any other encoding is refused with a message naming it, never guessed into garbage.
+    """
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -43,46 +48,86 @@ def read_text(path: Path) -> str:
             ]
         )
     try:
-        text = raw.decode("utf-8-sig")
+        text = _decode(raw)
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise StorybookError(
-            [
-                Problem(
-                    path,
-                    line,
-                    f"this file is not saved as UTF-8 (byte 0x{raw[exc.start]:02x} cannot be read)",
-                    "save it again choosing the UTF-8 encoding in your editor",
-                )
-            ]
-        ) from None
+        raise StorybookError([_encoding_problem(path, raw, exc)]) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    return raw.decode("utf-8-sig")
+
+
+def _encoding_problem(path: Path, raw: bytes, exc: UnicodeDecodeError) -> Problem:
+    line = raw.count(b"\n", 0, exc.start) + 1
+    hint = "save it again choosing the UTF-8 encoding in your editor"
+    if b"\x00" in raw[:4096]:
+        return Problem(
+            path,
+            1,
+            "this is not a plain text file (it may be a word-processor document)",
+            "save the story as plain text with the UTF-8 encoding, ending in .md",
+        )
+    byte = raw[exc.start : exc.start + 1]
+    try:
+        legacy = byte.decode("cp1252")
+    except UnicodeDecodeError:
+        return Problem(
+            path,
+            line,
+            f"this file is not saved as UTF-8 (byte 0x{byte[0]:02x} cannot be read)",
+            hint,
+        )
+    return Problem(
+        path,
+        line,
+        f"this file is not saved as UTF-8 but in an older encoding such as Windows-1252 "
+        f"(byte 0x{byte[0]:02x} would be '{legacy}' there)",
+        hint,
+    )
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     """Return (front matter, body, line where the body starts)."""
     lines = text.split("\n")
-    if not lines or lines[0].rstrip() != FENCE:
+    if not text.strip():
         raise StorybookError(
             [
                 Problem(
                     path,
                     1,
+                    "this file is empty",
+                    "write the front matter and the story (storybook new makes a start), "
+                    "or delete the file",
+                )
+            ]
+        )
+    # Blank lines before the opening --- are harmless; skip them rather than refuse the story.
+    start = next(index for index, line in enumerate(lines) if line.strip())
+    if lines[start].rstrip() != FENCE:
+        raise StorybookError(
+            [
+                Problem(
+                    path,
+                    start + 1,
                     "a story must start with front matter: a line with just ---",
                     "put ---, then the fields (title:, summary:, tags:, reflection:), then --- again",
                 )
             ]
         )
-    for index in range(1, len(lines)):
+    for index in range(start + 1, len(lines)):
         if lines[index].rstrip() == FENCE:
-            front = "\n".join(lines[1:index])
+            # Padded with the skipped blank lines, so YAML's line numbers stay file lines.
+            front = "\n" * start + "\n".join(lines[start + 1 : index])
             body = "\n".join(lines[index + 1 :])
             return front, body, index + 2
     raise StorybookError(
         [
             Problem(
                 path,
-                1,
+                start + 1,
                 "the front matter opened with --- on this line is never closed",
                 "add a line with just --- after the last field, before the story text",
             )

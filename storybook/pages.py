@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import html
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -237,7 +238,8 @@ def tag_view(tag: Tag) -> dict[str, Any]:
 
 
 def front_matter(title: str, description: str) -> str:
-    meta = {"title": title, "description": description}
+    # The theme puts these into <title> and <meta content="..."> as they are: escape them.
+    meta = {"title": html.escape(title), "description": html.escape(description)}
     return (
         "---\n"
         + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)

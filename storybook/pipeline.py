@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from storybook.editions import LEARNER
 from storybook.errors import Problem
 from storybook.library import Library, load_library
+from storybook.model import Story
 from storybook.pages import build_pages
 from storybook.render import Renderer
 from storybook.workshop_pages import build_workshop_pages, workshop_links
@@ -31,9 +33,13 @@ def build_site(
     include_drafts: bool = False,
     edition: str = LEARNER,
     workshops_dir: Path | None = None,
+    fallback: Mapping[Path, Story] | None = None,
 ) -> BuildResult:
-    """Build one edition. Without ``workshops_dir`` there are no workshop pages at all."""
-    library = load_library(stories_dir, templates_dir)
+    """Build one edition. Without ``workshops_dir`` there are no workshop pages at all.
+
+    ``fallback``: under `mkdocs serve`, the last good version of each story file, standing in
+    for a story that is broken now (its problems are still reported)."""
+    library = load_library(stories_dir, templates_dir, fallback)
     renderer = Renderer(templates_dir)
     # Without a vocabulary no story loads, and every workshop would seem to name unknown ones.
     workshops, workshop_problems = load_workshops(

@@ -24,18 +24,24 @@ from storybook.editions import (
     is_facilitator,
 )
 from storybook.errors import Problem, StorybookError
-from storybook.pipeline import build_site
+from storybook.model import Story
+from storybook.pages import story_uri
+from storybook.pipeline import BuildResult, build_site
+from storybook.safehtml import MARKDOWN_EXTENSIONS, clean
 from storybook.serve import (
     SHOWN_ON_PAGES,
     error_banner,
     keep_strict_mode_from_stopping_the_server,
+    keep_watching,
+    never_abort_on_warnings,
 )
+from storybook.sitedir import discard_failed_site
 from storybook.theme import asset_files, extend_theme
 from storybook.workshops import find_workshops_dir
 
 log = logging.getLogger("mkdocs.plugins.storybook")
 
-REQUIRED_EXTENSIONS = ("attr_list", "admonition", "md_in_html")
+REQUIRED_EXTENSIONS = MARKDOWN_EXTENSIONS
 # Set in config.extra wherever the storybook's pages are in the build (this plugin, or
 # `storybook export`); overrides/main.html warns on every page when it is missing.
 PAGES_FLAG = "storybook_pages"
@@ -43,8 +49,10 @@ PAGES_FLAG = "storybook_pages"
 
 # MkDocs' Config.__init_subclass__ has no type hints.
 class StorybookConfig(Config):  # type: ignore[no-untyped-call]
-    stories_dir = c.Dir(exists=True, default="stories")
-    templates_dir = c.Dir(exists=True, default="templates")
+    # Not exists=True: a folder missing under `mkdocs serve` must be a problem on the banner,
+    # not a configuration error that stalls the server. The pipeline reports missing folders.
+    stories_dir = c.Dir(exists=False, default="stories")
+    templates_dir = c.Dir(exists=False, default="templates")
     # Unset: the workshops/ folder beside mkdocs.yml, if there is one.
     workshops_dir = c.Optional(c.Dir(exists=True))
     # mkdocs.yml sets it with `edition: !ENV [STORYBOOK_EDITION, learner]`.
@@ -53,13 +61,23 @@ class StorybookConfig(Config):  # type: ignore[no-untyped-call]
 
 class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
         self.serving = False
         self.command = ""
         self.problems: list[Problem] = []
         self.root = Path.cwd()
         self.last_good: dict[str, str] = {}
+        # Under serve: the last good version of each story file, and which file made each page.
+        self.last_good_stories: dict[Path, Story] = {}
+        self.page_sources: dict[str, Path] = {}
+        self.generated: set[str] = set()
+        self.site_dir = ""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        # MkDocs keeps one plugin instance per process: start every session afresh.
+        self._reset()
         self.serving = command == "serve"
         self.command = command
 
@@ -75,19 +93,28 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 config.markdown_extensions.append(extension)
         extend_theme(config)
         config.extra[PAGES_FLAG] = True
+        if self.serving:
+            never_abort_on_warnings(config)
+        self.site_dir = config.site_dir
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         root = self.root = Path(config.config_file_path).parent
-        result = build_site(
-            Path(self.config.stories_dir),
-            Path(self.config.templates_dir),
-            include_drafts=self.facilitator,
-            edition=self.config.edition,
-            workshops_dir=self.workshops_dir(),
-        )
-        problems = result.problems + _collisions(result.pages, files, root)
-        pages = result.pages
+        try:
+            result = build_site(
+                Path(self.config.stories_dir),
+                Path(self.config.templates_dir),
+                include_drafts=self.facilitator,
+                edition=self.config.edition,
+                workshops_dir=self.workshops_dir(),
+                fallback=self.last_good_stories if self.serving else None,
+            )
+            problems = result.problems + _collisions(result.pages, files, root)
+            pages = result.pages
+        except Exception as exc:  # a bug in the storybook itself must not stall `mkdocs serve`
+            log.debug("The storybook failed:", exc_info=True)
+            result, pages = None, {}
+            problems = [_internal_problem(exc, Path(config.config_file_path))]
         if problems:
             report = StorybookError(problems).format(root)
             if not self.serving:
@@ -96,10 +123,13 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             for line in report.splitlines():
                 log.warning(line, extra={SHOWN_ON_PAGES: True})
             # Keep serving the last good version of anything that is broken now.
-            pages = {**self.last_good, **pages}
+            pages = {**self._still_wanted(self.last_good), **pages}
         else:
             self.last_good = dict(pages)
+        if self.serving and result is not None:
+            self._remember_good_stories(result, problems)
         self.problems = problems
+        self.generated = set(pages)
         for src_uri, content in pages.items():
             if files.get_file_from_path(src_uri) is None:
                 # Stories and tag pages are reached through index pages, not the sidebar.
@@ -121,18 +151,54 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             markdown = edition_banner() + markdown
         return markdown
 
+    def on_page_content(
+        self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        # Every page made from stories holds harmless markup only (see safehtml.py).
+        if page.file.src_uri in self.generated:
+            return clean(html)
+        return html
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if not self.serving:
+            discard_failed_site(Path(self.site_dir))
+
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        server.watch(self.config.stories_dir)
-        server.watch(self.config.templates_dir)
+        folders = [Path(self.config.stories_dir), Path(self.config.templates_dir)]
         workshops = self.workshops_dir()
         if workshops is not None:
-            server.watch(str(workshops))
+            folders.append(workshops)
+        keep_watching(server, folders)
         return server
 
     def workshops_dir(self) -> Path | None:
         return find_workshops_dir(self.config.workshops_dir, self.root)
+
+    def _remember_good_stories(self, result: BuildResult, problems: list[Problem]) -> None:
+        """Under serve, note the stories that are good now, to stand in if they break later."""
+        broken = {problem.path for problem in problems}
+        stories = {s.path: s for s in result.library.stories if s.path not in broken}
+        self.last_good_stories = {
+            path: story
+            for path, story in {**self.last_good_stories, **stories}.items()
+            if self._still_there(path)
+        }
+        for story in result.library.stories:
+            self.page_sources[story_uri(story.slug)] = story.path
+
+    def _still_wanted(self, pages: dict[str, str]) -> dict[str, str]:
+        """The last good pages, without those of stories whose file has been deleted since."""
+        return {
+            src_uri: content
+            for src_uri, content in pages.items()
+            if src_uri not in self.page_sources or self._still_there(self.page_sources[src_uri])
+        }
+
+    def _still_there(self, story_file: Path) -> bool:
+        """False for a deleted story; a missing stories folder keeps every last good page."""
+        return story_file.is_file() or not Path(self.config.stories_dir).is_dir()
 
 
 def _facilitator_config(config: MkDocsConfig, command: str) -> None:
@@ -163,3 +229,13 @@ def _collisions(pages: dict[str, str], files: Files, root: Path) -> list[Problem
                 )
             )
     return problems
+
+
+def _internal_problem(exc: Exception, config_file: Path) -> Problem:
+    return Problem(
+        config_file,
+        1,
+        f"the storybook itself failed ({type(exc).__name__}: {exc})",
+        "this is a bug in the storybook, not in your files; "
+        "run mkdocs build --verbose and report what it prints",
+    )

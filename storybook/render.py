@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+import signal
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from storybook.errors import Problem, StorybookError
@@ -22,13 +26,65 @@ from storybook.model import QUESTION_FIELDS, Question, Story
 
 _MISSING_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined")
 
+# A page renders in milliseconds; anything slower is a loop inside a loop gone wrong.
+RENDER_SECONDS = 3.0
+# The longest text or list a template may make by repeating one with * .
+MAX_REPEAT = 100_000
+
+
+class _TooSlow(Exception):
+    """Raised inside a template that runs longer than RENDER_SECONDS."""
+
+
+class StorybookSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, also refusing the repetitions and powers that exhaust memory."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:
+            raise SecurityError("powers above 100 are not allowed")
+        if operator == "*":
+            for repeated, times in ((left, right), (right, left)):
+                if (
+                    isinstance(repeated, (str, list, tuple))
+                    and isinstance(times, int)
+                    and len(repeated) * times > MAX_REPEAT
+                ):
+                    raise SecurityError(f"repeating makes more than {MAX_REPEAT} items")
+        return super().call_binop(context, operator, left, right)
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop a render that runs too long. Only possible in the main thread, where MkDocs builds."""
+    usable = (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    )
+    if not usable:
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise _TooSlow()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+
 
 class Renderer:
     """Renders the templates in one folder; every error names the template file and line."""
 
     def __init__(self, templates_dir: Path) -> None:
         self.templates_dir = templates_dir
-        self.env = SandboxedEnvironment(
+        self.env = StorybookSandbox(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
@@ -41,19 +97,10 @@ class Renderer:
     def render_template(self, name: str, **context: Any) -> str:
         path = self.templates_dir / name
         try:
-            return self.env.get_template(name).render(**context)
+            with _time_limit(RENDER_SECONDS):
+                return self.env.get_template(name).render(**context)
         except jinja2.TemplateNotFound as exc:
-            missing = self.templates_dir / str(exc.name)
-            raise StorybookError(
-                [
-                    Problem(
-                        missing,
-                        1,
-                        f"the template '{exc.name}' is missing",
-                        "restore it from version control",
-                    )
-                ]
-            ) from None
+            raise StorybookError([self._not_found(exc, name)]) from None
         except jinja2.TemplateSyntaxError as exc:
             where = Path(exc.filename) if exc.filename else path
             raise StorybookError(
@@ -66,11 +113,12 @@ class Renderer:
     def render_question(self, question: Question, story: Story) -> str:
         fields = story.fields()
         try:
-            template = self._questions.get(question.template)
-            if template is None:
-                template = self.env.from_string(question.template)
-                self._questions[question.template] = template
-            return template.render(story=fields).strip()
+            with _time_limit(RENDER_SECONDS):
+                template = self._questions.get(question.template)
+                if template is None:
+                    template = self.env.from_string(question.template)
+                    self._questions[question.template] = template
+                return template.render(story=fields).strip()
         except jinja2.TemplateSyntaxError as exc:
             raise StorybookError(
                 [
@@ -93,6 +141,32 @@ class Renderer:
                 )
             raise StorybookError([problem]) from None
 
+    def _not_found(self, exc: jinja2.TemplateNotFound, name: str) -> Problem:
+        missing = str(exc.name)
+        if missing == name:
+            return Problem(
+                self.templates_dir / name,
+                1,
+                f"the template '{name}' is missing",
+                "restore it from version control",
+            )
+        where, line = _template_location(
+            exc.__traceback__, self.templates_dir, self.templates_dir / name
+        )
+        if ".." in missing.replace("\\", "/").split("/") or missing.startswith(("/", "\\")):
+            return Problem(
+                where,
+                line,
+                f"'{missing}' is outside the templates folder",
+                "a template can only include other files from the templates folder",
+            )
+        return Problem(
+            where,
+            line,
+            f"the template '{missing}' used here does not exist",
+            "check the file name, or restore the file from version control",
+        )
+
 
 _SYNTAX_HINT = "check that every {{ is closed by }} and every {% by %}"
 
@@ -112,6 +186,20 @@ def _template_location(
 
 
 def _runtime_problem(exc: Exception, path: Path, line: int, context: Mapping[str, Any]) -> Problem:
+    if isinstance(exc, _TooSlow):
+        return Problem(
+            path,
+            line,
+            f"this took more than {RENDER_SECONDS:g} seconds to fill in and was stopped",
+            "look for a loop inside a loop, or a very large range()",
+        )
+    if isinstance(exc, RecursionError):
+        return Problem(
+            path,
+            line,
+            "this includes or calls itself without end",
+            "check {% include %} lines and macros that call themselves",
+        )
     if isinstance(exc, SecurityError):
         return Problem(
             path,
@@ -125,7 +213,12 @@ def _runtime_problem(exc: Exception, path: Path, line: int, context: Mapping[str
         return Problem(
             path, line, f"'{name or exc}' is not defined here", _undefined_hint(name, context)
         )
-    return Problem(path, line, f"{type(exc).__name__}: {exc}", "check the expression on this line")
+    return Problem(
+        path,
+        line,
+        f"this line fails when it is filled in ({exc})",
+        "check the expression on this line",
+    )
 
 
 def _undefined_hint(name: str, context: Mapping[str, Any]) -> str:

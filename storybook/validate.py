@@ -12,6 +12,7 @@ from typing import Protocol
 from storybook.errors import Problem, StorybookError
 from storybook.load import SourceStory
 from storybook.model import FIELD_NAMES, FIELDS, PLAN_PARTS, DiscussionPlan, Question, Story
+from storybook.safehtml import find_unsafe
 from storybook.vocabulary import VOCABULARY_FILE, Vocabulary
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -80,6 +81,7 @@ def validate_story(source: SourceStory, vocabulary: Vocabulary) -> Story:
         report("draft", "draft must be true or false", "write draft: true or draft: false")
         draft = False
     slug = _slug(data, path, report)
+    problems.extend(_unsafe_html(source, data))
 
     if problems:
         raise StorybookError(problems)
@@ -100,6 +102,21 @@ def validate_story(source: SourceStory, vocabulary: Vocabulary) -> Story:
         suggested_minutes=suggested_minutes,
         discussion_plan=plan,
     )
+
+
+def _unsafe_html(source: SourceStory, data: dict[str, object]) -> list[Problem]:
+    """What the HTML cleaner would remove from the story's text, reported where it is written."""
+    found = [(source.body_line + item.line, item) for item in find_unsafe(source.body)]
+    for key in ("title", "summary", "protagonist", "facilitator_notes"):
+        value = data.get(key)
+        if isinstance(value, str):
+            found.extend((source.front.line(key), item) for item in find_unsafe(value))
+    questions = data.get("reflection")
+    for index, question in enumerate(questions if isinstance(questions, list) else []):
+        if isinstance(question, str):
+            line = source.front.line("reflection", index)
+            found.extend((line, item) for item in find_unsafe(question))
+    return [Problem(source.path, line, item.message, item.hint) for line, item in found]
 
 
 def _example_hint(key: str) -> str:

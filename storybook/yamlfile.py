@@ -19,6 +19,10 @@ SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader
 
 Key = tuple[str | int, ...]
 
+# Front matter needs two levels (a field holding a list); deeper nesting is a mistake or an
+# attack, and past a few hundred levels the YAML libraries run out of recursion.
+MAX_DEPTH = 20
+
 
 @dataclass
 class Located:
@@ -94,6 +98,8 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Located:
         raise StorybookError(
             [Problem(path, first_line, f"YAML error: {exc}", _DEFAULT_HINT)]
         ) from None
+    except RecursionError:
+        raise StorybookError([_too_deep(path, first_line)]) from None
     finally:
         loader.dispose()
     located = Located(data=data)
@@ -105,6 +111,8 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, path: Path, first_line: 
     mark = exc.problem_mark or exc.context_mark
     index = mark.line if mark is not None else 0
     what = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+    if "maximum nesting depth" in what:
+        return _too_deep(path, first_line + index)
     lines = text.split("\n")
     if exc.problem and "could not determine a constructor" in exc.problem:
         what = "values tagged with '!' (such as !!python/...) are not allowed"
@@ -149,13 +157,24 @@ def _impossible_date_line(node: yaml.Node) -> int:
     return 0
 
 
+def _too_deep(path: Path, line: int) -> Problem:
+    return Problem(
+        path,
+        line,
+        f"the front matter is nested more than {MAX_DEPTH} levels deep",
+        "a field holds text or a list of texts; check the brackets and the indentation",
+    )
+
+
 def _check_node(node: yaml.Node, path: Path, first_line: int) -> list[Problem]:
-    """Reject aliases (alias bombs) and duplicate keys, which YAML would accept silently."""
+    """Reject aliases (alias bombs), duplicate keys and deep nesting, before anything is built."""
     problems: list[Problem] = []
-    stack: list[yaml.Node] = [node]
+    stack: list[tuple[yaml.Node, int]] = [(node, 0)]
     seen: set[int] = set()
     while stack:
-        current = stack.pop()
+        current, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return [_too_deep(path, first_line + current.start_mark.line)]
         if id(current) in seen:
             problems.append(
                 Problem(
@@ -182,9 +201,9 @@ def _check_node(node: yaml.Node, path: Path, first_line: int) -> list[Problem]:
                         )
                     )
                 keys.setdefault(key, line)
-                stack.extend((key_node, value_node))
+                stack.extend(((key_node, depth + 1), (value_node, depth + 1)))
         elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
+            stack.extend((item, depth + 1) for item in current.value)
     return problems
 
 

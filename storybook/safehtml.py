@@ -1,0 +1,230 @@
+"""What HTML a story may contain, and the cleaner that enforces it on every generated page.
+
+Stories come from many contributors, so a page the storybook generates may hold harmless
+markup only: text formatting, lists, tables, images, links, ``<details>``. Anything that could
+run code or pull another page in (``<script>``, ``<style>``, ``<iframe>``, ``<object>``,
+``on...=`` attributes, ``javascript:`` links) is removed by :func:`clean`, an allowlist
+sanitizer (``nh3``, the Python binding of the Rust ``ammonia`` library), so nothing a story
+says can run in a reader's browser. :func:`find_unsafe` reports the same things at their line
+in a trainer's text, so ``storybook check`` says what would be removed instead of removing it
+silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import unescape
+from html.parser import HTMLParser
+
+import markdown
+import nh3
+
+# The Markdown extensions the plugin always enables; a story's text is checked with them.
+MARKDOWN_EXTENSIONS = ("attr_list", "admonition", "md_in_html")
+
+TAGS = frozenset(
+    {
+        # Text
+        "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "img",
+        "ins", "kbd", "mark", "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strong",
+        "sub", "sup", "time", "u", "var", "wbr",
+        # Blocks
+        "article", "aside", "blockquote", "caption", "col", "colgroup", "dd", "details", "div",
+        "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
+        "header", "hgroup", "hr", "li", "ol", "p", "pre", "section", "summary", "table",
+        "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+        # Controls without a form (nothing can be submitted): task lists, tabs, answer boxes.
+        "button", "input", "label", "textarea",
+    }
+)  # fmt: skip
+GENERIC_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir", "role", "tabindex"})
+GENERIC_PREFIXES = frozenset({"aria-", "data-"})
+ATTRIBUTES: dict[str, frozenset[str]] = {
+    "a": frozenset({"href", "hreflang", "name", "rel", "target"}),
+    "blockquote": frozenset({"cite"}),
+    "button": frozenset({"disabled", "type"}),
+    "col": frozenset({"span"}),
+    "colgroup": frozenset({"span"}),
+    "del": frozenset({"cite", "datetime"}),
+    "details": frozenset({"open"}),
+    "img": frozenset({"alt", "height", "loading", "src", "width"}),
+    "input": frozenset({"checked", "disabled", "name"}),
+    "ins": frozenset({"cite", "datetime"}),
+    "label": frozenset({"for"}),
+    "li": frozenset({"value"}),
+    "ol": frozenset({"reversed", "start", "type"}),
+    "q": frozenset({"cite"}),
+    "td": frozenset({"align", "colspan", "headers", "rowspan"}),
+    "textarea": frozenset(
+        {"cols", "disabled", "maxlength", "name", "placeholder", "readonly", "rows"}
+    ),
+    "th": frozenset({"abbr", "align", "colspan", "headers", "rowspan", "scope"}),
+    "time": frozenset({"datetime"}),
+}
+# Attributes allowed only with these values: an <input> is a checkbox or a radio button.
+ATTRIBUTE_VALUES: dict[str, dict[str, frozenset[str]]] = {
+    "input": {"type": frozenset({"checkbox", "radio"})},
+}
+URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+# Removed together with everything inside them, not just the tags.
+DROPPED_WITH_CONTENT = frozenset(
+    {"script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math"}
+)
+# Material's own scripts look for these; a story must not be able to pose as part of the theme.
+_THEME_HOOK = re.compile(r"data-md-", re.IGNORECASE)
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def clean(html: str) -> str:
+    """The same HTML without anything outside the allowlist above."""
+    return nh3.clean(
+        html,
+        tags=set(TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={
+            "*": set(GENERIC_ATTRIBUTES),
+            **{tag: set(names) for tag, names in ATTRIBUTES.items()},
+        },
+        tag_attribute_values={
+            tag: {name: set(values) for name, values in allowed.items()}
+            for tag, allowed in ATTRIBUTE_VALUES.items()
+        },
+        generic_attribute_prefixes=set(GENERIC_PREFIXES),
+        attribute_filter=_keep_attribute,
+        url_schemes=set(URL_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def _keep_attribute(tag: str, name: str, value: str) -> str | None:
+    return None if _THEME_HOOK.match(name) else value
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something :func:`clean` would remove, at a 0-based line of the text that was checked."""
+
+    line: int
+    message: str
+    hint: str
+
+
+def find_unsafe(text: str) -> list[Finding]:
+    """Everything in a piece of a trainer's Markdown that the cleaner would remove."""
+    if "<" not in text and "{" not in text and ":" not in text:
+        return []
+    html = markdown.markdown(text, extensions=list(MARKDOWN_EXTENSIONS))
+    collector = _Collector()
+    collector.feed(html)
+    collector.close()
+    # Entities are decoded so that java&#x09;script: is found where it is written.
+    lines = [unescape(line) for line in text.split("\n")]
+    seen: dict[str, int] = {}
+    findings: dict[tuple[int, str], Finding] = {}
+    for pattern, message, hint in collector.found:
+        # The second <script> is on the second line that has one, and so on.
+        matching = [index for index, line in enumerate(lines) if pattern.search(line)] or [0]
+        occurrence = seen.get(pattern.pattern, 0)
+        seen[pattern.pattern] = occurrence + 1
+        line = matching[min(occurrence, len(matching) - 1)]
+        findings.setdefault((line, message), Finding(line, message, hint))
+    return sorted(findings.values(), key=lambda finding: finding.line)
+
+
+_EMBED_HINT = (
+    "embedded content is not shown; link to it instead, e.g. [Watch the video](https://...)"
+)
+_HINTS = {
+    "script": "scripts never run on the storybook's pages; delete it",
+    "style": "the site's look comes from its theme; delete it",
+    "iframe": _EMBED_HINT,
+    "frame": _EMBED_HINT,
+    "object": _EMBED_HINT,
+    "embed": _EMBED_HINT,
+    "video": _EMBED_HINT,
+    "audio": _EMBED_HINT,
+    "form": "forms would send readers' answers elsewhere; delete it",
+}
+_TAG_HINT = "write it in Markdown, or use simple tags such as <kbd>, <mark> or <details>"
+
+
+class _Collector(HTMLParser):
+    """Collects (pattern to find its line, message, hint) for each thing to be removed."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[re.Pattern[str], str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in TAGS:
+            self.found.append(
+                (
+                    re.compile(rf"<\s*{re.escape(tag)}\b", re.IGNORECASE),
+                    f"<{tag}> is not allowed in a story",
+                    _HINTS.get(tag, _TAG_HINT),
+                )
+            )
+            return
+        for name, value in attrs:
+            problem = _attribute_problem(tag, name, value or "")
+            if problem:
+                pattern = re.compile(rf"\b{re.escape(name)}\s*=", re.IGNORECASE)
+                self.found.append((pattern, *problem))
+            elif name in URL_ATTRIBUTES and not _url_allowed(value or ""):
+                shown = _squash(value or "")
+                shown = shown if len(shown) <= 40 else shown[:37] + "..."
+                self.found.append(
+                    (
+                        _url_pattern(value or ""),
+                        f"the link '{shown}' is not allowed in a story",
+                        "links start with https://, http://, mailto: or tel:, "
+                        "or point to another page of this site",
+                    )
+                )
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+
+def _attribute_problem(tag: str, name: str, value: str) -> tuple[str, str] | None:
+    if name.startswith("on"):
+        return (
+            f"the {name}= attribute is not allowed in a story",
+            "attributes that run code are removed; delete it",
+        )
+    if name == "style":
+        return ("the style= attribute is not allowed in a story", _HINTS["style"])
+    allowed = (
+        name in GENERIC_ATTRIBUTES
+        or (name.startswith(tuple(GENERIC_PREFIXES)) and not _THEME_HOOK.match(name))
+        or name in ATTRIBUTES.get(tag, ())
+        or value.lower() in ATTRIBUTE_VALUES.get(tag, {}).get(name, ())
+    )
+    if allowed:
+        return None
+    return (f"the {name}= attribute is not allowed on <{tag}>", "delete it")
+
+
+def _squash(url: str) -> str:
+    """Browsers ignore spaces and control characters inside a scheme (java\\tscript:)."""
+    return _IGNORED_IN_URLS.sub("", url)
+
+
+def _url_pattern(url: str) -> re.Pattern[str]:
+    """Finds the line of a refused link: its scheme as written, e.g. 'javascript:'."""
+    match = _SCHEME.match(_squash(url))
+    scheme = match[1] if match else url.strip()
+    return re.compile(r"[\s\x00-\x1f]*".join(re.escape(char) for char in scheme), re.IGNORECASE)
+
+
+def _url_allowed(url: str) -> bool:
+    match = _SCHEME.match(_squash(url))
+    return match is None or match[1].lower() in URL_SCHEMES
+
+
+def _first_line(lines: list[str], pattern: re.Pattern[str]) -> int:
+    return next((index for index, line in enumerate(lines) if pattern.search(line)), 0)

@@ -115,18 +115,31 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, path: Path, first_line: 
         return _too_deep(path, first_line + index)
     lines = text.split("\n")
     if exc.problem and "could not determine a constructor" in exc.problem:
-        what = "values tagged with '!' (such as !!python/...) are not allowed"
+        return Problem(
+            path,
+            first_line + index,
+            "values tagged with '!' (such as !!python/...) are not allowed",
+            "remove the tag, or put the whole value in double quotes",
+        )
     unclosed = next(
         (i for i, line in enumerate(lines[: index + 1]) if _opens_a_quote(line)),
         None,
     )
     if index < len(lines) and "\t" in lines[index]:
-        hint = "indent with spaces, not tabs"
-    elif unclosed is not None:
-        index = unclosed
-        hint = 'a quote (") is opened on this line but not closed; close it at the end of the value'
-    else:
-        hint = next((h for key, h in _HINTS.items() if key in what), _DEFAULT_HINT)
+        return Problem(
+            path,
+            first_line + index,
+            "this line has a tab, which the front matter cannot contain here",
+            "indent with spaces, not tabs",
+        )
+    if unclosed is not None:
+        return Problem(
+            path,
+            first_line + unclosed,
+            'a quote (") is opened on this line but never closed',
+            "close it at the end of the value",
+        )
+    hint = next((h for key, h in _HINTS.items() if key in what), _DEFAULT_HINT)
     return Problem(path, first_line + index, f"YAML cannot be read here ({what})", hint)
 
 
@@ -176,14 +189,14 @@ def _check_node(node: yaml.Node, path: Path, first_line: int) -> list[Problem]:
         if depth > MAX_DEPTH:
             return [_too_deep(path, first_line + current.start_mark.line)]
         if id(current) in seen:
-            problems.append(
-                Problem(
-                    path,
-                    first_line + current.start_mark.line,
-                    "anchors and aliases (& and *) are not supported",
-                    "write the value out in full",
-                )
+            alias = Problem(
+                path,
+                first_line + current.start_mark.line,
+                "anchors and aliases (& and *) are not supported",
+                "write the value out in full",
             )
+            if alias not in problems:  # an alias bomb repeats them many times on one line
+                problems.append(alias)
             continue
         seen.add(id(current))
         if isinstance(current, yaml.MappingNode):

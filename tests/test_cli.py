@@ -1,21 +1,14 @@
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from storybook.cli import main
 
-from .conftest import DATA, build_error, snapshot, story_text
-
-BAD = DATA / "bad_stories"
-EXPECTED: dict[str, dict[str, object]] = yaml.safe_load(
-    (BAD / "expected.yml").read_text(encoding="utf-8")
-)
+from .conftest import story_text
 
 
 def run(project: Path, *args: str) -> tuple[int, str]:
@@ -38,25 +31,6 @@ def test_check_passes_on_the_sample_library(
     code, output = run(in_project(sample_project), "check")
     assert code == 0
     assert "All good: 7 stories" in output
-
-
-@pytest.mark.parametrize("case", sorted(EXPECTED))
-def test_every_bad_story_is_reported_at_its_line_by_check_and_build(
-    case: str, mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
-) -> None:
-    project = in_project(mini_project({}))
-    shutil.copy(BAD / case, project / "stories" / case)
-    before = snapshot(project)
-    expected = EXPECTED[case]
-    code, output = run(project, "check")
-    assert code == 1
-    line = next(line for line in output.splitlines() if line.startswith(f"stories/{case}:"))
-    assert line.startswith(f"stories/{case}:{expected['line']}: "), output
-    for words in expected["says"]:  # type: ignore[attr-defined]
-        assert words in line, line
-    assert "Traceback" not in output
-    assert line in build_error(project), "mkdocs build must report the same message"
-    assert snapshot(project) == before
 
 
 def test_check_lists_every_problem_in_every_file_at_once(

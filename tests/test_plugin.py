@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -123,3 +124,58 @@ def test_hand_written_page_may_not_hide_a_generated_one(mini_project: Callable[.
     assert "docs/index.md:1: this file has the same address as a page the storybook makes" in (
         build_error(project)
     )
+
+
+def test_a_failed_build_leaves_no_site_that_could_pass_for_a_good_one(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project()
+    site = build(project, strict=True)
+    assert (site / "index.html").is_file()
+    (site / ".git").mkdir()  # e.g. a gh-pages checkout: MkDocs itself keeps dot entries too
+    (project / "stories" / "one.md").write_text(story_text(tags="[welbeing]"), encoding="utf-8")
+    assert "unknown tag 'welbeing'" in build_error(project)
+    assert [entry.name for entry in site.iterdir()] == [".git"]
+
+
+def test_a_strict_mode_failure_after_every_page_was_written_leaves_no_site(
+    mini_project: Callable[..., Path],
+) -> None:
+    # A broken link is only a warning; in strict mode MkDocs aborts after writing the whole site.
+    project = mini_project({"one.md": story_text(body="See [the other story](nowhere.md).")})
+    site = project.parent / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "Aborted with 1 warnings in strict mode" in result.stdout
+    assert f"the site folder {site} was emptied" in result.stderr
+    assert list(site.iterdir()) == []
+
+
+def test_a_missing_stories_folder_is_a_problem_not_a_configuration_error(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project()
+    shutil.rmtree(project / "stories")
+    assert "stories:1: the stories folder is missing - restore it" in build_error(project)
+
+
+def test_titles_and_summaries_cannot_break_out_of_the_page_head(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project(
+        {
+            "one.md": story_text(title="Fish &amp; chips").replace(
+                '"A short summary."', '"She said \\"no\\" & <b>left</b>"'
+            )
+        }
+    )
+    site = build(project, strict=True)
+    page = (site / "stories" / "one" / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="description" content="She said &quot;no&quot; &amp; &lt;b&gt;left' in page
+    assert "<title>Fish &amp;amp; chips - " in page

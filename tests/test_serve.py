@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,6 +14,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+
+import storybook.plugin
 
 from .conftest import free_port, story_text
 
@@ -136,3 +142,87 @@ def test_serve_starts_even_when_a_story_is_already_broken(
         assert "stories/bad.md:1" in page
     finally:
         server.stop()
+
+
+class Rebuilds:
+    """What MkDocs' serve command does after every save, without the web server around it."""
+
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        self.site = project.parent / "served"
+        with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+            config.write("strict: true\n")  # as in the repository's own mkdocs.yml
+        self.load_config().plugins.on_startup(command="serve", dirty=False)
+
+    def load_config(self) -> MkDocsConfig:
+        return load_config(str(self.project / "mkdocs.yml"), site_dir=str(self.site))
+
+    def rebuild(self) -> None:
+        mkdocs_build(self.load_config(), serve_url="http://127.0.0.1:8000/")
+
+    def page(self, path: str) -> str:
+        return (self.site / path / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def rebuilds(mini_project: Callable[..., Path]) -> Rebuilds:
+    return Rebuilds(
+        mini_project(
+            {"one.md": story_text(title="First title"), "two.md": story_text(title="Second")}
+        )
+    )
+
+
+def test_a_bug_in_the_storybook_never_stalls_a_rebuild(
+    rebuilds: Rebuilds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rebuilds.rebuild()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(storybook.plugin, "build_site", broken)
+    rebuilds.rebuild()
+    page = rebuilds.page("stories/one")
+    assert "First title" in page
+    assert "mkdocs.yml:1</code> the storybook itself failed (RuntimeError: a bug)" in page
+
+
+def test_warnings_never_abort_a_rebuild_even_in_strict_mode(rebuilds: Rebuilds) -> None:
+    rebuilds.rebuild()
+    story = rebuilds.project / "stories" / "one.md"
+    story.write_text(story_text(title="Linked", body="[Gone](nowhere.md)"), encoding="utf-8")
+    rebuilds.rebuild()
+    assert "Linked" in rebuilds.page("stories/one")
+
+
+def test_a_broken_story_keeps_its_last_good_version_everywhere(rebuilds: Rebuilds) -> None:
+    rebuilds.rebuild()
+    (rebuilds.project / "stories" / "one.md").write_text("oops", encoding="utf-8")
+    rebuilds.rebuild()
+    home = rebuilds.page("")
+    assert "First title" in home, "the home page still lists the broken story"
+    assert "stories/one.md:1</code> a story must start with front matter" in home
+    tag_page = rebuilds.page("tags/wellbeing")
+    assert "First title" in tag_page and "Second" in tag_page
+
+
+def test_a_deleted_story_stays_deleted_while_another_is_broken(rebuilds: Rebuilds) -> None:
+    rebuilds.rebuild()
+    (rebuilds.project / "stories" / "two.md").unlink()
+    (rebuilds.project / "stories" / "one.md").write_text("oops", encoding="utf-8")
+    rebuilds.rebuild()
+    assert not (rebuilds.site / "stories" / "two").exists()
+    assert "First title" in rebuilds.page("stories/one")
+
+
+def test_missing_folders_keep_the_last_good_pages(rebuilds: Rebuilds) -> None:
+    rebuilds.rebuild()
+    shutil.rmtree(rebuilds.project / "stories")
+    rebuilds.rebuild()
+    page = rebuilds.page("stories/one")
+    assert "First title" in page and "stories:1</code> the stories folder is missing" in page
+    shutil.move(rebuilds.project / "templates", rebuilds.project / "templates-away")
+    rebuilds.rebuild()
+    page = rebuilds.page("stories/two")
+    assert "Second" in page and "templates/tags.yml:1</code> the tag vocabulary is missing" in page

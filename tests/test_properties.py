@@ -1,0 +1,155 @@
+"""Property tests: whatever a file holds, loading it gives a story or the storybook's error type.
+
+Anything else escaping the pipeline (a KeyError, a RecursionError, ...) would be a traceback for
+a trainer, and under `mkdocs serve` a rebuild that raises stalls every request in the room.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from storybook.errors import Problem, StorybookError
+from storybook.load import load_story
+from storybook.model import FIELD_NAMES, Story
+from storybook.pages import render_story_page
+from storybook.render import Renderer
+from storybook.validate import validate_story
+from storybook.vocabulary import load_vocabulary
+
+from .conftest import ROOT
+
+VOCABULARY = load_vocabulary(ROOT / "templates")
+RENDERER = Renderer(ROOT / "templates")
+FOLDER = Path(tempfile.mkdtemp(prefix="storybook-properties-"))
+PROPERTY = settings(
+    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+# Pieces that YAML, Markdown, HTML and Jinja give meaning to, to build nasty front matter from.
+TOKENS = [
+    *(f"{name}:" for name in FIELD_NAMES),
+    *"\n\n\n   \t:-[]{}\"'&*!|>#%@`,?\\<>=/",
+    "---", "- ", "&a ", "*a", "!!python/name:os.system", "!!binary ", "{{", "}}", "{%", "%}",
+    "<script>", "</div>", "<img onerror=x>", "javascript:", "wellbeing", "coaching", "\r\n",
+    "\ufeff", "\x00", "é", "😊", "0x1F", "2024-01-01", "null", "~", "yes", ".inf", "<<: ",
+]  # fmt: skip
+
+
+def outcome(content: bytes) -> Story | None:
+    """Load and validate one file; fail the test on anything but a Story or StorybookError."""
+    path = FOLDER / "story.md"
+    path.write_bytes(content)
+    try:
+        story = validate_story(load_story(path), VOCABULARY)
+    except StorybookError as exc:
+        assert exc.problems
+        for problem in exc.problems:
+            assert isinstance(problem, Problem) and problem.path == path and problem.line >= 1
+            assert problem.message and problem.hint, problem
+        return None
+    assert isinstance(story, Story)
+    event("a story")
+    return story
+
+
+def front_matter_file(front: str, body: str = "Body.\n") -> bytes:
+    return f"---\n{front}\n---\n{body}".encode()
+
+
+yaml_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True)
+    | st.text()
+    | st.dates()
+    | st.sampled_from(["wellbeing", "coaching", "{{ story.title }}", "{{ story.nope }}"]),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=8) | st.integers(), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@PROPERTY
+@given(st.text())
+def test_any_text_gives_a_story_or_problems(text: str) -> None:
+    outcome(text.encode("utf-8"))
+
+
+@PROPERTY
+@given(st.binary())
+def test_any_bytes_give_a_story_or_problems(content: bytes) -> None:
+    outcome(content)
+
+
+@PROPERTY
+@given(st.lists(st.sampled_from(TOKENS) | st.text(max_size=3), max_size=40).map("".join))
+def test_any_front_matter_text_gives_a_story_or_problems(front: str) -> None:
+    outcome(front_matter_file(front))
+
+
+@PROPERTY
+@given(
+    changes=st.dictionaries(st.sampled_from(FIELD_NAMES) | st.text(max_size=10), yaml_values),
+    dropped=st.sets(st.sampled_from(FIELD_NAMES)),
+)
+def test_any_front_matter_data_gives_a_story_or_problems(
+    changes: dict[Any, Any], dropped: set[str]
+) -> None:
+    # Start from a valid story so that some changes still give one.
+    data: dict[Any, Any] = {
+        "title": "T",
+        "summary": "S",
+        "tags": ["wellbeing"],
+        "reflection": ["What happened to {{ story.title }}?"],
+    }
+    data.update(changes)
+    for name in dropped:
+        data.pop(name, None)
+    outcome(front_matter_file(yaml.safe_dump(data, allow_unicode=True)))
+
+
+@PROPERTY
+@given(
+    body=st.lists(st.sampled_from(TOKENS) | st.text(max_size=5), max_size=30).map("".join),
+    question=st.lists(st.sampled_from(TOKENS) | st.text(max_size=5), max_size=10).map("".join),
+)
+def test_any_body_and_question_give_a_page_or_problems(body: str, question: str) -> None:
+    front = yaml.safe_dump(
+        {
+            "title": "T",
+            "summary": "S",
+            "tags": ["wellbeing"],
+            "reflection": [question],
+            "protagonist": "Sam",
+        },
+        allow_unicode=True,
+    )
+    story = outcome(front_matter_file(front, body))
+    if story is None:
+        return
+    try:
+        page = render_story_page(story, VOCABULARY, RENDERER)
+    except StorybookError as exc:
+        assert all(problem.hint for problem in exc.problems)
+        return
+    event("a page")
+    assert page.content.startswith("---\n")
+
+
+def test_dates_and_numbers_in_text_fields_are_reported_not_crashed() -> None:
+    # A regression seed: YAML turns these into dates and numbers, not text.
+    data = {"title": datetime.date(2024, 1, 1), "summary": 3.5, "tags": [1], "reflection": [None]}
+    assert outcome(front_matter_file(yaml.safe_dump(data))) is None

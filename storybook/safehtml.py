@@ -123,11 +123,15 @@ def find_unsafe(text: str) -> list[Finding]:
     collector.close()
     # Entities are decoded so that java&#x09;script: is found where it is written.
     lines = [unescape(line) for line in text.split("\n")]
+    outside_code = _without_code(lines)
     seen: dict[str, int] = {}
     findings: dict[tuple[int, str], Finding] = {}
     for pattern, message, hint in collector.found:
         # The second <script> is on the second line that has one, and so on.
-        matching = [index for index, line in enumerate(lines) if pattern.search(line)] or [0]
+        matching = [i for i, line in enumerate(outside_code) if pattern.search(line)] or [
+            i for i, line in enumerate(lines) if pattern.search(line)
+        ]
+        matching = matching or [0]
         occurrence = seen.get(pattern.pattern, 0)
         seen[pattern.pattern] = occurrence + 1
         line = matching[min(occurrence, len(matching) - 1)]
@@ -226,5 +230,30 @@ def _url_allowed(url: str) -> bool:
     return match is None or match[1].lower() in URL_SCHEMES
 
 
-def _first_line(lines: list[str], pattern: re.Pattern[str]) -> int:
-    return next((index for index, line in enumerate(lines) if pattern.search(line)), 0)
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def _without_code(lines: list[str]) -> list[str]:
+    """The lines with code (shown as text, never run) blanked out, to find where markup is."""
+    result: list[str] = []
+    fence = ""
+    indented = False
+    previous_blank = True
+    for line in lines:
+        blank = not line.strip()
+        opening = _FENCE.match(line)
+        if fence:
+            fence = "" if line.strip().startswith(fence) else fence
+            result.append("")
+        elif opening:
+            fence = opening[1]
+            result.append("")
+        elif line.startswith(("    ", "\t")) and (previous_blank or indented):
+            indented = True
+            result.append("")
+        else:
+            indented = indented and blank
+            result.append(_CODE_SPAN.sub("", line))
+        previous_blank = blank
+    return result

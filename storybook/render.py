@@ -71,7 +71,8 @@ def _time_limit(seconds: float) -> Iterator[None]:
         raise _TooSlow()
 
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Repeated every half second, in case something on the way out catches the first one.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
     try:
         yield
     finally:

@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from storybook.cli import main
+from storybook.render import Renderer
 
 from .conftest import story_text
 
@@ -98,3 +99,23 @@ def test_new_never_overwrites(
     code, output = run(project, "new", "My story")
     assert code == 1 and "already exists" in output
     assert (project / "stories" / "my-story.md").read_text(encoding="utf-8") == "precious words"
+
+
+def test_new_never_overwrites_a_file_saved_meanwhile(
+    mini_project: Callable[..., Path],
+    in_project: Callable[[Path], Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    project = in_project(mini_project())
+    target = project / "stories" / "my-story.md"
+    render = Renderer.render_template
+
+    def someone_saves_first(self: Renderer, name: str, **context: object) -> str:
+        target.write_text("saved by an editor a moment ago", encoding="utf-8")
+        return render(self, name, **context)
+
+    monkeypatch.setattr(Renderer, "render_template", someone_saves_first)
+    code, output = run(project, "new", "My story")
+    assert code == 1 and "already exists" in output and "nothing was changed" in output
+    assert target.read_text(encoding="utf-8") == "saved by an editor a moment ago"
+    assert sorted(p.name for p in (project / "stories").iterdir()) == ["my-story.md", "one.md"]

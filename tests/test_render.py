@@ -81,3 +81,27 @@ def test_values_passed_to_templates_are_not_run_as_jinja(
 ) -> None:
     (tmp_path / "page.md.j2").write_text("{{ body }}", encoding="utf-8")
     assert renderer.render_template("page.md.j2", body=STORY.body) == "Body {{ not jinja }}"
+
+
+def test_runaway_templates_get_plain_messages(tmp_path: Path, renderer: Renderer) -> None:
+    (tmp_path / "self.md.j2").write_text("x\n{% include 'self.md.j2' %}\n", encoding="utf-8")
+    (tmp_path / "zero.md.j2").write_text("{{ 1 / 0 }}\n", encoding="utf-8")
+    with pytest.raises(StorybookError) as caught:
+        renderer.render_template("self.md.j2")
+    assert "includes or calls itself without end" in caught.value.problems[0].message
+    with pytest.raises(StorybookError) as caught:
+        renderer.render_template("zero.md.j2")
+    assert (
+        caught.value.problems[0].message
+        == "this line fails when it is filled in (division by zero)"
+    )
+
+
+def test_powers_and_repetitions_cannot_exhaust_memory(renderer: Renderer) -> None:
+    assert (
+        renderer.render_question(question("{{ 'ab' * 3 }} {{ 2 ** 10 }}"), STORY) == "ababab 1024"
+    )
+    for bomb in ("{{ 'x' * 10**9 }}", "{{ [1] * 10**9 }}", "{{ 10 ** 100000 }}"):
+        with pytest.raises(StorybookError) as caught:
+            renderer.render_question(question(bomb), STORY)
+        assert "may not do" in caught.value.problems[0].message

@@ -136,6 +136,8 @@ def test_serve_starts_even_when_a_story_is_already_broken(
     mini_project: Callable[..., Path],
 ) -> None:
     project = mini_project({"good.md": story_text(title="Good one"), "bad.md": "no front matter"})
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("strict: true\n")  # as in the repository's own mkdocs.yml
     server = Server(project)
     try:
         page = server.wait_for("/stories/good/", lambda html: "Good one" in html)

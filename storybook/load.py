@@ -33,7 +33,14 @@ def read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise StorybookError(
-            [Problem(path, 1, f"cannot read this file ({exc.strerror})")]
+            [
+                Problem(
+                    path,
+                    1,
+                    f"cannot read this file ({exc.strerror})",
+                    "check that it is a file you may open, then save it again",
+                )
+            ]
         ) from None
     if len(raw) > MAX_STORY_BYTES:
         raise StorybookError(

@@ -28,13 +28,7 @@ from storybook.model import Story
 from storybook.pages import story_uri
 from storybook.pipeline import BuildResult, build_site
 from storybook.safehtml import MARKDOWN_EXTENSIONS, clean
-from storybook.serve import (
-    SHOWN_ON_PAGES,
-    error_banner,
-    keep_strict_mode_from_stopping_the_server,
-    keep_watching,
-    never_abort_on_warnings,
-)
+from storybook.serve import error_banner, keep_watching, never_abort_on_warnings
 from storybook.sitedir import discard_failed_site
 from storybook.theme import asset_files, extend_theme
 from storybook.workshops import find_workshops_dir
@@ -54,7 +48,7 @@ class StorybookConfig(Config):  # type: ignore[no-untyped-call]
     stories_dir = c.Dir(exists=False, default="stories")
     templates_dir = c.Dir(exists=False, default="templates")
     # Unset: the workshops/ folder beside mkdocs.yml, if there is one.
-    workshops_dir = c.Optional(c.Dir(exists=True))
+    workshops_dir = c.Optional(c.Dir(exists=False))
     # mkdocs.yml sets it with `edition: !ENV [STORYBOOK_EDITION, learner]`.
     edition = c.Choice(EDITIONS, default=LEARNER)
 
@@ -119,9 +113,8 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             report = StorybookError(problems).format(root)
             if not self.serving:
                 raise PluginError(f"The storybook has {len(problems)} problem(s):\n{report}")
-            keep_strict_mode_from_stopping_the_server()
             for line in report.splitlines():
-                log.warning(line, extra={SHOWN_ON_PAGES: True})
+                log.warning(line)
             # Keep serving the last good version of anything that is broken now.
             pages = {**self._still_wanted(self.last_good), **pages}
         else:

@@ -20,8 +20,10 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
-# The Markdown extensions the plugin always enables; a story's text is checked with them.
+# The Markdown extensions the plugin always enables; a story's text is checked with them and
+# with those MkDocs always adds.
 MARKDOWN_EXTENSIONS = ("attr_list", "admonition", "md_in_html")
+_CHECKED_WITH = (*MARKDOWN_EXTENSIONS, "tables", "fenced_code")
 
 TAGS = frozenset(
     {
@@ -55,17 +57,19 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "li": frozenset({"value"}),
     "ol": frozenset({"reversed", "start", "type"}),
     "q": frozenset({"cite"}),
-    "td": frozenset({"align", "colspan", "headers", "rowspan"}),
+    "td": frozenset({"align", "colspan", "headers", "rowspan", "style"}),
     "textarea": frozenset(
         {"cols", "disabled", "maxlength", "name", "placeholder", "readonly", "rows"}
     ),
-    "th": frozenset({"abbr", "align", "colspan", "headers", "rowspan", "scope"}),
+    "th": frozenset({"abbr", "align", "colspan", "headers", "rowspan", "scope", "style"}),
     "time": frozenset({"datetime"}),
 }
 # Attributes allowed only with these values: an <input> is a checkbox or a radio button.
 ATTRIBUTE_VALUES: dict[str, dict[str, frozenset[str]]] = {
     "input": {"type": frozenset({"checkbox", "radio"})},
 }
+# Markdown writes a table column's alignment as style="text-align: ..."; no other style stays.
+STYLE_PROPERTIES = frozenset({"text-align"})
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 # Removed together with everything inside them, not just the tags.
@@ -101,7 +105,9 @@ def clean(html: str) -> str:
 
 
 def _keep_attribute(tag: str, name: str, value: str) -> str | None:
-    return None if _THEME_HOOK.match(name) else value
+    if _THEME_HOOK.match(name) or (name == "style" and not _only_allowed_properties(value)):
+        return None
+    return value
 
 
 @dataclass(frozen=True)
@@ -117,7 +123,7 @@ def find_unsafe(text: str) -> list[Finding]:
     """Everything in a piece of a trainer's Markdown that the cleaner would remove."""
     if "<" not in text and "{" not in text and ":" not in text:
         return []
-    html = markdown.markdown(text, extensions=list(MARKDOWN_EXTENSIONS))
+    html = markdown.markdown(text, extensions=list(_CHECKED_WITH))
     collector = _Collector()
     collector.feed(html)
     collector.close()
@@ -200,7 +206,9 @@ def _attribute_problem(tag: str, name: str, value: str) -> tuple[str, str] | Non
             f"the {name}= attribute is not allowed in a story",
             "attributes that run code are removed; delete it",
         )
-    if name == "style":
+    if name == "style" and (
+        "style" not in ATTRIBUTES.get(tag, ()) or not _only_allowed_properties(value)
+    ):
         return ("the style= attribute is not allowed in a story", _HINTS["style"])
     allowed = (
         name in GENERIC_ATTRIBUTES
@@ -211,6 +219,11 @@ def _attribute_problem(tag: str, name: str, value: str) -> tuple[str, str] | Non
     if allowed:
         return None
     return (f"the {name}= attribute is not allowed on <{tag}>", "delete it")
+
+
+def _only_allowed_properties(style: str) -> bool:
+    names = [part.split(":", 1)[0].strip().lower() for part in style.split(";") if part.strip()]
+    return all(name in STYLE_PROPERTIES for name in names)
 
 
 def _squash(url: str) -> str:

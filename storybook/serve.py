@@ -22,9 +22,6 @@ from storybook.errors import Problem
 
 log = logging.getLogger("mkdocs.plugins.storybook")
 
-# Marks a logged problem that every served page already shows in its banner.
-SHOWN_ON_PAGES = "storybook_shown_on_pages"
-
 
 def error_banner(problems: list[Problem], root: Path) -> str:
     """A warning box for the top of every served page, naming file, line and fix."""
@@ -42,22 +39,6 @@ def error_banner(problems: list[Problem], root: Path) -> str:
         f"Showing the last good pages until it is fixed.</p>\n"
         f"<ul>\n{items}\n</ul>\n</div>\n\n"
     )
-
-
-class _ShownOnPages(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not getattr(record, SHOWN_ON_PAGES, False)
-
-
-def keep_strict_mode_from_stopping_the_server() -> None:
-    """With `strict: true` MkDocs counts every warning and abandons the rebuild, so the server
-    would keep the previous pages without the banner. Problems shown on pages are not counted.
-    """
-    for handler in logging.getLogger("mkdocs").handlers:
-        if isinstance(handler, CountHandler) and not any(
-            isinstance(existing, _ShownOnPages) for existing in handler.filters
-        ):
-            handler.addFilter(_ShownOnPages())
 
 
 def never_abort_on_warnings(config: MkDocsConfig) -> None:

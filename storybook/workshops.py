@@ -207,6 +207,14 @@ def load_workshops(
     """
     if workshops_dir is None:
         return [], []
+    if not workshops_dir.is_dir():
+        missing = Problem(
+            workshops_dir,
+            1,
+            "the workshops folder is missing",
+            "restore it, or remove workshops_dir from mkdocs.yml",
+        )
+        return [], [missing]
     by_slug = {story.slug: story for story in stories}
     broken = {slugify(path.stem) for path in broken_stories}
     workshops: list[Workshop] = []

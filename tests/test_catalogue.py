@@ -109,7 +109,7 @@ def test_odd_but_valid_input_builds_the_right_page(
 
     code, output = check(project, monkeypatch)
     assert code == 0, output
-    assert "All good: 1 stories" in output
+    assert "All good: 1 story," in output
 
     site = build(project, strict=True)
     page = (site / case["works"] / "index.html").read_text(encoding="utf-8")

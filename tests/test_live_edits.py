@@ -21,7 +21,7 @@ import pytest
 from .conftest import story_text
 from .test_serve import Server, epoch_of
 
-CYCLES = 60  # five rounds of every mistake below
+CYCLES = 65  # five rounds of every mistake below
 STORY = "/stories/one/"
 BANNER = "storybook-problems"
 
@@ -103,6 +103,11 @@ MISTAKES = [
         lambda p: shutil.rmtree(p / "stories"),
         ["stories:1</code>", "the stories folder is missing"],
     ),
+    Mistake(
+        "workshops folder removed",
+        lambda p: shutil.rmtree(p / "workshops"),
+        ["workshops:1</code>", "the workshops folder is missing"],
+    ),
     Mistake("story deleted", lambda p: (p / "stories" / "one.md").unlink(), [], page_gone=True),
     Mistake(
         "link to a page that does not exist",
@@ -115,9 +120,12 @@ MISTAKES = [
 
 @pytest.fixture
 def room(sample_project: Path) -> Iterator[tuple[Server, Path]]:
-    # The real project and configuration, with two stories so that rebuilds stay quick.
+    # The real project and configuration, with two stories so that rebuilds stay quick (and
+    # no workshop: the sample one names the other stories).
     for story in (sample_project / "stories").iterdir():
         story.unlink()
+    for workshop in (sample_project / "workshops").iterdir():
+        workshop.unlink()
     write(sample_project, "stories/one.md", good_story(0))
     write(sample_project, "stories/two.md", story_text(title="The other story"))
     server = Server(sample_project)
@@ -176,6 +184,7 @@ def test_the_room_survives_many_broken_saves(room: tuple[Server, Path]) -> None:
 
         # The fix: every file back as it was, and the story saved once more.
         (project / "stories").mkdir(exist_ok=True)
+        (project / "workshops").mkdir(exist_ok=True)
         (project / "stories" / "copy.md").unlink(missing_ok=True)
         write(project, "stories/two.md", story_text(title="The other story"))
         for name, data in saved.items():

@@ -1,0 +1,132 @@
+"""Hostile content in a real Chromium: a story full of payloads, none of which may run."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+import storybook.plugin
+import storybook.validate
+from storybook.safehtml import find_unsafe
+
+from ..conftest import build, story_text
+from .conftest import QuietHandler, search
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Dialog
+
+# Every payload sets window.pwned<N> if it ever runs.
+HOSTILE_BODY = """\
+The meeting ran long. Press <kbd>Ctrl</kbd> to <mark>highlight</mark>.
+
+<script>window.pwned1 = 1</script>
+
+<img src="missing.png" alt="" onerror="window.pwned2 = 1">
+
+<svg onload="window.pwned3 = 1"><circle r="4"></circle></svg>
+
+<a id="raw-link" href="javascript:window.pwned4 = 1">a raw link</a>
+
+[a Markdown link](javascript:window.pwned5=1){ #md-link }
+
+Hover over this line.
+{: #hover onmouseover="window.pwned6 = 1" }
+
+<iframe srcdoc="<script>parent.pwned7 = 1</script>"></iframe>
+
+<details open ontoggle="window.pwned8 = 1"><summary>More</summary>Hidden text.</details>
+
+<form action="javascript:window.pwned9 = 1"><button id="send">Send</button></form>
+"""
+
+
+def hostile_story() -> str:
+    story = story_text(
+        title="Hostile <img src='x' onerror='window.pwned10 = 1'> story",
+        reflection='\n  - "What now? <img src=x onerror=window.pwned11=1>"',
+        body=HOSTILE_BODY,
+    )
+    return story.replace('"A short summary."', '"\\"><script>window.pwned12 = 1</script>"')
+
+
+@pytest.fixture
+def serve_folder() -> Iterator[Callable[[Path], str]]:
+    """serve_folder(site) serves a built site on 127.0.0.1 and returns its address."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def serve(site: Path) -> str:
+        handler = functools.partial(QuietHandler, directory=str(site))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def what_ran(browser: Browser, base: str) -> list[str]:
+    """Open the hostile story as a reader would, poke at it, and list the payloads that ran."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    ran_so_far = "Object.keys(window).filter(name => name.startsWith('pwned'))"
+    try:
+        page.goto(f"{base}/stories/hostile/", wait_until="load")
+        assert page.evaluate("typeof window.__md_scope") == "object", "the theme's scripts run"
+        assert page.locator("kbd", has_text="Ctrl").is_visible()
+        assert page.locator("mark", has_text="highlight").is_visible()
+        page.locator("#hover").hover()
+        for link in ("#raw-link", "#md-link", "#send"):
+            if page.locator(link).count():
+                page.locator(link).click(no_wait_after=True)
+        page.wait_for_timeout(300)
+        ran: list[str] = page.evaluate(ran_so_far)
+        if page.url.startswith(f"{base}/stories/hostile/"):
+            # Search renders its results from the index: nothing may run from there either.
+            search(page, "hostile")
+            page.locator(".md-search-result__item").first.wait_for()
+            ran += page.evaluate(ran_so_far)
+        return sorted(set(ran)) + [f"dialog: {message}" for message in dialogs]
+    finally:
+        page.close()
+
+
+def test_an_injected_script_never_runs_in_a_real_browser(
+    browser: Browser,
+    serve_folder: Callable[[Path], str],
+    mini_project: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    project = mini_project({"hostile.md": hostile_story()})
+    # `storybook check` refuses every payload above at its line; suppose it missed them all.
+    monkeypatch.setattr(storybook.validate, "find_unsafe", lambda text: [])
+    site = build(project)
+    assert what_ran(browser, serve_folder(site)) == []
+
+    # The same page without the cleaner: the payloads do run, and the test sees them.
+    monkeypatch.setattr(storybook.plugin, "clean", lambda html: html)
+    unclean = project.parent / "unclean"
+    shutil.move(build(project), unclean)
+    ran = set(what_ran(browser, serve_folder(unclean)))
+    assert {"pwned1", "pwned2", "pwned4", "pwned5", "pwned6", "pwned9", "pwned10"} <= ran
+
+
+def test_the_check_refuses_every_payload_of_the_browser_test() -> None:
+    lines = sorted({finding.line for finding in find_unsafe(HOSTILE_BODY)})
+    expected = [i for i, line in enumerate(HOSTILE_BODY.splitlines()) if "pwned" in line]
+    assert lines == expected

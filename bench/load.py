@@ -63,8 +63,9 @@ def free_port() -> int:
 
 
 def copy_storybook(target: Path) -> Path:
-    for name in ("stories", "templates", "docs"):
-        shutil.copytree(ROOT / name, target / name)
+    for name in ("stories", "templates", "workshops", "docs", "overrides"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, target / name)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     return target
 
@@ -87,11 +88,11 @@ def get(url: str, timeout: float) -> tuple[int, bytes]:
         return error.code, b""
 
 
-def wait_until_up(base: str, server: subprocess.Popen[bytes], limit: float = 60) -> str:
+def wait_until_up(base: str, server: subprocess.Popen[bytes], log: Path, limit: float = 60) -> str:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit("mkdocs serve stopped before it answered")
+            raise SystemExit(f"mkdocs serve stopped before it answered:\n{log.read_text()}")
         try:
             status, body = get(base + "/", timeout=5)
             if status == 200:
@@ -205,7 +206,7 @@ def main() -> int:
     results = Results()
     stop = threading.Event()
     try:
-        paths = site_paths(wait_until_up(base, server))
+        paths = site_paths(wait_until_up(base, server, folder / "serve.log"))
         started = time.monotonic()
         deadline = started + args.time_limit
         pollers = [

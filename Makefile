@@ -15,7 +15,7 @@ export DISABLE_MKDOCS_2_WARNING := true
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
-.PHONY: serve test check export install install-test room browser screenshots
+.PHONY: serve test check export install install-test room browser screenshots bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +58,8 @@ export: install
 ## Retake the README's screenshots with the browser tests (writes screenshots/*.png).
 screenshots: install-test browser
 	STORYBOOK_SCREENSHOTS=screenshots $(BIN)/python -m pytest -q tests/browser/test_reading.py -k screenshots
+
+## Benchmark builds and live edits against plain MkDocs (several minutes; see README, Performance).
+## Pass options with BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 100,1000 --serve-sizes 300".
+bench: install
+	$(BIN)/python bench/build_bench.py $(BENCH_ARGS)

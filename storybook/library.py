@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,11 +28,21 @@ class Library:
         return [story for story in self.stories if not story.draft]
 
 
+def read_story(path: Path, vocabulary: Vocabulary) -> Story:
+    """One story file, loaded and validated; raises StorybookError with every problem."""
+    return validate_story(load_story(path), vocabulary)
+
+
 def load_library(
-    stories_dir: Path, templates_dir: Path, fallback: Mapping[Path, Story] | None = None
+    stories_dir: Path,
+    templates_dir: Path,
+    fallback: Mapping[Path, Story] | None = None,
+    *,
+    read: Callable[[Path, Vocabulary], Story] = read_story,
 ) -> Library:
     """Every story in ``stories_dir``. A story that is broken now is replaced by its version in
-    ``fallback`` (the last good one, under ``mkdocs serve``), its problems still reported."""
+    ``fallback`` (the last good one, under ``mkdocs serve``), its problems still reported.
+    ``read`` loads and validates one file (a cache may stand in for :func:`read_story`)."""
     try:
         vocabulary = load_vocabulary(templates_dir)
     except StorybookError as exc:
@@ -50,7 +60,7 @@ def load_library(
         return library
     for path in find_story_files(stories_dir):
         try:
-            library.stories.append(validate_story(load_story(path), vocabulary))
+            library.stories.append(read(path, vocabulary))
         except StorybookError as exc:
             library.problems.extend(exc.problems)
             last_good = (fallback or {}).get(path)

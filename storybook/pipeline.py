@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storybook.editions import LEARNER
 from storybook.errors import Problem
-from storybook.library import Library, load_library
+from storybook.library import Library, load_library, read_story
 from storybook.model import Story
-from storybook.pages import build_pages
+from storybook.pages import build_pages, render_story_page
 from storybook.render import Renderer
 from storybook.workshop_pages import build_workshop_pages, workshop_links
 from storybook.workshops import Workshop, load_workshops
+
+if TYPE_CHECKING:
+    from storybook.cache import StoryCache
 
 
 @dataclass
@@ -34,13 +38,20 @@ def build_site(
     edition: str = LEARNER,
     workshops_dir: Path | None = None,
     fallback: Mapping[Path, Story] | None = None,
+    cache: StoryCache | None = None,
 ) -> BuildResult:
     """Build one edition. Without ``workshops_dir`` there are no workshop pages at all.
 
     ``fallback``: under `mkdocs serve`, the last good version of each story file, standing in
-    for a story that is broken now (its problems are still reported)."""
-    library = load_library(stories_dir, templates_dir, fallback)
-    renderer = Renderer(templates_dir)
+    for a story that is broken now (its problems are still reported). With a prepared
+    ``cache``, unchanged stories are not read or rendered again."""
+    library = load_library(
+        stories_dir,
+        templates_dir,
+        fallback,
+        read=cache.read_story if cache else read_story,
+    )
+    renderer = cache.renderer if cache else Renderer(templates_dir)
     # Without a vocabulary no story loads, and every workshop would seem to name unknown ones.
     workshops, workshop_problems = load_workshops(
         workshops_dir if library.vocabulary is not None else None,
@@ -53,6 +64,7 @@ def build_site(
         include_drafts=include_drafts,
         edition=edition,
         workshops=workshop_links(workshops),
+        render_story=cache.render_story if cache else render_story_page,
     )
     if workshops_dir is not None and library.vocabulary is not None:
         more, more_problems = build_workshop_pages(
@@ -60,6 +72,8 @@ def build_site(
         )
         pages += more
         problems += more_problems
+    if cache:
+        cache.prune()
     return BuildResult(
         pages={page.src_uri: page.content for page in pages},
         # A question that cannot be rendered is met on its story's page and in agendas.

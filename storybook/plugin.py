@@ -12,10 +12,12 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 
+from storybook.cache import StoryCache, ThemeBytecode
 from storybook.editions import (
     EDITIONS,
     FACILITATOR_SITE_NAME,
@@ -24,6 +26,7 @@ from storybook.editions import (
     is_facilitator,
 )
 from storybook.errors import Problem, StorybookError
+from storybook.incremental import DirtyServe
 from storybook.model import Story
 from storybook.pages import story_uri
 from storybook.pipeline import BuildResult, build_site
@@ -56,6 +59,11 @@ class StorybookConfig(Config):  # type: ignore[no-untyped-call]
 class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self._reset()
+        # Under `mkdocs serve`: unchanged stories are not re-read or re-rendered, and with
+        # --dirty only the pages whose Markdown changed are rebuilt (see cache.py, incremental.py).
+        self.cache = StoryCache()
+        self.theme_bytecode = ThemeBytecode()
+        self.dirty = DirtyServe()
 
     def _reset(self) -> None:
         self.serving = False
@@ -74,6 +82,10 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self._reset()
         self.serving = command == "serve"
         self.command = command
+        if self.serving and dirty:
+            self.dirty.start()
+        else:
+            self.dirty.stop()
 
     @property
     def facilitator(self) -> bool:
@@ -95,13 +107,16 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         root = self.root = Path(config.config_file_path).parent
         try:
+            templates_dir = Path(self.config.templates_dir)
+            cache = self.cache.prepare(templates_dir, dict(self.config)) if self.serving else None
             result = build_site(
                 Path(self.config.stories_dir),
-                Path(self.config.templates_dir),
+                templates_dir,
                 include_drafts=self.facilitator,
                 edition=self.config.edition,
                 workshops_dir=self.workshops_dir(),
                 fallback=self.last_good_stories if self.serving else None,
+                cache=cache,
             )
             problems = result.problems + _collisions(result.pages, files, root)
             pages = result.pages
@@ -123,14 +138,13 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             self._remember_good_stories(result, problems)
         self.problems = problems
         self.generated = set(pages)
+        sources: dict[str, Path] = {}
+        if self.dirty.active:
+            state = repr((dict(self.config), problems))
+            sources = self.dirty.page_sources(config, files, pages, state)
         for src_uri, content in pages.items():
             if files.get_file_from_path(src_uri) is None:
-                # Stories and tag pages are reached through index pages, not the sidebar.
-                files.append(
-                    File.generated(
-                        config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV
-                    )
-                )
+                files.append(_page_file(config, src_uri, content, sources.get(src_uri)))
         for asset in asset_files(config):
             files.append(asset)
         return files
@@ -155,6 +169,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     def on_build_error(self, *, error: Exception) -> None:
         if not self.serving:
             discard_failed_site(Path(self.site_dir))
+        self.dirty.build_failed()
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
@@ -192,6 +207,47 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     def _still_there(self, story_file: Path) -> bool:
         """False for a deleted story; a missing stories folder keeps every last good page."""
         return story_file.is_file() or not Path(self.config.stories_dir).is_dir()
+
+    # Incremental rebuilds under `mkdocs serve --dirty`: thin wiring to incremental.py.
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.dirty.active:
+            self.dirty.before_build(config)
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.dirty.active:
+            self.dirty.read_nav_titles(nav, config)
+        return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.serving:
+            config_file = Path(config.config_file_path).read_bytes()
+            env.bytecode_cache = self.theme_bytecode.for_config(config_file)
+        if self.dirty.active:
+            self.dirty.pages_ready(files)
+        return env
+
+    def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        if self.dirty.active:
+            self.dirty.page_built(page.url)
+        return output
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.dirty.active:
+            self.dirty.after_build(config)
+
+    def on_shutdown(self) -> None:
+        self.dirty.stop()
+
+
+def _page_file(config: MkDocsConfig, src_uri: str, content: str, source: Path | None) -> File:
+    # Stories and tag pages are reached through index pages, not the sidebar.
+    inclusion = InclusionLevel.NOT_IN_NAV
+    if source is None:
+        return File.generated(config, src_uri, content=content, inclusion=inclusion)
+    # A file that keeps its modification time while unchanged: `serve --dirty` skips it.
+    return File.generated(config, src_uri, abs_src_path=str(source), inclusion=inclusion)
 
 
 def _facilitator_config(config: MkDocsConfig, command: str) -> None:

@@ -1,0 +1,43 @@
+"""The benchmark still runs end to end (at a tiny size; its timings are not checked here)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import ROOT
+
+BENCH = ROOT / "bench" / "build_bench.py"
+
+
+def run_bench(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(BENCH), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"},
+    )
+
+
+def test_bench_help() -> None:
+    result = run_bench("--help")
+    assert result.returncode == 0, result.stderr
+    assert "--serve-sizes" in result.stdout
+
+
+def test_bench_builds_and_serves_a_tiny_library(tmp_path: Path) -> None:
+    output = tmp_path / "results.md"
+    args = ["--sizes", "4", "--serve-sizes", "4", "--edits", "1", "--workdir", str(tmp_path)]
+    result = run_bench(*args, "--output", str(output))
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = output.read_text(encoding="utf-8")
+    build_rows = [line for line in report.splitlines() if line.startswith("| 4 |")]
+    assert len(build_rows) == 5  # two build rows (time, size), three serve rows
+    assert "(4 stories)" in report, "every story is in the search index"
+    for mode in ("plain", "storybook", "storybook-dirty"):
+        row = next(line for line in build_rows if line.startswith(f"| 4 | {mode} |"))
+        assert row.endswith("| yes |"), row
+    assert len(list((tmp_path / "n4" / "storybook" / "stories").glob("*.md"))) == 4

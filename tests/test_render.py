@@ -105,3 +105,20 @@ def test_powers_and_repetitions_cannot_exhaust_memory(renderer: Renderer) -> Non
         with pytest.raises(StorybookError) as caught:
             renderer.render_question(question(bomb), STORY)
         assert "may not do" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  What did you notice?  ",
+        "Line one\r\nline two\rthree",
+        "50% of 100} is % done",
+        "",
+        "é—“”",
+    ],
+)
+def test_questions_without_jinja_come_out_as_jinja_would_render_them(
+    renderer: Renderer, text: str
+) -> None:
+    expected = renderer.env.from_string(text).render(story=STORY.fields()).strip()
+    assert renderer.render_question(question(text), STORY) == expected

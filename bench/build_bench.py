@@ -6,8 +6,8 @@ For each library size N it generates N synthetic stories from a fixed seed (see
 
 - **storybook**: the stories, the repository's templates, docs and mkdocs.yml, built by
   ``mkdocs build`` with the storybook plugin;
-- **plain**: the same pages pre-rendered by the storybook pipeline into ordinary Markdown
-  files, built by ``mkdocs build`` with the same theme configuration and no storybook plugin.
+- **plain**: the same pages as ordinary Markdown files, with the same theme configuration
+  and no storybook plugin (what ``storybook export`` writes), built by ``mkdocs build``.
 
 It reports wall time and CPU time (user + system) of each build and their ratio, the CPU
 time spent inside the storybook plugin's hooks (its own work: load, validate, render; see
@@ -47,11 +47,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import yaml
-from mkdocs.utils.yaml import yaml_load
-
-from storybook.pipeline import build_site
-from storybook.plugin import REQUIRED_EXTENSIONS, STYLESHEET
+from storybook.export import export_site
+from storybook.siteconfig import dump_config, read_config
 from storybook.vocabulary import load_vocabulary
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -98,45 +95,25 @@ def make_projects(root: Path, size: int, seed: int) -> Projects:
         if folder.exists():
             shutil.rmtree(folder)
     storybook.mkdir(parents=True)
-    shutil.copytree(ROOT / "templates", storybook / "templates")
-    shutil.copytree(ROOT / "docs", storybook / "docs")
+    for name in ("templates", "docs", "overrides"):
+        shutil.copytree(ROOT / name, storybook / name)
+    # The sample workshop names the sample stories; the synthetic library has none of them.
+    (storybook / "workshops").mkdir()
     shutil.copy(ROOT / "mkdocs.yml", storybook / "mkdocs.yml")
     vocabulary = load_vocabulary(storybook / "templates")
     themes = [tag.name for tag in vocabulary.by_kind("themes")]
     moments = [tag.name for tag in vocabulary.by_kind("moments")]
     write_library(storybook / "stories", size, themes, moments, seed=seed)
 
-    result = build_site(storybook / "stories", storybook / "templates")
-    if result.problems:
-        raise SystemExit(f"the synthetic library has problems: {result.problems[:3]}")
-
-    shutil.copytree(ROOT / "docs", plain / "docs")
-    for src_uri, content in result.pages.items():
-        path = plain / "docs" / src_uri
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-    (plain / "docs" / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "storybook" / STYLESHEET, plain / "docs" / STYLESHEET)
-    (plain / "mkdocs.yml").write_text(plain_config(ROOT / "mkdocs.yml"), encoding="utf-8")
+    # The plain project is what `storybook export` writes: the same pages as Markdown files
+    # and the same mkdocs.yml without the plugin.
+    export_site(storybook / "mkdocs.yml", plain)
+    config = read_config(plain / "mkdocs.yml")
+    # The export lists every page in not_in_nav; MkDocs matches every file against every
+    # line, which grows with N squared. Folders say the same and keep plain MkDocs fast.
+    config["not_in_nav"] = "/index.md\n/authoring.md\n/stories/\n/tags/\n/workshops/\n"
+    (plain / "mkdocs.yml").write_text(dump_config(config), encoding="utf-8")
     return Projects(size, storybook, plain)
-
-
-def plain_config(path: Path) -> str:
-    """The repository's mkdocs.yml without the storybook plugin, with what the plugin adds."""
-    with path.open(encoding="utf-8") as stream:
-        config: dict[str, Any] = yaml_load(stream)
-    config["plugins"] = [
-        plugin
-        for plugin in config.get("plugins", [])
-        if plugin != "storybook" and not (isinstance(plugin, dict) and "storybook" in plugin)
-    ]
-    extensions = config.setdefault("markdown_extensions", [])
-    named = {next(iter(e)) if isinstance(e, dict) else e for e in extensions}
-    extensions.extend(name for name in REQUIRED_EXTENSIONS if name not in named)
-    config.setdefault("extra_css", []).append(STYLESHEET)
-    # The plugin adds stories and tag pages as "not in nav"; say the same of the plain files.
-    config["not_in_nav"] = "/stories/\n/tags/\n"
-    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
 
 
 def timed_build(project: Path, site: Path) -> tuple[float, float, float, int]:

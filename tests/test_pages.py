@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+import random
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
 from storybook.library import load_library
 from storybook.model import Story
-from storybook.pages import AUTHORING, HOME, TAGS_INDEX, build_pages, related_stories
+from storybook.pages import (
+    AUTHORING,
+    HOME,
+    TAGS_INDEX,
+    _closest,
+    build_pages,
+    related_stories,
+)
 from storybook.render import Renderer
 
 from .conftest import ROOT, story_text
@@ -91,6 +100,29 @@ def test_related_stories_rank_by_shared_tags_then_rarity_then_title() -> None:
 def test_related_stories_respect_the_limit() -> None:
     stories = [tagged(f"Story {i}", "feedback") for i in range(10)]
     assert {len(items) for items in related_stories(stories, limit=3).values()} == {3}
+
+
+def test_related_stories_are_those_of_comparing_every_pair() -> None:
+    """The fast search finds exactly what comparing each story with every other finds."""
+    rng = random.Random(3)
+    pool = [f"tag{i}" for i in range(9)]
+    titles = ["Alpha", "alpha", "Beta", "Gamma", "Delta", "Omega"]  # equal titles tie
+    for library in range(300):
+        stories = []
+        for index in range(rng.randint(1, 40)):
+            many = rng.random() < 0.05  # more tags than the fast search takes on
+            tags = rng.sample(pool, rng.randint(7, 9) if many else rng.randint(1, 4))
+            title = f"{rng.choice(titles)} {rng.randint(1, 3)}"
+            stories.append(
+                Story(Path(f"s{index}.md"), 1, title, "", tuple(tags), (), f"s{index}", "", 2)
+            )
+        limit = rng.randint(1, 5)
+        by_tag: dict[str, list[Story]] = defaultdict(list)
+        for story in stories:
+            for name in story.tags:
+                by_tag[name].append(story)
+        expected = {story.slug: _closest(story, by_tag, limit) for story in stories}
+        assert related_stories(stories, limit=limit) == expected, library
 
 
 def test_story_pages_show_related_stories_with_what_they_share(

@@ -92,7 +92,8 @@ def check_ports_free(servers: list[Server]) -> None:
 def serve_command(server: Server, config_file: Path) -> list[str]:
     address = f"{server.host}:{server.port}"
     return [
-        *(sys.executable, "-m", "mkdocs", "serve", "--livereload"),
+        # --dirty: a save rebuilds only the pages it changed (see incremental.py).
+        *(sys.executable, "-m", "mkdocs", "serve", "--dirty", "--livereload"),
         *("-a", address, "-f", str(config_file)),
     ]
 

@@ -343,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--edits", type=int, default=5, help="edits per served library (default 5)")
     parser.add_argument(
-        "--repeat", type=int, default=2, help="builds per size, fastest kept (default 2)"
+        "--repeat", type=int, default=3, help="builds per size, fastest kept (default 3)"
     )
     parser.add_argument(
         "--seed", type=int, default=6, help="random seed of the synthetic library (default 6)"

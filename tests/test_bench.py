@@ -30,7 +30,8 @@ def test_bench_help() -> None:
 
 def test_bench_builds_and_serves_a_tiny_library(tmp_path: Path) -> None:
     output = tmp_path / "results.md"
-    args = ["--sizes", "4", "--serve-sizes", "4", "--edits", "1", "--workdir", str(tmp_path)]
+    args = ["--sizes", "4", "--serve-sizes", "4", "--edits", "1", "--repeat", "1"]
+    args += ["--workdir", str(tmp_path)]
     result = run_bench(*args, "--output", str(output))
     assert result.returncode == 0, result.stdout + result.stderr
     report = output.read_text(encoding="utf-8")

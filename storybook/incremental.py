@@ -66,7 +66,7 @@ class DirtyServe:
         self._reset()
 
     def _reset(self) -> None:
-        self._inputs: bytes | None = None
+        self._inputs = b""  # fingerprint of what the last build was made from; b"" before any
         self._entries: dict[str, Entries] = {}  # the merged search index, per page URL
         self._dest: dict[str, str] = {}  # page URL -> its HTML file, as of the last build
         self._rebuilt: set[str] = set()
@@ -103,9 +103,9 @@ class DirtyServe:
         """
         inputs = _fingerprint(config, files, state)
         if inputs != self._inputs:
-            if self._inputs is not None:
-                log.info("Something other than a story changed: rebuilding every page")
-                clean_directory(config.site_dir)
+            if self._inputs:
+                log.info("Rebuilding every page: something other than a story changed")
+            clean_directory(config.site_dir)
             self._entries.clear()
             self._inputs = inputs
         paths, changed = self.mirror.write(pages)
@@ -138,7 +138,7 @@ class DirtyServe:
 
     def build_failed(self) -> None:
         """A build that stopped half-way leaves the site unknown: rebuild everything next time."""
-        self._inputs = None
+        self._inputs = b"unknown"
 
     def _merge_search_index(self, path: Path, urls: list[str]) -> None:
         if not path.is_file():
@@ -163,8 +163,11 @@ def _fingerprint(config: MkDocsConfig, files: Files, state: str) -> bytes:
     if config.theme.custom_dir:  # theme overrides (watched with --watch-theme)
         sources += sorted(str(path) for path in Path(config.theme.custom_dir).rglob("*"))
     for source in sources:
-        stat = os.stat(source)
-        digest.update(f"{source}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+        try:
+            stat = os.stat(source)
+            digest.update(f"{source}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+        except OSError:  # deleted since MkDocs listed it
+            digest.update(f"{source}\0gone\n".encode())
     return digest.digest()
 
 

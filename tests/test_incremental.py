@@ -180,6 +180,15 @@ def test_a_broken_story_shows_on_every_page_and_the_fix_clears_it(serve: DirtySe
     assert finish(serve) == clean_index(serve.project)
 
 
+def test_after_a_failed_build_every_page_is_rebuilt(serve: DirtyServe) -> None:
+    before = serve.built_at()
+    serve.plugins.on_build_error(error=RuntimeError("stopped half-way"))
+    serve.rebuild()
+    after = serve.built_at()
+    assert all(after[page] != before[page] for page in before)
+    assert finish(serve) == clean_index(serve.project)
+
+
 def test_nav_titles_of_pages_that_are_not_rebuilt_are_kept(library: Path) -> None:
     (library / "docs" / "about.md").write_text("# About NAVTITLE\n\nText.\n", "utf-8")
     config = library / "mkdocs.yml"

@@ -7,7 +7,7 @@ keyed so that a stale entry cannot be used:
   story is reused only while the file's bytes are the same, and everything is dropped as soon
   as anything else that shapes a page changes: any file in the templates folder (the page
   templates and ``tags.yml``) or a plugin setting.
-- :class:`PageMirror` writes the rendered pages into a private temporary folder, rewriting a
+- :class:`PageMirror` writes the rendered pages into a folder of their own, rewriting a
   file only when its text changed. MkDocs then sees which pages changed by their modification
   time, which is what lets `mkdocs serve --dirty` skip the others.
 - :class:`ThemeBytecode` keeps the theme's compiled Jinja templates: MkDocs makes a new
@@ -126,24 +126,26 @@ class StoryCache:
 
 
 class PageMirror:
-    """Rendered pages as files in a private temporary folder, rewritten only when they change."""
+    """Rendered pages as files in a folder of their own, rewritten only when they change."""
 
     def __init__(self) -> None:
         self.root: Path | None = None
         self._written: dict[str, str] = {}
         self._paths: dict[str, Path] = {}
 
-    def write(self, pages: Mapping[str, str]) -> tuple[dict[str, Path], set[str]]:
-        """Mirror ``pages`` (docs-relative path to Markdown); returns their files and which changed.
+    def write(self, pages: Mapping[str, str], root: Path) -> tuple[dict[str, Path], set[str]]:
+        """Mirror ``pages`` (docs-relative path to Markdown) into the folder ``root``.
 
-        Files of pages that are no longer given are removed.
+        Returns the file of each page and which pages changed; files of pages that are no
+        longer given are removed.
         """
-        if self.root is None:
-            self.root = Path(tempfile.mkdtemp(prefix="storybook-pages-"))
+        if root != self.root:
+            self.close()
+            self.root = root
         changed = set()
         for src_uri, content in pages.items():
             if self._written.get(src_uri) != content:
-                path = self._paths.get(src_uri) or self.root / src_uri
+                path = self._paths.get(src_uri) or root / src_uri
                 _write_atomically(path, content)
                 self._written[src_uri] = content
                 self._paths[src_uri] = path

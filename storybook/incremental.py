@@ -41,6 +41,9 @@ from storybook.cache import PageMirror
 log = logging.getLogger("mkdocs.plugins.storybook")
 
 SEARCH_INDEX = Path("search") / "search_index.json"
+# Where the rendered pages are mirrored: inside the temporary site folder of `mkdocs serve`,
+# so they go when it goes. Hidden, so MkDocs never empties it (nor does a full rebuild here).
+MIRROR = ".storybook-pages"
 DIRTY_WARNING = "A 'dirty' build is being performed"
 Entries = list[dict[str, Any]]
 
@@ -108,7 +111,7 @@ class DirtyServe:
             clean_directory(config.site_dir)
             self._entries.clear()
             self._inputs = inputs
-        paths, changed = self.mirror.write(pages)
+        paths, changed = self.mirror.write(pages, Path(config.site_dir) / MIRROR)
         for src_uri in changed:
             page = File(src_uri, None, config.site_dir, config.use_directory_urls)
             Path(page.abs_dest_path).unlink(missing_ok=True)

@@ -151,26 +151,29 @@ def test_a_broken_story_stays_broken_until_fixed_and_deleted_stories_are_forgott
     assert pages == uncached_build(three)
 
 
-def test_page_mirror_rewrites_only_changed_pages_and_removes_gone_ones() -> None:
+def test_page_mirror_rewrites_only_changed_pages_and_removes_gone_ones(tmp_path: Path) -> None:
     mirror = PageMirror()
-    try:
-        paths, changed = mirror.write(
-            {"index.md": "home", "stories/a.md": "a", "stories/b.md": "b"}
-        )
-        assert changed == {"index.md", "stories/a.md", "stories/b.md"}
-        assert paths["stories/a.md"].read_text("utf-8") == "a"
-        os.utime(paths["stories/a.md"], ns=(1_000_000_000, 1_000_000_000))
+    root = tmp_path / "mirror"
+    paths, changed = mirror.write(
+        {"index.md": "home", "stories/a.md": "a", "stories/b.md": "b"}, root
+    )
+    assert changed == {"index.md", "stories/a.md", "stories/b.md"}
+    assert paths["stories/a.md"] == root / "stories" / "a.md"
+    assert paths["stories/a.md"].read_text("utf-8") == "a"
+    os.utime(paths["stories/a.md"], ns=(1_000_000_000, 1_000_000_000))
 
-        paths, changed = mirror.write({"index.md": "home 2", "stories/a.md": "a"})
-        assert changed == {"index.md"}
-        assert paths["index.md"].read_text("utf-8") == "home 2"
-        assert paths["stories/a.md"].stat().st_mtime_ns == 1_000_000_000, "left untouched"
-        assert mirror.root is not None
-        assert not (mirror.root / "stories" / "b.md").exists()
-        root = mirror.root
-    finally:
-        mirror.close()
-    assert not root.exists()
+    paths, changed = mirror.write({"index.md": "home 2", "stories/a.md": "a"}, root)
+    assert changed == {"index.md"}
+    assert paths["index.md"].read_text("utf-8") == "home 2"
+    assert paths["stories/a.md"].stat().st_mtime_ns == 1_000_000_000, "left untouched"
+    assert not (root / "stories" / "b.md").exists()
+
+    other = tmp_path / "another-serve"
+    paths, changed = mirror.write({"index.md": "home 2"}, other)
+    assert changed == {"index.md"} and paths["index.md"].parent == other
+    assert not root.exists(), "a new folder starts afresh and the old one is removed"
+    mirror.close()
+    assert not other.exists()
 
 
 class CountingEnvironment(jinja2.Environment):

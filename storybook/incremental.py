@@ -2,8 +2,9 @@
 
 In dirty mode MkDocs skips every page whose source file is older than its HTML. With the
 rendered stories mirrored to files that are rewritten only when their text changes
-(:class:`storybook.cache.PageMirror`), saving one story rebuilds that story's page and the
-index pages it appears on, and nothing else. On its own, dirty mode would get four things
+(:class:`storybook.cache.PageMirror`), saving one story rebuilds that story's page, and
+the pages showing its title if that changed (home, tag pages, stories listing it as
+related), and nothing else. On its own, dirty mode would get four things
 wrong; :class:`DirtyServe` puts each right:
 
 - **Search.** The search plugin writes an index of the pages it just rebuilt only (Material's

@@ -17,9 +17,9 @@ wrong; :class:`DirtyServe` puts each right:
 - **Deleted stories.** Their HTML would still be served; it is removed.
 - **Navigation titles** of pages that are not re-read would be missing; they are read.
 
-MkDocs warns before every dirty build that navigation may be inaccurate, and with
-``strict: true`` that warning would stop the rebuild; since the storybook keeps the site
-accurate, the warning is logged as information instead.
+MkDocs warns before every dirty build that navigation may be inaccurate; since the
+storybook keeps the site accurate, the warning is logged as information instead (and so it
+cannot count against ``strict: true`` either).
 """
 
 from __future__ import annotations

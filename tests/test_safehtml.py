@@ -86,6 +86,15 @@ def test_find_unsafe_reports_the_line_of_each_thing_the_cleaner_would_remove() -
     ]
 
 
+def test_each_text_is_checked_on_its_own() -> None:
+    """The Markdown converter is reused between texts; nothing of one may reach the next."""
+    use = "A story that uses a link it does not define: [click][evil]."
+    defined = use + "\n\n[evil]: javascript:alert(1)"
+    assert find_unsafe(use) == []
+    assert [finding.line for finding in find_unsafe(defined)] == [2]
+    assert find_unsafe(use) == [], "the definition in the text before is forgotten"
+
+
 def test_the_cleaner_keeps_every_element_the_sample_site_uses(
     sample_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -75,6 +75,7 @@ class DirtyServe:
         self._dest: dict[str, str] = {}  # page URL -> its HTML file, as of the last build
         self._rebuilt: set[str] = set()
         self._files: Files | None = None
+        self._search_plugins: list[Any] = []
 
     def start(self) -> None:
         """Called once when `mkdocs serve --dirty` starts."""
@@ -86,13 +87,20 @@ class DirtyServe:
         self.active = False
         logging.getLogger("mkdocs.commands.build").removeFilter(self._notice)
         self.mirror.close()
+        # MkDocs keeps plugins for the life of the process: a later build in it must not
+        # inherit the served index (Material's search would merge it into its own).
+        for plugin in self._search_plugins:
+            plugin.search_index_prev = None
+        self._search_plugins = []
 
     def before_build(self, config: MkDocsConfig) -> None:
         """Let the search plugin index only what this build renders; the merge is done here."""
         self._rebuilt.clear()
-        for plugin in config.plugins.values():
-            if hasattr(plugin, "search_index_prev"):
-                plugin.search_index_prev = None
+        self._search_plugins = [
+            plugin for plugin in config.plugins.values() if hasattr(plugin, "search_index_prev")
+        ]
+        for plugin in self._search_plugins:
+            plugin.search_index_prev = None
 
     def page_sources(
         self, config: MkDocsConfig, files: Files, pages: Mapping[str, str], state: str

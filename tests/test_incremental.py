@@ -8,6 +8,7 @@ server, then compares the result with a clean `mkdocs build` of the same files.
 from __future__ import annotations
 
 import logging
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -19,7 +20,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-from .conftest import search_index, story_text
+from .conftest import build, search_index, story_text
 
 SERVE_URL = "http://127.0.0.1:8999/"
 
@@ -225,3 +226,16 @@ def test_strict_sites_serve_dirty_and_nothing_is_written_into_the_project(
     dirty = [r for r in caplog.records if "only the pages that changed" in r.getMessage()]
     assert dirty and all(record.levelno == logging.INFO for record in dirty)
     assert not any("'dirty' build" in r.getMessage() for r in caplog.records)
+
+
+def test_a_build_after_serving_in_the_same_process_inherits_nothing(serve: DirtyServe) -> None:
+    """MkDocs keeps plugins for the life of a process, as in this test session."""
+    (serve.project / "stories" / "s1.md").write_text(story_text(title="Story 1 edited"), "utf-8")
+    serve.rebuild()
+    served = finish(serve)
+    other = serve.project.parent / "other"
+    shutil.copytree(serve.project, other)
+    (other / "stories" / "s3.md").unlink()
+    index = search_index(build(other))
+    assert index == clean_index(other)
+    assert index != served

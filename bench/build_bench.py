@@ -48,7 +48,6 @@ from pathlib import Path
 from typing import Any
 
 from storybook.export import export_site
-from storybook.siteconfig import dump_config, read_config
 from storybook.vocabulary import load_vocabulary
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -108,11 +107,6 @@ def make_projects(root: Path, size: int, seed: int) -> Projects:
     # The plain project is what `storybook export` writes: the same pages as Markdown files
     # and the same mkdocs.yml without the plugin.
     export_site(storybook / "mkdocs.yml", plain)
-    config = read_config(plain / "mkdocs.yml")
-    # The export lists every page in not_in_nav; MkDocs matches every file against every
-    # line, which grows with N squared. Folders say the same and keep plain MkDocs fast.
-    config["not_in_nav"] = "/index.md\n/authoring.md\n/stories/\n/tags/\n/workshops/\n"
-    (plain / "mkdocs.yml").write_text(dump_config(config), encoding="utf-8")
     return Projects(size, storybook, plain)
 
 

@@ -152,7 +152,7 @@ def site_config(config: dict[str, Any], page_uris: list[str], edition: str) -> s
         # The plugin keeps its pages out of the sidebar; these lines do the same without it.
         if not_in_nav and not not_in_nav.endswith("\n"):
             not_in_nav += "\n"
-        data["not_in_nav"] = not_in_nav + "".join(f"/{uri}\n" for uri in page_uris)
+        data["not_in_nav"] = not_in_nav + "".join(f"{p}\n" for p in _nav_patterns(page_uris))
     extra = data.get("extra")
     if extra is None or isinstance(extra, dict):
         # The Worker stand-in for Material's offline build: without the plugin nobody knows
@@ -166,6 +166,21 @@ def site_config(config: dict[str, Any], page_uris: list[str], edition: str) -> s
         "# edit them in the storybook and export again. See STORYBOOK-EXPORT.md.\n\n"
     )
     return header + dump_config(data)
+
+
+def _nav_patterns(page_uris: list[str]) -> list[str]:
+    """One pattern per generated folder, one per top-level page.
+
+    MkDocs matches every file against every pattern, so a line per story would make the
+    exported site's build grow with the square of the library.
+    """
+    patterns: list[str] = []
+    for uri in page_uris:
+        folder, nested, _ = uri.partition("/")
+        pattern = f"/{folder}/" if nested else f"/{uri}"
+        if pattern not in patterns:
+            patterns.append(pattern)
+    return patterns
 
 
 def export_note(edition: str) -> str:

@@ -21,6 +21,11 @@ SCHEMES = ["light", "dark"]
 
 
 def serious_violations(page: Page) -> list[str]:
+    # Colours measured mid-fade (the search overlay fades in) are not the colours a reader
+    # sees; wait for every CSS transition and animation to finish first.
+    page.wait_for_function(
+        "document.getAnimations().every(animation => animation.playState !== 'running')"
+    )
     results: dict[str, Any] = Axe().run(page).response
     return [
         f"{violation['id']} ({violation['impact']}): {node['target']} {node['failureSummary']}"

@@ -142,8 +142,9 @@ def new(title: str, stories_dir: Path, templates_dir: Path) -> None:
 @click.option(
     "--edition",
     default=None,
-    help="The edition to export. Only 'learner' for now; by default the storybook plugin's "
-    "edition option in mkdocs.yml, else learner.",
+    type=click.Choice(EDITIONS),
+    help="The edition to export: learner or facilitator. By default the storybook plugin's "
+    "edition option in mkdocs.yml (STORYBOOK_EDITION), else learner.",
 )
 def export(out: Path, config_file: Path, edition: str | None) -> None:
     """Write the site as a plain source into OUT, buildable without the storybook plugin.

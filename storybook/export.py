@@ -19,6 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from storybook import __version__
+from storybook.editions import (
+    EDITIONS,
+    FACILITATOR_SITE_NAME,
+    LEARNER,
+    edition_banner,
+    is_facilitator,
+)
 from storybook.errors import Problem, StorybookError
 from storybook.owned import MANIFEST, WriteReport, write_owned_files
 from storybook.pipeline import build_site
@@ -30,8 +37,7 @@ from storybook.workshops import WORKSHOPS_FOLDER
 PLUGIN = "storybook"
 NOTE = "STORYBOOK-EXPORT.md"
 DOCS = "docs"
-EDITIONS = ("learner",)
-DEFAULT_EDITION = "learner"
+DEFAULT_EDITION = LEARNER
 
 
 class ExportError(Exception):
@@ -75,22 +81,32 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
         out, root, [docs_dir, stories_dir, templates_dir, workshops_dir, *copies.values()]
     )
 
-    # The learner edition: build_site leaves out drafts and never renders facilitator notes.
+    # Only the facilitator edition builds drafts and facilitator material at all.
+    facilitator = is_facilitator(chosen)
     result = build_site(
         stories_dir,
         templates_dir,
+        include_drafts=facilitator,
+        edition=chosen,
         workshops_dir=workshops_dir if workshops_dir.is_dir() else None,
     )
-    generated = {f"{DOCS}/{uri}": text.encode("utf-8") for uri, text in result.pages.items()}
+    generated = {
+        f"{DOCS}/{uri}": marked(text, facilitator).encode("utf-8")
+        for uri, text in result.pages.items()
+    }
     generated.update({f"{DOCS}/assets/{name}": data for name, data in _assets()})
     hand_written = {f"{DOCS}/{rel}": path for rel, path in _tree(docs_dir)}
     problems = result.problems + _collisions(generated, hand_written)
     if problems:
         raise StorybookError(problems)
 
-    files: dict[str, bytes] = {rel: path.read_bytes() for rel, path in hand_written.items()}
+    files: dict[str, bytes] = {
+        rel: _marked_file(rel, path.read_bytes(), facilitator) for rel, path in hand_written.items()
+    }
     files.update({rel: path.read_bytes() for rel, path in copies.items()})
     files.update(generated)
+    if facilitator and isinstance(plain.get("site_name"), str):
+        plain = {**plain, "site_name": FACILITATOR_SITE_NAME.format(site_name=plain["site_name"])}
     files["mkdocs.yml"] = site_config(plain, sorted(result.pages), chosen).encode("utf-8")
     files[NOTE] = export_note(chosen).encode("utf-8")
     written = write_owned_files(
@@ -103,6 +119,28 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
         pages=len(result.pages),
         files=written,
     )
+
+
+def marked(markdown: str, facilitator: bool) -> str:
+    """A page of the facilitator edition carries its banner, as the plugin adds it when serving."""
+    if not facilitator:
+        return markdown
+    front, body = _split_front_matter(markdown)
+    return front + edition_banner() + body
+
+
+def _marked_file(rel: str, data: bytes, facilitator: bool) -> bytes:
+    if not facilitator or not rel.endswith(".md"):
+        return data
+    return marked(data.decode("utf-8"), facilitator).encode("utf-8")
+
+
+def _split_front_matter(markdown: str) -> tuple[str, str]:
+    if markdown.startswith("---\n"):
+        end = markdown.find("\n---\n", 4)
+        if end != -1:
+            return markdown[: end + 5], markdown[end + 5 :]
+    return "", markdown
 
 
 def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
@@ -129,7 +167,7 @@ def choose_edition(asked: str | None, options: dict[str, Any]) -> str:
         source = "--edition" if asked else "the storybook plugin's edition option in mkdocs.yml"
         raise ExportError(
             f"{source} asks for the '{edition}' edition, but storybook export can only "
-            f"export the {' or '.join(EDITIONS)} edition for now - pass --edition learner"
+            f"export the {' or the '.join(EDITIONS)} edition"
         )
     return edition
 

@@ -328,12 +328,36 @@ def test_a_page_in_docs_may_not_hide_a_generated_one(
     )
 
 
-def test_only_the_learner_edition_can_be_exported_for_now(
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_the_facilitator_edition_exports_with_its_notes_drafts_and_banner(
+    sample_project: Path, tmp_path: Path, engine: str
+) -> None:
+    slump = sample_project / "stories" / "the-quiet-slump.md"
+    slump.write_text(
+        slump.read_text(encoding="utf-8").replace(
+            "facilitator_notes: |\n", f"facilitator_notes: |\n  {FACILITATOR_MARKER}\n"
+        ),
+        encoding="utf-8",
+    )
+    (sample_project / "stories" / "unfinished.md").write_text(
+        story_text(title=f"Unfinished {DRAFT_MARKER}", extra="draft: true\n"), encoding="utf-8"
+    )
+    out = tmp_path / "facilitator"
+    code, output, errors = export(sample_project, out, "--edition", "facilitator")
+    assert code == 0, output + errors
+    assert "Exported the facilitator edition" in output
+    site = build_with(engine, out)
+    assert FACILITATOR_MARKER in html(site, SLUMP)
+    assert DRAFT_MARKER in html(site, "stories/unfinished")
+    for page in ("", SLUMP, "tags/wellbeing/", "about/"):
+        assert "Facilitator edition: not for learners" in html(site, page), page
+    assert "Facilitator edition" in (out / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_the_edition_comes_from_the_plugin_option_unless_asked(
     mini_project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = mini_project()
-    code, _, errors = export(project, tmp_path / "a", "--edition", "facilitator")
-    assert code == 1 and "can only export the learner edition for now" in errors
     config = project / "mkdocs.yml"
     config.write_text(
         config.read_text(encoding="utf-8").replace(
@@ -343,12 +367,17 @@ def test_only_the_learner_edition_can_be_exported_for_now(
         encoding="utf-8",
     )
     monkeypatch.setenv("STORYBOOK_EDITION", "facilitator")
-    code, _, errors = export(project, tmp_path / "b")
-    assert code == 1 and "the storybook plugin's edition option in mkdocs.yml" in errors
-    monkeypatch.delenv("STORYBOOK_EDITION")
-    code, output, _ = export(project, tmp_path / "c")
+    code, output, _ = export(project, tmp_path / "b")
+    assert code == 0 and "Exported the facilitator edition" in output
+    code, output, _ = export(project, tmp_path / "c", "--edition", "learner")
     assert code == 0 and "Exported the learner edition" in output
-    assert "STORYBOOK_EDITION" not in (tmp_path / "c" / "mkdocs.yml").read_text(encoding="utf-8")
+    monkeypatch.setenv("STORYBOOK_EDITION", "projector")
+    code, _, errors = export(project, tmp_path / "d")
+    assert code == 1 and "asks for the 'projector' edition" in errors
+    monkeypatch.delenv("STORYBOOK_EDITION")
+    code, output, _ = export(project, tmp_path / "e")
+    assert code == 0 and "Exported the learner edition" in output
+    assert "STORYBOOK_EDITION" not in (tmp_path / "e" / "mkdocs.yml").read_text(encoding="utf-8")
 
 
 def test_exported_config_keeps_env_and_python_tags(

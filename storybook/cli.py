@@ -129,9 +129,7 @@ def new(title: str, stories_dir: Path, templates_dir: Path) -> None:
     click.echo(f"Created {target} (a draft). Write the story, then run: storybook check")
 
 
-@main.command()
-@click.argument("out", type=click.Path(path_type=Path))
-@click.option(
+CONFIG_FILE = click.option(
     "-f",
     "--config-file",
     default="mkdocs.yml",
@@ -139,6 +137,11 @@ def new(title: str, stories_dir: Path, templates_dir: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The storybook's MkDocs configuration.",
 )
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@CONFIG_FILE
 @click.option(
     "--edition",
     default=None,
@@ -212,13 +215,7 @@ def write_new_file(target: Path, content: str) -> None:
 )
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--facilitator-port", default=8001, show_default=True, type=click.IntRange(1, 65535))
-@click.option(
-    "-f",
-    "--config-file",
-    default="mkdocs.yml",
-    show_default=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-)
+@CONFIG_FILE
 def serve(
     room_mode: bool,
     edition: str,

@@ -6,6 +6,8 @@ import json
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -80,6 +82,20 @@ def mini_project(tmp_path: Path) -> Callable[..., Path]:
         return project
 
     return make
+
+
+def run_mkdocs(
+    project: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build ...` in its own process, as a trainer runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def build(project: Path, **overrides: Any) -> Path:

@@ -15,7 +15,7 @@ from storybook.editions import BANNER_CLASS
 from storybook.model import FACILITATOR_FIELDS
 from storybook.workshops import SESSION_FACILITATOR_FIELDS, WORKSHOP_FACILITATOR_FIELDS
 
-from .conftest import build_edition, search_index, site_bytes, story_text
+from .conftest import build_edition, run_mkdocs, search_index, site_bytes, story_text
 
 # One unique marker per facilitator-only field: a new such field without a marker fails below.
 STORY_MARKERS = {
@@ -168,14 +168,7 @@ def test_sample_storybook_builds_both_editions_from_the_environment_variable(
         env = {k: v for k, v in os.environ.items() if k != "STORYBOOK_EDITION"}
         if edition is not None:
             env["STORYBOOK_EDITION"] = edition
-        return subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict"],
-            cwd=sample_project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
+        return run_mkdocs(sample_project, "--strict", env=env)
 
     assert mkdocs_build(None).returncode == 0
     facilitator = mkdocs_build("facilitator")

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-from .conftest import build, search_index, story_text
+from .conftest import build, run_mkdocs, search_index, story_text
 
 SERVE_URL = "http://127.0.0.1:8999/"
 
@@ -79,12 +77,8 @@ def clean_index(project: Path) -> list[dict[str, Any]]:
     """The search index a clean `mkdocs build` of the same files writes (in its own process,
     as a user would run it: in this one, the search plugin remembers the served index)."""
     site = project.parent / "clean-site"
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)],
-        cwd=project,
-        check=True,
-        timeout=120,
-    )
+    result = run_mkdocs(project, "-q", "-d", str(site))
+    assert result.returncode == 0, result.stdout + result.stderr
     return search_index(site)
 
 

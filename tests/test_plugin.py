@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .conftest import build, build_error, search_index, snapshot, story_text
+from .conftest import build, build_error, run_mkdocs, search_index, snapshot, story_text
 
 SLUMP = "stories/the-quiet-slump/"
 
@@ -105,13 +103,7 @@ def test_mkdocs_build_prints_file_and_line_and_no_traceback(
     mini_project: Callable[..., Path],
 ) -> None:
     project = mini_project({"one.md": story_text().replace('"A test story"', "Monday: the call")})
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-d", str(project.parent / "out")],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_mkdocs(project, "-d", str(project.parent / "out"))
     assert result.returncode == 1
     assert "stories/one.md:2: YAML cannot be read here" in result.stderr
     assert "double quotes" in result.stderr
@@ -144,13 +136,7 @@ def test_a_strict_mode_failure_after_every_page_was_written_leaves_no_site(
     # A broken link is only a warning; in strict mode MkDocs aborts after writing the whole site.
     project = mini_project({"one.md": story_text(body="See [the other story](nowhere.md).")})
     site = project.parent / "out"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_mkdocs(project, "--strict", "-d", str(site))
     assert result.returncode == 1
     assert "Aborted with 1 warnings in strict mode" in result.stdout
     assert f"the site folder {site} was emptied" in result.stderr

@@ -21,6 +21,7 @@ from storybook.load import load_story
 from storybook.model import FIELD_NAMES, Story
 from storybook.pages import render_story_page
 from storybook.render import Renderer
+from storybook.safehtml import find_unsafe_by_converting, may_make_markup
 from storybook.validate import validate_story
 from storybook.vocabulary import load_vocabulary
 
@@ -147,6 +148,28 @@ def test_any_body_and_question_give_a_page_or_problems(body: str, question: str)
         return
     event("a page")
     assert page.content.startswith("---\n")
+
+
+# Pieces Markdown makes elements and attributes from (inline elements, links, attribute lists,
+# block starts), so that a risky pair is only two or three draws away.
+MARKUP = [
+    "*x*", "**x**", "_x_", "`x`", "[x]", "![x]", "(javascript:alert(1))", "(y)", "[y]", "[]",
+    ": javascript:alert(1)", "{: onclick }", "{ onclick }", "{#x .y}", "{: style=a }",
+    "{{ onclick }}", "{{ story.title }}", "{% onclick %}", "{# x #}", "{", "}", "{{", "}}", ":",
+    " ", "  \n", "\n", "\n\n", "    ", "# ", "- ", "1. ", "| ", " |", "|---|---|\n", "> ",
+    "!!! note ", "```", "~~~", "x", "=", '"', "\\", "&#123;", "data-md-x",
+]  # fmt: skip
+
+
+@settings(PROPERTY, max_examples=PROPERTY.max_examples * 10)
+@given(st.lists(st.sampled_from(MARKUP), max_size=24).map("".join))
+def test_a_text_without_signs_of_markup_makes_none(text: str) -> None:
+    """find_unsafe skips converting texts that cannot make markup; it must never skip one
+    that can, or check would let through what the page cleaner later removes unsaid."""
+    if may_make_markup(text):
+        event("converted")
+        return
+    assert find_unsafe_by_converting(text) == [], text
 
 
 def test_dates_and_numbers_in_text_fields_are_reported_not_crashed() -> None:

@@ -12,7 +12,7 @@ from storybook.errors import Problem
 from storybook.library import Library, load_library, read_story
 from storybook.model import Story
 from storybook.pages import build_pages, render_story_page
-from storybook.render import Renderer
+from storybook.render import Renderer, time_limits
 from storybook.workshop_pages import build_workshop_pages, workshop_links
 from storybook.workshops import Workshop, load_workshops
 
@@ -58,20 +58,21 @@ def build_site(
         library.stories,
         [problem.path for problem in library.problems if problem.path.suffix == ".md"],
     )
-    pages, problems = build_pages(
-        library,
-        renderer,
-        include_drafts=include_drafts,
-        edition=edition,
-        workshops=workshop_links(workshops),
-        render_story=cache.render_story if cache else render_story_page,
-    )
-    if workshops_dir is not None and library.vocabulary is not None:
-        more, more_problems = build_workshop_pages(
-            workshops, library.published, renderer, edition=edition
+    with time_limits():
+        pages, problems = build_pages(
+            library,
+            renderer,
+            include_drafts=include_drafts,
+            edition=edition,
+            workshops=workshop_links(workshops),
+            render_story=cache.render_story if cache else render_story_page,
         )
-        pages += more
-        problems += more_problems
+        if workshops_dir is not None and library.vocabulary is not None:
+            more, more_problems = build_workshop_pages(
+                workshops, library.published, renderer, edition=edition
+            )
+            pages += more
+            problems += more_problems
     if cache:
         cache.prune()
     return BuildResult(

@@ -56,29 +56,56 @@ class StorybookSandbox(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise _TooSlow()
+
+
+class _Clock:
+    """SIGALRM stops a render that runs too long; only the main thread, where MkDocs builds,
+    receives it. Installing the handler costs more than filling in a question, so a build
+    installs it once (:func:`time_limits`) and each render only starts and stops the timer."""
+
+    installed = False
+
+
 @contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Stop a render that runs too long. Only possible in the main thread, where MkDocs builds."""
-    usable = (
-        hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
-    )
-    if not usable:
+def time_limits() -> Iterator[None]:
+    """Let every render inside stop after RENDER_SECONDS (each render needs it anyway)."""
+    if (
+        _Clock.installed
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
         yield
         return
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise _TooSlow()
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    # Repeated every half second, in case something on the way out catches the first one.
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
+    previous = signal.signal(signal.SIGALRM, _stop)
+    _Clock.installed = True
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        _Clock.installed = False
         signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop the render inside if it runs longer than ``seconds``."""
+    with time_limits():
+        # Another thread, or a timer already running (someone else's, or a render around this
+        # one): leave it alone.
+        if (
+            not _Clock.installed
+            or threading.current_thread() is not threading.main_thread()
+            or signal.getitimer(signal.ITIMER_REAL)[0] != 0
+        ):
+            yield
+            return
+        # Repeated every half second, in case something on the way out catches the first one.
+        signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 class Renderer:
@@ -112,12 +139,16 @@ class Renderer:
             where, line = _template_location(exc.__traceback__, self.templates_dir, path)
             raise StorybookError([_runtime_problem(exc, where, line, context)]) from None
 
-    def render_question(self, question: Question, story: Story) -> str:
+    def render_question(
+        self, question: Question, story: Story, fields: dict[str, object] | None = None
+    ) -> str:
+        """The question filled in for the story; ``fields`` is ``story.fields()``, passed in
+        when many questions are asked of one story."""
         if "{" not in question.template:
             # No Jinja syntax: Jinja would only normalise line breaks, so skip it (often a
             # third of the questions, and a noticeable part of rendering a large library).
             return _LINE_BREAK.sub("\n", question.template).strip()
-        fields = story.fields()
+        fields = story.fields() if fields is None else fields
         try:
             with _time_limit(RENDER_SECONDS):
                 template = self._questions.get(question.template)

@@ -99,11 +99,13 @@ def render_story_page(
 ) -> Page:
     problems: list[Problem] = []
 
+    fields = story.fields()
+
     def ask(tag_questions: Any) -> list[str]:
         rendered = []
         for question in tag_questions:
             try:
-                rendered.append(renderer.render_question(question, story))
+                rendered.append(renderer.render_question(question, story, fields))
             except StorybookError as exc:
                 problems.extend(exc.problems)
         return rendered

@@ -12,13 +12,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from jinja2.sandbox import SandboxedEnvironment
 
 from storybook.errors import Problem, StorybookError
 from storybook.load import load_story
-from storybook.model import FIELD_NAMES, Story
+from storybook.model import FIELD_NAMES, Question, Story
 from storybook.pages import render_story_page
 from storybook.render import Renderer
 from storybook.safehtml import find_unsafe_by_converting, may_make_markup
@@ -170,6 +172,46 @@ def test_a_text_without_signs_of_markup_makes_none(text: str) -> None:
         event("converted")
         return
     assert find_unsafe_by_converting(text) == [], text
+
+
+QUESTION_PIECES = [
+    "{{ story.title }}", "{{story.protagonist}}", "{{  story.slug  }}", "{{ story.tags }}",
+    "{{ story.nope }}", "{{- story.title }}", "{{ story.title|upper }}", "{% if true %}",
+    "{% endif %}", "{# note #}", "{", "}", "{{", "}}", "%}", "#}", " ", "\n", "\r\n", "\r",
+    "  ", "What", "?", "story.title",
+]  # fmt: skip
+JINJA = SandboxedEnvironment(
+    undefined=jinja2.StrictUndefined,
+    autoescape=False,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@PROPERTY
+@given(
+    template=st.lists(st.sampled_from(QUESTION_PIECES), max_size=12).map("".join),
+    title=st.sampled_from(["T", " {{ x }} ", "A\r\nB", ""]) | st.text(max_size=8),
+    protagonist=st.none() | st.sampled_from(["Lena", "{% x %}", " "]),
+)
+def test_questions_are_filled_in_as_jinja_would(
+    template: str, title: str, protagonist: str | None
+) -> None:
+    """Most questions are filled in without Jinja; the result must be exactly Jinja's."""
+    story = Story(
+        path=FOLDER / "story.md", slug_line=1, title=title, summary="S", tags=("wellbeing",),
+        reflection=(), slug="s", body="", body_line=1, protagonist=protagonist,
+    )  # fmt: skip
+    try:
+        expected: str | None = JINJA.from_string(template).render(story=story.fields()).strip()
+    except jinja2.TemplateError:
+        expected = None
+    try:
+        got: str | None = RENDERER.render_question(Question(template, story.path, 1), story)
+    except StorybookError:
+        got = None
+    assert got == expected
 
 
 def test_dates_and_numbers_in_text_fields_are_reported_not_crashed() -> None:

@@ -37,10 +37,24 @@ class _TooSlow(Exception):
     """Raised inside a template that runs longer than RENDER_SECONDS."""
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class StorybookSandbox(SandboxedEnvironment):
     """Jinja's sandbox, also refusing the repetitions and powers that exhaust memory."""
 
     intercepted_binops = frozenset({"*", "**"})
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # Templates get their values as dicts, and Jinja looks `story.title` up as an
+        # attribute first: an AttributeError raised and caught for nearly every value on a
+        # page. A key that is not also a dict attribute gives the same value either way.
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:

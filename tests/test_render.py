@@ -122,3 +122,28 @@ def test_questions_without_jinja_come_out_as_jinja_would_render_them(
 ) -> None:
     expected = renderer.env.from_string(text).render(story=STORY.fields()).strip()
     assert renderer.render_question(question(text), STORY) == expected
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{{ page.title }}", "T"),
+        ("{{ page['title'] }}", "T"),
+        # A dict's own attributes still come before its keys, as in plain Jinja.
+        ("{{ page.items is callable }} {{ page['items'] }}", "True shadowed"),
+        ("{{ page.get('title') }}", "T"),
+        ("{{ page.title.upper() }}", "T"),
+        ("{{ page.__class__ }}", None),
+        ("{{ page.missing }}", None),
+    ],
+)
+def test_values_are_looked_up_in_dicts_as_jinja_does(
+    tmp_path: Path, renderer: Renderer, template: str, expected: str | None
+) -> None:
+    (tmp_path / "lookup.md.j2").write_text(template, encoding="utf-8")
+    page = {"title": "T", "items": "shadowed"}
+    if expected is None:
+        with pytest.raises(StorybookError):
+            renderer.render_template("lookup.md.j2", page=page)
+    else:
+        assert renderer.render_template("lookup.md.j2", page=page) == expected

@@ -75,6 +75,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.last_good_stories: dict[Path, Story] = {}
         self.page_sources: dict[str, Path] = {}
         self.generated: set[str] = set()
+        self.to_clean: list[MkDocsPage] = []  # generated pages converted in this build
         self.site_dir = ""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -138,6 +139,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             self._remember_good_stories(result, problems)
         self.problems = problems
         self.generated = set(pages)
+        self.to_clean = []
         sources: dict[str, Path] = {}
         if self.dirty.active:
             state = repr((dict(self.config), problems))
@@ -161,9 +163,11 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     def on_page_content(
         self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str:
-        # Every page made from stories holds harmless markup only (see safehtml.py).
+        # Every page made from stories holds harmless markup only (see safehtml.py). They are
+        # cleaned together in on_env, before any is put in a template or the search index:
+        # cleaning one page between MkDocs' conversions of others took twice as long.
         if page.file.src_uri in self.generated:
-            return clean(html)
+            self.to_clean.append(page)
         return html
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -220,6 +224,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        for page in self.to_clean:
+            page.content = clean(page.content or "")
+        self.to_clean = []
         if self.serving:
             config_file = Path(config.config_file_path).read_bytes()
             env.bytecode_cache = self.theme_bytecode.for_config(config_file)

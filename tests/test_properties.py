@@ -26,6 +26,7 @@ from storybook.render import Renderer
 from storybook.safehtml import find_unsafe_by_converting, may_make_markup
 from storybook.validate import validate_story
 from storybook.vocabulary import load_vocabulary
+from storybook.yamlfile import SafeLoader, parse_yaml
 
 from .conftest import ROOT
 
@@ -172,6 +173,21 @@ def test_a_text_without_signs_of_markup_makes_none(text: str) -> None:
         event("converted")
         return
     assert find_unsafe_by_converting(text) == [], text
+
+
+@PROPERTY
+@given(
+    st.lists(st.sampled_from(TOKENS) | st.text(max_size=3), max_size=40).map("".join)
+    | yaml_values.map(lambda value: yaml.safe_dump(value, allow_unicode=True))
+)
+def test_front_matter_is_read_as_pyyaml_reads_it(text: str) -> None:
+    """parse_yaml builds text, lists and mappings itself; the data must be PyYAML's."""
+    try:
+        ours = parse_yaml(text, FOLDER / "story.md").data
+    except StorybookError:
+        event("refused")
+        return
+    assert repr(ours) == repr(yaml.load(text, Loader=SafeLoader))
 
 
 QUESTION_PIECES = [

@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -35,6 +34,9 @@ from storybook.serve import error_banner, keep_watching, never_abort_on_warnings
 from storybook.sitedir import discard_failed_site
 from storybook.theme import asset_files, extend_theme
 from storybook.workshops import find_workshops_dir
+
+if TYPE_CHECKING:  # only `mkdocs serve` imports the live-reload server
+    from mkdocs.livereload import LiveReloadServer
 
 log = logging.getLogger("mkdocs.plugins.storybook")
 

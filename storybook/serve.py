@@ -6,9 +6,9 @@ import html
 import logging
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.utils import CountHandler
 from watchdog.events import (
     EVENT_TYPE_CREATED,
@@ -19,6 +19,9 @@ from watchdog.events import (
 )
 
 from storybook.errors import Problem
+
+if TYPE_CHECKING:  # only `mkdocs serve` imports the live-reload server
+    from mkdocs.livereload import LiveReloadServer
 
 log = logging.getLogger("mkdocs.plugins.storybook")
 

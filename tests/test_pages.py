@@ -33,7 +33,7 @@ def test_sample_library_pages_are_made_in_memory() -> None:
     assert {HOME, TAGS_INDEX, AUTHORING, "stories/the-quiet-slump.md"} <= set(pages)
     assert "tags/wellbeing.md" in pages
     slump = pages["stories/the-quiet-slump.md"]
-    assert slump.startswith("---\ntitle: The Quiet Slump\n")
+    assert slump.startswith('---\ntitle: "The Quiet Slump"\n')
     assert "## Reflection questions" in slump
     assert "caregiving" in slump
 

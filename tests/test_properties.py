@@ -7,6 +7,7 @@ a trainer, and under `mkdocs serve` a rebuild that raises stalls every request i
 from __future__ import annotations
 
 import datetime
+import html
 import os
 import tempfile
 from pathlib import Path
@@ -21,7 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from storybook.errors import Problem, StorybookError
 from storybook.load import load_story
 from storybook.model import FIELD_NAMES, Question, Story
-from storybook.pages import render_story_page
+from storybook.pages import front_matter, render_story_page
 from storybook.render import Renderer
 from storybook.safehtml import find_unsafe_by_converting, may_make_markup
 from storybook.validate import validate_story
@@ -188,6 +189,22 @@ def test_front_matter_is_read_as_pyyaml_reads_it(text: str) -> None:
         event("refused")
         return
     assert repr(ours) == repr(yaml.load(text, Loader=SafeLoader))
+
+
+TRICKY_TEXT = st.text(
+    st.sampled_from("\\\"'\t\n\r:#&<>{}[]-é😊\x85\u2028\ufeff\x7f ab")
+    | st.characters(codec="utf-8")
+)
+
+
+@PROPERTY
+@given(TRICKY_TEXT, TRICKY_TEXT)
+def test_page_front_matter_gives_back_the_escaped_texts(title: str, description: str) -> None:
+    written = front_matter(title, description)
+    assert written.startswith("---\n") and written.endswith("\n---\n\n")
+    # MkDocs reads it with PyYAML's pure-Python loader.
+    read = yaml.load(written[4:-5], Loader=yaml.SafeLoader)
+    assert read == {"title": html.escape(title), "description": html.escape(description)}
 
 
 QUESTION_PIECES = [

@@ -36,7 +36,9 @@ def test_bench_builds_and_serves_a_tiny_library(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     report = output.read_text(encoding="utf-8")
     build_rows = [line for line in report.splitlines() if line.startswith("| 4 |")]
-    assert len(build_rows) == 5  # two build rows (time, size), three serve rows
+    assert len(build_rows) == 6  # three build rows (time, size, own work), three serve rows
+    work = next(line for line in build_rows if line.endswith("of plain |"))
+    assert work.count("% of plain") == 2, work
     assert "(4 stories)" in report, "every story is in the search index"
     for mode in ("plain", "storybook", "storybook-dirty"):
         row = next(line for line in build_rows if line.startswith(f"| 4 | {mode} |"))

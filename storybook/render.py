@@ -122,6 +122,15 @@ def _time_limit(seconds: float) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+_LINK_TEXT_SPECIAL = re.compile(r"([\\\[\]])")
+
+
+def link_text(text: object) -> str:
+    """The ``link_text`` filter: text for the [...] of a Markdown link. A title with [ or ]
+    in it would otherwise end the link early and leave the rest as stray text."""
+    return _LINK_TEXT_SPECIAL.sub(r"\\\1", str(text))
+
+
 class Renderer:
     """Renders the templates in one folder; every error names the template file and line."""
 
@@ -135,6 +144,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.filters["link_text"] = link_text
         self._questions: dict[str, jinja2.Template] = {}
 
     def render_template(self, name: str, **context: Any) -> str:

@@ -165,3 +165,24 @@ def test_titles_and_summaries_cannot_break_out_of_the_page_head(
     page = (site / "stories" / "one" / "index.html").read_text(encoding="utf-8")
     assert '<meta name="description" content="She said &quot;no&quot; &amp; &lt;b&gt;left' in page
     assert "<title>Fish &amp;amp; chips - " in page
+
+
+def test_titles_with_brackets_still_make_links(mini_project: Callable[..., Path]) -> None:
+    """A title is link text on the home, theme and related lists; [ ] \\ must not end it."""
+    odd = r"Plans [and] promises ] \ kept"
+    project = mini_project(
+        {
+            "odd.md": story_text(title=odd.replace("\\", "\\\\")),
+            "plain.md": story_text(title="A plain story"),
+        }
+    )
+    site = build(project, strict=True)
+    link = f'<a href="../odd/">{odd}</a>'
+    for page, href in (
+        ("index.html", "stories/odd/"),
+        ("tags/wellbeing/index.html", "../../stories/odd/"),
+    ):
+        html = (site / page).read_text(encoding="utf-8")
+        assert f'<a href="{href}">{odd}</a>' in html, page
+    related = (site / "stories" / "plain" / "index.html").read_text(encoding="utf-8")
+    assert link in related

@@ -238,3 +238,28 @@ def test_two_workshop_files_may_not_share_a_page_address(
     assert "workshops/day-one.yml:1: this workshop gets the same page address as Day One.yml" in (
         output
     )
+
+
+@pytest.mark.parametrize("edition", ["learner", "facilitator"])
+def test_titles_with_brackets_keep_their_links_in_agendas_and_lists(
+    sample_project: Path, edition: str
+) -> None:
+    story = sample_project / "stories" / "the-friday-rota.md"
+    story.write_text(
+        story.read_text(encoding="utf-8").replace(
+            'title: "The Friday Rota"', 'title: "The Friday Rota ] Part [1"'
+        ),
+        encoding="utf-8",
+    )
+    workshop = sample_project / "workshops" / "new-manager-day-one.yml"
+    text = workshop.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    workshop.write_text(text.replace(title, 'title: "Day one ] \\\\ [two"'), encoding="utf-8")
+    site = build_edition(sample_project, edition, strict=True)
+    page = (site / SAMPLE).read_text(encoding="utf-8")
+    link = '<a href="../../stories/the-friday-rota/">The Friday Rota ] Part [1</a>'
+    assert page.count(link) >= 1, page
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert '<a href="workshops/new-manager-day-one/">Day one ] \\ [two</a>' in home
+    index = (site / "workshops" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="new-manager-day-one/">Day one ] \\ [two</a>' in index

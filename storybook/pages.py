@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import html
+import posixpath
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,11 @@ Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 HOME = "index.md"
 TAGS_INDEX = "tags/index.md"
 AUTHORING = "authoring.md"
+ALL_STORIES = "all-stories"
 RELATED_LIMIT = 3
+# The home page and each theme's page list at most this many stories, then link to the next
+# page of the list: a library of thousands would otherwise make a few pages of a megabyte.
+STORIES_PER_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,45 @@ def story_uri(slug: str) -> str:
 
 def tag_uri(name: str) -> str:
     return f"tags/{name}.md"
+
+
+def listing_uris(first: str, count: int) -> list[str]:
+    """The pages of one list of stories: ``first``, then its pages 2, 3, ... Home's are
+    all-stories/2.md, ...; a tag's tags/<name>/2.md, ... (URLs /tags/<name>/2/)."""
+    folder = ALL_STORIES if first == HOME else first.removesuffix(".md")
+    return [first] + [f"{folder}/{number}.md" for number in range(2, count + 1)]
+
+
+def listing_pages(
+    first: str, views: Sequence[Mapping[str, Any]], per_page: int
+) -> list[tuple[str, list[Mapping[str, Any]], dict[str, Any] | None]]:
+    """Splits a list of stories into pages: (src_uri, stories, pager) each. The pager is None
+    for a list that fits on one page; otherwise it says where this page is in the list and
+    links (relative, as Markdown links are) to the previous and next page."""
+    chunks = [list(views[start : start + per_page]) for start in range(0, len(views), per_page)]
+    chunks = chunks or [[]]
+    uris = listing_uris(first, len(chunks))
+    pages: list[tuple[str, list[Mapping[str, Any]], dict[str, Any] | None]] = []
+    for index, (uri, chunk) in enumerate(zip(uris, chunks, strict=True)):
+        here = posixpath.dirname(uri) or "."
+        pager = None
+        if len(chunks) > 1:
+            pager = {
+                "number": index + 1,
+                "count": len(chunks),
+                "first": index * per_page + 1,
+                "last": index * per_page + len(chunk),
+                "total": len(views),
+                "previous": posixpath.relpath(uris[index - 1], here) if index else None,
+                "next": posixpath.relpath(uris[index + 1], here) if index + 1 < len(uris) else None,
+            }
+        pages.append((uri, chunk, pager))
+    return pages
+
+
+def root_of(src_uri: str) -> str:
+    """The relative link from a page to the top of the site: '', '../', '../../'."""
+    return "../" * src_uri.count("/")
 
 
 def build_pages(
@@ -64,7 +108,7 @@ def build_pages(
     render_story = render_story or render_story_page
     chosen = library.stories if include_drafts else library.published
     stories = sorted(chosen, key=lambda story: story.title.lower())
-    problems: list[Problem] = []
+    problems = renderer.syntax_problems()
     pages: list[Page] = []
     rendered: list[Story] = []
     related = related_stories(stories)
@@ -283,11 +327,18 @@ def render_index_pages(
         }
         for kind, label in KINDS.items()
     ]
+    listing = listing_pages(HOME, views, STORIES_PER_PAGE)
+    _, first_stories, first_pager = listing[0]
     pages = [
         Page(
             HOME,
             renderer.render_template(
-                "home.md.j2", stories=views, kinds=kinds, workshops=list(workshops)
+                "home.md.j2",
+                stories=first_stories,
+                pager=first_pager,
+                root="",
+                kinds=kinds,
+                workshops=list(workshops),
             ),
         ),
         Page(TAGS_INDEX, renderer.render_template("tags.md.j2", kinds=kinds)),
@@ -301,12 +352,23 @@ def render_index_pages(
             ),
         ),
     ]
+    for uri, chunk, pager in listing[1:]:
+        assert pager is not None  # only a list of several pages has a page 2
+        content = renderer.render_template(
+            "all-stories.md.j2", stories=chunk, pager=pager, root=root_of(uri)
+        )
+        title = f"All stories, page {pager['number']} of {pager['count']}"
+        pages.append(Page(uri, front_matter(title, title) + content))
     for tag in vocabulary.tags.values():
         tagged = [
             view for view, story in zip(views, stories, strict=True) if tag.name in story.tags
         ]
-        content = renderer.render_template("tag.md.j2", tag=tag_view(tag), stories=tagged)
-        pages.append(Page(tag_uri(tag.name), front_matter(tag.label, tag.description) + content))
+        for uri, chunk, pager in listing_pages(tag_uri(tag.name), tagged, STORIES_PER_PAGE):
+            content = renderer.render_template(
+                "tag.md.j2", tag=tag_view(tag), stories=chunk, pager=pager, root=root_of(uri)
+            )
+            title = tag.label if pager is None else f"{tag.label}, page {pager['number']}"
+            pages.append(Page(uri, front_matter(title, tag.description) + content))
     return pages
 
 

@@ -163,6 +163,22 @@ class Renderer:
             where, line = _template_location(exc.__traceback__, self.templates_dir, path)
             raise StorybookError([_runtime_problem(exc, where, line, context)]) from None
 
+    def syntax_problems(self) -> list[Problem]:
+        """The syntax errors of every template in the folder, also of those a site only
+        renders once it has grown (the pages of a long list of stories)."""
+        problems = []
+        for name in self.env.list_templates(filter_func=lambda name: name.endswith(".j2")):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateSyntaxError as exc:
+                where = Path(exc.filename) if exc.filename else self.templates_dir / name
+                problems.append(
+                    Problem(
+                        where, exc.lineno, f"template syntax error: {exc.message}", _SYNTAX_HINT
+                    )
+                )
+        return problems
+
     def render_question(
         self, question: Question, story: Story, fields: dict[str, object] | None = None
     ) -> str:

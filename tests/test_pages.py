@@ -13,6 +13,7 @@ from storybook.pages import (
     TAGS_INDEX,
     _closest,
     build_pages,
+    listing_pages,
     related_stories,
 )
 from storybook.render import Renderer
@@ -142,3 +143,28 @@ def test_story_pages_show_related_stories_with_what_they_share(
     assert "*Also about Feedback.*" in related
     assert "Third story" not in related
     assert "Related stories" not in pages["stories/three.md"]
+
+
+def test_a_long_list_is_split_into_pages_that_link_to_each_other() -> None:
+    views = [{"title": str(number)} for number in range(5)]
+    home = listing_pages(HOME, views, 2)
+    assert [(uri, [view["title"] for view in chunk]) for uri, chunk, _ in home] == [
+        ("index.md", ["0", "1"]),
+        ("all-stories/2.md", ["2", "3"]),
+        ("all-stories/3.md", ["4"]),
+    ]
+    pagers = [pager for _, _, pager in home]
+    assert pagers[0] == {
+        "number": 1, "count": 3, "first": 1, "last": 2, "total": 5,
+        "previous": None, "next": "all-stories/2.md",
+    }  # fmt: skip
+    assert (pagers[1]["previous"], pagers[1]["next"]) == ("../index.md", "3.md")
+    assert (pagers[2]["first"], pagers[2]["last"], pagers[2]["next"]) == (5, 5, None)
+
+    tag = listing_pages("tags/wellbeing.md", views, 4)
+    assert [uri for uri, _, _ in tag] == ["tags/wellbeing.md", "tags/wellbeing/2.md"]
+    assert tag[1][2] is not None and tag[1][2]["previous"] == "../wellbeing.md"
+    assert tag[0][2] is not None and tag[0][2]["next"] == "wellbeing/2.md"
+
+    assert listing_pages(HOME, views, 5) == [("index.md", views, None)]
+    assert listing_pages(HOME, [], 5) == [("index.md", [], None)]

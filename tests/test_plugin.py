@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
+
+import storybook.pages
 
 from .conftest import build, build_error, run_mkdocs, search_index, snapshot, story_text
 
@@ -186,3 +191,33 @@ def test_titles_with_brackets_still_make_links(mini_project: Callable[..., Path]
         assert f'<a href="{href}">{odd}</a>' in html, page
     related = (site / "stories" / "plain" / "index.html").read_text(encoding="utf-8")
     assert link in related
+
+
+def test_long_lists_of_stories_are_paged_and_every_story_is_listed_once(
+    mini_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past STORIES_PER_PAGE stories, the home page and theme pages link to further pages
+    instead of growing with the library."""
+    monkeypatch.setattr(storybook.pages, "STORIES_PER_PAGE", 2)
+    titles = ["Alder", "Birch", "Cedar", "Damson", "Elm"]
+    project = mini_project({f"{title.lower()}.md": story_text(title=title) for title in titles})
+    site = build(project, strict=True)  # strict: every link between the pages resolves
+
+    def listed(page: str) -> list[str]:
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        article = html[html.index("<article") : html.index("</article>")]
+        return re.findall(r'<a href="[./]*stories/[a-z]+/">([A-Za-z]+)</a>', article)
+
+    home = ["", "all-stories/2/", "all-stories/3/"]
+    assert [listed(page) for page in home] == [["Alder", "Birch"], ["Cedar", "Damson"], ["Elm"]]
+    assert not (site / "all-stories" / "4").exists()
+    first = (site / "index.html").read_text(encoding="utf-8")
+    assert "Stories 1\N{EN DASH}2 of 5, page 1 of 3." in first
+    assert '<a href="all-stories/2/">Next page</a>' in first
+    middle = (site / "all-stories" / "2" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../../">Previous page</a> · <a href="../3/">Next page</a>' in middle
+
+    theme = ["tags/wellbeing/", "tags/wellbeing/2/", "tags/wellbeing/3/"]
+    assert [listed(page) for page in theme] == [["Alder", "Birch"], ["Cedar", "Damson"], ["Elm"]]
+    locations = {doc["location"] for doc in search_index(site)}
+    assert {"all-stories/2/", "tags/wellbeing/3/"} <= locations

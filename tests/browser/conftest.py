@@ -87,6 +87,24 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         thread.join()
 
 
+@pytest.fixture
+def serve_folder() -> Iterator[Callable[[Path], str]]:
+    """serve_folder(site) serves a built site on 127.0.0.1 and returns its address."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def serve(site: Path) -> str:
+        handler = functools.partial(QuietHandler, directory=str(site))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample storybook built with the README's offline option."""
@@ -150,3 +168,23 @@ def search(page: Page, words: str) -> None:
     box = page.locator(".md-search__input")
     box.click()
     box.press_sequentially(words, delay=40)
+
+
+BLOCKING = {"serious", "critical"}
+
+
+def serious_violations(page: Page) -> list[str]:
+    # Colours measured mid-fade (the search overlay fades in) are not the colours a reader
+    # sees; wait for every CSS transition and animation to finish first.
+    page.wait_for_function(
+        "document.getAnimations().every(animation => animation.playState !== 'running')"
+    )
+    from axe_playwright_python.sync_playwright import Axe  # like playwright, only when used
+
+    results: dict[str, Any] = Axe().run(page).response
+    return [
+        f"{violation['id']} ({violation['impact']}): {node['target']} {node['failureSummary']}"
+        for violation in results["violations"]
+        if violation["impact"] in BLOCKING
+        for node in violation["nodes"]
+    ]

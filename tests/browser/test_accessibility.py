@@ -7,32 +7,15 @@ Material theme itself gets wrong is fixed by the storybook's theme overrides.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from .conftest import PHONE, SLUMP, Reader, search
+from .conftest import PHONE, SLUMP, Reader, search, serious_violations
 
-BLOCKING = {"serious", "critical"}
 PAGES = {"home": "", "story": SLUMP, "tag page": "tags/personal-crisis/", "themes": "tags/"}
 SCHEMES = ["light", "dark"]
-
-
-def serious_violations(page: Page) -> list[str]:
-    # Colours measured mid-fade (the search overlay fades in) are not the colours a reader
-    # sees; wait for every CSS transition and animation to finish first.
-    page.wait_for_function(
-        "document.getAnimations().every(animation => animation.playState !== 'running')"
-    )
-    results: dict[str, Any] = Axe().run(page).response
-    return [
-        f"{violation['id']} ({violation['impact']}): {node['target']} {node['failureSummary']}"
-        for violation in results["violations"]
-        if violation["impact"] in BLOCKING
-        for node in violation["nodes"]
-    ]
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
+import storybook.pages
 from storybook.library import load_library
 
-from ..conftest import ROOT
-from .conftest import ARTICLE, HEADING, SLUMP, Reader, search
+from ..conftest import ROOT, build, copy_sample
+from .conftest import ARTICLE, HEADING, PHONE, SLUMP, Reader, search, serious_violations
 
 RESULT_LINKS = ".md-search-result__item > .md-search-result__link"
 
@@ -73,3 +77,34 @@ def test_a_tag_page_lists_exactly_the_stories_with_that_tag(reader: Reader) -> N
     for href in links.evaluate_all("links => links.map(link => link.href)"):
         heading = reader.open(href.removeprefix(reader.base)).locator(HEADING).inner_text()
         assert heading.rstrip("¶").strip() in expected
+
+
+def test_a_reader_pages_through_a_long_list_of_stories_on_a_phone(
+    open_reader: Callable[..., Reader],
+    serve_folder: Callable[[Path], str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past STORIES_PER_PAGE stories the home page pages its list; a reader follows "Next
+    page" to the end and meets every story once, in title order, on pages axe finds fine."""
+    monkeypatch.setattr(storybook.pages, "STORIES_PER_PAGE", 3)
+    site = build(copy_sample(tmp_path / "project"), strict=True)
+    base = serve_folder(site) + "/"
+    published = sorted(load_library(ROOT / "stories", ROOT / "templates").published,
+                       key=lambda story: story.title.lower())  # fmt: skip
+    for scheme in ("light", "dark"):
+        page = open_reader(viewport=PHONE, color_scheme=scheme, base=base).open()
+        seen: list[str] = []
+        while True:
+            seen += page.locator(f"{ARTICLE} p strong a").all_inner_texts()
+            assert serious_violations(page) == [], page.url
+            following = page.get_by_role("navigation", name="Pages of this list").get_by_role(
+                "link", name="Next page"
+            )
+            if not following.count():
+                break
+            following.click()
+            page.wait_for_load_state("load")
+        assert seen == [story.title for story in published]
+        pages = -(-len(published) // 3)
+        assert pages >= 3 and page.url.endswith(f"/all-stories/{pages}/")

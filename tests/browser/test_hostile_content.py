@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
-from collections.abc import Callable, Iterator
-from http.server import ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +14,7 @@ import storybook.validate
 from storybook.safehtml import find_unsafe
 
 from ..conftest import build, story_text
-from .conftest import QuietHandler, search
+from .conftest import search
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Dialog
@@ -54,24 +51,6 @@ def hostile_story() -> str:
         body=HOSTILE_BODY,
     )
     return story.replace('"A short summary."', '"\\"><script>window.pwned12 = 1</script>"')
-
-
-@pytest.fixture
-def serve_folder() -> Iterator[Callable[[Path], str]]:
-    """serve_folder(site) serves a built site on 127.0.0.1 and returns its address."""
-    servers: list[ThreadingHTTPServer] = []
-
-    def serve(site: Path) -> str:
-        handler = functools.partial(QuietHandler, directory=str(site))
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
-
-    yield serve
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 def what_ran(browser: Browser, base: str) -> list[str]:

@@ -108,7 +108,7 @@ def build_pages(
     render_story = render_story or render_story_page
     chosen = library.stories if include_drafts else library.published
     stories = sorted(chosen, key=lambda story: story.title.lower())
-    problems = renderer.syntax_problems()
+    problems: list[Problem] = []
     pages: list[Page] = []
     rendered: list[Story] = []
     related = related_stories(stories)
@@ -130,6 +130,7 @@ def build_pages(
         pages.extend(render_index_pages(rendered, vocabulary, renderer, workshops))
     except StorybookError as exc:
         problems.extend(exc.problems)
+    problems.extend(renderer.syntax_problems())
     return pages, problems
 
 

@@ -368,7 +368,8 @@ def render_index_pages(
             content = renderer.render_template(
                 "tag.md.j2", tag=tag_view(tag), stories=chunk, pager=pager, root=root_of(uri)
             )
-            title = tag.label if pager is None else f"{tag.label}, page {pager['number']}"
+            number = pager["number"] if pager else 1
+            title = tag.label if number == 1 else f"{tag.label}, page {number}"
             pages.append(Page(uri, front_matter(title, tag.description) + content))
     return pages
 

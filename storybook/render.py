@@ -191,9 +191,22 @@ class Renderer:
         for name in self.env.list_templates(filter_func=lambda name: name.endswith(".j2")):
             if name in compiled:
                 continue
-            # Parsing finds the syntax errors at a third of the cost of compiling.
-            source, filename, _ = self.loader.get_source(self.env, name)
             try:
+                source, filename, _ = self.loader.get_source(self.env, name)
+            except jinja2.TemplateNotFound:
+                continue  # deleted since the folder was listed
+            except UnicodeDecodeError:
+                problems.append(
+                    Problem(
+                        self.templates_dir / name,
+                        1,
+                        "this template is not UTF-8 text",
+                        "save it again as UTF-8 (most editors offer it under Save As)",
+                    )
+                )
+                continue
+            try:
+                # Parsing finds the syntax errors at a third of the cost of compiling.
                 self.env.parse(source, name, filename)
             except jinja2.TemplateSyntaxError as exc:
                 where = Path(exc.filename) if exc.filename else self.templates_dir / name

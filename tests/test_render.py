@@ -147,3 +147,19 @@ def test_values_are_looked_up_in_dicts_as_jinja_does(
             renderer.render_template("lookup.md.j2", page=page)
     else:
         assert renderer.render_template("lookup.md.j2", page=page) == expected
+
+
+def test_templates_no_page_used_are_checked_too(tmp_path: Path, renderer: Renderer) -> None:
+    (tmp_path / "used.md.j2").write_text("{{ page }}", encoding="utf-8")
+    (tmp_path / "unused.md.j2").write_text("line one\n{% for %}\n", encoding="utf-8")
+    (tmp_path / "latin1.md.j2").write_bytes("Caf\xe9 {{ page }}\n".encode("latin-1"))
+    (tmp_path / "notes.txt").write_bytes(b"\xff not a template")
+    assert renderer.render_template("used.md.j2", page="x") == "x"
+    found = sorted(renderer.syntax_problems(), key=lambda problem: problem.path.name)
+    assert [(problem.path.name, problem.line) for problem in found] == [
+        ("latin1.md.j2", 1),
+        ("unused.md.j2", 2),
+    ]
+    assert found[0].message == "this template is not UTF-8 text"
+    assert found[1].message.startswith("template syntax error")
+    assert renderer.syntax_problems() == found, "the next build checks them again"

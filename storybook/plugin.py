@@ -228,7 +228,6 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         for page in self.to_clean:
             page.content = clean(page.content or "")
-        self.to_clean = []
         if self.serving:
             config_file = Path(config.config_file_path).read_bytes()
             env.bytecode_cache = self.theme_bytecode.for_config(config_file)

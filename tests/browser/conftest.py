@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -22,7 +23,7 @@ import pytest
 from ..conftest import build, copy_sample
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, Request
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # Without the networking flags Chromium phones home, and a closed network refuses it.
@@ -40,6 +41,10 @@ SLUMP = "stories/the-quiet-slump/"
 # The page's own article: search results are articles too, and stay in the page.
 ARTICLE = ".md-content article"
 HEADING = f"{ARTICLE} h1"
+# The address of the page's icon, which Chromium itself fetches once the page has loaded.
+ICON = "() => document.querySelector('link[rel~=icon]')?.href ?? null"
+# How long settle() waits for the network to go quiet, as long as any other wait here.
+SETTLE_SECONDS = 15
 
 
 def unavailable(reason: str) -> NoReturn:
@@ -119,13 +124,57 @@ class Reader:
 
     page: Page
     base: str
-    requests: list[str] = field(default_factory=list)
+    made: list[Request] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # For settle(): the requests not yet answered, and the addresses answered since the
+    # page's last load event.
+    pending: set[Request] = field(default_factory=set)
+    answered_since_load: list[str] = field(default_factory=list)
+
+    def watch(self) -> None:
+        context = self.page.context
+        context.on("request", self._asked)
+        context.on("requestfinished", self._answered)
+        context.on("requestfailed", self._answered)
+        self.page.on("load", lambda _: self.answered_since_load.clear())
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    @property
+    def requests(self) -> list[str]:
+        """The address of every request made so far, in order."""
+        return [request.url for request in self.made]
+
+    def _asked(self, request: Request) -> None:
+        self.made.append(request)
+        self.pending.add(request)
+
+    def _answered(self, request: Request) -> None:
+        self.pending.discard(request)
+        self.answered_since_load.append(request.url)
 
     def open(self, path: str = "") -> Page:
         self.page.goto(self.base + path)
-        self.page.wait_for_load_state("load")
+        self.settle()
         return self.page
+
+    def reload(self) -> Page:
+        self.page.reload()
+        self.settle()
+        return self.page
+
+    def settle(self) -> None:
+        """Wait until the page has loaded, every request is answered, and Chromium has fetched
+        the page's icon: it asks for it only after the load event, late enough to land in
+        whatever a test does next (a window that counts requests, say)."""
+        self.page.wait_for_load_state("load")
+        icon: str | None = self.page.evaluate(ICON)
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while self.pending or (icon and icon not in self.answered_since_load):
+            if time.monotonic() > deadline:
+                waiting = sorted(request.url for request in self.pending)
+                raise AssertionError(f"the page never settled: icon {icon}, waiting for {waiting}")
+            # Not a pause for the page: a turn for Playwright to deliver the network events.
+            self.page.wait_for_timeout(20)
 
 
 @pytest.fixture
@@ -145,8 +194,7 @@ def open_reader(browser: Browser, site_url: str) -> Iterator[Callable[..., Reade
         context.set_default_timeout(15_000)
         contexts.append(context)
         reader = Reader(context.new_page(), base)
-        context.on("request", lambda request: reader.requests.append(request.url))
-        reader.page.on("pageerror", lambda error: reader.errors.append(str(error)))
+        reader.watch()
         readers.append(reader)
         return reader
 

@@ -221,12 +221,17 @@ def search(page: Page, words: str) -> None:
 BLOCKING = {"serious", "critical"}
 
 
-def serious_violations(page: Page) -> list[str]:
-    # Colours measured mid-fade (the search overlay fades in) are not the colours a reader
-    # sees; wait for every CSS transition and animation to finish first.
+def wait_until_still(page: Page) -> None:
+    """Wait for every CSS transition and animation to finish."""
     page.wait_for_function(
         "document.getAnimations().every(animation => animation.playState !== 'running')"
     )
+
+
+def serious_violations(page: Page) -> list[str]:
+    # Colours measured mid-fade (the search overlay fades in) are not the colours a reader
+    # sees; wait for every CSS transition and animation to finish first.
+    wait_until_still(page)
     from axe_playwright_python.sync_playwright import Axe  # like playwright, only when used
 
     results: dict[str, Any] = Axe().run(page).response

@@ -103,8 +103,10 @@ def test_a_reader_pages_through_a_long_list_of_stories_on_a_phone(
             )
             if not following.count():
                 break
+            # The old page stays "loaded" until the new one commits: wait for its address.
+            target = following.evaluate("link => link.href")
             following.click()
-            page.wait_for_load_state("load")
+            page.wait_for_url(target)
         assert seen == [story.title for story in published]
         pages = -(-len(published) // 3)
         assert pages >= 3 and page.url.endswith(f"/all-stories/{pages}/")

@@ -26,7 +26,7 @@ def test_offline_site_searches_from_disk_without_any_outside_request(
     # The journal works from disk too.
     box = page.locator(".storybook-answer__box").first
     box.fill("Written offline.")
-    page.reload()
+    page = reader.reload()
     expect(page.locator(".storybook-answer__box").first).to_have_value("Written offline.")
 
     assert any(url.endswith("/search/search_index.js") for url in reader.requests)

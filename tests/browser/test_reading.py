@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pypdf import PageObject, PdfReader
 
-from .conftest import ARTICLE, PHONE, SLUMP, Reader
+from .conftest import ARTICLE, PHONE, SLUMP, Reader, wait_until_still
 
 # Set to a folder (make screenshots sets it to screenshots/) to save the README's pictures there.
 SCREENSHOTS = os.environ.get("STORYBOOK_SCREENSHOTS")
@@ -126,7 +126,14 @@ def test_readme_screenshots_of_a_story_and_its_journal(reader: Reader, tmp_path:
     page.locator("#reflection").evaluate(
         "node => scrollTo(0, node.getBoundingClientRect().top + scrollY - 64)"
     )
-    page.wait_for_timeout(600)  # let the header's title and the contents' highlight settle
+    # The header shows the story's title, the contents highlight the questions, and the
+    # address names them: the page has caught up with the scroll.
+    page.wait_for_function(
+        """() => location.hash === "#reflection"
+            && document.querySelector(".md-header__title--active") !== null
+            && document.querySelector('.md-nav__link--active[href$="#reflection"]') !== null"""
+    )
+    wait_until_still(page)
     journal = tmp_path / "reflection-journal.png"
     page.screenshot(path=journal)
     for picture in (top, journal):

@@ -80,7 +80,7 @@ def refused(port: int) -> bool:
 
 
 def test_the_room_serves_both_editions_and_both_reload_after_an_edit(room: Room) -> None:
-    learner = room.learner.wait_for(SLUMP, lambda html: "The Quiet Slump" in html, timeout=90)
+    learner = room.learner.wait_for(SLUMP, lambda html: "The Quiet Slump" in html)
     facilitator = room.facilitator.wait_for(SLUMP, lambda html: "The Quiet Slump" in html)
     assert BANNER_CLASS not in learner and "For the facilitator" not in learner
     assert BANNER_CLASS in facilitator and "What to listen for." in facilitator
@@ -109,7 +109,7 @@ def test_the_room_serves_both_editions_and_both_reload_after_an_edit(room: Room)
     )
     # Each browser's live-reload poll answers with a newer epoch: that reloads both screens.
     for key, edition in (("l", room.learner), ("f", room.facilitator)):
-        assert int(edition.get(f"/livereload/{epochs[key]}/1", timeout=90)) > epochs[key]
+        assert edition.next_epoch(epochs[key]) > epochs[key]
         edition.wait_for(SLUMP, lambda html: "The Quiet Slump, retold" in html)
 
     # A typo in the workshop during the session: both keep serving, and say where it is.

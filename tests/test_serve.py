@@ -22,6 +22,9 @@ import storybook.plugin
 
 from .conftest import free_port, story_text
 
+# How long a (re)build may take on a busy machine before a test gives up on it.
+REBUILD_SECONDS = 180
+
 
 class Server:
     def __init__(self, project: Path) -> None:
@@ -45,12 +48,14 @@ class Server:
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"},
         )
 
-    def get(self, path: str, timeout: float = 10) -> str:
+    def get(self, path: str, timeout: float = 30) -> str:
         with urllib.request.urlopen(self.base + path, timeout=timeout) as response:
             body: bytes = response.read()
             return body.decode("utf-8")
 
-    def wait_for(self, path: str, predicate: Callable[[str], bool], timeout: float = 30) -> str:
+    def wait_for(
+        self, path: str, predicate: Callable[[str], bool], timeout: float = REBUILD_SECONDS
+    ) -> str:
         deadline = time.monotonic() + timeout
         last = ""
         while time.monotonic() < deadline:
@@ -65,6 +70,20 @@ class Server:
         raise AssertionError(
             f"{path} never matched; last page:\n{last[-2000:]}\n{self.log.read_text()}"
         )
+
+    def next_epoch(self, epoch: int, timeout: float = REBUILD_SECONDS) -> int:
+        """Wait as a browser's live-reload poll does for the next rebuild; returns its epoch.
+
+        MkDocs answers each poll after a minute at most, with the same epoch if no rebuild
+        finished meanwhile: the browser (and this) asks again.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text()
+            newer = int(self.get(f"/livereload/{epoch}/1", timeout=90))
+            if newer > epoch:
+                return newer
+        raise AssertionError(f"no rebuild within {timeout} s\n{self.log.read_text()}")
 
     def stop(self) -> None:
         # Ctrl-C, not SIGTERM: MkDocs only removes its temporary site folder on KeyboardInterrupt.
@@ -100,8 +119,7 @@ def test_editing_a_story_refreshes_the_open_page(serve: tuple[Server, Path]) -> 
     story = project / "stories" / "one.md"
     story.write_text(story_text(title="Second title"), encoding="utf-8")
     # The browser's live-reload poll answers with a newer epoch: that is what reloads the page.
-    answer = server.get(f"/livereload/{epoch}/1", timeout=60)
-    assert int(answer) > epoch
+    assert server.next_epoch(epoch) > epoch
     server.wait_for("/stories/one/", lambda html: "Second title" in html)
 
 

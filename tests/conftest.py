@@ -9,9 +9,10 @@ import socket
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -66,20 +67,25 @@ def sample_project(tmp_path: Path) -> Path:
     return copy_sample(tmp_path / "project")
 
 
+def make_mini(project: Path, stories: dict[str, str] | None = None) -> Path:
+    """A storybook in `project` with the real templates and the given stories:
+    {file name: text}."""
+    project.mkdir()
+    shutil.copytree(ROOT / "templates", project / "templates")
+    (project / "stories").mkdir()
+    (project / "docs").mkdir()
+    (project / "mkdocs.yml").write_text(MINI_MKDOCS_YML, encoding="utf-8")
+    for name, text in (stories if stories is not None else {"one.md": story_text()}).items():
+        (project / "stories" / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return project
+
+
 @pytest.fixture
 def mini_project(tmp_path: Path) -> Callable[..., Path]:
     """A storybook with the real templates and the given stories: {file name: text}."""
 
     def make(stories: dict[str, str] | None = None) -> Path:
-        project = tmp_path / "mini"
-        project.mkdir()
-        shutil.copytree(ROOT / "templates", project / "templates")
-        (project / "stories").mkdir()
-        (project / "docs").mkdir()
-        (project / "mkdocs.yml").write_text(MINI_MKDOCS_YML, encoding="utf-8")
-        for name, text in (stories if stories is not None else {"one.md": story_text()}).items():
-            (project / "stories" / name).write_text(textwrap.dedent(text), encoding="utf-8")
-        return project
+        return make_mini(tmp_path / "mini", stories)
 
     return make
 
@@ -174,6 +180,47 @@ def build_edition(project: Path, edition: str, **overrides: Any) -> Path:
     target = project.parent / f"{project.name}-{edition}"
     shutil.rmtree(target, ignore_errors=True)
     return site.rename(target)
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Path]]:
+    """built_sample(edition="learner", offline=False): the site of the repository's own
+    storybook, built strict once per test session for every test that only reads it.
+
+    A test that changes the sources or the site builds its own from `sample_project`; one that
+    patches the storybook gets its shared site before it patches. The project a site was
+    built from is `sample_source(site)`; both are checked at the end of the session to be
+    as they were built.
+    """
+    sites: dict[tuple[str, bool], Path] = {}
+    built: dict[Path, dict[str, bytes]] = {}
+
+    def get(edition: str = "learner", offline: bool = False) -> Path:
+        key = (edition, offline)
+        if key not in sites:
+            folder = tmp_path_factory.mktemp(f"sample-{edition}{'-offline' if offline else ''}")
+            project = copy_sample(folder / "project")
+            settings = {"STORYBOOK_OFFLINE": "true"} if offline else {}
+            with mock.patch.dict(os.environ, settings):
+                site = build_edition(project, edition, strict=True)
+            sites[key] = site
+            built[site] = snapshot(site.parent)
+        return sites[key]
+
+    yield get
+    for site, files in built.items():
+        assert changed_files(files, snapshot(site.parent)) == [], f"a test changed {site.parent}"
+
+
+def changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
+    return sorted(
+        name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
+    )
+
+
+def sample_source(site: Path) -> Path:
+    """The copy of the sample storybook that `built_sample` built `site` from."""
+    return site.parent / "project"
 
 
 def site_bytes(site: Path) -> dict[str, bytes]:

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,16 @@ from storybook.editions import BANNER_CLASS
 from storybook.model import FACILITATOR_FIELDS
 from storybook.workshops import SESSION_FACILITATOR_FIELDS, WORKSHOP_FACILITATOR_FIELDS
 
-from .conftest import build_edition, run_mkdocs, search_index, site_bytes, story_text
+from .conftest import (
+    build_edition,
+    changed_files,
+    make_mini,
+    run_mkdocs,
+    search_index,
+    site_bytes,
+    snapshot,
+    story_text,
+)
 
 # One unique marker per facilitator-only field: a new such field without a marker fails below.
 STORY_MARKERS = {
@@ -39,6 +48,7 @@ TEXT_MARKERS = [
     "MARKER-SESSION-NOTES",
     "MARKER-DRAFT",
 ]
+EDITIONS = ("facilitator", "learner")
 # suggested_minutes is a number: what the facilitator edition prints for it.
 MINUTES_SHOWN = "about 437 minutes"
 
@@ -66,22 +76,41 @@ def test_every_facilitator_only_field_has_a_marker() -> None:
     assert set(SESSION_MARKERS) == set(SESSION_FACILITATOR_FIELDS)
 
 
-@pytest.fixture
-def marked_project(mini_project: Callable[..., Path]) -> Path:
-    project = mini_project(
+def make_marked(project: Path) -> Path:
+    make_mini(
+        project,
         {
             "marked.md": story_text(title="Marked story", extra="".join(STORY_MARKERS.values())),
             "wip.md": story_text(title="Unfinished MARKER-DRAFT", extra="draft: true\n"),
-        }
+        },
     )
     (project / "workshops").mkdir()
     (project / "workshops" / "marked.yml").write_text(WORKSHOP, encoding="utf-8")
     return project
 
 
-def test_the_learner_edition_holds_no_facilitator_byte_anywhere(marked_project: Path) -> None:
-    facilitator = site_bytes(build_edition(marked_project, "facilitator", strict=True))
-    learner = site_bytes(build_edition(marked_project, "learner", strict=True))
+@pytest.fixture
+def marked_project(tmp_path: Path) -> Path:
+    """The marked storybook, to change."""
+    return make_marked(tmp_path / "mini")
+
+
+@pytest.fixture(scope="module")
+def marked_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+    """Both editions of the marked storybook, built strict once for the tests that read them."""
+    project = make_marked(tmp_path_factory.mktemp("marked") / "mini")
+    sites = {edition: build_edition(project, edition, strict=True) for edition in EDITIONS}
+    built = {edition: snapshot(site) for edition, site in sites.items()}
+    yield sites
+    for edition, site in sites.items():
+        assert changed_files(built[edition], snapshot(site)) == [], f"a test changed {site}"
+
+
+def test_the_learner_edition_holds_no_facilitator_byte_anywhere(
+    marked_sites: dict[str, Path],
+) -> None:
+    facilitator = site_bytes(marked_sites["facilitator"])
+    learner = site_bytes(marked_sites["learner"])
 
     # The markers are really published in the facilitator edition, in pages and search...
     everything = b"".join(facilitator.values())
@@ -126,9 +155,10 @@ def test_templates_that_print_everything_they_get_still_show_learners_nothing(
             assert marker.encode() not in data, (marker, name)
 
 
-def test_every_facilitator_page_says_so_and_no_learner_page_does(marked_project: Path) -> None:
-    facilitator = build_edition(marked_project, "facilitator", strict=True)
-    learner = build_edition(marked_project, "learner", strict=True)
+def test_every_facilitator_page_says_so_and_no_learner_page_does(
+    marked_sites: dict[str, Path],
+) -> None:
+    facilitator, learner = marked_sites["facilitator"], marked_sites["learner"]
     pages = [p for p in facilitator.rglob("*.html") if p.name != "404.html"]
     assert len(pages) > 10
     for page in pages:
@@ -144,8 +174,10 @@ def test_every_facilitator_page_says_so_and_no_learner_page_does(marked_project:
         assert BANNER_CLASS not in html and "· Facilitator edition" not in html, page
 
 
-def test_the_facilitator_edition_shows_drafts_marked_as_drafts(marked_project: Path) -> None:
-    facilitator = build_edition(marked_project, "facilitator", strict=True)
+def test_the_facilitator_edition_shows_drafts_marked_as_drafts(
+    marked_sites: dict[str, Path],
+) -> None:
+    facilitator = marked_sites["facilitator"]
     draft = (facilitator / "stories" / "wip" / "index.html").read_text(encoding="utf-8")
     assert "Unfinished MARKER-DRAFT" in draft and "This story is a draft" in draft
     home = (facilitator / "index.html").read_text(encoding="utf-8")

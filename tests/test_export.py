@@ -201,8 +201,10 @@ def test_properdocs_runs_the_storybook_plugin_itself(sample_project: Path) -> No
     assert BANNER not in html(site, "about")
 
 
-def test_mkdocs_with_the_plugin_shows_no_missing_stories_banner(sample_project: Path) -> None:
-    site = build(sample_project, strict=True)
+def test_mkdocs_with_the_plugin_shows_no_missing_stories_banner(
+    built_sample: Callable[..., Path],
+) -> None:
+    site = built_sample()
     for page in (site / "index.html", site / "about" / "index.html", site / "404.html"):
         text = page.read_text(encoding="utf-8")
         assert BANNER not in text and "md-banner" not in text, page

@@ -11,15 +11,26 @@ import pytest
 
 import storybook.pages
 
-from .conftest import build, build_error, run_mkdocs, search_index, snapshot, story_text
+from .conftest import (
+    build,
+    build_error,
+    copy_sample,
+    run_mkdocs,
+    sample_source,
+    search_index,
+    snapshot,
+    story_text,
+)
 
 SLUMP = "stories/the-quiet-slump/"
 
 
-def test_sample_site_builds_strict_and_search_finds_the_slump_story(sample_project: Path) -> None:
-    before = snapshot(sample_project)
-    site = build(sample_project, strict=True)
-    assert snapshot(sample_project) == before, "the build must not write into the source tree"
+def test_sample_site_builds_strict_and_search_finds_the_slump_story(
+    built_sample: Callable[..., Path], tmp_path: Path
+) -> None:
+    site = built_sample()
+    untouched = snapshot(copy_sample(tmp_path / "fresh"))
+    assert snapshot(sample_source(site)) == untouched, "the build must not write into the sources"
 
     docs = search_index(site)
     hits = {doc["location"] for doc in docs if "slump" in (doc["title"] + doc["text"]).lower()}
@@ -31,8 +42,8 @@ def test_sample_site_builds_strict_and_search_finds_the_slump_story(sample_proje
     assert questions and "What did Greg notice" in questions[0]["text"]
 
 
-def test_home_themes_tags_and_stories_link_up(sample_project: Path) -> None:
-    site = build(sample_project, strict=True)
+def test_home_themes_tags_and_stories_link_up(built_sample: Callable[..., Path]) -> None:
+    site = built_sample()
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="stories/the-quiet-slump/"' in home
     assert 'href="tags/"' in home

@@ -4,7 +4,7 @@ tests/browser/test_hostile_content.py shows the same in a real Chromium."""
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -96,16 +96,15 @@ def test_each_text_is_checked_on_its_own() -> None:
 
 
 def test_the_cleaner_keeps_every_element_the_sample_site_uses(
-    sample_project: Path, monkeypatch: pytest.MonkeyPatch
+    built_sample: Callable[..., Path], sample_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cleaned = build(sample_project, strict=True)
-    shutil.move(cleaned, sample_project.parent / "cleaned")
+    cleaned = built_sample()
     monkeypatch.setattr(storybook.plugin, "clean", lambda html: html)
     raw = build(sample_project, strict=True)
     pages = sorted(raw.rglob("*.html"))
     assert len(pages) > 20
     for page in pages:
-        twin = sample_project.parent / "cleaned" / page.relative_to(raw)
+        twin = cleaned / page.relative_to(raw)
         assert structure(twin) == structure(page), page.relative_to(raw)
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
-from unittest import mock
 
 from storybook.theme import ASSETS, WORKER_SHIM
 
@@ -22,9 +20,9 @@ def edit_config(project: Path, old: str, new: str) -> None:
 
 
 def test_every_page_gets_the_reader_assets_and_a_named_search_dialog(
-    sample_project: Path,
+    built_sample: Callable[..., Path],
 ) -> None:
-    site = build(sample_project, strict=True)
+    site = built_sample()
     for asset in ASSETS:
         assert (site / asset).is_file(), asset
     story = (site / SLUMP / "index.html").read_text(encoding="utf-8")
@@ -36,8 +34,10 @@ def test_every_page_gets_the_reader_assets_and_a_named_search_dialog(
     assert "iframe-worker" not in story
 
 
-def test_related_stories_are_shown_but_kept_out_of_search(sample_project: Path) -> None:
-    site = build(sample_project, strict=True)
+def test_related_stories_are_shown_but_kept_out_of_search(
+    built_sample: Callable[..., Path],
+) -> None:
+    site = built_sample()
     story = (site / SLUMP / "index.html").read_text(encoding="utf-8")
     related = story[story.index('<div class="storybook-related">') :]
     assert 'href="../camera-off/"' in related
@@ -47,9 +47,10 @@ def test_related_stories_are_shown_but_kept_out_of_search(sample_project: Path) 
             assert "Camera Off" not in doc["text"], doc["location"]
 
 
-def test_offline_build_uses_our_worker_shim_and_nothing_from_a_cdn(sample_project: Path) -> None:
-    with mock.patch.dict(os.environ, {"STORYBOOK_OFFLINE": "true"}):
-        site = build(sample_project, strict=True)
+def test_offline_build_uses_our_worker_shim_and_nothing_from_a_cdn(
+    built_sample: Callable[..., Path],
+) -> None:
+    site = built_sample(offline=True)
     story = (site / "stories" / "the-quiet-slump.html").read_text(encoding="utf-8")
     assert f'<script src="../{WORKER_SHIM}"></script>' in story
     assert (site / "search" / "search_index.js").is_file()

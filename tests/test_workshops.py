@@ -157,11 +157,9 @@ def test_check_counts_the_sample_workshop(
 
 
 def test_run_of_show_has_clock_times_and_warns_when_a_session_runs_past_the_plan(
-    sample_project: Path,
+    built_sample: Callable[..., Path], sample_project: Path
 ) -> None:
-    page = (build_edition(sample_project, "facilitator", strict=True) / SAMPLE).read_text(
-        encoding="utf-8"
-    )
+    page = (built_sample("facilitator") / SAMPLE).read_text(encoding="utf-8")
     assert "run-of-show" in page
     assert f"{CLOCK}09:40{DASH}10:25</span></td>" in page
     assert f"{CLOCK}12:10{DASH}12:30</span></td>" in page
@@ -190,9 +188,9 @@ def test_run_of_show_has_clock_times_and_warns_when_a_session_runs_past_the_plan
 
 
 def test_the_learner_agenda_links_stories_and_their_questions_and_nothing_more(
-    sample_project: Path,
+    built_sample: Callable[..., Path],
 ) -> None:
-    site = build_edition(sample_project, "learner", strict=True)
+    site = built_sample("learner")
     page = (site / SAMPLE).read_text(encoding="utf-8")
     assert '<a href="../../stories/the-friday-rota/">The Friday Rota</a>' in page
     assert 'href="../../stories/the-friday-rota/#reflection"' in page
@@ -208,11 +206,11 @@ def test_the_learner_agenda_links_stories_and_their_questions_and_nothing_more(
 
 
 def test_the_facilitator_workshops_page_documents_the_file_from_the_model(
-    sample_project: Path,
+    built_sample: Callable[..., Path],
 ) -> None:
     from storybook.workshops import SESSION_FIELDS, WORKSHOP_FIELDS
 
-    site = build_edition(sample_project, "facilitator", strict=True)
+    site = built_sample("facilitator")
     index = (site / "workshops" / "index.html").read_text(encoding="utf-8")
     assert "Planning a workshop" in index
     for spec in (*WORKSHOP_FIELDS, *SESSION_FIELDS):

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
-from unittest import mock
 
 import pytest
 
@@ -111,11 +110,9 @@ def serve_folder() -> Iterator[Callable[[Path], str]]:
 
 
 @pytest.fixture(scope="session")
-def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def offline_site(built_sample: Callable[..., Path]) -> Path:
     """The sample storybook built with the README's offline option."""
-    project = copy_sample(tmp_path_factory.mktemp("offline") / "project")
-    with mock.patch.dict(os.environ, {"STORYBOOK_OFFLINE": "true"}):
-        return build(project, strict=True)
+    return built_sample(offline=True)
 
 
 @dataclass

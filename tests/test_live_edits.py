@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import story_text
-from .test_serve import Server, epoch_of
+from .test_serve import REBUILD_SECONDS, Server, epoch_of
 
 CYCLES = 65  # five rounds of every mistake below
 STORY = "/stories/one/"
@@ -149,7 +149,8 @@ def after_rebuild(server: Server, epoch: int, check: Callable[[int, str], bool])
 
 def fetch(server: Server, path: str) -> tuple[int, str]:
     try:
-        return 200, server.get(path, timeout=20)
+        # MkDocs holds a page back while a rebuild is under way.
+        return 200, server.get(path, timeout=REBUILD_SECONDS)
     except urllib.error.HTTPError as error:
         return error.code, ""
 

@@ -16,6 +16,7 @@ from storybook.core.library import load_library
 from storybook.core.pipeline import build_site
 from storybook.core.project import Project, read_project
 from storybook.core.render import Renderer
+from storybook.core.site import collisions, files_below
 from storybook.core.validate import slugify
 from storybook.export.exporter import export_site
 from storybook.workshops.plan import find_workshops_dir
@@ -122,6 +123,10 @@ def check(
         for edition in EDITIONS
     ]
     problems = list(dict.fromkeys(p for result in results for p in result.problems))
+    if project is not None:
+        hand_written = dict(files_below(project.docs_dir))
+        for result in results:
+            problems += [p for p in collisions(result.pages, hand_written) if p not in problems]
     if problems:
         _fail(StorybookError(problems), "")
     result = results[0]

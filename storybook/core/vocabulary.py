@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storybook.core.errors import Problem, StorybookError
+from storybook.core.fields import SLUG
 from storybook.core.load import read_text
 from storybook.core.model import Question
 from storybook.core.yamlfile import Located, parse_yaml
 
 VOCABULARY_FILE = "tags.yml"
+# tags/index.md is the Themes page; a tag of that name would replace it.
+RESERVED_TAGS = frozenset({"index"})
 KINDS: dict[str, str] = {"themes": "Themes", "moments": "Manager moments"}
 TAG_KEYS = ("label", "description", "questions")
 # The optional section of sensitive subjects a story may name in content_notes:.
@@ -173,6 +176,17 @@ def _parse_tag(
     path: Path, located: Located, kind: str, name: str, entry: object, problems: list[Problem]
 ) -> Tag | None:
     line = located.key_line(kind, name)
+    if not SLUG.match(name) or name in RESERVED_TAGS:
+        why = "is kept for the Themes page" if name in RESERVED_TAGS else "cannot be a page address"
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"the tag name '{name}' {why}",
+                "name tags with lowercase letters, digits and single hyphens, e.g. hard-feedback",
+            )
+        )
+        return None
     if not isinstance(entry, dict):
         problems.append(
             Problem(

@@ -260,9 +260,9 @@ def _edition_config(config: MkDocsConfig, policy: Edition, command: str) -> None
 
 def _collisions(pages: dict[str, str], files: Files) -> list[Problem]:
     hand_written = {
-        src_uri: Path(file.abs_src_path)
-        for src_uri in pages
-        if (file := files.get_file_from_path(src_uri)) is not None and file.abs_src_path
+        file.src_uri: Path(file.abs_src_path)
+        for file in files.documentation_pages()
+        if file.abs_src_path and not file.generated_by
     }
     return collisions(pages, hand_written)
 

@@ -386,7 +386,13 @@ def validate_workshop(path: Path, located: Located) -> Workshop:
     for index, item in enumerate((values["sessions"] and located.data["sessions"]) or ()):
         unsafe_markup(item, SESSION_FIELDS, cursor.at("sessions").at(index))
     slug = slugify(path.stem)
-    if not SLUG.match(slug):
+    if slug == "index":
+        cursor.report(
+            "the file name 'index' is kept for the page that lists the workshops",
+            "rename the file, e.g. new-manager-day-one.yml",
+            line=1,
+        )
+    elif not SLUG.match(slug):
         cursor.report(
             f"no page address can be made from the file name '{path.name}'",
             "rename it with letters, digits and hyphens, e.g. new-manager-day-one.yml",

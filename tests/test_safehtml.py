@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-import storybook.plugin
-import storybook.validate
-from storybook.safehtml import clean, find_unsafe
+import storybook.core.fields
+import storybook.core.validate
+import storybook.plugin.hooks
+from storybook.core.safety import clean, find_unsafe
 
 from .conftest import build
 
@@ -99,7 +100,7 @@ def test_the_cleaner_keeps_every_element_the_sample_site_uses(
     built_sample: Callable[..., Path], sample_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cleaned = built_sample()
-    monkeypatch.setattr(storybook.plugin, "clean", lambda html: html)
+    monkeypatch.setattr(storybook.plugin.hooks, "clean", lambda html: html)
     raw = build(sample_project, strict=True)
     pages = sorted(raw.rglob("*.html"))
     assert len(pages) > 20

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from storybook.theme import ASSETS, WORKER_SHIM
+from storybook.plugin.theme import ASSETS, WORKER_SHIM
 
 from .conftest import build, search_index, story_text
 

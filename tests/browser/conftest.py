@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -44,6 +45,12 @@ HEADING = f"{ARTICLE} h1"
 ICON = "() => document.querySelector('link[rel~=icon]')?.href ?? null"
 # How long settle() waits for the network to go quiet, as long as any other wait here.
 SETTLE_SECONDS = 15
+
+
+def address(ending: str) -> re.Pattern[str]:
+    """A page address that ends with `ending` (a regular expression), with or without the
+    heading Material's navigation.tracking writes into it as the page scrolls."""
+    return re.compile(f"{ending}(#[^/]*)?$")
 
 
 def unavailable(reason: str) -> NoReturn:

@@ -22,6 +22,7 @@ from storybook.core.editions import edition as edition_policy
 from storybook.core.errors import ExportError, StorybookError
 from storybook.core.pipeline import build_site
 from storybook.core.project import choose_edition, line_of, read_project
+from storybook.core.safety import page_problems, without_comments
 from storybook.core.site import (
     MARKDOWN_EXTENSIONS,
     PAGES_FLAG,
@@ -92,10 +93,13 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
     )
     hand_written = dict(files_below(docs_dir))
     problems = result.problems + collisions(result.pages, hand_written)
+    # The engines that build an export clean nothing: whole pages are checked here.
+    problems += page_problems(result.pages, result.sources())
     if problems:
         raise StorybookError(problems)
     generated = {
-        f"{DOCS}/{uri}": policy.marked(text).encode("utf-8") for uri, text in result.pages.items()
+        f"{DOCS}/{uri}": policy.marked(without_comments(text)).encode("utf-8")
+        for uri, text in result.pages.items()
     }
     generated.update({f"{DOCS}/{name}": data for name, data in assets()})
 

@@ -215,6 +215,15 @@ def export(out: Path, config_file: Path, edition: str | None) -> None:
     files = report.files
     for warning in files.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if files.failed:
+        for failure in files.failed:
+            click.echo(failure)
+        click.echo(
+            f"\nThe export to {out} is incomplete: {len(files.failed)} file(s) could not be "
+            "written. Fix what is named above and export again.",
+            err=True,
+        )
+        raise SystemExit(1)
     click.echo(
         f"Exported the {report.edition} edition ({report.stories} stories, {report.pages} pages) "
         f"to {out}: {len(files.written)} file(s) written, {len(files.unchanged)} unchanged, "

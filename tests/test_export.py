@@ -465,3 +465,27 @@ def test_whole_pages_are_checked_where_texts_meet() -> None:
         "together on that page; links start with https://, http://, mailto: or tel:, or "
         "point to another page of this site"
     ]
+
+
+def test_an_export_that_cannot_write_a_file_fails_and_names_it(
+    mini_project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import storybook.export.owned as owned
+
+    real_mkstemp = owned.tempfile.mkstemp
+
+    def disk_full_for_stories(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        if str(kwargs.get("dir", "")).endswith("stories"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(owned.tempfile, "mkstemp", disk_full_for_stories)
+    project = mini_project()
+    code, output, errors = export(project, tmp_path / "out")
+    assert code == 1, output + errors
+    missing = tmp_path / "out" / "docs" / "stories" / "one.md"
+    assert f"{missing}: not written (No space left on device)" in output
+    assert "is incomplete: 1 file(s) could not be written" in errors
+    assert not missing.exists()

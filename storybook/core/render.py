@@ -12,7 +12,7 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -49,6 +49,10 @@ def _now() -> float:
 
 class _TooSlow(Exception):
     """Raised inside a template that runs longer than RENDER_SECONDS."""
+
+
+class _OutsideFolder(jinja2.TemplateNotFound):
+    """A template that is a link to a file outside the templates folder."""
 
 
 class _TooLarge(Exception):
@@ -194,7 +198,18 @@ class _RecordingLoader(jinja2.FileSystemLoader):
 
     def __init__(self, folder: Path) -> None:
         super().__init__(str(folder))
+        self.root = folder.resolve()
         self.compiled: set[str] = set()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        # A link in the folder that leads outside it is the folder's edge crossed, as an
+        # include of ../ would be.
+        if not Path(filename).resolve().is_relative_to(self.root):
+            raise _OutsideFolder(template)
+        return source, filename, uptodate
 
     def load(
         self,
@@ -273,6 +288,9 @@ class Renderer:
                 continue
             try:
                 source, filename, _ = self.loader.get_source(self.env, name)
+            except _OutsideFolder as exc:
+                problems.append(self._not_found(exc, name))
+                continue
             except jinja2.TemplateNotFound:
                 continue  # deleted since the folder was listed
             except UnicodeDecodeError:
@@ -338,6 +356,13 @@ class Renderer:
 
     def _not_found(self, exc: jinja2.TemplateNotFound, name: str) -> Problem:
         missing = str(exc.name)
+        if isinstance(exc, _OutsideFolder):
+            return Problem(
+                self.templates_dir / missing,
+                1,
+                "this template is a link to a file outside the templates folder",
+                "copy the file into the templates folder instead of linking to it",
+            )
         if missing == name:
             return Problem(
                 self.templates_dir / name,

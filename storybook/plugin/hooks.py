@@ -17,7 +17,14 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from storybook.core.cache import StoryCache
-from storybook.core.editions import EDITIONS, LEARNER, Edition, edition
+from storybook.core.editions import (
+    EDITION_VARIABLE,
+    EDITIONS,
+    LEARNER,
+    ROOM_EDITION_VARIABLE,
+    Edition,
+    edition,
+)
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.load import encoding_problem
 from storybook.core.model import Story
@@ -94,6 +101,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         return edition(self.config.edition)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._hold_the_room_edition()
         _edition_config(config, self.edition, self.command)
         for extension in MARKDOWN_EXTENSIONS:
             if extension not in config.markdown_extensions:
@@ -186,6 +194,21 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         keep_watching(server, folders)
         keep_answering(server, Path(config.config_file_path))
         return server
+
+    def _hold_the_room_edition(self) -> None:
+        """In a room, each server builds its one edition, on every rebuild: a mkdocs.yml edited
+        to say `edition: facilitator` must never put facilitator notes on the projector."""
+        required = os.environ.get(ROOM_EDITION_VARIABLE)
+        if required is None or required == self.config.edition:
+            return
+        if required not in EDITIONS:
+            raise PluginError(f"{ROOM_EDITION_VARIABLE}={required} names no edition")
+        log.error(
+            f"mkdocs.yml asks for the {self.config.edition} edition, but this server of the "
+            f"room serves the {required} edition only: it keeps building the {required} "
+            f"edition. Write edition: !ENV [{EDITION_VARIABLE}, learner] under the storybook plugin."
+        )
+        self.config.edition = required
 
     def _unreadable_docs(self, files: Files) -> list[Problem]:
         """Hand-written pages that are not UTF-8 are problems at their file, not a traceback;

@@ -499,3 +499,18 @@ def test_a_hand_written_page_not_in_utf8_is_a_problem_at_its_line(
     code, output, errors = export(project, tmp_path / "out", "--edition", "facilitator")
     assert code == 1 and "Traceback" not in output + errors
     assert "docs/about.md:3: this file is not saved as UTF-8" in output, output
+
+
+def test_an_export_folder_remembers_its_edition(
+    mini_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    project = mini_project()
+    out = tmp_path / "out"
+    assert export(project, out)[0] == 0
+    before = snapshot(out)
+    code, output, errors = export(project, out, "--edition", "facilitator")
+    assert code == 1, output + errors
+    assert "this folder holds an export of the learner edition, not the facilitator" in output
+    assert "export-facilitator/" in output
+    assert snapshot(out) == before
+    assert export(project, out, "--edition", "learner")[0] == 0

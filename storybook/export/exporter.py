@@ -121,7 +121,10 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
     files["mkdocs.yml"] = site_config(plain, sorted(result.pages), chosen).encode("utf-8")
     files[NOTE] = export_note(chosen).encode("utf-8")
     written = write_owned_files(
-        out, files, written_by=f"storybook export (Leadership Storybook {__version__})"
+        out,
+        files,
+        written_by=f"storybook export (Leadership Storybook {__version__})",
+        edition=chosen,
     )
     return ExportReport(
         out=out,

@@ -315,9 +315,12 @@ def _edition_config(config: MkDocsConfig, policy: Edition, command: str) -> None
             "Deploy the learner edition (unset STORYBOOK_EDITION)."
         )
     config.site_name = policy.site_name(config.site_name)
-    default_site = os.path.join(os.path.dirname(config.config_file_path), "site")
-    if policy.site_dir_suffix and os.path.abspath(config.site_dir) == os.path.abspath(default_site):
-        config.site_dir = default_site + policy.site_dir_suffix
+    # Editions never share a site folder, whatever site_dir says; `mkdocs serve` builds into
+    # a temporary folder of its own.
+    site_dir = config.site_dir.rstrip("/\\")
+    suffix = policy.site_dir_suffix
+    if suffix and command != "serve" and not site_dir.endswith(suffix):
+        config.site_dir = site_dir + suffix
 
 
 def _collisions(pages: dict[str, str], files: Files) -> list[Problem]:

@@ -152,3 +152,47 @@ def test_check_refuses_a_missing_workshops_folder_as_build_does(
     )
     code, output = run(project, "check")
     assert code == 1 and "sessions:1: the workshops folder is missing" in output, output
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        'He said "no" \\ then: left',
+        "Emoji 😀 and a tab\there",
+        "A very long title " * 30,
+        "<b>Bold</b> [links] {{ braces }} #hash",
+    ],
+)
+def test_what_new_writes_always_passes_its_own_check(
+    title: str, mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    project = in_project(mini_project({}))
+    code, output = run(project, "new", title)
+    assert code == 0, output
+    (written,) = (project / "stories").iterdir()
+    assert len(written.name) <= 64
+    code, output = run(project, "check")
+    assert code == 0, output
+
+
+def test_new_says_when_it_cannot_write(
+    mini_project: Callable[..., Path],
+    in_project: Callable[[Path], Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import errno
+
+    import storybook.cli as cli
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cli.tempfile, "mkstemp", disk_full)
+    project = in_project(mini_project({}))
+    result = CliRunner().invoke(main, ["new", "A title"])
+    assert (result.exit_code == 1 and result.exception is None) or isinstance(
+        result.exception, SystemExit
+    )
+    assert "could not be written (No space left on device)" in result.output
+    assert "Traceback" not in result.output
+    assert list((project / "stories").iterdir()) == []

@@ -196,3 +196,30 @@ def test_new_says_when_it_cannot_write(
     assert "could not be written (No space left on device)" in result.output
     assert "Traceback" not in result.output
     assert list((project / "stories").iterdir()) == []
+
+
+def test_check_names_every_file_it_does_not_read_as_a_story(
+    mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    import os
+
+    project = in_project(mini_project())
+    stories = project / "stories"
+    for name in ("Story.MD", "x.markdown", "y.md.txt"):
+        (stories / name).write_text(story_text(), encoding="utf-8")
+    os.mkfifo(stories / "pipe.md")
+    (stories / "gone.md").symlink_to(project / "nowhere.md")
+    (stories / "photo.png").write_bytes(b"\x89PNG")
+    code, output = run(project, "check")
+    assert code == 1, output
+    lines = sorted(line for line in output.splitlines() if line.startswith("stories/"))
+    assert lines == [
+        "stories/Story.MD: this file is not read as a story: story files end in .md"
+        " - rename it to Story.md, or move it out of the stories folder",
+        "stories/gone.md: this link leads to no file - delete it, or link to a story file",
+        "stories/pipe.md: this is not a plain file - save the story as a normal file",
+        "stories/x.markdown: this file is not read as a story: story files end in .md"
+        " - rename it to x.md, or move it out of the stories folder",
+        "stories/y.md.txt: this file is not read as a story: story files end in .md"
+        " - rename it to y.md, or move it out of the stories folder",
+    ]

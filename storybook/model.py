@@ -100,6 +100,17 @@ FIELDS: tuple[FieldSpec, ...] = (
         '  close: "Each person names one thing they will do this week."',
         facilitator_only=True,
     ),
+    FieldSpec(
+        "role_cards",
+        "list of role cards: role, brief",
+        False,
+        "Briefs for a role-play, one card per role, printed one to a page in the workshop's "
+        "facilitator pack. Facilitator edition only.",
+        "role_cards:\n"
+        '  - role: "Greg, the manager"\n'
+        '    brief: "You have ten minutes before the meeting."',
+        facilitator_only=True,
+    ),
 )
 
 FIELD_NAMES: tuple[str, ...] = tuple(spec.name for spec in FIELDS)
@@ -124,12 +135,30 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """A timed step of a discussion plan; notes are Markdown."""
+
+    title: str
+    minutes: int
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class RoleCard:
+    """One role of a role-play and its brief (Markdown)."""
+
+    role: str
+    brief: str
+
+
+@dataclass(frozen=True)
 class DiscussionPlan:
     """How a facilitator opens, listens and closes; each part is Markdown, and optional."""
 
     open: str | None = None
     listen_for: str | None = None
     close: str | None = None
+    segments: tuple[Segment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,6 +179,7 @@ class Story:
     facilitator_notes: str | None = None
     suggested_minutes: int | None = None
     discussion_plan: DiscussionPlan | None = None
+    role_cards: tuple[RoleCard, ...] = ()
 
     def fields(self) -> dict[str, object]:
         """The fields a question may use as ``story.<name>``; unset optional fields are absent."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from storybook.editions import LEARNER
 from storybook.errors import Problem
+from storybook.handouts import build_handouts
 from storybook.library import Library, load_library, read_story
 from storybook.model import Story
 from storybook.pages import build_pages, render_story_page
@@ -73,6 +74,16 @@ def build_site(
             )
             pages += more
             problems += more_problems
+            handouts, handout_problems = build_handouts(
+                workshops,
+                library.published,
+                library.vocabulary,
+                renderer,
+                edition=edition,
+                page_uris={page.src_uri for page in pages},
+            )
+            pages += handouts
+            problems += handout_problems
     if cache:
         cache.prune()
     return BuildResult(

@@ -13,8 +13,13 @@ from importlib import resources
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
-STYLESHEETS = ("assets/storybook.css", "assets/reader.css")
-SCRIPTS = ("assets/journal.js",)
+STYLESHEETS = (
+    "assets/storybook.css",
+    "assets/reader.css",
+    "assets/workshops.css",
+    "assets/print.css",
+)
+SCRIPTS = ("assets/journal.js", "assets/workshop-console.js")
 # Material's offline plugin adds its CDN shim unless a polyfill named like this is present.
 WORKER_SHIM = "assets/iframe-worker-shim.js"
 ASSETS = (*STYLESHEETS, *SCRIPTS, WORKER_SHIM)

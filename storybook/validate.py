@@ -11,7 +11,16 @@ from typing import Protocol
 
 from storybook.errors import Problem, StorybookError
 from storybook.load import SourceStory
-from storybook.model import FIELD_NAMES, FIELDS, PLAN_PARTS, DiscussionPlan, Question, Story
+from storybook.model import (
+    FIELD_NAMES,
+    FIELDS,
+    PLAN_PARTS,
+    DiscussionPlan,
+    Question,
+    RoleCard,
+    Segment,
+    Story,
+)
 from storybook.safehtml import find_unsafe
 from storybook.vocabulary import VOCABULARY_FILE, Vocabulary
 
@@ -74,6 +83,7 @@ def validate_story(source: SourceStory, vocabulary: Vocabulary) -> Story:
     notes = _text(data, "facilitator_notes", report)
     suggested_minutes = _minutes(data, "suggested_minutes", report)
     plan = _discussion_plan(data, report)
+    role_cards = _role_cards(data.get("role_cards"), report)
     tags = _tags(data, vocabulary, report)
     reflection = _questions(data, source, report)
     draft = data.get("draft", False)
@@ -101,6 +111,7 @@ def validate_story(source: SourceStory, vocabulary: Vocabulary) -> Story:
         facilitator_notes=notes,
         suggested_minutes=suggested_minutes,
         discussion_plan=plan,
+        role_cards=role_cards,
     )
 
 
@@ -182,6 +193,7 @@ def _discussion_plan(data: dict[str, object], report: _Report) -> DiscussionPlan
     def report_part(key: str | None, message: str, hint: str, *index: str | int) -> None:
         report(field, f"discussion_plan: {message}", hint, str(key))
 
+    segments = _segments(parts.pop("segments", None), report)
     for part in parts:
         if part not in PLAN_PARTS:
             guess = difflib.get_close_matches(part, list(PLAN_PARTS), n=1, cutoff=0.6)
@@ -190,7 +202,9 @@ def _discussion_plan(data: dict[str, object], report: _Report) -> DiscussionPlan
             )
             report_part(part, f"unknown part '{part}'", hint)
     texts = {part: _text(parts, part, report_part) for part in PLAN_PARTS}
-    return DiscussionPlan(**texts) if any(texts.values()) else None
+    if not any(texts.values()) and not segments:
+        return None
+    return DiscussionPlan(**texts, segments=segments)
 
 
 def _non_empty_list(
@@ -298,3 +312,54 @@ def check_unique_slugs(stories: Iterable[Story]) -> list[Problem]:
                 )
             )
     return problems
+
+
+# A small stand-in for the segments and role cards the field spec will check in full.
+def _items(
+    value: object, keys: tuple[str, ...], required: int, field: str, report: _Report
+) -> list[dict[str, object]]:
+    """Each mapping of a list of mappings with only ``keys``, the first ``required`` set."""
+    if value is None:
+        return []
+    hint = "give each item " + ", ".join(f"{key}:" for key in keys)
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        report(None, f"{field} must be a list of items", "start each with '- '; " + hint)
+        return []
+    items = []
+    for index, item in enumerate(value):
+        fields = {str(key): text for key, text in item.items()}
+        unknown = [key for key in fields if key not in keys]
+        missing = [key for key in keys[:required] if fields.get(key) is None]
+        if unknown or missing:
+            what = f"an unknown part '{unknown[0]}'" if unknown else f"no {missing[0]}"
+            report(None, f"{field} item {index + 1} has {what}", hint)
+        else:
+            items.append(fields)
+    return items
+
+
+def _segments(value: object, report: _Report) -> tuple[Segment, ...]:
+    def at(key: str | None, message: str, hint: str, *index: str | int) -> None:
+        report("discussion_plan", message, hint)
+
+    segments = []
+    keys = ("title", "minutes", "notes")
+    for fields in _items(value, keys, 2, "discussion_plan segments", at):
+        title, minutes = _text(fields, "title", at), whole_minutes(fields["minutes"])
+        if minutes is None:
+            at(None, "a segment's minutes must be a whole number", "write e.g. minutes: 10")
+        elif title is not None:
+            segments.append(Segment(title, minutes, _text(fields, "notes", at)))
+    return tuple(segments)
+
+
+def _role_cards(value: object, report: _Report) -> tuple[RoleCard, ...]:
+    def at(key: str | None, message: str, hint: str, *index: str | int) -> None:
+        report("role_cards", message, hint)
+
+    cards = []
+    for fields in _items(value, ("role", "brief"), 2, "role_cards", at):
+        role, brief = _text(fields, "role", at), _text(fields, "brief", at)
+        if role is not None and brief is not None:
+            cards.append(RoleCard(role, brief))
+    return tuple(cards)

@@ -3,9 +3,11 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
-# Ports of `make room`: the learner edition (projector) and the facilitator edition.
+# `make serve` serves on PORT; `make room` serves the learner edition (projector) on HOST:PORT
+# and the facilitator edition on 127.0.0.1:FACILITATOR_PORT. HOST=0.0.0.0 lets phones join.
 PORT ?= 8000
 FACILITATOR_PORT ?= 8001
+HOST ?= 127.0.0.1
 
 # No MkDocs 2 / Material end-of-life banner in front of a workshop room.
 export NO_MKDOCS_2_WARNING := 1
@@ -27,15 +29,17 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test]"
 
-## Install and serve the sample storybook on http://127.0.0.1:8000 (reloads after every edit).
+## Install and serve the sample storybook on http://127.0.0.1:8000 (reloads after every edit);
+## another port with PORT=8100.
 ## --dirty: a save rebuilds only the pages it changed; the storybook keeps the rest accurate.
 serve: install
-	$(BIN)/mkdocs serve --dirty --livereload -a 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --livereload -a 127.0.0.1:$(PORT)
 
 ## Install and run a workshop room: learner edition on http://127.0.0.1:8000 (for the projector),
 ## facilitator edition on http://127.0.0.1:8001 (for the facilitator's laptop); both reload.
+## Other ports with PORT= and FACILITATOR_PORT=; HOST=0.0.0.0 serves the learner edition to phones.
 room: install
-	$(BIN)/storybook serve --room --port $(PORT) --facilitator-port $(FACILITATOR_PORT)
+	$(BIN)/storybook serve --room --host $(HOST) --port $(PORT) --facilitator-port $(FACILITATOR_PORT)
 
 ## Debian's Chromium for the browser tests, installed once if it is missing (as root, with apt).
 browser:

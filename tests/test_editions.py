@@ -26,6 +26,13 @@ STORY_MARKERS = {
         '  open: "Open MARKER-PLAN-OPEN"\n'
         '  listen_for: "Listen MARKER-PLAN-LISTEN"\n'
         '  close: "Close MARKER-PLAN-CLOSE"\n'
+        "  segments:\n"
+        '    - title: "Segment MARKER-SEGMENT-TITLE"\n'
+        "      minutes: 5\n"
+        '      notes: "Notes MARKER-SEGMENT-NOTES"\n'
+    ),
+    "role_cards": (
+        'role_cards:\n  - role: "Role MARKER-ROLE-NAME"\n    brief: "Brief MARKER-ROLE-BRIEF"\n'
     ),
 }
 WORKSHOP_MARKERS = {"facilitator_notes": "MARKER-WORKSHOP-NOTES"}
@@ -35,6 +42,10 @@ TEXT_MARKERS = [
     "MARKER-PLAN-OPEN",
     "MARKER-PLAN-LISTEN",
     "MARKER-PLAN-CLOSE",
+    "MARKER-SEGMENT-TITLE",
+    "MARKER-SEGMENT-NOTES",
+    "MARKER-ROLE-NAME",
+    "MARKER-ROLE-BRIEF",
     "MARKER-WORKSHOP-NOTES",
     "MARKER-SESSION-NOTES",
     "MARKER-DRAFT",
@@ -108,6 +119,7 @@ def test_templates_that_print_everything_they_get_still_show_learners_nothing(
     printed = {
         "story.md.j2": "{{ story }} {{ questions }} {{ tag_questions }} {{ facilitator }}",
         "agenda.md.j2": "{{ workshop }} {{ slots }}",
+        "workbook.md.j2": "{{ workshop }} {{ slots }} {{ stories }}",
         "workshops.md.j2": "{{ workshops }} {{ guide }}",
         "home.md.j2": "{{ stories }} {{ kinds }} {{ workshops }}",
         "tag.md.j2": "{{ tag }} {{ stories }}",

@@ -94,18 +94,18 @@
     var last = sessions[sessions.length - 1];
     if (next < 0) {
       return now < last.ends
-        ? "Every session is done, " + minutesText(Math.round(last.ends - now)) + " ahead."
+        ? "Every session is done, " + minutesText(Math.max(1, Math.round(last.ends - now))) + " ahead."
         : "Every session is done.";
     }
     var session = sessions[next];
     if (next === 0 && now < session.begins) return "On time: nothing is done yet.";
-    if (now >= session.ends) {
-      var late = Math.floor(now - session.ends) + 1;
+    if (now > session.ends) {
+      var late = Math.max(1, Math.round(now - session.ends));
       return minutesText(late) + " behind: " + session.title + " should have ended at " +
         clockText(session.ends) + ".";
     }
     if (now < session.begins) {
-      return minutesText(Math.ceil(session.begins - now)) + " ahead: " + session.title +
+      return minutesText(Math.max(1, Math.round(session.begins - now))) + " ahead: " + session.title +
         " is planned for " + clockText(session.begins) + ".";
     }
     return "On time.";

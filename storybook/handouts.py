@@ -7,6 +7,7 @@ are made in the facilitator edition only, and only they read facilitator-only fi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -21,6 +22,8 @@ from storybook.workshops import Slot, Workshop, clock, schedule, usable
 
 # Material hides the sidebars of these pages on screen, and print.css everything but the page.
 HIDDEN = ("navigation", "toc")
+_ATX_HEADING = re.compile(r"^ {0,3}(#{1,5})(?=[ \t]|$)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 def workbook_uri(slug: str) -> str:
@@ -72,11 +75,12 @@ def build_handouts(
 
 
 def handout_front_matter(title: str, description: str) -> str:
-    """Page front matter that also hides Material's navigation and table of contents."""
+    """Page front matter that also hides Material's navigation and table of contents, and
+    keeps the page out of search: it repeats what the story and workshop pages hold."""
     closing = "---\n\n"
     head = front_matter(title, description)
     hide = "".join(f"  - {name}\n" for name in HIDDEN)
-    return head[: -len(closing)] + "hide:\n" + hide + closing
+    return head[: -len(closing)] + "hide:\n" + hide + "search:\n  exclude: true\n" + closing
 
 
 def render_workbook(
@@ -203,7 +207,7 @@ def workbook_story(story: Story, vocabulary: Vocabulary, renderer: Renderer) -> 
         "title": story.title,
         "summary": story.summary,
         "slug": story.slug,
-        "body": story.body,
+        "body": demote_headings(story.body),
         "uri": story_uri(story.slug),
         "questions": [renderer.render_question(q, story, fields) for q in story.reflection],
         "tag_questions": [bank for bank in banks if bank["questions"]],
@@ -225,3 +229,20 @@ def pack_story(story: Story) -> dict[str, Any]:
         ],
         "role_cards": [{"role": card.role, "brief": card.brief} for card in story.role_cards],
     }
+
+
+def demote_headings(markdown: str) -> str:
+    """The body with every heading one level down: in a handout the story's title is a
+    second-level heading, so the story's own sections go below it. Code is left alone."""
+    lines = markdown.split("\n")
+    fence = ""
+    for index, line in enumerate(lines):
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1).startswith(fence):
+                fence = ""
+        elif opening:
+            fence = opening.group(1)
+        else:
+            lines[index] = _ATX_HEADING.sub(lambda match: match.group(0) + "#", line, count=1)
+    return "\n".join(lines)

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from storybook.handouts import handout_front_matter, render_console
+from storybook.handouts import demote_headings, handout_front_matter, render_console
 from storybook.library import load_library
 from storybook.workshops import load_workshops
 
-from .conftest import ROOT, build_edition, copy_sample, story_text
+from .conftest import ROOT, build_edition, copy_sample, search_index, story_text
 from .test_editions import STORY_MARKERS, TEXT_MARKERS, WORKSHOP
 
 SAMPLE = "workshops/new-manager-day-one"
@@ -180,7 +180,16 @@ def test_the_console_links_to_each_story_console_the_build_has() -> None:
 def test_handout_front_matter_hides_navigation_and_contents() -> None:
     head = handout_front_matter('A "quoted" title', "About it.")
     assert head.startswith("---\ntitle: ") and head.endswith("---\n\n")
-    assert "hide:\n  - navigation\n  - toc\n---" in head
+    assert "hide:\n  - navigation\n  - toc\nsearch:\n  exclude: true\n---" in head
+
+
+def test_search_finds_stories_and_workshops_not_their_handouts(
+    sample_sites: dict[str, Path],
+) -> None:
+    for site in sample_sites.values():
+        pages = {doc["location"].split("#")[0] for doc in search_index(site)}
+        assert f"{SAMPLE}/" in pages and "stories/camera-off/" in pages
+        assert [page for page in pages if page.startswith(f"{SAMPLE}/")] == [f"{SAMPLE}/"]
 
 
 @pytest.mark.parametrize(
@@ -201,3 +210,12 @@ def test_make_passes_ports_and_host_on(goal: list[str], expected: str) -> None:
         ["make", "-n", "-B", *goal], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert expected in result.stdout.splitlines()[-1], result.stdout
+
+
+def test_a_storys_own_headings_go_below_its_title_in_a_handout() -> None:
+    body = (
+        "Intro.\n\n## Part one\n\n```\n## not a heading\n```\n\n### Deeper\n\n#hashtag\n###### Six"
+    )
+    assert demote_headings(body) == (
+        "Intro.\n\n### Part one\n\n```\n## not a heading\n```\n\n#### Deeper\n\n#hashtag\n###### Six"
+    )

@@ -263,3 +263,18 @@ def test_without_a_script_the_console_is_the_plan(browser: Browser, facilitator_
         assert page.locator(".storybook-console__done").count() == 0
     finally:
         context.close()
+
+
+def test_the_facilitator_edition_prints_the_workbook_for_participants(
+    open_reader: Callable[..., Reader], facilitator_url: str
+) -> None:
+    """Printed from the facilitator edition, the workbook leaves that edition's box out (it
+    goes to participants); the pack keeps it."""
+    reader = open_reader(base=facilitator_url)
+    page = reader.open(WORKBOOK)
+    assert page.locator(".storybook-facilitator-edition").is_visible()
+    workbook = pdf_pages(page)
+    assert workbook[0].startswith(squeeze("New manager, day one: workbook")), workbook[0][:80]
+    assert not any("Facilitatoredition" in text for text in workbook)
+    pack = pdf_pages(reader.open(PACK))
+    assert "Facilitatoredition:notforlearners" in pack[0]

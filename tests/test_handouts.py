@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from storybook.handouts import demote_headings, handout_front_matter, render_console
-from storybook.library import load_library
-from storybook.workshops import load_workshops
+from storybook.core.library import load_library
+from storybook.workshops.handouts import demote_headings, handout_front_matter, render_console
+from storybook.workshops.plan import load_workshops
 
 from .conftest import ROOT, build_edition, copy_sample, search_index, story_text
 from .test_editions import STORY_MARKERS, TEXT_MARKERS, WORKSHOP
@@ -127,9 +127,9 @@ def test_the_learner_workbook_holds_no_facilitator_material(
 
     facilitator = build_edition(project, "facilitator", strict=True)
     pack = (facilitator / "workshops/marked/pack/index.html").read_text(encoding="utf-8")
-    for marker in ("MARKER-SEGMENT-TITLE", "MARKER-SEGMENT-NOTES", "MARKER-ROLE-NAME"):
+    for marker in ("MARKER-SEGMENT-TITLE", "MARKER-SEGMENT-NOTES", "MARKER-ROLE"):
         assert marker in pack, marker
-    for marker in ("MARKER-ROLE-BRIEF", "MARKER-STORY-NOTES", "MARKER-PLAN-OPEN"):
+    for marker in ("MARKER-BRIEF", "MARKER-STORY-NOTES", "MARKER-PLAN-OPEN"):
         assert marker in pack, marker
     assert "MARKER-WORKSHOP-NOTES" in pack and "MARKER-SESSION-NOTES" in pack
     # The facilitator edition's workbook is the learners' one: it goes to participants.
@@ -160,7 +160,7 @@ def test_the_console_carries_the_plan_on_the_clock(sample_sites: dict[str, Path]
 
 
 def test_the_console_links_to_each_story_console_the_build_has() -> None:
-    from storybook.render import Renderer
+    from storybook.core.render import Renderer
 
     library = load_library(ROOT / "stories", ROOT / "templates")
     (workshop,) = load_workshops(ROOT / "workshops", library.stories)[0]

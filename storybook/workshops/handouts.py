@@ -11,14 +11,14 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from storybook.editions import facilitator_view, is_facilitator
-from storybook.errors import Problem, StorybookError
-from storybook.model import Story
-from storybook.pages import Page, front_matter, story_uri
-from storybook.render import Renderer
-from storybook.vocabulary import Vocabulary
-from storybook.workshop_pages import KIND_LABELS, long_date, workshop_uri
-from storybook.workshops import Slot, Workshop, clock, schedule, usable
+from storybook.core.editions import facilitator_view, is_facilitator
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.model import Story
+from storybook.core.pages import Page, front_matter, story_uri
+from storybook.core.render import Renderer
+from storybook.core.vocabulary import Vocabulary
+from storybook.workshops.pages import KIND_LABELS, long_date, workshop_uri
+from storybook.workshops.plan import Slot, Workshop, clock, schedule, usable
 
 # Material hides the sidebars of these pages on screen, and print.css everything but the page.
 HIDDEN = ("navigation", "toc")
@@ -201,7 +201,7 @@ def workbook_story(story: Story, vocabulary: Vocabulary, renderer: Renderer) -> 
                 for question in vocabulary.tags[name].questions
             ],
         }
-        for name in story.tags
+        for name in story.banks
     ]
     return {
         "title": story.title,
@@ -216,18 +216,18 @@ def workbook_story(story: Story, vocabulary: Vocabulary, renderer: Renderer) -> 
 
 def pack_story(story: Story) -> dict[str, Any]:
     """A story as the facilitator runs it: plan, segments, notes and role cards."""
-    plan = story.discussion_plan
-    segments = plan.segments if plan is not None else ()
+    facilitator = facilitator_view(story)
     return {
         "title": story.title,
         "summary": story.summary,
         "slug": story.slug,
         "uri": story_uri(story.slug),
-        "facilitator": facilitator_view(story),
+        "facilitator": facilitator,
         "segments": [
-            {"title": s.title, "minutes": s.minutes, "notes": s.notes or ""} for s in segments
+            {"title": s["title"], "minutes": s["minutes"], "notes": s.get("notes") or ""}
+            for s in facilitator["segments"]
         ],
-        "role_cards": [{"role": card.role, "brief": card.brief} for card in story.role_cards],
+        "role_cards": facilitator["role_cards"],
     }
 
 

@@ -195,21 +195,23 @@ def test_search_finds_stories_and_workshops_not_their_handouts(
 @pytest.mark.parametrize(
     ("goal", "expected"),
     [
-        (["serve", "PORT=8123"], "mkdocs serve --dirty --livereload -a 127.0.0.1:8123"),
-        (["serve"], "-a 127.0.0.1:8000"),
+        (["serve", "PORT=8123"], ["mkdocs serve", "-a 127.0.0.1:8123"]),
+        (["serve"], ["mkdocs serve", "-a 127.0.0.1:8000"]),
         (
             ["room", "PORT=8100", "FACILITATOR_PORT=8101", "HOST=0.0.0.0"],
-            "storybook serve --room --host 0.0.0.0 --port 8100 --facilitator-port 8101",
+            ["storybook serve --room", "--port 8100", "--facilitator-port 8101", "--host 0.0.0.0"],
         ),
-        (["room"], "--room --host 127.0.0.1 --port 8000 --facilitator-port 8001"),
+        (["room"], ["--port 8000", "--facilitator-port 8001", "--host 127.0.0.1"]),
     ],
 )
-def test_make_passes_ports_and_host_on(goal: list[str], expected: str) -> None:
+def test_make_passes_ports_and_host_on(goal: list[str], expected: list[str]) -> None:
     """What `make serve` and `make room` run, as the README says (-n: print, run nothing)."""
     result = subprocess.run(
         ["make", "-n", "-B", *goal], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    assert expected in result.stdout.splitlines()[-1], result.stdout
+    command = result.stdout.splitlines()[-1]
+    for words in expected:
+        assert words in command, command
 
 
 def test_a_storys_own_headings_go_below_its_title_in_a_handout() -> None:

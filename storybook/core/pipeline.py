@@ -80,6 +80,8 @@ def build_site(
             )
             pages += more
             problems += more_problems
+        # Last of all: a workshop console links to the story consoles the build has made.
+        if workshops_dir is not None and library.vocabulary is not None:
             handouts, handout_problems = build_handouts(
                 workshops,
                 library.published,

@@ -221,3 +221,19 @@ def test_a_storys_own_headings_go_below_its_title_in_a_handout() -> None:
     assert demote_headings(body) == (
         "Intro.\n\n### Part one\n\n```\n## not a heading\n```\n\n#### Deeper\n\n#hashtag\n###### Six"
     )
+
+
+def test_the_workbook_warns_of_a_storys_content_before_it(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project(
+        {"heavy.md": story_text(title="Heavy story", extra="content_notes: [bereavement]\n")}
+    )
+    (project / "workshops").mkdir()
+    (project / "workshops" / "w.yml").write_text(
+        WORKSHOP.replace("story: marked", "story: heavy"), encoding="utf-8"
+    )
+    site = build_edition(project, "learner", strict=True)
+    words = text_of(read(site, "workshops/w/workbook/index.html"))
+    assert "Content note: this story touches on bereavement." in words
+    assert words.index("Content note") < words.index("The story body.")

@@ -14,7 +14,7 @@ from typing import Any
 from storybook.core.editions import facilitator_view, is_facilitator
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.model import Story
-from storybook.core.pages import Page, front_matter, story_uri
+from storybook.core.pages import Page, front_matter, story_uri, story_view
 from storybook.core.render import Renderer
 from storybook.core.vocabulary import Vocabulary
 from storybook.workshops.pages import KIND_LABELS, long_date, workshop_uri
@@ -204,11 +204,8 @@ def workbook_story(story: Story, vocabulary: Vocabulary, renderer: Renderer) -> 
         for name in story.banks
     ]
     return {
-        "title": story.title,
-        "summary": story.summary,
-        "slug": story.slug,
+        **story_view(story, vocabulary),
         "body": demote_headings(story.body),
-        "uri": story_uri(story.slug),
         "questions": [renderer.render_question(q, story, fields) for q in story.reflection],
         "tag_questions": [bank for bank in banks if bank["questions"]],
     }

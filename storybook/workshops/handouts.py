@@ -38,6 +38,11 @@ def console_uri(slug: str) -> str:
     return f"workshops/{slug}/console.md"
 
 
+def handout_uris(slug: str) -> tuple[str, ...]:
+    """Every page made from a workshop besides its run-of-show or agenda."""
+    return (workbook_uri(slug), pack_uri(slug), console_uri(slug))
+
+
 def story_console_uri(slug: str) -> str:
     """A story's presenter console (built by the room's pages, facilitator edition)."""
     return f"console/{slug}.md"

@@ -191,3 +191,23 @@ def test_the_questions_of_one_page_share_one_time_budget(
     )
     # Outside a page, each question has its own time again.
     assert renderer.render_question(question(slow, 10), STORY) == "Next?"
+
+
+def test_a_template_linked_from_outside_the_folder_is_refused(tmp_path: Path) -> None:
+    """The templates folder is a boundary: a link out of it is refused like an include of ../."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-OUTSIDE", encoding="utf-8")
+    (folder / "page.md.j2").write_text("{% include 'leak.j2' %}", encoding="utf-8")
+    (folder / "leak.j2").symlink_to(secret)
+    renderer = Renderer(folder)
+    with pytest.raises(StorybookError) as caught:
+        renderer.render_template("page.md.j2")
+    assert "SECRET-OUTSIDE" not in caught.value.format()
+    assert caught.value.format() == (
+        f"{folder / 'leak.j2'}:1: this template is a link to a file outside the templates "
+        "folder - copy the file into the templates folder instead of linking to it"
+    )
+    problems = [problem.message for problem in renderer.syntax_problems()]
+    assert problems == ["this template is a link to a file outside the templates folder"]

@@ -12,7 +12,7 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -49,6 +49,10 @@ def _now() -> float:
 
 class _TooSlow(Exception):
     """Raised inside a template that runs longer than RENDER_SECONDS."""
+
+
+class _OutsideFolder(jinja2.TemplateNotFound):
+    """A template that is a link to a file outside the templates folder."""
 
 
 class _TooLarge(Exception):
@@ -189,12 +193,41 @@ def link_text(text: object) -> str:
     return _LINK_TEXT_SPECIAL.sub(r"\\\1", str(text))
 
 
+def yaml_text(value: object) -> str:
+    """The ``yaml_text`` filter: any text as one double-quoted YAML string that reads back as
+    exactly that text (quotes, backslashes, emoji, control characters included)."""
+    escaped = []
+    for char in str(value):
+        if char in ('"', "\\"):
+            escaped.append("\\" + char)
+        elif char.isprintable() and char not in "\u2028\u2029\ufeff":
+            escaped.append(char)
+        elif ord(char) <= 0xFF:
+            escaped.append(f"\\x{ord(char):02x}")
+        elif ord(char) <= 0xFFFF:
+            escaped.append(f"\\u{ord(char):04x}")
+        else:
+            escaped.append(f"\\U{ord(char):08x}")
+    return '"' + "".join(escaped) + '"'
+
+
 class _RecordingLoader(jinja2.FileSystemLoader):
     """Notes which templates Jinja compiled, so that their syntax is not checked twice."""
 
     def __init__(self, folder: Path) -> None:
         super().__init__(str(folder))
+        self.root = folder.resolve()
         self.compiled: set[str] = set()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        # A link in the folder that leads outside it is the folder's edge crossed, as an
+        # include of ../ would be.
+        if not Path(filename).resolve().is_relative_to(self.root):
+            raise _OutsideFolder(template)
+        return source, filename, uptodate
 
     def load(
         self,
@@ -222,6 +255,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters["link_text"] = link_text
+        self.env.filters["yaml_text"] = yaml_text
         for name in ("center", "format", "indent", "wordwrap"):
             self.env.filters[name] = _width_checked(self.env.filters[name])
         self._questions: dict[str, jinja2.Template] = {}
@@ -273,6 +307,9 @@ class Renderer:
                 continue
             try:
                 source, filename, _ = self.loader.get_source(self.env, name)
+            except _OutsideFolder as exc:
+                problems.append(self._not_found(exc, name))
+                continue
             except jinja2.TemplateNotFound:
                 continue  # deleted since the folder was listed
             except UnicodeDecodeError:
@@ -338,6 +375,13 @@ class Renderer:
 
     def _not_found(self, exc: jinja2.TemplateNotFound, name: str) -> Problem:
         missing = str(exc.name)
+        if isinstance(exc, _OutsideFolder):
+            return Problem(
+                self.templates_dir / missing,
+                1,
+                "this template is a link to a file outside the templates folder",
+                "copy the file into the templates folder instead of linking to it",
+            )
         if missing == name:
             return Problem(
                 self.templates_dir / name,

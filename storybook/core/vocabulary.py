@@ -72,6 +72,17 @@ def load_vocabulary(templates_dir: Path) -> Vocabulary:
                 )
             ]
         )
+    if not path.resolve().is_relative_to(templates_dir.resolve()):
+        raise StorybookError(
+            [
+                Problem(
+                    path,
+                    1,
+                    "the tag vocabulary is a link to a file outside the templates folder",
+                    f"copy the file into the templates folder as {VOCABULARY_FILE}",
+                )
+            ]
+        )
     located = parse_yaml(read_text(path), path)
     data = located.data
     problems: list[Problem] = []

@@ -18,7 +18,7 @@ from storybook.core.library import load_library
 from storybook.workshops.handouts import demote_headings, handout_front_matter, render_console
 from storybook.workshops.plan import load_workshops
 
-from .conftest import ROOT, build_edition, copy_sample, search_index, story_text
+from .conftest import ROOT, build_edition, search_index, story_text
 from .test_editions import STORY_MARKERS, TEXT_MARKERS, WORKSHOP
 
 SAMPLE = "workshops/new-manager-day-one"
@@ -31,13 +31,9 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def sample_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The sample storybook built in both editions, once for this module."""
-    project = copy_sample(tmp_path_factory.mktemp("handouts") / "project")
-    return {
-        edition: build_edition(project, edition, strict=True)
-        for edition in ("learner", "facilitator")
-    }
+def sample_sites(built_sample: Callable[..., Path]) -> dict[str, Path]:
+    """The sample storybook built in both editions, shared with the other tests that read it."""
+    return {edition: built_sample(edition) for edition in ("learner", "facilitator")}
 
 
 def read(site: Path, page: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -19,6 +20,12 @@ import pytest
 # Keep MkDocs 2 and Material end-of-life banners out of test output and subprocesses.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+
+# A shell starts a background job (a CI script's, say) with Ctrl-C ignored, and every
+# `mkdocs serve` a test starts would inherit that: stopping each with Ctrl-C then waited 20 s
+# and killed it. A handled signal is reset to the default on exec.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

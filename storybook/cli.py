@@ -10,6 +10,7 @@ import click
 
 from storybook import room
 from storybook.editions import EDITION_VARIABLE, EDITIONS, LEARNER
+from storybook.room_pages import RoomSettings
 from storybook.errors import StorybookError
 from storybook.export import ExportError, export_site
 from storybook.library import load_library
@@ -76,6 +77,7 @@ def check(stories_dir: Path, templates_dir: Path, workshops_dir: Path | None) ->
             include_drafts=True,
             edition=edition,
             workshops_dir=workshops_dir,
+            room=RoomSettings(),
         )
         for edition in EDITIONS
     ]

@@ -33,10 +33,15 @@ def facilitator_view(story: Story) -> dict[str, Any]:
         for name, label in PLAN_PARTS.items()
         if plan is not None and getattr(plan, name)
     ]
+    segments = [
+        {"title": segment.title, "minutes": segment.minutes, "notes": segment.notes or ""}
+        for segment in (plan.segments if plan is not None else ())
+    ]
     return {
         "notes": story.facilitator_notes or "",
         "minutes": story.suggested_minutes,
         "plan": steps,
+        "segments": segments,
     }
 
 

@@ -65,6 +65,15 @@ FIELDS: tuple[FieldSpec, ...] = (
         "slug: quarter-nobody-asked-about",
     ),
     FieldSpec(
+        "reveal",
+        "list of headings",
+        False,
+        "Headings (written '## ...' in the story) that each begin a part held back until the "
+        "room has discussed what came before: the projector shows it only when the "
+        "facilitator reveals it, and a reader alone finds it folded.",
+        'reveal: ["What she was carrying"]',
+    ),
+    FieldSpec(
         "draft",
         "true or false",
         False,
@@ -90,14 +99,19 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "discussion_plan",
-        "three parts: open, listen_for, close",
+        "open, listen_for, close, and timed segments",
         False,
         "How to open the discussion, what to listen for in the room, and how to close it, "
-        "each as Markdown text. Facilitator edition only.",
+        "each as Markdown text; optionally the timed segments of the session in order, each "
+        "with a title, minutes and notes (Markdown), adding up to no more than "
+        "suggested_minutes. The presenter console times them. Facilitator edition only.",
         "discussion_plan:\n"
         '  open: "Ask who has been in this spot."\n'
         '  listen_for: "Observations mixed up with assumptions."\n'
-        '  close: "Each person names one thing they will do this week."',
+        '  close: "Each person names one thing they will do this week."\n'
+        "  segments:\n"
+        '    - title: "Read part A alone"\n'
+        "      minutes: 8",
         facilitator_only=True,
     ),
 )
@@ -124,12 +138,22 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """A timed stretch of a session: what happens, for how long, and notes (Markdown)."""
+
+    title: str
+    minutes: int
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
 class DiscussionPlan:
     """How a facilitator opens, listens and closes; each part is Markdown, and optional."""
 
     open: str | None = None
     listen_for: str | None = None
     close: str | None = None
+    segments: tuple[Segment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,6 +171,8 @@ class Story:
     body_line: int
     protagonist: str | None = None
     draft: bool = False
+    # Texts of `## ` headings in the body, each beginning a held-back part.
+    reveal: tuple[str, ...] = ()
     facilitator_notes: str | None = None
     suggested_minutes: int | None = None
     discussion_plan: DiscussionPlan | None = None

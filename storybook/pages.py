@@ -17,6 +17,7 @@ from storybook.editions import LEARNER, facilitator_view, is_facilitator
 from storybook.errors import Problem, StorybookError
 from storybook.library import Library
 from storybook.model import FIELDS, Story
+from storybook.parts import fold_held_parts
 from storybook.render import Renderer
 from storybook.vocabulary import KINDS, VOCABULARY_FILE, Tag, Vocabulary
 
@@ -381,7 +382,8 @@ def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
         "summary": story.summary,
         "slug": story.slug,
         "protagonist": story.protagonist or "",
-        "body": story.body,
+        # A reader alone meets each held-back part folded (see parts.py).
+        "body": fold_held_parts(story.body, story.reveal),
         "tags": [tag_view(vocabulary.tags[name]) for name in story.tags],
         "uri": story_uri(story.slug),
         "draft": story.draft,

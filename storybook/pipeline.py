@@ -13,6 +13,7 @@ from storybook.library import Library, load_library, read_story
 from storybook.model import Story
 from storybook.pages import build_pages, render_story_page
 from storybook.render import Renderer, time_limits
+from storybook.room_pages import RoomSettings, build_room_pages
 from storybook.workshop_pages import build_workshop_pages, workshop_links
 from storybook.workshops import Workshop, load_workshops
 
@@ -39,12 +40,14 @@ def build_site(
     workshops_dir: Path | None = None,
     fallback: Mapping[Path, Story] | None = None,
     cache: StoryCache | None = None,
+    room: RoomSettings | None = None,
 ) -> BuildResult:
     """Build one edition. Without ``workshops_dir`` there are no workshop pages at all.
 
     ``fallback``: under `mkdocs serve`, the last good version of each story file, standing in
     for a story that is broken now (its problems are still reported). With a prepared
-    ``cache``, unchanged stories are not read or rendered again."""
+    ``cache``, unchanged stories are not read or rendered again. With ``room``, the projector
+    views (learner edition) or presenter consoles (facilitator edition) of the stories too."""
     library = load_library(
         stories_dir,
         templates_dir,
@@ -70,6 +73,12 @@ def build_site(
         if workshops_dir is not None and library.vocabulary is not None:
             more, more_problems = build_workshop_pages(
                 workshops, library.published, renderer, edition=edition
+            )
+            pages += more
+            problems += more_problems
+        if room is not None and library.vocabulary is not None:
+            more, more_problems = build_room_pages(
+                library.published, library.vocabulary, renderer, edition=edition, settings=room
             )
             pages += more
             problems += more_problems

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +26,23 @@ if TYPE_CHECKING:  # only `mkdocs serve` imports the live-reload server
     from mkdocs.livereload import LiveReloadServer
 
 log = logging.getLogger("mkdocs.plugins.storybook")
+
+
+# `storybook serve --room` sets it to "off" for the learner edition: the projector's pages
+# never show authoring problems; the terminal and the facilitator edition still do.
+PROBLEM_BANNER_VARIABLE = "STORYBOOK_PROBLEM_BANNER"
+
+
+def show_problem_banner(options: Mapping[str, object]) -> bool:
+    """The plugin's problem_banner option, else the environment: on unless turned off."""
+    chosen = options.get("problem_banner")
+    if isinstance(chosen, bool):
+        return chosen
+    return os.environ.get(PROBLEM_BANNER_VARIABLE, "on").strip().lower() not in (
+        "off",
+        "false",
+        "0",
+    )
 
 
 def error_banner(problems: list[Problem], root: Path) -> str:

@@ -13,11 +13,15 @@ from importlib import resources
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
-STYLESHEETS = ("assets/storybook.css", "assets/reader.css")
-SCRIPTS = ("assets/journal.js",)
+STYLESHEETS = ("assets/storybook.css", "assets/reader.css", "assets/room.css")
+SCRIPTS = ("assets/journal.js", "assets/console.js")
+# The projector view's own page template loads these; no other page does.
+PROJECTOR_ASSETS = ("assets/present.css", "assets/present.js")
 # Material's offline plugin adds its CDN shim unless a polyfill named like this is present.
 WORKER_SHIM = "assets/iframe-worker-shim.js"
-ASSETS = (*STYLESHEETS, *SCRIPTS, WORKER_SHIM)
+ASSETS = (*STYLESHEETS, *SCRIPTS, *PROJECTOR_ASSETS, WORKER_SHIM)
+# Page templates of the storybook's own (the projector view), after the site's own theme.
+THEME_TEMPLATES = "theme"
 
 
 def extend_theme(config: MkDocsConfig) -> None:
@@ -30,6 +34,9 @@ def extend_theme(config: MkDocsConfig) -> None:
             config.extra_javascript.append(path)
     if offline_build(config):
         use_local_worker_shim(config)
+    templates = str(resources.files("storybook").joinpath(THEME_TEMPLATES))
+    if templates not in config.theme.dirs:
+        config.theme.dirs.append(templates)
 
 
 def offline_build(config: MkDocsConfig) -> bool:

@@ -11,7 +11,16 @@ from typing import Protocol
 
 from storybook.errors import Problem, StorybookError
 from storybook.load import SourceStory
-from storybook.model import FIELD_NAMES, FIELDS, PLAN_PARTS, DiscussionPlan, Question, Story
+from storybook.model import (
+    FIELD_NAMES,
+    FIELDS,
+    PLAN_PARTS,
+    DiscussionPlan,
+    Question,
+    Segment,
+    Story,
+)
+from storybook.parts import headings
 from storybook.safehtml import find_unsafe
 from storybook.vocabulary import VOCABULARY_FILE, Vocabulary
 
@@ -74,6 +83,8 @@ def validate_story(source: SourceStory, vocabulary: Vocabulary) -> Story:
     notes = _text(data, "facilitator_notes", report)
     suggested_minutes = _minutes(data, "suggested_minutes", report)
     plan = _discussion_plan(data, report)
+    _check_segment_total(plan, suggested_minutes, report)
+    reveal = _reveal(data, source.body, report)
     tags = _tags(data, vocabulary, report)
     reflection = _questions(data, source, report)
     draft = data.get("draft", False)
@@ -98,6 +109,7 @@ def validate_story(source: SourceStory, vocabulary: Vocabulary) -> Story:
         body_line=source.body_line,
         protagonist=protagonist,
         draft=draft,
+        reveal=reveal,
         facilitator_notes=notes,
         suggested_minutes=suggested_minutes,
         discussion_plan=plan,
@@ -182,15 +194,123 @@ def _discussion_plan(data: dict[str, object], report: _Report) -> DiscussionPlan
     def report_part(key: str | None, message: str, hint: str, *index: str | int) -> None:
         report(field, f"discussion_plan: {message}", hint, str(key))
 
+    known = [*PLAN_PARTS, SEGMENTS]
     for part in parts:
-        if part not in PLAN_PARTS:
-            guess = difflib.get_close_matches(part, list(PLAN_PARTS), n=1, cutoff=0.6)
+        if part not in known:
+            guess = difflib.get_close_matches(part, known, n=1, cutoff=0.6)
             hint = (
-                f"did you mean '{guess[0]}'?" if guess else "the parts are open, listen_for, close"
+                f"did you mean '{guess[0]}'?"
+                if guess
+                else "the parts are open, listen_for, close, segments"
             )
             report_part(part, f"unknown part '{part}'", hint)
     texts = {part: _text(parts, part, report_part) for part in PLAN_PARTS}
-    return DiscussionPlan(**texts) if any(texts.values()) else None
+    segments = _segments(parts.get(SEGMENTS), report)
+    if not any(texts.values()) and not segments:
+        return None
+    return DiscussionPlan(**texts, segments=segments)
+
+
+SEGMENTS = "segments"
+SEGMENT_PARTS = ("title", "minutes", "notes")
+
+
+def _segments(value: object, report: _Report) -> tuple[Segment, ...]:
+    """The timed segments of a discussion plan; their texts are never quoted in a message."""
+    field = "discussion_plan"
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not value:
+        report(
+            field,
+            "discussion_plan: segments must be a list",
+            "write each segment below segments: as '- title: ...' with 'minutes: ...' under it",
+            SEGMENTS,
+        )
+        return ()
+    segments = (_segment(index, item, report) for index, item in enumerate(value))
+    return tuple(segment for segment in segments if segment is not None)
+
+
+def _segment(index: int, item: object, report: _Report) -> Segment | None:
+    field = "discussion_plan"
+    where = (SEGMENTS, index)
+    if not isinstance(item, dict):
+        report(
+            field,
+            f"discussion_plan: segment {index + 1} must have a title and minutes",
+            'write it as - title: "Pairs" with minutes: 10 on the line below',
+            *where,
+        )
+        return None
+    entry = {str(key): part for key, part in item.items()}
+
+    def report_segment(key: str | None, message: str, hint: str, *_: str | int) -> None:
+        report(field, f"discussion_plan: segment {index + 1}: {message}", hint, *where, str(key))
+
+    for key in entry:
+        if key not in SEGMENT_PARTS:
+            report_segment(key, f"unknown part '{key}'", "a segment has title, minutes and notes")
+    title = _text(entry, "title", report_segment)
+    notes = _text(entry, "notes", report_segment)
+    minutes = whole_minutes(entry.get("minutes"))
+    if "title" not in entry:
+        report_segment("title", "the title is missing", 'add title: "..."')
+    if minutes is None:
+        report_segment(
+            "minutes",
+            f"minutes must be a whole number from 1 to {MAX_MINUTES}",
+            "write e.g. minutes: 10",
+        )
+    if title is None or minutes is None:
+        return None
+    return Segment(title, minutes, notes)
+
+
+def _check_segment_total(
+    plan: DiscussionPlan | None, suggested: int | None, report: _Report
+) -> None:
+    if plan is None or not plan.segments or suggested is None:
+        return
+    total = sum(segment.minutes for segment in plan.segments)
+    if total > suggested:
+        report(
+            "discussion_plan",
+            f"discussion_plan: the segments add up to {total} minutes, "
+            f"more than suggested_minutes ({suggested})",
+            "shorten a segment, or raise suggested_minutes",
+            SEGMENTS,
+        )
+
+
+def _reveal(data: dict[str, object], body: str, report: _Report) -> tuple[str, ...]:
+    value = _non_empty_list(
+        data,
+        "reveal",
+        report,
+        "reveal must be a list of headings of the story",
+        'write e.g. reveal: ["What she was carrying"]',
+    )
+    known = headings(body)
+    reveal: list[str] = []
+    for index, heading in enumerate(value):
+        if not isinstance(heading, str) or not heading.strip():
+            report("reveal", f"reveal item {index + 1} is not a heading", 'write - "..."', index)
+            continue
+        heading = heading.strip()
+        if heading not in known:
+            guess = difflib.get_close_matches(heading, known, n=1, cutoff=0.6)
+            hint = (
+                f"did you mean '{guess[0]}'?"
+                if guess
+                else "write it exactly as a '## ' heading of the story, or add that heading"
+            )
+            report("reveal", f"the story has no heading '## {heading}'", hint, index)
+        elif heading in reveal:
+            report("reveal", f"'{heading}' is listed twice", "remove one of them", index)
+        else:
+            reveal.append(heading)
+    return tuple(reveal)
 
 
 def _non_empty_list(

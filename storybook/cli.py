@@ -10,13 +10,13 @@ import click
 
 from storybook import room
 from storybook.editions import EDITION_VARIABLE, EDITIONS, LEARNER
-from storybook.room_pages import RoomSettings
 from storybook.errors import StorybookError
 from storybook.export import ExportError, export_site
 from storybook.library import load_library
 from storybook.owned import OwnedFolderError
 from storybook.pipeline import build_site
 from storybook.render import Renderer
+from storybook.room_pages import RoomSettings
 from storybook.validate import slugify
 from storybook.workshops import find_workshops_dir
 

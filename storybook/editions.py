@@ -26,7 +26,8 @@ def is_facilitator(edition: str) -> bool:
 
 
 def facilitator_view(story: Story) -> dict[str, Any]:
-    """What the facilitator edition adds to a story: notes, suggested time, discussion plan."""
+    """What the facilitator edition adds to a story: notes, suggested time, discussion plan,
+    and where its presenter console is (docs-relative, "" for a draft)."""
     plan = story.discussion_plan
     steps = [
         {"name": name, "label": label, "text": getattr(plan, name)}
@@ -42,6 +43,8 @@ def facilitator_view(story: Story) -> dict[str, Any]:
         "minutes": story.suggested_minutes,
         "plan": steps,
         "segments": segments,
+        # Drafts have no projector view, so no console either.
+        "console": "" if story.draft else f"console/{story.slug}.md",
     }
 
 

@@ -30,6 +30,7 @@ from storybook.errors import Problem, StorybookError
 from storybook.owned import MANIFEST, WriteReport, write_owned_files
 from storybook.pipeline import build_site
 from storybook.plugin import PAGES_FLAG, REQUIRED_EXTENSIONS
+from storybook.room_pages import RoomSettings
 from storybook.siteconfig import dump_config, read_config, resolve_env
 from storybook.theme import SCRIPTS, STYLESHEETS, WORKER_SHIM
 from storybook.workshops import WORKSHOPS_FOLDER
@@ -89,6 +90,9 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
         include_drafts=facilitator,
         edition=chosen,
         workshops_dir=workshops_dir if workshops_dir.is_dir() else None,
+        # The presenter consoles are ordinary pages; the projector view needs the storybook's
+        # own page template, which only the plugin installs, so an export has none.
+        room=RoomSettings() if facilitator else None,
     )
     generated = {
         f"{DOCS}/{uri}": marked(text, facilitator).encode("utf-8")

@@ -135,7 +135,7 @@ def render_present_page(
         parts=slide_parts(story),
         questions=questions,
         console_origin=origin(settings.console_url),
-        join={"url": settings.join_url, "qr": "../join.svg"} if settings.join_url else None,
+        join={"url": settings.join_url, "qr": "join.svg"} if settings.join_url else None,
     )
     meta = {"template": PROJECTOR_THEME_TEMPLATE, "search": {"exclude": True}}
     return Page(present_uri(story.slug), _front_matter(story.title, story.summary, meta) + content)

@@ -26,6 +26,10 @@ STORY_MARKERS = {
         '  open: "Open MARKER-PLAN-OPEN"\n'
         '  listen_for: "Listen MARKER-PLAN-LISTEN"\n'
         '  close: "Close MARKER-PLAN-CLOSE"\n'
+        "  segments:\n"
+        '    - title: "Segment MARKER-SEGMENT-TITLE"\n'
+        "      minutes: 5\n"
+        '      notes: "Segment MARKER-SEGMENT-NOTES"\n'
     ),
 }
 WORKSHOP_MARKERS = {"facilitator_notes": "MARKER-WORKSHOP-NOTES"}
@@ -35,6 +39,8 @@ TEXT_MARKERS = [
     "MARKER-PLAN-OPEN",
     "MARKER-PLAN-LISTEN",
     "MARKER-PLAN-CLOSE",
+    "MARKER-SEGMENT-TITLE",
+    "MARKER-SEGMENT-NOTES",
     "MARKER-WORKSHOP-NOTES",
     "MARKER-SESSION-NOTES",
     "MARKER-DRAFT",
@@ -93,6 +99,9 @@ def test_the_learner_edition_holds_no_facilitator_byte_anywhere(marked_project: 
     for name in ("sitemap.xml", "sitemap.xml.gz (decompressed)", "search/search_index.json"):
         assert name in learner
     assert "workshops/marked/index.html" in learner
+    # The projector view is learner material; the presenter console is the facilitator's.
+    assert "present/marked/index.html" in learner and "console/marked/index.html" in facilitator
+    assert not any(name.startswith("console/") for name in learner)
     for name, data in learner.items():
         for marker in [*TEXT_MARKERS, MINUTES_SHOWN]:
             assert marker.encode() not in data, (marker, name)
@@ -112,6 +121,7 @@ def test_templates_that_print_everything_they_get_still_show_learners_nothing(
         "home.md.j2": "{{ stories }} {{ kinds }} {{ workshops }}",
         "tag.md.j2": "{{ tag }} {{ stories }}",
         "tags.md.j2": "{{ kinds }}",
+        "present.md.j2": "{{ story }} {{ parts }} {{ questions }} {{ join }}",
     }
     for name, everything in printed.items():
         template = marked_project / "templates" / name
@@ -121,6 +131,7 @@ def test_templates_that_print_everything_they_get_still_show_learners_nothing(
     learner = site_bytes(build_edition(marked_project, "learner"))
     story = learner["stories/marked/index.html"].decode()
     assert "Marked story" in story and "None" in story  # facilitator=None was printed
+    assert "A short summary." in learner["present/marked/index.html"].decode()
     for name, data in learner.items():
         for marker in [*TEXT_MARKERS, MINUTES_SHOWN]:
             assert marker.encode() not in data, (marker, name)
@@ -219,6 +230,9 @@ def test_a_broken_facilitator_field_is_reported_without_quoting_it(
                     discussion_plan:
                       opne: "MARKER-BAD-PART"
                       close: ["MARKER-BAD-CLOSE"]
+                      segments:
+                        - title: ["MARKER-BAD-TITLE"]
+                          minutes: "MARKER-BAD-SEGMENT"
                     """
                 )
             )
@@ -231,4 +245,6 @@ def test_a_broken_facilitator_field_is_reported_without_quoting_it(
     assert any(":8: suggested_minutes must be a whole number" in m for m in messages), messages
     assert any(":10: discussion_plan: unknown part 'opne'" in m for m in messages), messages
     assert any(":11: discussion_plan: close must be text" in m for m in messages), messages
+    assert any(":13: discussion_plan: segment 1: title must be text" in m for m in messages)
+    assert any(":14: discussion_plan: segment 1: minutes must be" in m for m in messages)
     assert not any("MARKER" in message for message in messages)

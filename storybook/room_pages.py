@@ -32,6 +32,8 @@ CONSOLE_TEMPLATE = "console.md.j2"
 # The theme template of the projector view: the page alone, no header, navigation or search.
 PROJECTOR_THEME_TEMPLATE = "storybook-present.html"
 JOIN_QR = "present/join.svg"
+# The name, on the console, of the text before a story's first heading.
+OPENING = "The story begins"
 # Where `storybook serve --room` says the other edition is; one edition alone uses the defaults.
 PROJECTOR_URL_VARIABLE = "STORYBOOK_PROJECTOR_URL"
 CONSOLE_URL_VARIABLE = "STORYBOOK_CONSOLE_URL"
@@ -120,7 +122,7 @@ def slide_parts(story: Story) -> list[dict[str, Any]]:
             held = "start"
         else:
             held = "more"
-        views.append({"title": part.heading or story.title, "text": part.text, "held": held})
+        views.append({"title": part.heading or OPENING, "text": part.text, "held": held})
     return views
 
 

@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 # Ports of `make room`: the learner edition (projector) and the facilitator edition.
 PORT ?= 8000
 FACILITATOR_PORT ?= 8001
+# Address of the learner edition in `make room`: 0.0.0.0 lets participants join from phones.
+HOST ?= 127.0.0.1
 
 # No MkDocs 2 / Material end-of-life banner in front of a workshop room.
 export NO_MKDOCS_2_WARNING := 1
@@ -27,15 +29,15 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test]"
 
-## Install and serve the sample storybook on http://127.0.0.1:8000 (reloads after every edit).
+## Install and serve the sample storybook on http://127.0.0.1:$(PORT) (reloads after every edit).
 ## --dirty: a save rebuilds only the pages it changed; the storybook keeps the rest accurate.
 serve: install
-	$(BIN)/mkdocs serve --dirty --livereload -a 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --livereload -a 127.0.0.1:$(PORT)
 
 ## Install and run a workshop room: learner edition on http://127.0.0.1:8000 (for the projector),
 ## facilitator edition on http://127.0.0.1:8001 (for the facilitator's laptop); both reload.
 room: install
-	$(BIN)/storybook serve --room --port $(PORT) --facilitator-port $(FACILITATOR_PORT)
+	$(BIN)/storybook serve --room --port $(PORT) --facilitator-port $(FACILITATOR_PORT) --host $(HOST)
 
 ## Debian's Chromium for the browser tests, installed once if it is missing (as root, with apt).
 browser:
@@ -58,7 +60,8 @@ export: install
 
 ## Retake the README's screenshots with the browser tests (writes screenshots/*.png).
 screenshots: install-test browser
-	STORYBOOK_SCREENSHOTS=screenshots $(BIN)/python -m pytest -q tests/browser/test_reading.py -k screenshots
+	STORYBOOK_SCREENSHOTS=screenshots $(BIN)/python -m pytest -q tests/browser/test_reading.py \
+		tests/browser/test_room_views.py -k "screenshots or large_plain or accessible_and_fits"
 
 ## Benchmark builds and live edits against plain MkDocs (several minutes; see README, Performance).
 ## Pass options with BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 100,1000 --serve-sizes 300".

@@ -106,7 +106,9 @@ def test_segments_must_fit_the_suggested_minutes(tmp_path: Path, vocabulary: Voc
         in m
         for m in messages
     ), messages
-    assert any(":16: discussion_plan: segment 3: minutes must be a whole number" in m for m in messages)
+    assert any(
+        ":16: discussion_plan: segment 3: minutes must be a whole number" in m for m in messages
+    )
     assert any("segment 3: the title is missing" in m for m in messages), messages
     assert any(":17: discussion_plan: segment 3: unknown part 'colour'" in m for m in messages)
 
@@ -123,9 +125,7 @@ def revealing_project(mini_project: Callable[..., Path]) -> Path:
               minutes: 10
         """
     )
-    return mini_project(
-        {"twist.md": story_text(title="The twist", body=BODY, extra=plan)}
-    )
+    return mini_project({"twist.md": story_text(title="The twist", body=BODY, extra=plan)})
 
 
 def test_the_projector_view_holds_the_story_in_slides_and_stays_out_of_search(

@@ -216,8 +216,10 @@ def _say_how_to_join(server: Server, echo: Callable[[str], None]) -> None:
     if url is None:
         echo("Participants cannot join from their phones: this machine has no network address.")
         return
-    echo(f"Participants open {url} on their phones (the projector's first slide shows it too):")
-    echo(join_qr_terminal(url).rstrip("\n"))
+    echo(f"Participants open {url} on their phones (the projector's first slide shows it too).")
+    # A terminal that cannot draw the blocks of a QR code still has the address.
+    with contextlib.suppress(UnicodeEncodeError):
+        echo(join_qr_terminal(url).rstrip("\n"))
 
 
 def _start(

@@ -207,3 +207,19 @@ def test_the_banner_policy_follows_the_option_then_the_environment(
     monkeypatch.setenv(PROBLEM_BANNER_VARIABLE, "off")
     assert show_problem_banner({}) is False
     assert show_problem_banner({"problem_banner": True}) is True
+
+
+def test_the_terminal_shows_phones_where_to_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storybook import room
+
+    monkeypatch.setattr(room, "lan_address", lambda: "192.168.1.20")
+    said: list[str] = []
+    learner, facilitator = room_servers("0.0.0.0", 8000, 8001)
+    for server in (learner, facilitator):
+        room._say_how_to_join(server, said.append)
+    assert said[0].startswith("Participants open http://192.168.1.20:8000/ on their phones")
+    assert len(said) == 2 and "█" in said[1], "then the QR code, once"
+    said.clear()
+    local, _ = room_servers(LOCAL, 8000, 8001)
+    room._say_how_to_join(local, said.append)
+    assert said == []

@@ -47,7 +47,8 @@
   }
 
   function open() {
-    projector = window.open(projectorUrl(), WINDOW_NAME);
+    // A window of its own (not a tab), to drag onto the projector's screen.
+    projector = window.open(projectorUrl(), WINDOW_NAME, "popup,width=1280,height=720");
     if (!projector) status("The browser blocked the projector window: allow pop-ups for this page.");
     else status("Projector view opened: drag it to the second screen and press F there for full screen.");
   }
@@ -123,8 +124,9 @@
     var target = event.target;
     if (target instanceof Element && target.closest("input, textarea, select, [contenteditable]")) return;
     var key = event.key;
-    var onButton = target instanceof Element && target.closest("button, a");
-    if (key === "ArrowRight" || (key === " " && !onButton)) send("next");
+    // Space is "next" even on a focused button, as in reveal.js: after "Open projector view"
+    // the focus stays on that button. Enter still presses a button.
+    if (key === "ArrowRight" || key === " ") send("next");
     else if (key === "ArrowLeft") send("previous");
     else if (key === "b" || key === "B") send("blank");
     else return;

@@ -23,7 +23,13 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
-from storybook.core.editions import EDITION_VARIABLE, EDITIONS, FACILITATOR, LEARNER
+from storybook.core.editions import (
+    EDITION_VARIABLE,
+    EDITIONS,
+    FACILITATOR,
+    LEARNER,
+    ROOM_EDITION_VARIABLE,
+)
 from storybook.core.errors import RoomError
 from storybook.core.room_pages import (
     CONSOLE_URL_VARIABLE,
@@ -243,6 +249,8 @@ def _start(
     env = {
         **os.environ,
         **server_environment(server, servers),
+        # Checked by the plugin on every rebuild, whatever mkdocs.yml comes to say.
+        ROOM_EDITION_VARIABLE: server.edition,
         "NO_MKDOCS_2_WARNING": "1",
         "DISABLE_MKDOCS_2_WARNING": "true",
     }

@@ -32,8 +32,14 @@ __all__ = [
 # Set in config.extra wherever the storybook's pages are in the build (the plugin, or
 # `storybook export`); overrides/main.html warns on every page when it is missing.
 PAGES_FLAG = "storybook_pages"
-STYLESHEETS = ("assets/storybook.css", "assets/reader.css", "assets/room.css")
-SCRIPTS = ("assets/journal.js", "assets/console.js")
+STYLESHEETS = (
+    "assets/storybook.css",
+    "assets/reader.css",
+    "assets/workshops.css",
+    "assets/print.css",
+    "assets/room.css",
+)
+SCRIPTS = ("assets/journal.js", "assets/workshop-console.js", "assets/console.js")
 # The projector view's own page template loads these; no other page does.
 PROJECTOR_ASSETS = ("assets/present.css", "assets/present.js")
 # Material's offline plugin adds its CDN shim unless a polyfill named like this is present.

@@ -16,6 +16,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -97,8 +98,6 @@ def console_uri(slug: str) -> str:
 
 def origin(url: str) -> str:
     """scheme://host:port of an address, as a browser writes ``event.origin``."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
 

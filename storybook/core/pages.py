@@ -165,11 +165,15 @@ def render_story_page(
                 problems.extend(exc.problems)
         return rendered
 
-    own = ask(story.reflection)
-    banks = [
-        {"tag": tag_view(vocabulary.tags[name]), "questions": ask(vocabulary.tags[name].questions)}
-        for name in story.banks
-    ]
+    with renderer.page_budget():
+        own = ask(story.reflection)
+        banks = [
+            {
+                "tag": tag_view(vocabulary.tags[name]),
+                "questions": ask(vocabulary.tags[name].questions),
+            }
+            for name in story.banks
+        ]
     if problems:
         raise StorybookError(problems)
     content = renderer.render_template(

@@ -434,8 +434,13 @@ def test_site_config_adapts_every_form_mkdocs_accepts() -> None:
         # Inert unless Material's offline plugin is on and the site is opened from disk.
         "polyfills": ["assets/iframe-worker-shim.js"],
     }
-    assert written["extra_css"] == ["assets/storybook.css", "assets/reader.css"]
-    assert written["extra_javascript"] == ["assets/journal.js"]
+    assert written["extra_css"] == [
+        "assets/storybook.css",
+        "assets/reader.css",
+        "assets/workshops.css",
+        "assets/print.css",
+    ]
+    assert written["extra_javascript"] == ["assets/journal.js", "assets/workshop-console.js"]
     listed = {"plugins": ["search", {"storybook": None}, "tags"], "site_dir": "public"}
     written = yaml.safe_load(site_config(listed, [], "learner"))
     assert written["plugins"] == ["search", "tags"] and written["site_dir"] == "public"
@@ -490,3 +495,28 @@ def test_an_export_that_cannot_write_a_file_fails_and_names_it(
     assert f"{missing}: not written (No space left on device)" in output
     assert "is incomplete: 1 file(s) could not be written" in errors
     assert not missing.exists()
+
+
+def test_a_hand_written_page_not_in_utf8_is_a_problem_at_its_line(
+    mini_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    project = mini_project()
+    (project / "docs" / "about.md").write_bytes("# About\n\nCaf\xe9 notes\n".encode("cp1252"))
+    code, output, errors = export(project, tmp_path / "out", "--edition", "facilitator")
+    assert code == 1 and "Traceback" not in output + errors
+    assert "docs/about.md:3: this file is not saved as UTF-8" in output, output
+
+
+def test_an_export_folder_remembers_its_edition(
+    mini_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    project = mini_project()
+    out = tmp_path / "out"
+    assert export(project, out)[0] == 0
+    before = snapshot(out)
+    code, output, errors = export(project, out, "--edition", "facilitator")
+    assert code == 1, output + errors
+    assert "this folder holds an export of the learner edition, not the facilitator" in output
+    assert "export-facilitator/" in output
+    assert snapshot(out) == before
+    assert export(project, out, "--edition", "learner")[0] == 0

@@ -33,9 +33,22 @@ class WriteReport:
     failed: list[str] = field(default_factory=list)
 
 
-def write_owned_files(out: Path, files: dict[str, bytes], *, written_by: str) -> WriteReport:
-    """Make ``out`` hold ``files`` ({posix path: content}) without touching what is not ours."""
+def write_owned_files(
+    out: Path, files: dict[str, bytes], *, written_by: str, edition: str | None = None
+) -> WriteReport:
+    """Make ``out`` hold ``files`` ({posix path: content}) without touching what is not ours.
+
+    A folder remembers the ``edition`` written into it: another edition is refused, so that
+    a learner export never gets a facilitator export's pages mixed in, nor the other way."""
     old = read_manifest(out)
+    before = _manifest_edition(out)
+    if edition is not None and before is not None and before != edition:
+        raise OwnedFolderError(
+            out,
+            f"this folder holds an export of the {before} edition, not the {edition} edition",
+            f"export the {edition} edition into a folder of its own, e.g. export-{edition}/",
+            line=0,
+        )
     report = WriteReport()
     manifest: dict[str, str] = {}
     for rel, data in sorted(files.items()):
@@ -44,7 +57,7 @@ def write_owned_files(out: Path, files: dict[str, bytes], *, written_by: str) ->
         if rel not in files:
             _take_away(out, rel, digest, report, manifest)
     if not _write(
-        out / MANIFEST, _manifest_text(manifest, written_by), replace=True, report=report
+        out / MANIFEST, _manifest_text(manifest, written_by, edition), replace=True, report=report
     ):
         report.failed.append(
             f"{out / MANIFEST}: not written - the next export cannot tell which files it wrote"
@@ -159,9 +172,18 @@ def read_manifest(out: Path) -> dict[str, str]:
     }
 
 
-def _manifest_text(files: dict[str, str], written_by: str) -> bytes:
-    data = {
+def _manifest_edition(out: Path) -> str | None:
+    try:
+        edition = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("edition")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return edition if isinstance(edition, str) else None
+
+
+def _manifest_text(files: dict[str, str], written_by: str, edition: str | None = None) -> bytes:
+    data: dict[str, object] = {
         "written_by": written_by,
+        **({"edition": edition} if edition else {}),
         "about": "Files written here, with their SHA-256. The next export replaces or removes "
         "a file only while its content still has this hash; it keeps every other file.",
         "files": dict(sorted(files.items())),

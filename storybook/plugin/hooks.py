@@ -17,8 +17,16 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from storybook.core.cache import StoryCache
-from storybook.core.editions import EDITIONS, LEARNER, Edition, edition
+from storybook.core.editions import (
+    EDITION_VARIABLE,
+    EDITIONS,
+    LEARNER,
+    ROOM_EDITION_VARIABLE,
+    Edition,
+    edition,
+)
 from storybook.core.errors import Problem, StorybookError
+from storybook.core.load import encoding_problem
 from storybook.core.model import Story
 from storybook.core.pages import story_uri
 from storybook.core.pipeline import BuildResult, build_site
@@ -27,7 +35,12 @@ from storybook.core.safety import clean
 from storybook.core.site import MARKDOWN_EXTENSIONS, PAGES_FLAG, collisions
 from storybook.plugin.incremental import DirtyServe
 from storybook.plugin.mirror import ThemeBytecode
-from storybook.plugin.serve import error_banner, keep_watching, never_abort_on_warnings
+from storybook.plugin.serve import (
+    error_banner,
+    keep_answering,
+    keep_watching,
+    never_abort_on_warnings,
+)
 from storybook.plugin.sitedir import discard_failed_site
 from storybook.plugin.theme import asset_files, extend_theme
 from storybook.workshops.plan import find_workshops_dir
@@ -65,12 +78,14 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.problems: list[Problem] = []
         self.root = Path.cwd()
         self.last_good: dict[str, str] = {}
+        self.last_good_docs: dict[str, str] = {}
         # Under serve: the last good version of each story file, and which file made each page.
         self.last_good_stories: dict[Path, Story] = {}
         self.page_sources: dict[str, Path] = {}
         self.generated: set[str] = set()
         self.to_clean: list[MkDocsPage] = []  # generated pages converted in this build
         self.site_dir = ""
+        self.finished = False
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # MkDocs keeps one plugin instance per process: start every session afresh.
@@ -87,6 +102,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         return edition(self.config.edition)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._hold_the_room_edition()
         _edition_config(config, self.edition, self.command)
         for extension in MARKDOWN_EXTENSIONS:
             if extension not in config.markdown_extensions:
@@ -112,6 +128,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 cache=cache,
             )
             problems = result.problems + _collisions(result.pages, files)
+            problems += self._unreadable_docs(files)
             pages = result.pages
         except Exception as exc:  # a bug in the storybook itself must not stall `mkdocs serve`
             log.debug("The storybook failed:", exc_info=True)
@@ -176,7 +193,40 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         if workshops is not None:
             folders.append(workshops)
         keep_watching(server, folders)
+        keep_answering(server, Path(config.config_file_path))
         return server
+
+    def _hold_the_room_edition(self) -> None:
+        """In a room, each server builds its one edition, on every rebuild: a mkdocs.yml edited
+        to say `edition: facilitator` must never put facilitator notes on the projector."""
+        required = os.environ.get(ROOM_EDITION_VARIABLE)
+        if required is None or required == self.config.edition:
+            return
+        if required not in EDITIONS:
+            raise PluginError(f"{ROOM_EDITION_VARIABLE}={required} names no edition")
+        log.error(
+            f"mkdocs.yml asks for the {self.config.edition} edition, but this server of the "
+            f"room serves the {required} edition only: it keeps building the {required} "
+            f"edition. Write edition: !ENV [{EDITION_VARIABLE}, learner] under the storybook plugin."
+        )
+        self.config.edition = required
+
+    def _unreadable_docs(self, files: Files) -> list[Problem]:
+        """Hand-written pages that are not UTF-8 are problems at their file, not a traceback;
+        under serve the page's last good text stands in, so the build still succeeds."""
+        problems = []
+        for file in files.documentation_pages():
+            if file.generated_by or not file.abs_src_path:
+                continue
+            try:
+                self.last_good_docs[file.src_uri] = file.content_string
+            except UnicodeDecodeError as exc:
+                path = Path(file.abs_src_path)
+                problems.append(encoding_problem(path, path.read_bytes(), exc))
+                file.content_string = self.last_good_docs.get(
+                    file.src_uri, "# This page could not be read\n\nSave it as UTF-8.\n"
+                )
+        return problems
 
     def workshops_dir(self) -> Path | None:
         return find_workshops_dir(self.config.workshops_dir, self.root)
@@ -242,10 +292,15 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.finished = True
         if self.dirty.active:
             self.dirty.after_build(config)
 
     def on_shutdown(self) -> None:
+        # MkDocs calls this after a build that Ctrl-C stopped too, but no build error hook:
+        # a build that began and never finished leaves no partial site behind.
+        if not self.serving and self.site_dir and not self.finished:
+            discard_failed_site(Path(self.site_dir))
         self.dirty.stop()
 
 
@@ -266,9 +321,12 @@ def _edition_config(config: MkDocsConfig, policy: Edition, command: str) -> None
             "Deploy the learner edition (unset STORYBOOK_EDITION)."
         )
     config.site_name = policy.site_name(config.site_name)
-    default_site = os.path.join(os.path.dirname(config.config_file_path), "site")
-    if policy.site_dir_suffix and os.path.abspath(config.site_dir) == os.path.abspath(default_site):
-        config.site_dir = default_site + policy.site_dir_suffix
+    # Editions never share a site folder, whatever site_dir says; `mkdocs serve` builds into
+    # a temporary folder of its own.
+    site_dir = config.site_dir.rstrip("/\\")
+    suffix = policy.site_dir_suffix
+    if suffix and command != "serve" and not site_dir.endswith(suffix):
+        config.site_dir = site_dir + suffix
 
 
 def _collisions(pages: dict[str, str], files: Files) -> list[Problem]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from storybook.coverage import MAX_OWN_QUESTIONS, coverage, coverage_warnings
-from storybook.library import Library, load_library
+from storybook.core.coverage import MAX_OWN_QUESTIONS, coverage, coverage_warnings
+from storybook.core.library import Library, load_library
 from tests.conftest import ROOT, story_text
 
 # The moments every new manager meets first; each needs more than one story to compare.

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storybook.errors import Problem
-from storybook.load import read_text
-from storybook.model import Story
-from storybook.vocabulary import KINDS, Tag, Vocabulary
-from storybook.yamlfile import parse_yaml
+from storybook.core.errors import Problem
+from storybook.core.load import read_text
+from storybook.core.model import Story
+from storybook.core.vocabulary import KINDS, Tag, Vocabulary
+from storybook.core.yamlfile import parse_yaml
 
 MAX_OWN_QUESTIONS = 7
 MOMENTS = "moments"

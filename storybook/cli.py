@@ -10,12 +10,14 @@ from typing import NoReturn
 import click
 
 from storybook import room
+from storybook.core.coverage import coverage_warnings
 from storybook.core.editions import EDITION_VARIABLE, EDITIONS, LEARNER
 from storybook.core.errors import StorybookError
 from storybook.core.library import load_library
 from storybook.core.pipeline import build_site
 from storybook.core.project import Project, read_project
 from storybook.core.render import Renderer
+from storybook.core.site import collisions, files_below
 from storybook.core.validate import slugify
 from storybook.export.exporter import export_site
 from storybook.workshops.plan import find_workshops_dir
@@ -122,17 +124,26 @@ def check(
         for edition in EDITIONS
     ]
     problems = list(dict.fromkeys(p for result in results for p in result.problems))
+    if project is not None:
+        hand_written = dict(files_below(project.docs_dir))
+        for result in results:
+            problems += [p for p in collisions(result.pages, hand_written) if p not in problems]
     if problems:
         _fail(StorybookError(problems), "")
     result = results[0]
     library = result.library
     drafts = len(library.stories) - len(library.published)
     workshops = len(result.workshops)
+    # Gaps in coverage are worth knowing while writing, never a reason to stop a build.
+    warnings = coverage_warnings(library.vocabulary, library.stories) if library.vocabulary else []
+    for warning in warnings:
+        click.echo(f"warning: {warning.format(Path.cwd())}", err=True)
     click.echo(
         f"All good: {_count(len(library.published), 'story', 'stories')}"
         + (f" and {drafts} draft(s)" if drafts else "")
         + (f", {workshops} workshop(s)" if workshops else "")
-        + f", {len(result.pages)} pages."
+        + f", {len(result.pages)} pages"
+        + (f"; {len(warnings)} coverage warning(s) above." if warnings else ".")
     )
 
 
@@ -210,6 +221,15 @@ def export(out: Path, config_file: Path, edition: str | None) -> None:
     files = report.files
     for warning in files.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if files.failed:
+        for failure in files.failed:
+            click.echo(failure)
+        click.echo(
+            f"\nThe export to {out} is incomplete: {len(files.failed)} file(s) could not be "
+            "written. Fix what is named above and export again.",
+            err=True,
+        )
+        raise SystemExit(1)
     click.echo(
         f"Exported the {report.edition} edition ({report.stories} stories, {report.pages} pages) "
         f"to {out}: {len(files.written)} file(s) written, {len(files.unchanged)} unchanged, "

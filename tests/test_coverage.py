@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from storybook.cli import main
 from storybook.core.coverage import MAX_OWN_QUESTIONS, coverage, coverage_warnings
 from storybook.core.library import Library, load_library
-from tests.conftest import ROOT, story_text
+from tests.conftest import ROOT, build_edition, story_text
 
 # The moments every new manager meets first; each needs more than one story to compare.
 FIRST_TEN = (
@@ -95,6 +99,8 @@ def test_a_tag_on_more_than_half_of_the_library_warns_and_half_does_not(
     ]
     assert [w.message for w in crowded] == ["'communication' is on 3 of 4 stories, more than half"]
     assert [crowded[0].line] == lines_of(library.vocabulary.path, "communication:")
+    # Three stories are too few for any tag to crowd the library.
+    assert coverage(library.vocabulary, library.stories[:3]).crowded() == []
 
 
 def test_a_story_with_more_than_seven_questions_of_its_own_warns_at_the_eighth(
@@ -136,3 +142,45 @@ def test_coverage_lists_published_stories_by_title_under_each_tag(
     assert [s.title for s in first_hire.stories] == ["Apple", "Zebra crossing"]
     recognition = next(row for row in found.kinds["themes"] if row.tag.name == "recognition")
     assert [s.title for s in recognition.stories] == ["Zebra crossing"]
+
+
+def test_check_warns_about_gaps_and_still_succeeds(
+    mini_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = mini_project({"a.md": story_text("A", tags="[first-hire, wellbeing]")})
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["check"], catch_exceptions=False)
+    assert result.exit_code == 0
+    burnout = lines_of(project / "templates" / "tags.yml", "team-burnout:")[0]
+    assert (
+        f"warning: templates/tags.yml:{burnout}: no published story has the moment "
+        "'team-burnout' - write one, tag an existing story that fits, or remove the moment"
+    ) in result.output
+    assert "'first-hire'" not in result.output
+    assert "coverage warning(s) above." in result.output
+
+
+def test_the_coverage_page_is_in_the_facilitator_edition_only(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project(
+        {
+            "a.md": story_text("Apple", tags="[first-hire, wellbeing]"),
+            "b.md": story_text("Banana", tags="[redundancies]"),
+        }
+    )
+    site = build_edition(project, "facilitator", strict=True)
+    page = (site / "coverage" / "index.html").read_text(encoding="utf-8")
+    assert "Coverage of the library" in page and "2 published stories" in page
+    assert "Gaps to fill" in page and "no published story has the moment" in page
+    assert '<a href="../stories/a/">Apple</a>' in page
+    assert '<a href="../tags/first-hire/">First hire</a>' in page
+    themes = (site / "tags" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../coverage/"' in themes
+
+    learner = build_edition(project, "learner", strict=True)
+    assert not (learner / "coverage").exists()
+    assert "coverage" not in (learner / "tags" / "index.html").read_text(encoding="utf-8")
+    assert "Coverage of the library" not in (learner / "search" / "search_index.json").read_text(
+        encoding="utf-8"
+    )

@@ -136,7 +136,8 @@ def test_every_engine_builds_the_export_with_stories_questions_and_search(
 
     entries = search_entries(engine, site)
     caregiving = {e["location"] for e in entries if "caregiving" in e["text"].lower()}
-    assert caregiving and all(location.startswith(SLUMP) for location in caregiving)
+    assert any(location.startswith(SLUMP) for location in caregiving)
+    assert all(location.startswith((SLUMP, "workshops/")) for location in caregiving)
     questions = [e for e in entries if e["location"] == SLUMP + "#reflection"]
     assert questions and "What did Greg notice" in questions[0]["text"]
     # The same pages and sections are searchable as in the plugin's own build.
@@ -438,3 +439,54 @@ def test_site_config_adapts_every_form_mkdocs_accepts() -> None:
     listed = {"plugins": ["search", {"storybook": None}, "tags"], "site_dir": "public"}
     written = yaml.safe_load(site_config(listed, [], "learner"))
     assert written["plugins"] == ["search", "tags"] and written["site_dir"] == "public"
+
+
+def test_the_export_removes_html_comments_as_the_plugin_does(
+    mini_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    body = "Seen.\n\n<!-- SECRET-COMMENT for trainers -->\n\n```\n<!-- shown as code -->\n```\n"
+    project = mini_project({"one.md": story_text(body=body)})
+    code, output, errors = export(project, tmp_path / "out")
+    assert code == 0, output + errors
+    page = (tmp_path / "out" / "docs" / "stories" / "one.md").read_text(encoding="utf-8")
+    assert "Seen." in page and "SECRET-COMMENT" not in page
+    assert "<!-- shown as code -->" in page
+    plugin_site = build(project)
+    assert "SECRET-COMMENT" not in (plugin_site / "stories/one/index.html").read_text("utf-8")
+
+
+def test_whole_pages_are_checked_where_texts_meet() -> None:
+    from storybook.core.safety import page_problems
+
+    pages = {"stories/a.md": "Fine.\n\n[click](javascript:alert(1))\n", "index.md": "Fine."}
+    problems = page_problems(pages, {"stories/a.md": Path("stories/a.md")})
+    assert [problem.format() for problem in problems] == [
+        "stories/a.md:1: the page stories/a.md would hold something not allowed on a page: "
+        "the link 'javascript:alert(1)' is not allowed in a story - it comes from texts put "
+        "together on that page; links start with https://, http://, mailto: or tel:, or "
+        "point to another page of this site"
+    ]
+
+
+def test_an_export_that_cannot_write_a_file_fails_and_names_it(
+    mini_project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import storybook.export.owned as owned
+
+    real_mkstemp = owned.tempfile.mkstemp
+
+    def disk_full_for_stories(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        if str(kwargs.get("dir", "")).endswith("stories"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(owned.tempfile, "mkstemp", disk_full_for_stories)
+    project = mini_project()
+    code, output, errors = export(project, tmp_path / "out")
+    assert code == 1, output + errors
+    missing = tmp_path / "out" / "docs" / "stories" / "one.md"
+    assert f"{missing}: not written (No space left on device)" in output
+    assert "is incomplete: 1 file(s) could not be written" in errors
+    assert not missing.exists()

@@ -228,3 +228,54 @@ def test_missing_folders_keep_the_last_good_pages(rebuilds: Rebuilds) -> None:
     rebuilds.rebuild()
     page = rebuilds.page("stories/two")
     assert "Second" in page and "templates/tags.yml:1</code> the tag vocabulary is missing" in page
+
+
+def test_a_story_made_a_draft_is_withdrawn_at_once_while_another_is_broken(
+    rebuilds: Rebuilds,
+) -> None:
+    rebuilds.rebuild()
+    two = rebuilds.project / "stories" / "two.md"
+    two.write_text(story_text(title="Second", extra="draft: true\n"), encoding="utf-8")
+    (rebuilds.project / "stories" / "one.md").write_text("oops", encoding="utf-8")
+    rebuilds.rebuild()
+    assert not (rebuilds.site / "stories" / "two").exists()
+    assert "Second" not in rebuilds.page("") and "Second" not in rebuilds.page("tags/wellbeing")
+    assert "First title" in rebuilds.page("stories/one")
+    # Published again, then made a draft and broken in one save: withdrawn too, not replaced
+    # by its last good version.
+    two.write_text(story_text(title="Second"), encoding="utf-8")
+    rebuilds.rebuild()
+    assert "Second" in rebuilds.page("stories/two")
+    two.write_text("---\ndraft: true\ntitle: [\n---\nBody\n", encoding="utf-8")
+    rebuilds.rebuild()
+    assert not (rebuilds.site / "stories" / "two").exists()
+
+
+def test_learners_see_only_the_line_of_a_problem_in_facilitator_material(
+    rebuilds: Rebuilds,
+) -> None:
+    rebuilds.rebuild()
+    one = rebuilds.project / "stories" / "one.md"
+    one.write_text(
+        story_text(
+            title="First title",
+            extra=(
+                "facilitator_notes: |\n"
+                "  See [the brief](javascript:SECRET-NOTES-LINK).\n"
+                "SECRET-UNINDENTED notes line\n"
+            ),
+        ),
+        encoding="utf-8",
+    )
+    draft = rebuilds.project / "stories" / "three.md"
+    draft.write_text(
+        story_text(
+            title="SECRET-DRAFT", body="<script>SECRET-DRAFT-BODY</script>", extra="draft: true\n"
+        ),
+        encoding="utf-8",
+    )
+    rebuilds.rebuild()
+    home = rebuilds.page("")
+    assert "stories/one.md:" in home and "stories/three.md:" in home
+    assert "facilitator-only material or a draft" in home
+    assert "SECRET" not in home

@@ -17,6 +17,8 @@ from storybook.core.vocabulary import KINDS, Tag, Vocabulary
 from storybook.core.yamlfile import parse_yaml
 
 MAX_OWN_QUESTIONS = 7
+# In a library this small every tag is on half of it; crowding starts to mean something after.
+CROWDING_FROM = 4
 MOMENTS = "moments"
 
 
@@ -40,6 +42,8 @@ class Coverage:
 
     def crowded(self) -> list[TagCoverage]:
         """Tags on more than half of the library: they no longer tell stories apart."""
+        if len(self.stories) < CROWDING_FROM:
+            return []
         half = len(self.stories) / 2
         return [row for rows in self.kinds.values() for row in rows if len(row.stories) > half]
 
@@ -91,7 +95,7 @@ def coverage_warnings(vocabulary: Vocabulary, stories: Sequence[Story]) -> list[
         for story in found.stories
         if len(story.reflection) > MAX_OWN_QUESTIONS
     ]
-    return warnings
+    return sorted(warnings, key=lambda warning: (str(warning.path), warning.line))
 
 
 def _tag_lines(vocabulary: Vocabulary) -> dict[str, int]:

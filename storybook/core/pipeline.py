@@ -12,9 +12,9 @@ from storybook.core.editions import edition as edition_policy
 from storybook.core.errors import Problem
 from storybook.core.library import Library, load_library, read_story
 from storybook.core.model import Story
-from storybook.core.pages import build_pages, render_story_page
+from storybook.core.pages import build_pages, render_story_page, story_uri
 from storybook.core.render import Renderer, time_limits
-from storybook.workshops.pages import build_workshop_pages, workshop_links
+from storybook.workshops.pages import build_workshop_pages, workshop_links, workshop_uri
 from storybook.workshops.plan import Workshop, load_workshops
 
 if TYPE_CHECKING:
@@ -29,6 +29,12 @@ class BuildResult:
     problems: list[Problem]
     library: Library
     workshops: list[Workshop] = field(default_factory=list)
+
+    def sources(self) -> dict[str, Path]:
+        """The file each story's and workshop's page is made from, by the page's path."""
+        found = {story_uri(story.slug): story.path for story in self.library.stories}
+        found.update({workshop_uri(w.slug): w.path for w in self.workshops})
+        return found
 
 
 def build_site(

@@ -28,6 +28,9 @@ class WriteReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Files that should have been written and could not be (a full disk, a linked folder):
+    # the export is incomplete, and says which.
+    failed: list[str] = field(default_factory=list)
 
 
 def write_owned_files(out: Path, files: dict[str, bytes], *, written_by: str) -> WriteReport:
@@ -43,7 +46,7 @@ def write_owned_files(out: Path, files: dict[str, bytes], *, written_by: str) ->
     if not _write(
         out / MANIFEST, _manifest_text(manifest, written_by), replace=True, report=report
     ):
-        report.warnings.append(
+        report.failed.append(
             f"{out / MANIFEST}: not written - the next export cannot tell which files it wrote"
         )
     return report
@@ -60,6 +63,13 @@ def _put(
     """Write one file if it is ours to write (``owned``: its hash when the last export wrote it)."""
     target = out / rel
     digest = _sha256(data)
+    linked = _linked_folder(out, target)
+    if linked is not None:
+        report.failed.append(
+            f"{target}: not written - {linked} is a link to another folder, and the export "
+            "never writes through one; replace the link with a plain folder"
+        )
+        return
     state = _state(target)
     if state == "missing":
         if _write(target, data, replace=False, report=report):
@@ -201,9 +211,17 @@ def _write(target: Path, data: bytes, *, replace: bool, report: WriteReport) -> 
         )
         return False
     except OSError as exc:
-        report.warnings.append(f"{target}: not written ({exc.strerror or exc})")
+        report.failed.append(f"{target}: not written ({exc.strerror or exc})")
         return False
     return True
+
+
+def _linked_folder(out: Path, target: Path) -> Path | None:
+    """The first folder between ``out`` and ``target`` that is a symbolic link, if any."""
+    for folder in reversed(target.relative_to(out).parents):
+        if folder != Path(".") and (out / folder).is_symlink():
+            return out / folder
+    return None
 
 
 def _umask() -> int:

@@ -22,6 +22,7 @@ from storybook.core.errors import Problem, StorybookError
 from storybook.core.model import Story
 from storybook.core.pages import story_uri
 from storybook.core.pipeline import BuildResult, build_site
+from storybook.core.private import declares_draft
 from storybook.core.safety import clean
 from storybook.core.site import MARKDOWN_EXTENSIONS, PAGES_FLAG, collisions
 from storybook.plugin.incremental import DirtyServe
@@ -123,7 +124,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             for line in report.splitlines():
                 log.warning(line)
             # Keep serving the last good version of anything that is broken now.
-            pages = {**self._still_wanted(self.last_good), **pages}
+            pages = {**self._still_wanted(self.last_good, result), **pages}
         else:
             self.last_good = dict(pages)
         if self.serving and result is not None:
@@ -146,7 +147,10 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str:
         if self.serving and self.problems:
-            markdown = error_banner(self.problems, self.root) + markdown
+            markdown = (
+                error_banner(self.problems, self.root, show_private=self.edition.shows_facilitator)
+                + markdown
+            )
         return self.edition.banner + markdown
 
     def on_page_content(
@@ -189,12 +193,21 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         for story in result.library.stories:
             self.page_sources[story_uri(story.slug)] = story.path
 
-    def _still_wanted(self, pages: dict[str, str]) -> dict[str, str]:
-        """The last good pages, without those of stories whose file has been deleted since."""
+    def _still_wanted(self, pages: dict[str, str], result: BuildResult | None) -> dict[str, str]:
+        """The last good pages, without those of stories deleted since, and, in an edition
+        without drafts, without those of stories made drafts since: withdrawn at once."""
+        withdrawn: set[Path] = set()
+        if result is not None and not self.edition.shows_drafts:
+            withdrawn = {story.path for story in result.library.stories if story.draft}
+            withdrawn |= {p.path for p in result.problems if declares_draft(p.path)}
         return {
             src_uri: content
             for src_uri, content in pages.items()
-            if src_uri not in self.page_sources or self._still_there(self.page_sources[src_uri])
+            if src_uri not in self.page_sources
+            or (
+                self._still_there(self.page_sources[src_uri])
+                and self.page_sources[src_uri] not in withdrawn
+            )
         }
 
     def _still_there(self, story_file: Path) -> bool:
@@ -260,9 +273,9 @@ def _edition_config(config: MkDocsConfig, policy: Edition, command: str) -> None
 
 def _collisions(pages: dict[str, str], files: Files) -> list[Problem]:
     hand_written = {
-        src_uri: Path(file.abs_src_path)
-        for src_uri in pages
-        if (file := files.get_file_from_path(src_uri)) is not None and file.abs_src_path
+        file.src_uri: Path(file.abs_src_path)
+        for file in files.documentation_pages()
+        if file.abs_src_path and not file.generated_by
     }
     return collisions(pages, hand_written)
 

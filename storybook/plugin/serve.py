@@ -26,12 +26,25 @@ if TYPE_CHECKING:  # only `mkdocs serve` imports the live-reload server
 log = logging.getLogger("mkdocs.plugins.storybook")
 
 
-def error_banner(problems: list[Problem], root: Path) -> str:
-    """A warning box for the top of every served page, naming file, line and fix."""
+PRIVATE_MESSAGE = (
+    "a problem in facilitator-only material or a draft; "
+    "the terminal and the facilitator edition say what it is"
+)
+
+
+def error_banner(problems: list[Problem], root: Path, *, show_private: bool = False) -> str:
+    """A warning box for the top of every served page, naming file, line and fix.
+
+    A problem that may quote facilitator-only material or a draft is shown by its file and
+    line only, unless ``show_private`` (the facilitator edition)."""
     items = "\n".join(
         f"<li><code>{html.escape(problem.display_path(root))}:{problem.line}</code> "
-        f"{html.escape(problem.message)}"
-        + (f" <em>{html.escape(problem.hint)}</em>" if problem.hint else "")
+        + (
+            html.escape(PRIVATE_MESSAGE)
+            if problem.private and not show_private
+            else html.escape(problem.message)
+            + (f" <em>{html.escape(problem.hint)}</em>" if problem.hint else "")
+        )
         + "</li>"
         for problem in problems
     )

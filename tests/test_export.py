@@ -490,3 +490,13 @@ def test_an_export_that_cannot_write_a_file_fails_and_names_it(
     assert f"{missing}: not written (No space left on device)" in output
     assert "is incomplete: 1 file(s) could not be written" in errors
     assert not missing.exists()
+
+
+def test_a_hand_written_page_not_in_utf8_is_a_problem_at_its_line(
+    mini_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    project = mini_project()
+    (project / "docs" / "about.md").write_bytes("# About\n\nCaf\xe9 notes\n".encode("cp1252"))
+    code, output, errors = export(project, tmp_path / "out", "--edition", "facilitator")
+    assert code == 1 and "Traceback" not in output + errors
+    assert "docs/about.md:3: this file is not saved as UTF-8" in output, output

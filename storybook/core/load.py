@@ -53,7 +53,7 @@ def read_text(path: Path) -> str:
     try:
         text = _decode(raw)
     except UnicodeDecodeError as exc:
-        raise StorybookError([_encoding_problem(path, raw, exc)]) from None
+        raise StorybookError([encoding_problem(path, raw, exc)]) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -78,7 +78,7 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8-sig")
 
 
-def _encoding_problem(path: Path, raw: bytes, exc: UnicodeDecodeError) -> Problem:
+def encoding_problem(path: Path, raw: bytes, exc: UnicodeDecodeError) -> Problem:
     line = raw.count(b"\n", 0, exc.start) + 1
     hint = "save it again choosing the UTF-8 encoding in your editor"
     if b"\x00" in raw[:4096]:

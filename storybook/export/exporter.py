@@ -19,7 +19,8 @@ from typing import Any
 from storybook import __version__
 from storybook.core.editions import LEARNER, Edition
 from storybook.core.editions import edition as edition_policy
-from storybook.core.errors import ExportError, StorybookError
+from storybook.core.errors import ExportError, Problem, StorybookError
+from storybook.core.load import encoding_problem
 from storybook.core.pipeline import build_site
 from storybook.core.project import choose_edition, line_of, read_project
 from storybook.core.safety import page_problems, without_comments
@@ -103,10 +104,16 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
     }
     generated.update({f"{DOCS}/{name}": data for name, data in assets()})
 
-    files: dict[str, bytes] = {
-        f"{DOCS}/{rel}": _marked_file(rel, path.read_bytes(), policy)
-        for rel, path in hand_written.items()
-    }
+    files: dict[str, bytes] = {}
+    unreadable: list[Problem] = []
+    for rel, path in hand_written.items():
+        data = path.read_bytes()
+        try:
+            files[f"{DOCS}/{rel}"] = _marked_file(rel, data, policy)
+        except UnicodeDecodeError as exc:
+            unreadable.append(encoding_problem(path, data, exc))
+    if unreadable:
+        raise StorybookError(unreadable)
     files.update({rel: path.read_bytes() for rel, path in copies.items()})
     files.update(generated)
     if isinstance(plain.get("site_name"), str):

@@ -17,8 +17,16 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from storybook.core.cache import StoryCache
-from storybook.core.editions import EDITIONS, LEARNER, Edition, edition
+from storybook.core.editions import (
+    EDITION_VARIABLE,
+    EDITIONS,
+    LEARNER,
+    ROOM_EDITION_VARIABLE,
+    Edition,
+    edition,
+)
 from storybook.core.errors import Problem, StorybookError
+from storybook.core.load import encoding_problem
 from storybook.core.model import Story
 from storybook.core.pages import story_uri
 from storybook.core.pipeline import BuildResult, build_site
@@ -27,7 +35,12 @@ from storybook.core.safety import clean
 from storybook.core.site import MARKDOWN_EXTENSIONS, PAGES_FLAG, collisions
 from storybook.plugin.incremental import DirtyServe
 from storybook.plugin.mirror import ThemeBytecode
-from storybook.plugin.serve import error_banner, keep_watching, never_abort_on_warnings
+from storybook.plugin.serve import (
+    error_banner,
+    keep_answering,
+    keep_watching,
+    never_abort_on_warnings,
+)
 from storybook.plugin.sitedir import discard_failed_site
 from storybook.plugin.theme import asset_files, extend_theme
 from storybook.workshops.plan import find_workshops_dir
@@ -65,6 +78,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.problems: list[Problem] = []
         self.root = Path.cwd()
         self.last_good: dict[str, str] = {}
+        self.last_good_docs: dict[str, str] = {}
         # Under serve: the last good version of each story file, and which file made each page.
         self.last_good_stories: dict[Path, Story] = {}
         self.page_sources: dict[str, Path] = {}
@@ -87,6 +101,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         return edition(self.config.edition)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._hold_the_room_edition()
         _edition_config(config, self.edition, self.command)
         for extension in MARKDOWN_EXTENSIONS:
             if extension not in config.markdown_extensions:
@@ -112,6 +127,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 cache=cache,
             )
             problems = result.problems + _collisions(result.pages, files)
+            problems += self._unreadable_docs(files)
             pages = result.pages
         except Exception as exc:  # a bug in the storybook itself must not stall `mkdocs serve`
             log.debug("The storybook failed:", exc_info=True)
@@ -176,7 +192,40 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         if workshops is not None:
             folders.append(workshops)
         keep_watching(server, folders)
+        keep_answering(server, Path(config.config_file_path))
         return server
+
+    def _hold_the_room_edition(self) -> None:
+        """In a room, each server builds its one edition, on every rebuild: a mkdocs.yml edited
+        to say `edition: facilitator` must never put facilitator notes on the projector."""
+        required = os.environ.get(ROOM_EDITION_VARIABLE)
+        if required is None or required == self.config.edition:
+            return
+        if required not in EDITIONS:
+            raise PluginError(f"{ROOM_EDITION_VARIABLE}={required} names no edition")
+        log.error(
+            f"mkdocs.yml asks for the {self.config.edition} edition, but this server of the "
+            f"room serves the {required} edition only: it keeps building the {required} "
+            f"edition. Write edition: !ENV [{EDITION_VARIABLE}, learner] under the storybook plugin."
+        )
+        self.config.edition = required
+
+    def _unreadable_docs(self, files: Files) -> list[Problem]:
+        """Hand-written pages that are not UTF-8 are problems at their file, not a traceback;
+        under serve the page's last good text stands in, so the build still succeeds."""
+        problems = []
+        for file in files.documentation_pages():
+            if file.generated_by or not file.abs_src_path:
+                continue
+            try:
+                self.last_good_docs[file.src_uri] = file.content_string
+            except UnicodeDecodeError as exc:
+                path = Path(file.abs_src_path)
+                problems.append(encoding_problem(path, path.read_bytes(), exc))
+                file.content_string = self.last_good_docs.get(
+                    file.src_uri, "# This page could not be read\n\nSave it as UTF-8.\n"
+                )
+        return problems
 
     def workshops_dir(self) -> Path | None:
         return find_workshops_dir(self.config.workshops_dir, self.root)

@@ -10,12 +10,12 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from storybook.editions import facilitator_view, is_facilitator
-from storybook.errors import Problem, StorybookError
-from storybook.model import Story
-from storybook.pages import Page, front_matter, story_uri
-from storybook.render import Renderer
-from storybook.workshops import (
+from storybook.core.editions import facilitator_view, is_facilitator
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.model import Story
+from storybook.core.pages import Page, front_matter, story_uri
+from storybook.core.render import Renderer
+from storybook.workshops.plan import (
     SESSION_FIELDS,
     WORKSHOP_FIELDS,
     Slot,

@@ -8,16 +8,10 @@ a name for the search dialog, is in the project's theme override, overrides/main
 
 from __future__ import annotations
 
-from importlib import resources
-
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
-STYLESHEETS = ("assets/storybook.css", "assets/reader.css")
-SCRIPTS = ("assets/journal.js",)
-# Material's offline plugin adds its CDN shim unless a polyfill named like this is present.
-WORKER_SHIM = "assets/iframe-worker-shim.js"
-ASSETS = (*STYLESHEETS, *SCRIPTS, WORKER_SHIM)
+from storybook.core.site import ASSETS, SCRIPTS, STYLESHEETS, WORKER_SHIM, asset_bytes
 
 
 def extend_theme(config: MkDocsConfig) -> None:
@@ -53,8 +47,4 @@ def use_local_worker_shim(config: MkDocsConfig) -> None:
 
 
 def asset_files(config: MkDocsConfig) -> list[File]:
-    return [File.generated(config, path, content=asset_text(path)) for path in ASSETS]
-
-
-def asset_text(path: str) -> str:
-    return resources.files("storybook").joinpath(path).read_text(encoding="utf-8")
+    return [File.generated(config, path, content=asset_bytes(path)) for path in ASSETS]

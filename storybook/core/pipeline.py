@@ -7,17 +7,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from storybook.editions import LEARNER
-from storybook.errors import Problem
-from storybook.library import Library, load_library, read_story
-from storybook.model import Story
-from storybook.pages import build_pages, render_story_page
-from storybook.render import Renderer, time_limits
-from storybook.workshop_pages import build_workshop_pages, workshop_links
-from storybook.workshops import Workshop, load_workshops
+from storybook.core.editions import LEARNER
+from storybook.core.editions import edition as edition_policy
+from storybook.core.errors import Problem
+from storybook.core.library import Library, load_library, read_story
+from storybook.core.model import Story
+from storybook.core.pages import build_pages, render_story_page
+from storybook.core.render import Renderer, time_limits
+from storybook.workshops.pages import build_workshop_pages, workshop_links
+from storybook.workshops.plan import Workshop, load_workshops
 
 if TYPE_CHECKING:
-    from storybook.cache import StoryCache
+    from storybook.core.cache import StoryCache
 
 
 @dataclass
@@ -34,13 +35,16 @@ def build_site(
     stories_dir: Path,
     templates_dir: Path,
     *,
-    include_drafts: bool = False,
+    include_drafts: bool | None = None,
     edition: str = LEARNER,
     workshops_dir: Path | None = None,
     fallback: Mapping[Path, Story] | None = None,
     cache: StoryCache | None = None,
 ) -> BuildResult:
     """Build one edition. Without ``workshops_dir`` there are no workshop pages at all.
+
+    Drafts are built when the edition's policy shows them, unless ``include_drafts`` says
+    otherwise (`storybook check` renders them in every edition, to check every template).
 
     ``fallback``: under `mkdocs serve`, the last good version of each story file, standing in
     for a story that is broken now (its problems are still reported). With a prepared
@@ -62,7 +66,9 @@ def build_site(
         pages, problems = build_pages(
             library,
             renderer,
-            include_drafts=include_drafts,
+            include_drafts=(
+                edition_policy(edition).shows_drafts if include_drafts is None else include_drafts
+            ),
             edition=edition,
             workshops=workshop_links(workshops),
             render_story=cache.render_story if cache else render_story_page,

@@ -38,6 +38,16 @@ What happened first, in plain view.
 
 The twist: HELD-PART-WORDS.
 """
+TIMED = "timed"
+TIMED_PLAN = """\
+suggested_minutes: 45
+discussion_plan:
+  segments:
+    - title: "Read alone"
+      minutes: 5
+    - title: "Pairs"
+      minutes: 10
+"""
 # Every message any window receives, recorded before the page's own scripts run.
 RECORD_MESSAGES = """
 window.__received = [];
@@ -84,6 +94,10 @@ def room_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RoomSites]:
             extra="".join(STORY_MARKERS.values()) + 'reveal: ["Part B"]\n',
         ),
         encoding="utf-8",
+    )
+    # A story with known timings: the sample stories' may change.
+    (project / "stories" / f"{TIMED}.md").write_text(
+        story_text(title="Timed story", extra=TIMED_PLAN), encoding="utf-8"
     )
     servers: list[ThreadingHTTPServer] = []
     urls: dict[str, str] = {}
@@ -224,7 +238,7 @@ def test_the_console_counts_down_and_says_when_a_segment_runs_over(
     page = reader.page
     start = datetime.datetime(2026, 3, 10, 9, 30)
     page.clock.install(time=start)
-    reader.open("console/the-quiet-slump/")
+    reader.open(f"console/{TIMED}/")
     # Time stands still in the page but for run_for below.
     page.clock.pause_at(start + datetime.timedelta(minutes=1))
     story = page.locator('[data-segment="story"]')

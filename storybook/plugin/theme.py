@@ -8,10 +8,15 @@ a name for the search dialog, is in the project's theme override, overrides/main
 
 from __future__ import annotations
 
+from importlib import resources
+
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
 from storybook.core.site import ASSETS, SCRIPTS, STYLESHEETS, WORKER_SHIM, asset_bytes
+
+# Page templates of the storybook's own (the projector view), after the site's own theme.
+THEME_TEMPLATES = "theme"
 
 
 def extend_theme(config: MkDocsConfig) -> None:
@@ -24,6 +29,9 @@ def extend_theme(config: MkDocsConfig) -> None:
             config.extra_javascript.append(path)
     if offline_build(config):
         use_local_worker_shim(config)
+    templates = str(resources.files("storybook.plugin").joinpath(THEME_TEMPLATES))
+    if templates not in config.theme.dirs:
+        config.theme.dirs.append(templates)
 
 
 def offline_build(config: MkDocsConfig) -> bool:

@@ -95,6 +95,16 @@ def test_bad_input_is_reported_at_its_line_with_a_hint(
     assert not PYTHON_NOISE.search(message), message
     site = project.parent / f"{project.name}-site"
     assert not (site / "index.html").exists(), "a failed build leaves no site behind"
+
+    # storybook export, for engines that run without the plugin: the same lines, no export.
+    out = project.parent / "export"
+    monkeypatch.chdir(project)
+    exported = CliRunner().invoke(main, ["export", str(out)], catch_exceptions=False)
+    assert exported.exit_code == 1, exported.output
+    for line in printed:
+        assert line in exported.output, "storybook export must report the same problem"
+    assert not PYTHON_NOISE.search(exported.output), exported.output
+    assert not out.exists() or not any(out.iterdir()), "an export with problems writes nothing"
     assert snapshot(project) == before, "nothing a trainer wrote may change"
 
 

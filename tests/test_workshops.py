@@ -114,6 +114,11 @@ def test_every_bad_workshop_is_reported_at_its_line_by_check_and_build(
         assert words in line, line
     assert "Traceback" not in output
     assert line in build_error(workshop_project), "mkdocs build must report the same message"
+    out = workshop_project.parent / "export"
+    monkeypatch.chdir(workshop_project)
+    exported = CliRunner().invoke(main, ["export", str(out)], catch_exceptions=False)
+    assert exported.exit_code == 1 and line in exported.output, exported.output
+    assert not out.exists() or not any(out.iterdir()), "an export with problems writes nothing"
     assert snapshot(workshop_project) == before
 
 

@@ -158,8 +158,9 @@ def find_unsafe_by_converting(text: str) -> list[Finding]:
         findings.setdefault((line, message), Finding(line, message, hint))
     # A link definition makes no markup where it is written, but any text on the same page
     # can use it ([click][label]): a story's body can arm a summary shown beside it.
-    for line, text in enumerate(outside_code):
-        match = _DEFINITION.match(text)
+    for line, text in enumerate(lines):
+        # As written (a code span can be part of a label), but never inside a code block.
+        match = _DEFINITION.match(text) if outside_code[line] else None
         if match and not _url_allowed(match.group(1)):
             message, hint = _link_problem(match.group(1))
             findings.setdefault((line, message), Finding(line, message, hint))

@@ -73,6 +73,22 @@ FIELDS: tuple[FieldSpec, ...] = (
         "draft: true",
     ),
     FieldSpec(
+        "content_notes",
+        "list of content notes",
+        False,
+        "Sensitive subjects the story touches, from the content_notes section of the "
+        "vocabulary below. Readers see them as a Content note before the story and on its card.",
+        "content_notes: [bereavement, serious-illness]",
+    ),
+    FieldSpec(
+        "banks",
+        "list of tags",
+        False,
+        "Which of the story's tags lend it questions from their bank, under Going further. "
+        "[] takes none; without the field, every tag lends its questions.",
+        "banks: [wellbeing, feedback]",
+    ),
+    FieldSpec(
         "facilitator_notes",
         "Markdown text",
         False,
@@ -150,6 +166,9 @@ class Story:
     facilitator_notes: str | None = None
     suggested_minutes: int | None = None
     discussion_plan: DiscussionPlan | None = None
+    content_notes: tuple[str, ...] = ()
+    # The tags whose question banks the story takes; None: all of its tags.
+    banks: tuple[str, ...] | None = None
 
     def fields(self) -> dict[str, object]:
         """The fields a question may use as ``story.<name>``; unset optional fields are absent."""

@@ -16,7 +16,14 @@ import yaml
 from storybook.editions import LEARNER, facilitator_view, is_facilitator
 from storybook.errors import Problem, StorybookError
 from storybook.library import Library
-from storybook.model import FIELDS, Story
+from storybook.model import FIELDS, Question, Story
+from storybook.reading import (
+    BankQuestion,
+    content_note_views,
+    marked_title,
+    plan_questions,
+    reading_minutes,
+)
 from storybook.render import Renderer
 from storybook.vocabulary import KINDS, VOCABULARY_FILE, Tag, Vocabulary
 
@@ -146,27 +153,28 @@ def render_story_page(
 
     fields = story.fields()
 
-    def ask(tag_questions: Any) -> list[str]:
-        rendered = []
-        for question in tag_questions:
-            try:
-                rendered.append(renderer.render_question(question, story, fields))
-            except StorybookError as exc:
-                problems.extend(exc.problems)
-        return rendered
-
-    own = ask(story.reflection)
+    own = ask_each(story.reflection, renderer, story, fields, problems)
+    # A bank question names the story's title as the title of a work (marked_title).
+    marked = {**fields, "title": marked_title(story.title)}
     banks = [
-        {"tag": tag_view(vocabulary.tags[name]), "questions": ask(vocabulary.tags[name].questions)}
-        for name in story.tags
+        [
+            BankQuestion(name, text)
+            for text in ask_each(vocabulary.tags[name].questions, renderer, story, marked, problems)
+        ]
+        for name in (story.tags if story.banks is None else story.banks)
     ]
     if problems:
         raise StorybookError(problems)
+    plan = plan_questions(own, banks, story.title)
     content = renderer.render_template(
         "story.md.j2",
         story=story_view(story, vocabulary),
-        questions=own,
-        tag_questions=[bank for bank in banks if bank["questions"]],
+        questions=plan.asked,
+        further_questions=plan.own_further,
+        bank_questions=[
+            {"tag": tag_view(vocabulary.tags[item.tag]), "question": item.text}
+            for item in plan.bank
+        ],
         related=[
             {
                 "title": item.story.title,
@@ -180,6 +188,23 @@ def render_story_page(
         facilitator=facilitator_view(story) if facilitator else None,
     )
     return Page(story_uri(story.slug), front_matter(story.title, story.summary) + content)
+
+
+def ask_each(
+    questions: Sequence[Question],
+    renderer: Renderer,
+    story: Story,
+    fields: dict[str, object],
+    problems: list[Problem],
+) -> list[str]:
+    """The questions filled in for the story with ``fields``; problems go to ``problems``."""
+    rendered = []
+    for question in questions:
+        try:
+            rendered.append(renderer.render_question(question, story, fields))
+        except StorybookError as exc:
+            problems.extend(exc.problems)
+    return rendered
 
 
 @dataclass(frozen=True)
@@ -385,6 +410,8 @@ def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
         "tags": [tag_view(vocabulary.tags[name]) for name in story.tags],
         "uri": story_uri(story.slug),
         "draft": story.draft,
+        "reading_minutes": reading_minutes(story.body),
+        "content_notes": content_note_views(story.content_notes, vocabulary),
     }
 
 

@@ -12,6 +12,7 @@ from typing import Protocol
 from storybook.errors import Problem, StorybookError
 from storybook.load import SourceStory
 from storybook.model import FIELD_NAMES, FIELDS, PLAN_PARTS, DiscussionPlan, Question, Story
+from storybook.reading import bank_tags, content_note_keys
 from storybook.safehtml import find_unsafe
 from storybook.vocabulary import VOCABULARY_FILE, Vocabulary
 
@@ -81,6 +82,8 @@ def validate_story(source: SourceStory, vocabulary: Vocabulary) -> Story:
         report("draft", "draft must be true or false", "write draft: true or draft: false")
         draft = False
     slug = _slug(data, path, report)
+    content_notes = content_note_keys(data, vocabulary, report)
+    banks = bank_tags(data, tags, report)
     problems.extend(_unsafe_html(source, data))
 
     if problems:
@@ -101,6 +104,8 @@ def validate_story(source: SourceStory, vocabulary: Vocabulary) -> Story:
         facilitator_notes=notes,
         suggested_minutes=suggested_minutes,
         discussion_plan=plan,
+        content_notes=content_notes,
+        banks=banks,
     )
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from storybook.content_notes import SECTION as CONTENT_NOTES
+from storybook.content_notes import ContentNote, parse_content_notes
 from storybook.errors import Problem, StorybookError
 from storybook.load import read_text
 from storybook.model import Question
@@ -29,6 +31,7 @@ class Tag:
 class Vocabulary:
     path: Path
     tags: dict[str, Tag]
+    content_notes: dict[str, ContentNote] = field(default_factory=dict)
 
     def by_kind(self, kind: str) -> list[Tag]:
         return [tag for tag in self.tags.values() if tag.kind == kind]
@@ -66,7 +69,11 @@ def load_vocabulary(templates_dir: Path) -> Vocabulary:
             ]
         )
     tags: dict[str, Tag] = {}
+    notes: dict[str, ContentNote] = {}
     for kind, entries in data.items():
+        if kind == CONTENT_NOTES:
+            notes = parse_content_notes(path, located, entries, problems)
+            continue
         if kind not in KINDS:
             problems.append(
                 Problem(
@@ -103,7 +110,7 @@ def load_vocabulary(templates_dir: Path) -> Vocabulary:
             tags[tag.name] = tag
     if problems:
         raise StorybookError(problems)
-    return Vocabulary(path=path, tags=tags)
+    return Vocabulary(path=path, tags=tags, content_notes=notes)
 
 
 def _parse_tag(

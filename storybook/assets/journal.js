@@ -152,7 +152,10 @@
     section.setAttribute("data-journal-ready", "");
     var store = storage();
     var key = siteKey() + section.getAttribute("data-story");
-    var items = section.querySelectorAll(":scope > ol > li, :scope > ul > li");
+    // Folded questions ("Going further", in a <details>) get boxes too.
+    var items = section.querySelectorAll(
+      ":scope > ol > li, :scope > ul > li, :scope > details > ol > li, :scope > details > ul > li"
+    );
     var fields = Array.prototype.map.call(items, addAnswerBox);
 
     var where = store
@@ -171,9 +174,10 @@
       { type: "button", class: "md-button md-button--primary" },
       "Export my reflections"
     );
+    // Quieter than the export: clearing cannot be undone, so it should not invite a click.
     var clearButton = element(
       "button",
-      { type: "button", class: "md-button" },
+      { type: "button", class: "storybook-journal__clear" },
       "Clear all my answers"
     );
     var status = element("span", { class: "storybook-journal__status", role: "status" });
@@ -256,6 +260,25 @@
       say("All your answers have been cleared from this browser.");
     });
   }
+
+  /* A printed page holds every question: open the folded ones while printing (the print
+     stylesheet shows them too, where the browser supports ::details-content). */
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    openedForPrint = Array.prototype.filter.call(
+      document.querySelectorAll(".storybook-reflection details:not([open])"),
+      function (details) {
+        details.open = true;
+        return true;
+      }
+    );
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (details) {
+      details.open = false;
+    });
+    openedForPrint = [];
+  });
 
   function start() {
     var sections = document.querySelectorAll(".storybook-reflection[data-story]");

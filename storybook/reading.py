@@ -1,0 +1,195 @@
+"""What a reader meets on a story page: its reading time, its content notes, and a question
+budget (the story's own questions first, a few bank questions folded under "Going further").
+
+Plain functions over stories and the vocabulary: no MkDocs, no templates.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from storybook.vocabulary import VOCABULARY_FILE, Vocabulary
+
+WORDS_PER_MINUTE = 200
+# A reader sees at most this many answer boxes before "Going further"...
+QUESTION_BUDGET = 7
+# ...under which come at most this many questions from the banks of the story's tags.
+BANK_LIMIT = 3
+# A bank question repeats a question already asked when they share at least this many
+# content words, and these are at least this share of the shorter one's (see repeats()).
+REPEAT_WORDS = 3
+REPEAT_SIMILARITY = 0.4
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# Markdown and HTML that are not words a reader reads: tags, link targets, attribute lists.
+_MARKUP = re.compile(r"<[^>]*>|\]\([^)]*\)|\{[:#.][^}]*\}")
+# Words too common to tell two questions apart: English ones, and those nearly every
+# reflection question of a storybook for managers uses.
+_STOPWORDS = frozenset(
+    """a about after again all an and any are as at be been before being but by can could
+    did do does doing for from had has have he her him his how i if in into is it its
+    me might more most my no not now of on one or our out she should so some than that the
+    their them then there these they this those to up was we were what when where which who
+    whom why will with would you your yours
+    manager managers team teams own people person someone story think write first three
+    sentences say next week work""".split()
+)
+
+
+def reading_minutes(markdown: str) -> int:
+    """Minutes to read a text at WORDS_PER_MINUTE, rounded up; at least 1."""
+    words = len(_WORD.findall(_MARKUP.sub(" ", markdown)))
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+def content_words(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The words of a question that carry its meaning: lower case, without common words,
+    without the words in ``ignore`` (the story's title), and without a plural -s."""
+    words = set()
+    for word in _WORD.findall(_MARKUP.sub(" ", text).lower()):
+        word = word.replace("’", "'").removesuffix("'s")
+        if word in _STOPWORDS or word in ignore or len(word) < 3:
+            continue
+        words.add(word[:-1] if word.endswith("s") and len(word) > 3 else word)
+    return frozenset(words)
+
+
+def similarity(first: frozenset[str], second: frozenset[str]) -> float:
+    """The share of the shorter question's content words that the other one also uses
+    (the overlap coefficient): 1.0 when one asks nothing the other does not."""
+    if not first or not second:
+        return 0.0
+    return len(first & second) / min(len(first), len(second))
+
+
+def repeats(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Whether two questions ask the same thing, judged by their content words. Measured
+    on the sample library: two questions sharing two words ("change", "feel") were far apart,
+    while those sharing three or more that make 40% of one of them asked the same thing."""
+    return len(first & second) >= REPEAT_WORDS and similarity(first, second) >= REPEAT_SIMILARITY
+
+
+@dataclass(frozen=True)
+class BankQuestion:
+    """A question from a tag's bank, filled in for the story, and the tag it comes from."""
+
+    tag: str
+    text: str
+
+
+@dataclass(frozen=True)
+class QuestionPlan:
+    """The questions of a story page: those asked first, then those under "Going further"."""
+
+    asked: list[str]
+    own_further: list[str]
+    bank: list[BankQuestion]
+
+
+def plan_questions(
+    own: Sequence[str],
+    banks: Sequence[Sequence[BankQuestion]],
+    title: str,
+    *,
+    budget: int = QUESTION_BUDGET,
+    bank_limit: int = BANK_LIMIT,
+) -> QuestionPlan:
+    """The story's own questions first, at most ``budget`` of them before "Going further";
+    then at most ``bank_limit`` bank questions, taken in turn from each bank (so that three
+    tags lend one each rather than one tag three), leaving out any that repeats a question
+    already on the page. ``banks`` are in the order of the story's tags."""
+    ignore = content_words(title)
+    seen = [content_words(question, ignore) for question in own]
+    chosen: list[BankQuestion] = []
+    queues = [list(bank) for bank in banks]
+    while len(chosen) < bank_limit and any(queues):
+        for queue in queues:
+            if not queue or len(chosen) == bank_limit:
+                continue
+            candidate = queue.pop(0)
+            words = content_words(candidate.text, ignore)
+            if not any(repeats(words, other) for other in seen):
+                chosen.append(candidate)
+                seen.append(words)
+    return QuestionPlan(asked=list(own[:budget]), own_further=list(own[budget:]), bank=chosen)
+
+
+def marked_title(title: str) -> str:
+    """A story's title as a bank question shows it: marked up as the title of a work."""
+    return f"<cite>{html.escape(title)}</cite>"
+
+
+def content_note_views(keys: Sequence[str], vocabulary: Vocabulary) -> list[dict[str, str]]:
+    """What templates see of a story's content notes: name, label, description each."""
+    return [
+        {"name": key, "label": note.label, "description": note.description}
+        for key in keys
+        if (note := vocabulary.content_notes.get(key)) is not None
+    ]
+
+
+class Report(Protocol):
+    """Reports a problem at the line of a field (validate.py passes its own)."""
+
+    def __call__(self, key: str | None, message: str, hint: str, *index: str | int) -> None: ...
+
+
+def _names(data: dict[str, object], key: str, report: Report, example: str) -> list[str] | None:
+    """A list of names under ``key`` (a single name counts as a list of one); None if absent."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        report(key, f"{key} must be a list", f"write e.g. {example}")
+        return None
+    names: list[str] = []
+    for index, name in enumerate(value):
+        if not isinstance(name, str):
+            report(key, f"{key}: '{name}' is not a name", f"write e.g. {example}", index)
+        elif name in names:
+            report(key, f"{key}: '{name}' is listed twice", "remove one of them", index)
+        else:
+            names.append(name)
+    return names
+
+
+def content_note_keys(
+    data: dict[str, object], vocabulary: Vocabulary, report: Report
+) -> tuple[str, ...]:
+    """The story's ``content_notes``, each a key of the vocabulary's content_notes section."""
+    names = _names(data, "content_notes", report, "content_notes: [bereavement]") or []
+    known = list(vocabulary.content_notes)
+    for index, name in enumerate(names):
+        if name not in vocabulary.content_notes:
+            hint = (
+                "the content notes are " + ", ".join(known)
+                if known
+                else f"add a content_notes: section to templates/{VOCABULARY_FILE} first"
+            )
+            report("content_notes", f"unknown content note '{name}'", hint, index)
+    return tuple(name for name in names if name in vocabulary.content_notes)
+
+
+def bank_tags(
+    data: dict[str, object], tags: Sequence[str], report: Report
+) -> tuple[str, ...] | None:
+    """The story's ``banks``: some of its own tags ([] for none), or None for all of them."""
+    names = _names(data, "banks", report, "banks: [wellbeing]")
+    if names is None:
+        return None
+    for index, name in enumerate(names):
+        if name not in tags:
+            report(
+                "banks",
+                f"banks: '{name}' is not one of this story's tags",
+                "name tags from the story's tags: field, or write banks: [] for none",
+                index,
+            )
+    return tuple(name for name in names if name in tags)

@@ -14,6 +14,7 @@ from storybook.errors import StorybookError
 from storybook.export import ExportError, export_site
 from storybook.library import load_library
 from storybook.owned import OwnedFolderError
+from storybook.paths import find_paths_dir
 from storybook.pipeline import build_site
 from storybook.render import Renderer
 from storybook.validate import slugify
@@ -63,11 +64,21 @@ def _require_folder(path: Path, what: str) -> None:
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Folder of workshop files.  [default: workshops, if there is one]",
 )
-def check(stories_dir: Path, templates_dir: Path, workshops_dir: Path | None) -> None:
-    """Check every story, question, template and workshop, and list every problem at once."""
+@click.option(
+    "--paths",
+    "paths_dir",
+    default=None,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder of learning paths.  [default: paths, if there is one]",
+)
+def check(
+    stories_dir: Path, templates_dir: Path, workshops_dir: Path | None, paths_dir: Path | None
+) -> None:
+    """Check every story, question, template, workshop and learning path; list every problem."""
     _require_folder(stories_dir, "stories")
     _require_folder(templates_dir, "templates")
     workshops_dir = find_workshops_dir(workshops_dir, Path.cwd())
+    paths_dir = find_paths_dir(paths_dir, Path.cwd())
     # Both editions, drafts included, so that every template is rendered at least once.
     results = [
         build_site(
@@ -76,6 +87,7 @@ def check(stories_dir: Path, templates_dir: Path, workshops_dir: Path | None) ->
             include_drafts=True,
             edition=edition,
             workshops_dir=workshops_dir,
+            paths_dir=paths_dir,
         )
         for edition in EDITIONS
     ]
@@ -89,10 +101,12 @@ def check(stories_dir: Path, templates_dir: Path, workshops_dir: Path | None) ->
     library = result.library
     drafts = len(library.stories) - len(library.published)
     workshops = len(result.workshops)
+    paths = len(result.paths)
     click.echo(
         f"All good: {_count(len(library.published), 'story', 'stories')}"
         + (f" and {drafts} draft(s)" if drafts else "")
         + (f", {workshops} workshop(s)" if workshops else "")
+        + (f", {paths} learning path(s)" if paths else "")
         + f", {len(result.pages)} pages."
     )
 

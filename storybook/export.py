@@ -28,10 +28,18 @@ from storybook.editions import (
 )
 from storybook.errors import Problem, StorybookError
 from storybook.owned import MANIFEST, WriteReport, write_owned_files
+from storybook.paths import PATHS_FOLDER, PATHS_INDEX
 from storybook.pipeline import build_site
 from storybook.plugin import PAGES_FLAG, REQUIRED_EXTENSIONS
 from storybook.siteconfig import dump_config, read_config, resolve_env
-from storybook.theme import SCRIPTS, STYLESHEETS, WORKER_SHIM
+from storybook.theme import (
+    DEFAULT_FOOTER,
+    SCRIPTS,
+    STYLESHEETS,
+    WORKER_SHIM,
+    without_pages,
+    without_trainer_pages,
+)
 from storybook.workshops import WORKSHOPS_FOLDER
 
 PLUGIN = "storybook"
@@ -70,6 +78,7 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
     templates_dir = _folder(config_file, options.get("templates_dir"), "templates")
     docs_dir = _folder(config_file, config.get("docs_dir"), DOCS)
     workshops_dir = _folder(config_file, options.get("workshops_dir"), WORKSHOPS_FOLDER)
+    paths_dir = _folder(config_file, options.get("paths_dir"), PATHS_FOLDER)
     for folder, what in ((stories_dir, "stories"), (templates_dir, "templates")):
         if not folder.is_dir():
             raise ExportError(
@@ -78,7 +87,9 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
             )
     plain, copies = _theme_and_hooks(config, root)
     _check_destination(
-        out, root, [docs_dir, stories_dir, templates_dir, workshops_dir, *copies.values()]
+        out,
+        root,
+        [docs_dir, stories_dir, templates_dir, workshops_dir, paths_dir, *copies.values()],
     )
 
     # Only the facilitator edition builds drafts and facilitator material at all.
@@ -89,6 +100,7 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
         include_drafts=facilitator,
         edition=chosen,
         workshops_dir=workshops_dir if workshops_dir.is_dir() else None,
+        paths_dir=paths_dir if paths_dir.is_dir() else None,
     )
     generated = {
         f"{DOCS}/{uri}": marked(text, facilitator).encode("utf-8")
@@ -185,6 +197,14 @@ def site_config(config: dict[str, Any], page_uris: list[str], edition: str) -> s
     data["markdown_extensions"] = _with_extensions(data.get("markdown_extensions"))
     data["extra_css"] = _with_items(data.get("extra_css"), STYLESHEETS)
     data["extra_javascript"] = _with_items(data.get("extra_javascript"), SCRIPTS)
+    if "nav" in data:
+        # As the plugin does: no trainers' pages for learners, no entry for a missing page.
+        if not is_facilitator(edition):
+            data["nav"] = without_trainer_pages(data["nav"])
+        if PATHS_INDEX not in page_uris:
+            data["nav"] = without_pages(data["nav"], (PATHS_INDEX,))
+    if not data.get("copyright"):
+        data["copyright"] = DEFAULT_FOOTER.format(site_name=data.get("site_name") or "")
     not_in_nav = data.get("not_in_nav") or ""
     if isinstance(not_in_nav, str):
         # The plugin keeps its pages out of the sidebar; these lines do the same without it.

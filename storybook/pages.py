@@ -34,6 +34,7 @@ Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 HOME = "index.md"
 TAGS_INDEX = "tags/index.md"
 AUTHORING = "authoring.md"
+TRAINER_PAGES = (AUTHORING,)
 ALL_STORIES = "all-stories"
 RELATED_LIMIT = 3
 # The home page and each theme's page list at most this many stories, then link to the next
@@ -104,10 +105,12 @@ def build_pages(
     edition: str = LEARNER,
     workshops: Sequence[Mapping[str, Any]] = (),
     render_story: RenderStory | None = None,
+    paths: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[list[Page], list[Problem]]:
     """Render every page that can be rendered, and every template and question problem.
 
-    ``workshops`` are what the home page lists of the workshops (title, date, uri).
+    ``workshops`` are what the home page lists of the workshops (title, date, uri);
+    ``paths`` the learning paths it offers to start with (see paths.path_view).
     """
     vocabulary = library.vocabulary
     if vocabulary is None:
@@ -134,7 +137,13 @@ def build_pages(
         except StorybookError as exc:
             problems.extend(exc.problems)
     try:
-        pages.extend(render_index_pages(rendered, vocabulary, renderer, workshops))
+        index_pages = render_index_pages(rendered, vocabulary, renderer, workshops, paths)
+        # The guide to writing stories is for trainers: the learner edition leaves it out.
+        pages.extend(
+            page
+            for page in index_pages
+            if is_facilitator(edition) or page.src_uri not in TRAINER_PAGES
+        )
     except StorybookError as exc:
         problems.extend(exc.problems)
     problems.extend(renderer.syntax_problems())
@@ -340,6 +349,7 @@ def render_index_pages(
     vocabulary: Vocabulary,
     renderer: Renderer,
     workshops: Sequence[Mapping[str, Any]] = (),
+    paths: Sequence[Mapping[str, Any]] = (),
 ) -> list[Page]:
     views = [story_view(story, vocabulary) for story in stories]
     kinds = [
@@ -365,6 +375,7 @@ def render_index_pages(
                 root="",
                 kinds=kinds,
                 workshops=list(workshops),
+                paths=list(paths),
             ),
         ),
         Page(TAGS_INDEX, renderer.render_template("tags.md.j2", kinds=kinds)),

@@ -12,6 +12,7 @@ from storybook.errors import Problem
 from storybook.library import Library, load_library, read_story
 from storybook.model import Story
 from storybook.pages import build_pages, render_story_page
+from storybook.paths import LearningPath, build_path_pages, load_paths, path_view
 from storybook.render import Renderer, time_limits
 from storybook.workshop_pages import build_workshop_pages, workshop_links
 from storybook.workshops import Workshop, load_workshops
@@ -28,6 +29,7 @@ class BuildResult:
     problems: list[Problem]
     library: Library
     workshops: list[Workshop] = field(default_factory=list)
+    paths: list[LearningPath] = field(default_factory=list)
 
 
 def build_site(
@@ -37,10 +39,12 @@ def build_site(
     include_drafts: bool = False,
     edition: str = LEARNER,
     workshops_dir: Path | None = None,
+    paths_dir: Path | None = None,
     fallback: Mapping[Path, Story] | None = None,
     cache: StoryCache | None = None,
 ) -> BuildResult:
-    """Build one edition. Without ``workshops_dir`` there are no workshop pages at all.
+    """Build one edition. Without ``workshops_dir`` there are no workshop pages at all, and
+    without ``paths_dir`` no learning paths.
 
     ``fallback``: under `mkdocs serve`, the last good version of each story file, standing in
     for a story that is broken now (its problems are still reported). With a prepared
@@ -58,6 +62,11 @@ def build_site(
         library.stories,
         [problem.path for problem in library.problems if problem.path.suffix == ".md"],
     )
+    broken = [problem.path for problem in library.problems if problem.path.suffix == ".md"]
+    paths, path_problems = load_paths(
+        paths_dir if library.vocabulary is not None else None, library.stories, broken
+    )
+    published = {story.slug: story for story in library.published}
     with time_limits():
         pages, problems = build_pages(
             library,
@@ -66,7 +75,13 @@ def build_site(
             edition=edition,
             workshops=workshop_links(workshops),
             render_story=cache.render_story if cache else render_story_page,
+            paths=[path_view(p, published) for p in paths if _on_hand(p, published)],
         )
+        if paths_dir is not None and library.vocabulary is not None:
+            story_pages = [page for page in pages if page.src_uri.startswith("stories/")]
+            more, more_problems = build_path_pages(paths, library.published, story_pages, renderer)
+            pages += more
+            problems += more_problems
         if workshops_dir is not None and library.vocabulary is not None:
             more, more_problems = build_workshop_pages(
                 workshops, library.published, renderer, edition=edition
@@ -78,7 +93,15 @@ def build_site(
     return BuildResult(
         pages={page.src_uri: page.content for page in pages},
         # A question that cannot be rendered is met on its story's page and in agendas.
-        problems=list(dict.fromkeys(library.problems + workshop_problems + problems)),
+        problems=list(
+            dict.fromkeys(library.problems + workshop_problems + path_problems + problems)
+        ),
         library=library,
         workshops=workshops,
+        paths=paths,
     )
+
+
+def _on_hand(learning_path: LearningPath, stories: Mapping[str, Story]) -> bool:
+    """Whether every story of the path can be shown (one with problems may be missing)."""
+    return all(step.story in stories for step in learning_path.steps)

@@ -28,11 +28,12 @@ from storybook.errors import Problem, StorybookError
 from storybook.incremental import DirtyServe
 from storybook.model import Story
 from storybook.pages import story_uri
+from storybook.paths import PATHS_INDEX, find_paths_dir
 from storybook.pipeline import BuildResult, build_site
 from storybook.safehtml import MARKDOWN_EXTENSIONS, clean
 from storybook.serve import error_banner, keep_watching, never_abort_on_warnings
 from storybook.sitedir import discard_failed_site
-from storybook.theme import asset_files, extend_theme
+from storybook.theme import asset_files, extend_theme, without_pages, without_trainer_pages
 from storybook.workshops import find_workshops_dir
 
 if TYPE_CHECKING:  # only `mkdocs serve` imports the live-reload server
@@ -54,6 +55,8 @@ class StorybookConfig(Config):  # type: ignore[no-untyped-call]
     templates_dir = c.Dir(exists=False, default="templates")
     # Unset: the workshops/ folder beside mkdocs.yml, if there is one.
     workshops_dir = c.Optional(c.Dir(exists=False))
+    # Unset: the paths/ folder beside mkdocs.yml, if there is one (learning paths).
+    paths_dir = c.Optional(c.Dir(exists=False))
     # mkdocs.yml sets it with `edition: !ENV [STORYBOOK_EDITION, learner]`.
     edition = c.Choice(EDITIONS, default=LEARNER)
 
@@ -101,6 +104,8 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
         extend_theme(config)
+        if not self.facilitator:
+            config.nav = without_trainer_pages(config.nav)
         config.extra[PAGES_FLAG] = True
         if self.serving:
             never_abort_on_warnings(config)
@@ -118,6 +123,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 include_drafts=self.facilitator,
                 edition=self.config.edition,
                 workshops_dir=self.workshops_dir(),
+                paths_dir=find_paths_dir(self.config.paths_dir, self.root),
                 fallback=self.last_good_stories if self.serving else None,
                 cache=cache,
             )
@@ -146,6 +152,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         if self.dirty.active:
             state = repr((dict(self.config), problems))
             sources = self.dirty.page_sources(config, files, pages, state)
+        if PATHS_INDEX not in pages and files.get_file_from_path(PATHS_INDEX) is None:
+            # No paths folder: no page to list them, so no entry for it in the navigation.
+            config.nav = without_pages(config.nav, (PATHS_INDEX,))
         for src_uri, content in pages.items():
             if files.get_file_from_path(src_uri) is None:
                 files.append(_page_file(config, src_uri, content, sources.get(src_uri)))
@@ -184,6 +193,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         workshops = self.workshops_dir()
         if workshops is not None:
             folders.append(workshops)
+        paths = find_paths_dir(self.config.paths_dir, self.root)
+        if paths is not None:
+            folders.append(paths)
         keep_watching(server, folders)
         return server
 

@@ -25,19 +25,22 @@ BANK_LIMIT = 3
 REPEAT_WORDS = 3
 REPEAT_SIMILARITY = 0.4
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_WORD = re.compile("[^\\W_]+(?:['\u2019][^\\W_]+)*")
 # Markdown and HTML that are not words a reader reads: tags, link targets, attribute lists.
 _MARKUP = re.compile(r"<[^>]*>|\]\([^)]*\)|\{[:#.][^}]*\}")
 # Words too common to tell two questions apart: English ones, and those nearly every
 # reflection question of a storybook for managers uses.
 _STOPWORDS = frozenset(
-    """a about after again all an and any are as at be been before being but by can could
+    re.split(
+        r"\s+",
+        """a about after again all an and any are as at be been before being but by can could
     did do does doing for from had has have he her him his how i if in into is it its
     me might more most my no not now of on one or our out she should so some than that the
     their them then there these they this those to up was we were what when where which who
     whom why will with would you your yours
     manager managers team teams own people person someone story think write first three
-    sentences say next week work""".split()
+    sentences say next week work""",
+    )
 )
 
 
@@ -52,7 +55,7 @@ def content_words(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[
     without the words in ``ignore`` (the story's title), and without a plural -s."""
     words = set()
     for word in _WORD.findall(_MARKUP.sub(" ", text).lower()):
-        word = word.replace("’", "'").removesuffix("'s")
+        word = word.replace("\u2019", "'").removesuffix("'s")
         if word in _STOPWORDS or word in ignore or len(word) < 3:
             continue
         words.add(word[:-1] if word.endswith("s") and len(word) > 3 else word)

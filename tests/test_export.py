@@ -21,7 +21,7 @@ from storybook.export import plugin_options, site_config
 from storybook.owned import MANIFEST
 from storybook.siteconfig import Tagged, read_config
 
-from .conftest import ROOT, build, snapshot, story_text
+from .conftest import ROOT, build, copy_sample, snapshot, story_text
 
 SLUMP = "stories/the-quiet-slump/"
 BANNER = "storybook-no-pages"
@@ -92,10 +92,7 @@ def html(site: Path, page: str) -> str:
 def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The sample storybook with a facilitator marker and a draft, built by the plugin and exported."""
     base = tmp_path_factory.mktemp("export")
-    project = base / "project"
-    for name in ("stories", "templates", "workshops", "docs", "overrides"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    project = copy_sample(base / "project")
     slump = project / "stories" / "the-quiet-slump.md"
     text = slump.read_text(encoding="utf-8")
     assert "facilitator_notes: |\n" in text
@@ -428,7 +425,7 @@ def test_site_config_adapts_every_form_mkdocs_accepts() -> None:
         "polyfills": ["assets/iframe-worker-shim.js"],
     }
     assert written["extra_css"] == ["assets/storybook.css", "assets/reader.css"]
-    assert written["extra_javascript"] == ["assets/journal.js"]
+    assert written["extra_javascript"] == ["assets/journal.js", "assets/reader.js"]
     listed = {"plugins": ["search", {"storybook": None}, "tags"], "site_dir": "public"}
     written = yaml.safe_load(site_config(listed, [], "learner"))
     assert written["plugins"] == ["search", "tags"] and written["site_dir"] == "public"

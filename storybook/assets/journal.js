@@ -13,9 +13,11 @@
   "use strict";
 
   var PREFIX = "storybook-journal:";
+  // reader.js keeps which stories were opened under this prefix; clearing clears it too.
+  var PROGRESS_PREFIX = "storybook-progress:";
   var counter = 0;
 
-  function siteKey() {
+  function siteKey(prefix) {
     var base = ".";
     var config = document.getElementById("__config");
     if (config) {
@@ -25,7 +27,7 @@
         base = ".";
       }
     }
-    return PREFIX + new URL(base, location.href).pathname.replace(/\/?$/, "/") + ":";
+    return (prefix || PREFIX) + new URL(base, location.href).pathname.replace(/\/?$/, "/") + ":";
   }
 
   function storage() {
@@ -250,9 +252,12 @@
           "This cannot be undone. Export them first if you want to keep them."
       );
       if (!sure) return;
-      if (store) journalKeys(store).forEach(function (each) {
-        store.removeItem(each);
-      });
+      if (store) {
+        journalKeys(store).forEach(function (each) {
+          store.removeItem(each);
+        });
+        store.removeItem(siteKey(PROGRESS_PREFIX));
+      }
       fields.forEach(function (field) {
         field.box.value = "";
         fitToContent(field.box);

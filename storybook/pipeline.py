@@ -84,7 +84,11 @@ def build_site(
             problems += more_problems
         if workshops_dir is not None and library.vocabulary is not None:
             more, more_problems = build_workshop_pages(
-                workshops, library.published, renderer, edition=edition
+                workshops,
+                library.published,
+                renderer,
+                edition=edition,
+                vocabulary=library.vocabulary,
             )
             pages += more
             problems += more_problems

@@ -17,7 +17,10 @@
   var PROGRESS_PREFIX = "storybook-progress:";
   var counter = 0;
 
-  function siteKey(prefix) {
+  /* The site's address, worked out once, when the script first runs: the base in #__config
+     is relative to the page loaded first, and Material's instant navigation changes the
+     address without loading that element again. */
+  var SITE = (function () {
     var base = ".";
     var config = document.getElementById("__config");
     if (config) {
@@ -27,7 +30,11 @@
         base = ".";
       }
     }
-    return (prefix || PREFIX) + new URL(base, location.href).pathname.replace(/\/?$/, "/") + ":";
+    return new URL(base, location.href).pathname.replace(/\/?$/, "/");
+  })();
+
+  function siteKey(prefix) {
+    return (prefix || PREFIX) + SITE + ":";
   }
 
   function storage() {

@@ -15,7 +15,8 @@
   var PROGRESS = "storybook-progress:";
   var JOURNAL = "storybook-journal:";
 
-  function sitePath() {
+  /* Worked out once, as journal.js does: #__config's base is relative to the first page. */
+  var SITE = (function () {
     var base = ".";
     var config = document.getElementById("__config");
     if (config) {
@@ -25,7 +26,11 @@
         base = ".";
       }
     }
-    return new URL(base, location.href).pathname.replace(/\/?$/, "/") + ":";
+    return new URL(base, location.href).pathname.replace(/\/?$/, "/");
+  })();
+
+  function sitePath() {
+    return SITE + ":";
   }
 
   function storage() {

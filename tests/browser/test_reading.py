@@ -49,10 +49,14 @@ def test_a_printed_story_holds_the_story_and_questions_with_room_to_write(reader
     # What the page shows a reader in its article: everything a print should keep.
     story = page.locator(ARTICLE).evaluate(
         """article => Array.from(article.querySelectorAll(
-                "h1, :scope > p, h2, h3, .storybook-tags, .storybook-question"))
-            .map(node => node.innerText.replace("¶", ""))"""
+                "h1, :scope > p, h2, h3, .storybook-tags, .storybook-content-note, "
+                + ".storybook-further > summary, .storybook-question"))
+            .map(node => (node.innerText || node.textContent).replace("¶", ""))"""
     )
-    questions = page.locator(".storybook-question").all_inner_texts()
+    # Folded questions ("Going further") have no innerText until opened: print opens them.
+    questions = page.locator(".storybook-question").evaluate_all(
+        "nodes => nodes.map(node => node.textContent)"
+    )
     lines = pdf_lines(page.pdf(format="A4"))
     printed = squeeze(" ".join(text for _, _, text in lines))
 

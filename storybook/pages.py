@@ -385,6 +385,7 @@ def render_index_pages(
                 "authoring.md.j2",
                 fields=[vars(spec) for spec in FIELDS],
                 kinds=kinds,
+                content_notes=content_note_views(list(vocabulary.content_notes), vocabulary),
                 vocabulary_file=f"templates/{VOCABULARY_FILE}",
             ),
         ),

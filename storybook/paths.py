@@ -389,6 +389,18 @@ def stops_on_paths(
     return stops
 
 
+RELATED_BLOCK = '<div class="storybook-related"'
+
+
+def with_block(content: str, block: str) -> str:
+    """A story page with the "On the path" block after its questions: before its related
+    stories (story.md.j2 puts them last), or at the end of a page without them."""
+    before, found, after = content.partition(RELATED_BLOCK)
+    if not found:
+        return content.rstrip("\n") + "\n\n" + block
+    return before + block + "\n" + found + after
+
+
 def build_path_pages(
     paths: Sequence[LearningPath],
     stories: Sequence[Story],
@@ -414,7 +426,7 @@ def build_path_pages(
             slug = page.src_uri.removeprefix("stories/").removesuffix(".md")
             if slug in stops:
                 block = renderer.render_template("on-path.md.j2", stops=stops[slug], root="../")
-                pages.append(Page(page.src_uri, page.content.rstrip("\n") + "\n\n" + block))
+                pages.append(Page(page.src_uri, with_block(page.content, block)))
     except StorybookError as exc:
         problems.extend(exc.problems)
     return pages, problems

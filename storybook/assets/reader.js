@@ -112,8 +112,10 @@
       var badge = step.item.querySelector(".storybook-step-state");
       if (!badge) {
         badge = element("span", { class: "storybook-step-state" });
-        var first = step.item.querySelector("strong") || step.item.firstChild;
-        first.parentNode.insertBefore(badge, first.nextSibling);
+        // At the end of the step's first line: after its title and week, before the why.
+        var lineEnd = step.item.querySelector("br");
+        if (lineEnd) lineEnd.parentNode.insertBefore(badge, lineEnd);
+        else (step.item.querySelector("p") || step.item).appendChild(badge);
       }
       badge.setAttribute("data-state", now);
       badge.textContent = " " + STATE_WORDS[now];

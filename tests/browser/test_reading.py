@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from playwright.sync_api import expect
 from pypdf import PageObject, PdfReader
 
 from .conftest import ARTICLE, PHONE, SLUMP, Reader
@@ -139,4 +140,25 @@ def test_readme_screenshots_of_a_story_and_its_journal(reader: Reader, tmp_path:
         folder = Path(SCREENSHOTS)
         folder.mkdir(parents=True, exist_ok=True)
         for picture in (top, journal):
+            (folder / picture.name).write_bytes(picture.read_bytes())
+
+
+def test_readme_screenshots_of_the_home_page_and_a_path(reader: Reader, tmp_path: Path) -> None:
+    page = reader.open("stories/the-friday-rota/")
+    page.locator(".storybook-answer__box").first.fill("Ask Joanne first, then the ward.")
+    page = reader.open()
+    expect(page.locator(".storybook-filter select")).to_be_visible()
+    expect(page.locator(".storybook-continue")).to_contain_text("Continue where you left off")
+    home = tmp_path / "home-page.png"
+    page.screenshot(path=home)
+    page = reader.open("paths/first-90-days/")
+    expect(page.locator(".storybook-path__progress")).to_contain_text("1 answered")
+    path = tmp_path / "learning-path.png"
+    page.screenshot(path=path)
+    for picture in (home, path):
+        assert picture.read_bytes().startswith(b"\x89PNG")
+    if SCREENSHOTS:
+        folder = Path(SCREENSHOTS)
+        folder.mkdir(parents=True, exist_ok=True)
+        for picture in (home, path):
             (folder / picture.name).write_bytes(picture.read_bytes())

@@ -17,9 +17,10 @@ import yaml
 from click.testing import CliRunner
 
 from storybook.cli import main
-from storybook.export import plugin_options, site_config
-from storybook.owned import MANIFEST
-from storybook.siteconfig import Tagged, read_config
+from storybook.core.project import plugin_options
+from storybook.core.siteconfig import Tagged, read_config
+from storybook.export.exporter import site_config
+from storybook.export.owned import MANIFEST
 
 from .conftest import ROOT, build, copy_sample, snapshot, story_text
 
@@ -287,7 +288,8 @@ def test_export_refuses_folders_it_could_damage(sample_project: Path, tmp_path: 
     before = snapshot(tmp_path)
     for out, says in cases.items():
         code, output, errors = export(sample_project, Path(out))
-        assert code == 1 and says in errors, (out, output + errors)
+        # Reported like every other problem: path, what is wrong - how to fix it.
+        assert code == 1 and says in output and "Nothing was exported" in errors, (out, output)
     assert snapshot(tmp_path) == before
 
     out = tmp_path / "out"
@@ -295,7 +297,7 @@ def test_export_refuses_folders_it_could_damage(sample_project: Path, tmp_path: 
     (out / MANIFEST).write_text("{not json", encoding="utf-8")
     before = snapshot(out)
     code, output, errors = export(sample_project, out)
-    assert code == 1 and f"{MANIFEST}: cannot be read" in errors
+    assert code == 1 and f"{MANIFEST}:1: cannot be read" in output
     assert snapshot(out) == before
 
 
@@ -369,8 +371,12 @@ def test_the_edition_comes_from_the_plugin_option_unless_asked(
     code, output, _ = export(project, tmp_path / "c", "--edition", "learner")
     assert code == 0 and "Exported the learner edition" in output
     monkeypatch.setenv("STORYBOOK_EDITION", "projector")
-    code, _, errors = export(project, tmp_path / "d")
-    assert code == 1 and "asks for the 'projector' edition" in errors
+    code, output, _ = export(project, tmp_path / "d")
+    assert (
+        code == 1
+        and "mkdocs.yml:8: the storybook plugin's edition option asks for the 'projector' edition"
+        in output
+    ), output
     monkeypatch.delenv("STORYBOOK_EDITION")
     code, output, _ = export(project, tmp_path / "e")
     assert code == 0 and "Exported the learner edition" in output

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from storybook.owned import MANIFEST, OwnedFolderError, write_owned_files
+from storybook.core.errors import OwnedFolderError
+from storybook.export.owned import MANIFEST, write_owned_files
 
 
 def write(out: Path, files: dict[str, bytes]) -> list[str]:

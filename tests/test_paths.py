@@ -11,9 +11,9 @@ import yaml
 from click.testing import CliRunner
 
 from storybook.cli import main
-from storybook.library import load_library
-from storybook.paths import load_paths
-from storybook.pipeline import build_site
+from storybook.core.library import load_library
+from storybook.core.pipeline import build_site
+from storybook.paths.plan import load_paths
 
 from .conftest import DATA, ROOT, build, build_error, snapshot, story_text
 

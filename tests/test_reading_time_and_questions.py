@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from storybook.errors import StorybookError
-from storybook.library import load_library, read_story
-from storybook.reading import (
+from storybook.core.errors import StorybookError
+from storybook.core.library import load_library, read_story
+from storybook.core.reading import (
     BankQuestion,
     content_words,
     plan_questions,
     reading_minutes,
     repeats,
 )
-from storybook.vocabulary import load_vocabulary
+from storybook.core.vocabulary import load_vocabulary
 
 from .conftest import ROOT, build, build_edition, story_text
 
@@ -61,7 +61,7 @@ def test_every_sample_story_asks_at_most_seven_then_at_most_three_more() -> None
 
 
 def build_sample_pages() -> dict[str, str]:
-    from storybook.pipeline import build_site
+    from storybook.core.pipeline import build_site
 
     result = build_site(ROOT / "stories", ROOT / "templates", paths_dir=ROOT / "paths")
     assert result.problems == []

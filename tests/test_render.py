@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from storybook.errors import StorybookError
-from storybook.model import Question, Story
-from storybook.render import Renderer
+from storybook.core.errors import StorybookError
+from storybook.core.model import Question, Story
+from storybook.core.render import Renderer
 
 STORY = Story(
     path=Path("stories/s.md"),

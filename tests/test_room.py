@@ -14,8 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from storybook.cli import main
-from storybook.editions import BANNER_CLASS
-from storybook.room import LOCAL, RoomError, room_servers, single_server
+from storybook.core.editions import BANNER_CLASS
+from storybook.core.errors import RoomError
+from storybook.room import LOCAL, room_servers, single_server
 
 from .conftest import free_port, story_text
 from .test_serve import Server, epoch_of

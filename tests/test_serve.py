@@ -18,7 +18,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-import storybook.plugin
+import storybook.plugin.hooks
 
 from .conftest import free_port, story_text
 
@@ -183,7 +183,7 @@ def test_a_bug_in_the_storybook_never_stalls_a_rebuild(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(storybook.plugin, "build_site", broken)
+    monkeypatch.setattr(storybook.plugin.hooks, "build_site", broken)
     rebuilds.rebuild()
     page = rebuilds.page("stories/one")
     assert "First title" in page

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from storybook.library import load_library
+from storybook.core.library import load_library
 
 from ..conftest import ROOT, build_edition, copy_sample, search_index
 from .conftest import ARTICLE, HEADING, PHONE, SLUMP, Reader

@@ -6,8 +6,8 @@ import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
-from storybook.errors import Problem, StorybookError
-from storybook.yamlfile import Located, parse_yaml
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.yamlfile import Located, parse_yaml
 
 FENCE = "---"
 MAX_STORY_BYTES = 2_000_000

@@ -10,14 +10,14 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from storybook.editions import facilitator_view, is_facilitator
-from storybook.errors import Problem, StorybookError
-from storybook.model import Story
-from storybook.pages import Page, front_matter, story_uri
-from storybook.reading import content_note_views
-from storybook.render import Renderer
-from storybook.vocabulary import Vocabulary
-from storybook.workshops import (
+from storybook.core.editions import facilitator_view, is_facilitator
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.model import Story
+from storybook.core.pages import Page, front_matter, story_uri
+from storybook.core.reading import content_note_views
+from storybook.core.render import Renderer
+from storybook.core.vocabulary import Vocabulary
+from storybook.workshops.plan import (
     SESSION_FIELDS,
     WORKSHOP_FIELDS,
     Slot,

@@ -11,9 +11,8 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
-from storybook.vocabulary import VOCABULARY_FILE, Vocabulary
+from storybook.core.vocabulary import Vocabulary
 
 WORDS_PER_MINUTE = 200
 # A reader sees at most this many answer boxes before "Going further"...
@@ -134,65 +133,3 @@ def content_note_views(keys: Sequence[str], vocabulary: Vocabulary) -> list[dict
         for key in keys
         if (note := vocabulary.content_notes.get(key)) is not None
     ]
-
-
-class Report(Protocol):
-    """Reports a problem at the line of a field (validate.py passes its own)."""
-
-    def __call__(self, key: str | None, message: str, hint: str, *index: str | int) -> None: ...
-
-
-def _names(data: dict[str, object], key: str, report: Report, example: str) -> list[str] | None:
-    """A list of names under ``key`` (a single name counts as a list of one); None if absent."""
-    value = data.get(key)
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        report(key, f"{key} must be a list", f"write e.g. {example}")
-        return None
-    names: list[str] = []
-    for index, name in enumerate(value):
-        if not isinstance(name, str):
-            report(key, f"{key}: '{name}' is not a name", f"write e.g. {example}", index)
-        elif name in names:
-            report(key, f"{key}: '{name}' is listed twice", "remove one of them", index)
-        else:
-            names.append(name)
-    return names
-
-
-def content_note_keys(
-    data: dict[str, object], vocabulary: Vocabulary, report: Report
-) -> tuple[str, ...]:
-    """The story's ``content_notes``, each a key of the vocabulary's content_notes section."""
-    names = _names(data, "content_notes", report, "content_notes: [bereavement]") or []
-    known = list(vocabulary.content_notes)
-    for index, name in enumerate(names):
-        if name not in vocabulary.content_notes:
-            hint = (
-                "the content notes are " + ", ".join(known)
-                if known
-                else f"add a content_notes: section to templates/{VOCABULARY_FILE} first"
-            )
-            report("content_notes", f"unknown content note '{name}'", hint, index)
-    return tuple(name for name in names if name in vocabulary.content_notes)
-
-
-def bank_tags(
-    data: dict[str, object], tags: Sequence[str], report: Report
-) -> tuple[str, ...] | None:
-    """The story's ``banks``: some of its own tags ([] for none), or None for all of them."""
-    names = _names(data, "banks", report, "banks: [wellbeing]")
-    if names is None:
-        return None
-    for index, name in enumerate(names):
-        if name not in tags:
-            report(
-                "banks",
-                f"banks: '{name}' is not one of this story's tags",
-                "name tags from the story's tags: field, or write banks: [] for none",
-                index,
-            )
-    return tuple(name for name in names if name in tags)

@@ -2,7 +2,7 @@
 
 In dirty mode MkDocs skips every page whose source file is older than its HTML. With the
 rendered stories mirrored to files that are rewritten only when their text changes
-(:class:`storybook.cache.PageMirror`), saving one story rebuilds that story's page, and
+(:class:`storybook.plugin.mirror.PageMirror`), saving one story rebuilds that story's page, and
 the pages showing its title if that changed (home, tag pages, stories listing it as
 related), and nothing else. On its own, dirty mode would get four things
 wrong; :class:`DirtyServe` puts each right:
@@ -37,7 +37,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils import clean_directory
 
-from storybook.cache import PageMirror
+from storybook.plugin.mirror import PageMirror
 
 log = logging.getLogger("mkdocs.plugins.storybook")
 

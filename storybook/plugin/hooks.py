@@ -16,35 +16,32 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from storybook.cache import StoryCache, ThemeBytecode
-from storybook.editions import (
-    EDITIONS,
-    FACILITATOR_SITE_NAME,
-    LEARNER,
-    edition_banner,
-    is_facilitator,
+from storybook.core.cache import StoryCache
+from storybook.core.editions import EDITIONS, LEARNER, Edition, edition
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.model import Story
+from storybook.core.pages import story_uri
+from storybook.core.pipeline import BuildResult, build_site
+from storybook.core.safety import clean
+from storybook.core.site import (
+    MARKDOWN_EXTENSIONS,
+    PAGES_FLAG,
+    collisions,
+    without_pages,
+    without_trainer_pages,
 )
-from storybook.errors import Problem, StorybookError
-from storybook.incremental import DirtyServe
-from storybook.model import Story
-from storybook.pages import story_uri
-from storybook.paths import PATHS_INDEX, find_paths_dir
-from storybook.pipeline import BuildResult, build_site
-from storybook.safehtml import MARKDOWN_EXTENSIONS, clean
-from storybook.serve import error_banner, keep_watching, never_abort_on_warnings
-from storybook.sitedir import discard_failed_site
-from storybook.theme import asset_files, extend_theme, without_pages, without_trainer_pages
-from storybook.workshops import find_workshops_dir
+from storybook.paths.plan import PATHS_INDEX, find_paths_dir
+from storybook.plugin.incremental import DirtyServe
+from storybook.plugin.mirror import ThemeBytecode
+from storybook.plugin.serve import error_banner, keep_watching, never_abort_on_warnings
+from storybook.plugin.sitedir import discard_failed_site
+from storybook.plugin.theme import asset_files, extend_theme
+from storybook.workshops.plan import find_workshops_dir
 
 if TYPE_CHECKING:  # only `mkdocs serve` imports the live-reload server
     from mkdocs.livereload import LiveReloadServer
 
 log = logging.getLogger("mkdocs.plugins.storybook")
-
-REQUIRED_EXTENSIONS = MARKDOWN_EXTENSIONS
-# Set in config.extra wherever the storybook's pages are in the build (this plugin, or
-# `storybook export`); overrides/main.html warns on every page when it is missing.
-PAGES_FLAG = "storybook_pages"
 
 
 # MkDocs' Config.__init_subclass__ has no type hints.
@@ -94,17 +91,16 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             self.dirty.stop()
 
     @property
-    def facilitator(self) -> bool:
-        return is_facilitator(self.config.edition)
+    def edition(self) -> Edition:
+        return edition(self.config.edition)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        if self.facilitator:
-            _facilitator_config(config, self.command)
-        for extension in REQUIRED_EXTENSIONS:
+        _edition_config(config, self.edition, self.command)
+        for extension in MARKDOWN_EXTENSIONS:
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
         extend_theme(config)
-        if not self.facilitator:
+        if not self.edition.shows_facilitator:
             config.nav = without_trainer_pages(config.nav)
         config.extra[PAGES_FLAG] = True
         if self.serving:
@@ -120,14 +116,13 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             result = build_site(
                 Path(self.config.stories_dir),
                 templates_dir,
-                include_drafts=self.facilitator,
                 edition=self.config.edition,
                 workshops_dir=self.workshops_dir(),
                 paths_dir=find_paths_dir(self.config.paths_dir, self.root),
                 fallback=self.last_good_stories if self.serving else None,
                 cache=cache,
             )
-            problems = result.problems + _collisions(result.pages, files, root)
+            problems = result.problems + _collisions(result.pages, files)
             pages = result.pages
         except Exception as exc:  # a bug in the storybook itself must not stall `mkdocs serve`
             log.debug("The storybook failed:", exc_info=True)
@@ -167,9 +162,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     ) -> str:
         if self.serving and self.problems:
             markdown = error_banner(self.problems, self.root) + markdown
-        if self.facilitator:
-            markdown = edition_banner() + markdown
-        return markdown
+        return self.edition.banner + markdown
 
     def on_page_content(
         self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
@@ -270,34 +263,26 @@ def _page_file(config: MkDocsConfig, src_uri: str, content: str, source: Path | 
     return File.generated(config, src_uri, abs_src_path=str(source), inclusion=inclusion)
 
 
-def _facilitator_config(config: MkDocsConfig, command: str) -> None:
-    """Mark the facilitator edition everywhere, and keep it out of the learners' site folder."""
-    if command == "gh-deploy":
+def _edition_config(config: MkDocsConfig, policy: Edition, command: str) -> None:
+    """Name the site for its edition, and keep each edition out of the others' site folder."""
+    if policy.local_only and command == "gh-deploy":
         raise PluginError(
-            "The facilitator edition is never deployed: it holds facilitator notes. "
+            f"The {policy.name} edition is never deployed: it holds facilitator notes. "
             "Deploy the learner edition (unset STORYBOOK_EDITION)."
         )
-    config.site_name = FACILITATOR_SITE_NAME.format(site_name=config.site_name)
+    config.site_name = policy.site_name(config.site_name)
     default_site = os.path.join(os.path.dirname(config.config_file_path), "site")
-    if os.path.abspath(config.site_dir) == os.path.abspath(default_site):
-        config.site_dir = default_site + "-facilitator"
+    if policy.site_dir_suffix and os.path.abspath(config.site_dir) == os.path.abspath(default_site):
+        config.site_dir = default_site + policy.site_dir_suffix
 
 
-def _collisions(pages: dict[str, str], files: Files, root: Path) -> list[Problem]:
-    """A hand-written page in docs/ must not silently replace or hide a generated one."""
-    problems = []
-    for src_uri in pages:
-        existing = files.get_file_from_path(src_uri)
-        if existing is not None and existing.abs_src_path:
-            problems.append(
-                Problem(
-                    Path(existing.abs_src_path),
-                    1,
-                    f"this file has the same address as a page the storybook makes ({src_uri})",
-                    "rename or move it",
-                )
-            )
-    return problems
+def _collisions(pages: dict[str, str], files: Files) -> list[Problem]:
+    hand_written = {
+        src_uri: Path(file.abs_src_path)
+        for src_uri in pages
+        if (file := files.get_file_from_path(src_uri)) is not None and file.abs_src_path
+    }
+    return collisions(pages, hand_written)
 
 
 def _internal_problem(exc: Exception, config_file: Path) -> Problem:

@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
-from storybook.errors import Problem, StorybookError
-from storybook.load import read_text
-from storybook.yamlfile import SafeLoader
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.load import read_text
+from storybook.core.yamlfile import SafeLoader
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storybook.errors import Problem, StorybookError
-from storybook.load import find_story_files, load_story
-from storybook.model import Story
-from storybook.validate import check_unique_slugs, validate_story
-from storybook.vocabulary import Vocabulary, load_vocabulary
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.load import find_story_files, load_story
+from storybook.core.model import Story
+from storybook.core.validate import check_unique_slugs, validate_story
+from storybook.core.vocabulary import Vocabulary, load_vocabulary
 
 
 @dataclass

@@ -21,8 +21,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
-from storybook.errors import Problem, StorybookError
-from storybook.model import QUESTION_FIELDS, Question, Story
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.model import QUESTION_FIELDS, Question, Story
 
 _LINE_BREAK = re.compile(r"\r\n|\r")  # as Jinja's lexer normalises them
 _MISSING_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined")

@@ -18,7 +18,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 
-from storybook.errors import Problem
+from storybook.core.errors import Problem
 
 if TYPE_CHECKING:  # only `mkdocs serve` imports the live-reload server
     from mkdocs.livereload import LiveReloadServer

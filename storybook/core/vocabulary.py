@@ -6,16 +6,26 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storybook.content_notes import SECTION as CONTENT_NOTES
-from storybook.content_notes import ContentNote, parse_content_notes
-from storybook.errors import Problem, StorybookError
-from storybook.load import read_text
-from storybook.model import Question
-from storybook.yamlfile import Located, parse_yaml
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.load import read_text
+from storybook.core.model import Question
+from storybook.core.yamlfile import Located, parse_yaml
 
 VOCABULARY_FILE = "tags.yml"
 KINDS: dict[str, str] = {"themes": "Themes", "moments": "Manager moments"}
 TAG_KEYS = ("label", "description", "questions")
+# The optional section of sensitive subjects a story may name in content_notes:.
+CONTENT_NOTES = "content_notes"
+NOTE_KEYS = ("label", "description")
+
+
+@dataclass(frozen=True)
+class ContentNote:
+    """A sensitive subject, named in plain words before a story that touches it."""
+
+    name: str
+    label: str
+    description: str
 
 
 @dataclass(frozen=True)
@@ -72,7 +82,7 @@ def load_vocabulary(templates_dir: Path) -> Vocabulary:
     notes: dict[str, ContentNote] = {}
     for kind, entries in data.items():
         if kind == CONTENT_NOTES:
-            notes = parse_content_notes(path, located, entries, problems)
+            notes = _content_notes(path, located, entries, problems)
             continue
         if kind not in KINDS:
             problems.append(
@@ -80,7 +90,7 @@ def load_vocabulary(templates_dir: Path) -> Vocabulary:
                     path,
                     located.key_line(kind),
                     f"unknown section '{kind}'",
-                    "tags go under 'themes:' or 'moments:'",
+                    f"tags go under 'themes:' or 'moments:', content notes under '{CONTENT_NOTES}:'",
                 )
             )
             continue
@@ -111,6 +121,52 @@ def load_vocabulary(templates_dir: Path) -> Vocabulary:
     if problems:
         raise StorybookError(problems)
     return Vocabulary(path=path, tags=tags, content_notes=notes)
+
+
+def _content_notes(
+    path: Path, located: Located, entries: object, problems: list[Problem]
+) -> dict[str, ContentNote]:
+    if not isinstance(entries, dict):
+        problems.append(
+            Problem(
+                path,
+                located.key_line(CONTENT_NOTES),
+                f"'{CONTENT_NOTES}' must list content notes",
+                "write 'note-name:' lines, each with label: and description:",
+            )
+        )
+        return {}
+    notes: dict[str, ContentNote] = {}
+    for name, entry in entries.items():
+        line = located.key_line(CONTENT_NOTES, name)
+        if not isinstance(entry, dict):
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"content note '{name}' needs a label and a description",
+                    "indent them below it",
+                )
+            )
+            continue
+        for key in entry:
+            if key not in NOTE_KEYS:
+                problems.append(
+                    Problem(
+                        path,
+                        located.key_line(CONTENT_NOTES, name, key),
+                        f"unknown field '{key}' in content note '{name}'",
+                        "a content note has only " + ", ".join(NOTE_KEYS),
+                    )
+                )
+        label, description = entry.get("label"), entry.get("description", "")
+        if not isinstance(label, str) or not label.strip() or not isinstance(description, str):
+            problems.append(
+                Problem(path, line, f"label and description of '{name}' must be text", "quote them")
+            )
+            continue
+        notes[str(name)] = ContentNote(str(name), label.strip(), description.strip())
+    return notes
 
 
 def _parse_tag(

@@ -14,42 +14,36 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from storybook import __version__
-from storybook.editions import (
-    EDITIONS,
-    FACILITATOR_SITE_NAME,
-    LEARNER,
-    edition_banner,
-    is_facilitator,
-)
-from storybook.errors import Problem, StorybookError
-from storybook.owned import MANIFEST, WriteReport, write_owned_files
-from storybook.paths import PATHS_FOLDER, PATHS_INDEX
-from storybook.pipeline import build_site
-from storybook.plugin import PAGES_FLAG, REQUIRED_EXTENSIONS
-from storybook.siteconfig import dump_config, read_config, resolve_env
-from storybook.theme import (
+from storybook.core.editions import LEARNER, Edition
+from storybook.core.editions import edition as edition_policy
+from storybook.core.errors import ExportError, StorybookError
+from storybook.core.pipeline import build_site
+from storybook.core.project import choose_edition, line_of, read_project
+from storybook.core.site import (
     DEFAULT_FOOTER,
+    MARKDOWN_EXTENSIONS,
+    PAGES_FLAG,
     SCRIPTS,
     STYLESHEETS,
     WORKER_SHIM,
+    assets,
+    collisions,
     without_pages,
     without_trainer_pages,
 )
-from storybook.workshops import WORKSHOPS_FOLDER
+from storybook.core.siteconfig import dump_config, read_config
+from storybook.export.owned import MANIFEST, WriteReport, write_owned_files
+from storybook.paths.plan import PATHS_FOLDER, PATHS_INDEX
+from storybook.workshops.plan import WORKSHOPS_FOLDER
 
 PLUGIN = "storybook"
 NOTE = "STORYBOOK-EXPORT.md"
 DOCS = "docs"
 DEFAULT_EDITION = LEARNER
-
-
-class ExportError(Exception):
-    """The export cannot run as asked; the message says why and what to do."""
 
 
 @dataclass
@@ -69,21 +63,24 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
     root = config_file.resolve().parent
     if "INHERIT" in config:
         raise ExportError(
-            f"{config_file}: INHERIT is not supported by storybook export yet - "
-            "copy the inherited settings into this file, then export again"
+            config_file,
+            "INHERIT is not supported by storybook export yet",
+            "copy the inherited settings into this file, then export again",
+            line=line_of(config_file, "INHERIT"),
         )
-    options = plugin_options(config)
-    chosen = choose_edition(edition, options)
-    stories_dir = _folder(config_file, options.get("stories_dir"), "stories")
-    templates_dir = _folder(config_file, options.get("templates_dir"), "templates")
-    docs_dir = _folder(config_file, config.get("docs_dir"), DOCS)
-    workshops_dir = _folder(config_file, options.get("workshops_dir"), WORKSHOPS_FOLDER)
-    paths_dir = _folder(config_file, options.get("paths_dir"), PATHS_FOLDER)
+    project = read_project(config_file)
+    chosen = choose_edition(project, edition)
+    stories_dir, templates_dir = project.stories_dir, project.templates_dir
+    docs_dir = project.docs_dir
+    workshops_dir = project.workshops_dir or root / WORKSHOPS_FOLDER
+    paths_dir = project.paths_dir or root / PATHS_FOLDER
     for folder, what in ((stories_dir, "stories"), (templates_dir, "templates")):
         if not folder.is_dir():
             raise ExportError(
-                f"{folder}: no {what} folder here - check {what}_dir of the storybook "
-                f"plugin in {config_file}"
+                folder,
+                f"no {what} folder here",
+                f"check {what}_dir of the storybook plugin in {config_file}",
+                line=0,
             )
     plain, copies = _theme_and_hooks(config, root)
     _check_destination(
@@ -92,33 +89,32 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
         [docs_dir, stories_dir, templates_dir, workshops_dir, paths_dir, *copies.values()],
     )
 
-    # Only the facilitator edition builds drafts and facilitator material at all.
-    facilitator = is_facilitator(chosen)
+    # Only an edition whose policy shows them builds drafts and facilitator material at all.
+    policy = edition_policy(chosen)
     result = build_site(
         stories_dir,
         templates_dir,
-        include_drafts=facilitator,
         edition=chosen,
         workshops_dir=workshops_dir if workshops_dir.is_dir() else None,
         paths_dir=paths_dir if paths_dir.is_dir() else None,
     )
-    generated = {
-        f"{DOCS}/{uri}": marked(text, facilitator).encode("utf-8")
-        for uri, text in result.pages.items()
-    }
-    generated.update({f"{DOCS}/assets/{name}": data for name, data in _assets()})
-    hand_written = {f"{DOCS}/{rel}": path for rel, path in _tree(docs_dir)}
-    problems = result.problems + _collisions(generated, hand_written)
+    hand_written = dict(_tree(docs_dir))
+    problems = result.problems + collisions(result.pages, hand_written)
     if problems:
         raise StorybookError(problems)
+    generated = {
+        f"{DOCS}/{uri}": policy.marked(text).encode("utf-8") for uri, text in result.pages.items()
+    }
+    generated.update({f"{DOCS}/{name}": data for name, data in assets()})
 
     files: dict[str, bytes] = {
-        rel: _marked_file(rel, path.read_bytes(), facilitator) for rel, path in hand_written.items()
+        f"{DOCS}/{rel}": _marked_file(rel, path.read_bytes(), policy)
+        for rel, path in hand_written.items()
     }
     files.update({rel: path.read_bytes() for rel, path in copies.items()})
     files.update(generated)
-    if facilitator and isinstance(plain.get("site_name"), str):
-        plain = {**plain, "site_name": FACILITATOR_SITE_NAME.format(site_name=plain["site_name"])}
+    if isinstance(plain.get("site_name"), str):
+        plain = {**plain, "site_name": policy.site_name(plain["site_name"])}
     files["mkdocs.yml"] = site_config(plain, sorted(result.pages), chosen).encode("utf-8")
     files[NOTE] = export_note(chosen).encode("utf-8")
     written = write_owned_files(
@@ -133,55 +129,11 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
     )
 
 
-def marked(markdown: str, facilitator: bool) -> str:
-    """A page of the facilitator edition carries its banner, as the plugin adds it when serving."""
-    if not facilitator:
-        return markdown
-    front, body = _split_front_matter(markdown)
-    return front + edition_banner() + body
-
-
-def _marked_file(rel: str, data: bytes, facilitator: bool) -> bytes:
-    if not facilitator or not rel.endswith(".md"):
+def _marked_file(rel: str, data: bytes, policy: Edition) -> bytes:
+    if not policy.banner or not rel.endswith(".md"):
         return data
-    return marked(data.decode("utf-8"), facilitator).encode("utf-8")
-
-
-def _split_front_matter(markdown: str) -> tuple[str, str]:
-    if markdown.startswith("---\n"):
-        end = markdown.find("\n---\n", 4)
-        if end != -1:
-            return markdown[: end + 5], markdown[end + 5 :]
-    return "", markdown
-
-
-def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
-    """The storybook plugin's options in mkdocs.yml ({} when it is listed without options)."""
-    plugins = config.get("plugins")
-    entries: list[Any] = list(plugins.items()) if isinstance(plugins, dict) else []
-    if isinstance(plugins, list):
-        for entry in plugins:
-            if isinstance(entry, dict):
-                entries.extend(entry.items())
-            else:
-                entries.append((entry, None))
-    for name, options in entries:
-        if name == PLUGIN:
-            return dict(options) if isinstance(options, dict) else {}
-    return {}
-
-
-def choose_edition(asked: str | None, options: dict[str, Any]) -> str:
-    """--edition if given, else the plugin's ``edition`` option (``!ENV`` resolved), else learner."""
-    configured = resolve_env(options.get("edition"))
-    edition = asked or (str(configured) if configured else DEFAULT_EDITION)
-    if edition not in EDITIONS:
-        source = "--edition" if asked else "the storybook plugin's edition option in mkdocs.yml"
-        raise ExportError(
-            f"{source} asks for the '{edition}' edition, but storybook export can only "
-            f"export the {' or the '.join(EDITIONS)} edition"
-        )
-    return edition
+    marked: bytes = policy.marked(data.decode("utf-8")).encode("utf-8")
+    return marked
 
 
 def site_config(config: dict[str, Any], page_uris: list[str], edition: str) -> str:
@@ -199,7 +151,7 @@ def site_config(config: dict[str, Any], page_uris: list[str], edition: str) -> s
     data["extra_javascript"] = _with_items(data.get("extra_javascript"), SCRIPTS)
     if "nav" in data:
         # As the plugin does: no trainers' pages for learners, no entry for a missing page.
-        if not is_facilitator(edition):
+        if not edition_policy(edition).shows_facilitator:
             data["nav"] = without_trainer_pages(data["nav"])
         if PATHS_INDEX not in page_uris:
             data["nav"] = without_pages(data["nav"], (PATHS_INDEX,))
@@ -265,16 +217,6 @@ def _leaves_folder(path: str) -> bool:
     return Path(path).is_absolute() or ".." in Path(path).parts
 
 
-def _folder(config_file: Path, value: Any, default: str) -> Path:
-    resolved = resolve_env(value)
-    if resolved and not isinstance(resolved, str):
-        raise ExportError(
-            f"{config_file}: a folder is given as {resolved!r}, which storybook export cannot "
-            "follow - write it as a plain path"
-        )
-    return (config_file.resolve().parent / (resolved or default)).resolve()
-
-
 def _tree(folder: Path) -> Iterator[tuple[str, Path]]:
     """Every file below ``folder`` as (posix path, path), skipping hidden files as MkDocs does."""
     if not folder.is_dir():
@@ -284,28 +226,6 @@ def _tree(folder: Path) -> Iterator[tuple[str, Path]]:
         hidden = any(part.startswith(".") or part == "__pycache__" for part in rel.parts)
         if path.is_file() and not hidden:
             yield rel.as_posix(), path
-
-
-def _assets() -> Iterator[tuple[str, bytes]]:
-    """The static files the plugin adds to every site (storybook/assets/*)."""
-    folder = resources.files("storybook").joinpath("assets")
-    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
-        if entry.is_file() and not entry.name.startswith("."):
-            yield entry.name, entry.read_bytes()
-
-
-def _collisions(generated: dict[str, bytes], hand_written: dict[str, Path]) -> list[Problem]:
-    return [
-        Problem(
-            hand_written[rel],
-            1,
-            "this file has the same address as a page the storybook makes "
-            f"({rel.removeprefix(DOCS + '/')})",
-            "rename or move it",
-        )
-        for rel in sorted(generated)
-        if rel in hand_written
-    ]
 
 
 def _theme_and_hooks(config: dict[str, Any], root: Path) -> tuple[dict[str, Any], dict[str, Path]]:
@@ -343,15 +263,19 @@ def _check_destination(out: Path, root: Path, sources: list[Path]) -> None:
     target = out.resolve()
     if target == root or target in root.parents:
         raise ExportError(
-            f"{out}: this folder holds the storybook itself - export into a folder of its own, "
-            "e.g. storybook export export/"
+            out,
+            "this folder holds the storybook itself",
+            "export into a folder of its own, e.g. storybook export export/",
+            line=0,
         )
     for source in sources:
         source = source.resolve()
         if target == source or source in target.parents or target in source.parents:
             raise ExportError(
-                f"{out}: this folder overlaps {source}, which the export reads - "
-                "export into a folder of its own, e.g. storybook export export/"
+                out,
+                f"this folder overlaps {source}, which the export reads",
+                "export into a folder of its own, e.g. storybook export export/",
+                line=0,
             )
 
 
@@ -377,8 +301,8 @@ def _with_extensions(extensions: Any) -> Any:
     if isinstance(extensions, dict):
         return {
             **extensions,
-            **{name: {} for name in REQUIRED_EXTENSIONS if name not in extensions},
+            **{name: {} for name in MARKDOWN_EXTENSIONS if name not in extensions},
         }
     listed = list(extensions or [])
     names = {entry if isinstance(entry, str) else next(iter(entry), "") for entry in listed}
-    return listed + [name for name in REQUIRED_EXTENSIONS if name not in names]
+    return listed + [name for name in MARKDOWN_EXTENSIONS if name not in names]

@@ -25,7 +25,9 @@ class Problem:
         return self.path.as_posix()
 
     def format(self, root: Path | None = None) -> str:
-        text = f"{self.display_path(root)}:{self.line}: {self.message}"
+        # Line 0: a problem with a command or a folder as a whole, not a line of a file.
+        where = f"{self.display_path(root)}:{self.line}" if self.line else self.display_path(root)
+        text = f"{where}: {self.message}"
         if self.hint:
             text += f" - {self.hint}"
         return text
@@ -40,3 +42,26 @@ class StorybookError(Exception):
 
     def format(self, root: Path | None = None) -> str:
         return "\n".join(problem.format(root) for problem in self.problems)
+
+
+def problem(path: Path, message: str, hint: str = "", *, line: int = 1) -> StorybookError:
+    """One problem as an error to raise: ``raise problem(path, "what", "how to fix")``."""
+    return StorybookError([Problem(path, line, message, hint)])
+
+
+class ExportError(StorybookError):
+    """`storybook export` cannot run as asked: a problem at the file or folder it names."""
+
+    def __init__(self, path: Path, message: str, hint: str = "", *, line: int = 1) -> None:
+        super().__init__([Problem(path, line, message, hint)])
+
+
+class OwnedFolderError(ExportError):
+    """The export's folder cannot be written safely: a problem at that folder."""
+
+
+class RoomError(StorybookError):
+    """The room cannot start: a problem at mkdocs.yml or the option that stops it."""
+
+    def __init__(self, path: Path, message: str, hint: str = "", *, line: int = 1) -> None:
+        super().__init__([Problem(path, line, message, hint)])

@@ -7,18 +7,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from storybook.editions import LEARNER
-from storybook.errors import Problem
-from storybook.library import Library, load_library, read_story
-from storybook.model import Story
-from storybook.pages import build_pages, render_story_page
-from storybook.paths import LearningPath, build_path_pages, load_paths, path_view
-from storybook.render import Renderer, time_limits
-from storybook.workshop_pages import build_workshop_pages, workshop_links
-from storybook.workshops import Workshop, load_workshops
+from storybook.core.editions import LEARNER
+from storybook.core.editions import edition as edition_policy
+from storybook.core.errors import Problem
+from storybook.core.library import Library, load_library, read_story
+from storybook.core.model import Story
+from storybook.core.pages import build_pages, render_story_page
+from storybook.core.render import Renderer, time_limits
+from storybook.paths.pages import build_path_pages
+from storybook.paths.plan import LearningPath, load_paths, path_view
+from storybook.workshops.pages import build_workshop_pages, workshop_links
+from storybook.workshops.plan import Workshop, load_workshops
 
 if TYPE_CHECKING:
-    from storybook.cache import StoryCache
+    from storybook.core.cache import StoryCache
 
 
 @dataclass
@@ -36,7 +38,7 @@ def build_site(
     stories_dir: Path,
     templates_dir: Path,
     *,
-    include_drafts: bool = False,
+    include_drafts: bool | None = None,
     edition: str = LEARNER,
     workshops_dir: Path | None = None,
     paths_dir: Path | None = None,
@@ -45,6 +47,9 @@ def build_site(
 ) -> BuildResult:
     """Build one edition. Without ``workshops_dir`` there are no workshop pages at all, and
     without ``paths_dir`` no learning paths.
+
+    Drafts are built when the edition's policy shows them, unless ``include_drafts`` says
+    otherwise (`storybook check` renders them in every edition, to check every template).
 
     ``fallback``: under `mkdocs serve`, the last good version of each story file, standing in
     for a story that is broken now (its problems are still reported). With a prepared
@@ -71,7 +76,9 @@ def build_site(
         pages, problems = build_pages(
             library,
             renderer,
-            include_drafts=include_drafts,
+            include_drafts=(
+                edition_policy(edition).shows_drafts if include_drafts is None else include_drafts
+            ),
             edition=edition,
             workshops=workshop_links(workshops),
             render_story=cache.render_story if cache else render_story_page,

@@ -15,11 +15,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from storybook.core.errors import OwnedFolderError
+
 MANIFEST = ".storybook-export.json"
-
-
-class OwnedFolderError(Exception):
-    """The folder cannot be written safely; the message says why and what to do."""
 
 
 @dataclass
@@ -122,12 +120,15 @@ def read_manifest(out: Path) -> dict[str, str]:
     if not path.exists():
         if out.exists() and not out.is_dir():
             raise OwnedFolderError(
-                f"{out}: this is a file, not a folder - choose a folder to export to"
+                out, "this is a file, not a folder", "choose a folder to export to", line=0
             )
         if out.is_dir() and any(out.iterdir()):
             raise OwnedFolderError(
-                f"{out}: this folder is not empty and no storybook export was written into it "
-                f"(there is no {MANIFEST}) - choose a new or empty folder"
+                out,
+                "this folder is not empty and no storybook export was written into it "
+                f"(there is no {MANIFEST})",
+                "choose a new or empty folder",
+                line=0,
             )
         return {}
     try:
@@ -137,8 +138,9 @@ def read_manifest(out: Path) -> dict[str, str]:
             raise TypeError("'files' is not a mapping")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise OwnedFolderError(
-            f"{path}: cannot be read ({exc}) - it lists what the last export wrote; restore it, "
-            "or export into a new folder"
+            path,
+            f"cannot be read ({exc}); it lists what the last export wrote",
+            "restore it, or export into a new folder",
         ) from None
     return {
         str(rel): str(digest)

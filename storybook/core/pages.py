@@ -13,19 +13,20 @@ from typing import Any, Protocol
 
 import yaml
 
-from storybook.editions import LEARNER, facilitator_view, is_facilitator
-from storybook.errors import Problem, StorybookError
-from storybook.library import Library
-from storybook.model import FIELDS, Question, Story
-from storybook.reading import (
+from storybook.core.editions import LEARNER, facilitator_view, is_facilitator
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.fields import views
+from storybook.core.library import Library
+from storybook.core.model import FIELDS, Question, Story
+from storybook.core.reading import (
     BankQuestion,
     content_note_views,
     marked_title,
     plan_questions,
     reading_minutes,
 )
-from storybook.render import Renderer
-from storybook.vocabulary import KINDS, VOCABULARY_FILE, Tag, Vocabulary
+from storybook.core.render import Renderer
+from storybook.core.vocabulary import KINDS, VOCABULARY_FILE, Tag, Vocabulary
 
 # The C emitter is several times faster than the pure-Python one, which was the slowest
 # step of rendering a story; both write YAML that reads back the same.
@@ -170,7 +171,7 @@ def render_story_page(
             BankQuestion(name, text)
             for text in ask_each(vocabulary.tags[name].questions, renderer, story, marked, problems)
         ]
-        for name in (story.tags if story.banks is None else story.banks)
+        for name in story.banks
     ]
     if problems:
         raise StorybookError(problems)
@@ -383,7 +384,7 @@ def render_index_pages(
             AUTHORING,
             renderer.render_template(
                 "authoring.md.j2",
-                fields=[vars(spec) for spec in FIELDS],
+                fields=[spec.guide() for spec in FIELDS],
                 kinds=kinds,
                 content_notes=content_note_views(list(vocabulary.content_notes), vocabulary),
                 vocabulary_file=f"templates/{VOCABULARY_FILE}",
@@ -412,8 +413,14 @@ def render_index_pages(
 
 
 def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
-    """What templates see of a story: never its facilitator notes."""
+    """What templates see of a story: every field everyone may see, never a facilitator one."""
     return {
+        **views(story.values(), FIELDS, facilitator=False),
+        "content_notes": [
+            {"name": name, "label": note.label, "description": note.description}
+            for name in story.content_notes
+            for note in (vocabulary.content_notes[name],)
+        ],
         "title": story.title,
         "summary": story.summary,
         "slug": story.slug,
@@ -423,7 +430,6 @@ def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
         "uri": story_uri(story.slug),
         "draft": story.draft,
         "reading_minutes": reading_minutes(story.body),
-        "content_notes": content_note_views(story.content_notes, vocabulary),
     }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from storybook.errors import Problem, StorybookError
+from storybook.core.errors import Problem, StorybookError
 
 # The C loader is about ten times faster; fall back to pure Python where libyaml is missing.
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

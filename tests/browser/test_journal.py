@@ -129,9 +129,10 @@ def test_nothing_leaves_the_site_while_writing_saving_and_exporting(
         if not (url.startswith(origin + "/") or url.startswith(f"blob:{origin}/"))
     ]
     assert outside == []
-    # Writing sends nothing at all, not even to the site itself.
+    # Writing sends nothing at all, not even to the site itself. (Chromium fetches the tab's
+    # icon on its own schedule, sometimes while the reader types: that is not the page.)
     before = len(reader.requests)
     page.locator(".storybook-answer__box").nth(1).press_sequentially("Still private.", delay=20)
     page.wait_for_timeout(300)
-    assert reader.requests[before:] == []
+    assert [url for url in reader.requests[before:] if not url.endswith("/favicon.png")] == []
     assert re.search("Still private", page.evaluate("JSON.stringify(localStorage)"))

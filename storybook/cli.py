@@ -16,6 +16,7 @@ from storybook.core.library import load_library
 from storybook.core.pipeline import build_site
 from storybook.core.project import Project, read_project
 from storybook.core.render import Renderer
+from storybook.core.site import collisions, files_below
 from storybook.core.validate import slugify
 from storybook.export.exporter import export_site
 from storybook.paths.plan import find_paths_dir
@@ -135,6 +136,10 @@ def check(
         for edition in EDITIONS
     ]
     problems = list(dict.fromkeys(p for result in results for p in result.problems))
+    if project is not None:
+        hand_written = dict(files_below(project.docs_dir))
+        for result in results:
+            problems += [p for p in collisions(result.pages, hand_written) if p not in problems]
     if problems:
         _fail(StorybookError(problems), "")
     result = results[0]
@@ -225,6 +230,15 @@ def export(out: Path, config_file: Path, edition: str | None) -> None:
     files = report.files
     for warning in files.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if files.failed:
+        for failure in files.failed:
+            click.echo(failure)
+        click.echo(
+            f"\nThe export to {out} is incomplete: {len(files.failed)} file(s) could not be "
+            "written. Fix what is named above and export again.",
+            err=True,
+        )
+        raise SystemExit(1)
     click.echo(
         f"Exported the {report.edition} edition ({report.stories} stories, {report.pages} pages) "
         f"to {out}: {len(files.written)} file(s) written, {len(files.unchanged)} unchanged, "

@@ -22,7 +22,13 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
-from storybook.core.editions import EDITION_VARIABLE, EDITIONS, FACILITATOR, LEARNER
+from storybook.core.editions import (
+    EDITION_VARIABLE,
+    EDITIONS,
+    FACILITATOR,
+    LEARNER,
+    ROOM_EDITION_VARIABLE,
+)
 from storybook.core.errors import RoomError
 
 LOCAL = "127.0.0.1"
@@ -149,6 +155,8 @@ def _start(server: Server, config_file: Path, echo: Callable[[str], None]) -> su
     env = {
         **os.environ,
         EDITION_VARIABLE: server.edition,
+        # Checked by the plugin on every rebuild, whatever mkdocs.yml comes to say.
+        ROOM_EDITION_VARIABLE: server.edition,
         "NO_MKDOCS_2_WARNING": "1",
         "DISABLE_MKDOCS_2_WARNING": "true",
     }

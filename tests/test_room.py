@@ -182,3 +182,24 @@ def test_serve_outside_a_storybook_says_where_to_run_it(
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["serve", "--room"])
     assert result.exit_code == 1 and "run this in the storybook's folder" in result.output
+
+
+def test_the_learner_port_never_builds_another_edition_even_when_mkdocs_yml_changes(
+    room: Room,
+) -> None:
+    first = room.learner.wait_for(SLUMP, lambda html: "The Quiet Slump" in html, timeout=90)
+    config = room.project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "edition: !ENV [STORYBOOK_EDITION, learner]" in text
+    config.write_text(
+        text.replace("edition: !ENV [STORYBOOK_EDITION, learner]", "edition: facilitator"),
+        encoding="utf-8",
+    )
+    # Once the learner server has rebuilt with the edited mkdocs.yml...
+    assert int(room.learner.get(f"/livereload/{epoch_of(first)}/1", timeout=90)) > epoch_of(first)
+    room.learner.wait_for_log("serves the learner edition only")
+    # ...it still serves the learner edition: no banner, no notes, no drafts.
+    page = room.learner.get(SLUMP)
+    assert BANNER_CLASS not in page and "For the facilitator" not in page
+    assert PLAN_WORDS not in room.learner.get("/search/search_index.json")
+    assert "Facilitator edition" not in room.learner.get("/")

@@ -16,6 +16,9 @@ from storybook.core.model import FIELDS, PLAN_PARTS, Story
 
 # The variable mkdocs.yml reads with `edition: !ENV [STORYBOOK_EDITION, learner]`.
 EDITION_VARIABLE = "STORYBOOK_EDITION"
+# Set by `storybook serve --room` for each of its servers: the only edition that server may
+# build, checked on every rebuild (mkdocs.yml may be edited while the room runs).
+ROOM_EDITION_VARIABLE = "STORYBOOK_ROOM_EDITION"
 # Marks the banner; `storybook serve --room` and the tests look for it.
 BANNER_CLASS = "storybook-facilitator-edition"
 

@@ -15,6 +15,8 @@ class Problem:
     line: int
     message: str
     hint: str = ""
+    # It may quote facilitator-only material or a draft: learners see its file and line only.
+    private: bool = False
 
     def display_path(self, root: Path | None = None) -> str:
         if root is not None:

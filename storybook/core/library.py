@@ -8,7 +8,8 @@ from pathlib import Path
 
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.load import find_story_files, load_story
-from storybook.core.model import Story
+from storybook.core.model import FACILITATOR_FIELDS, Story
+from storybook.core.private import declares_draft, mark_private
 from storybook.core.validate import check_unique_slugs, validate_story
 from storybook.core.vocabulary import Vocabulary, load_vocabulary
 
@@ -62,9 +63,16 @@ def load_library(
         try:
             library.stories.append(read(path, vocabulary))
         except StorybookError as exc:
-            library.problems.extend(exc.problems)
+            library.problems.extend(
+                mark_private(exc.problems, path, FACILITATOR_FIELDS, drafts=True)
+            )
             last_good = (fallback or {}).get(path)
-            if last_good is not None and all(tag in vocabulary.tags for tag in last_good.tags):
+            # A story made a draft is withdrawn at once, even if it is broken too.
+            if (
+                last_good is not None
+                and all(tag in vocabulary.tags for tag in last_good.tags)
+                and not declares_draft(path)
+            ):
                 library.stories.append(last_good)
     library.problems.extend(check_unique_slugs(library.stories))
     return library

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,12 @@ def read_text(path: Path) -> str:
     any other encoding is refused with a message naming it, never guessed into garbage.
     """
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            # Refused by its size before it is read: a 3 GB file must not be read whole.
+            size = os.fstat(stream.fileno()).st_size
+            if size > MAX_STORY_BYTES:
+                raise _too_large(path, size)
+            raw = stream.read(MAX_STORY_BYTES + 1)
     except OSError as exc:
         raise StorybookError(
             [
@@ -42,23 +48,28 @@ def read_text(path: Path) -> str:
                 )
             ]
         ) from None
-    if len(raw) > MAX_STORY_BYTES:
-        raise StorybookError(
-            [
-                Problem(
-                    path,
-                    1,
-                    f"this file is {len(raw) // 1000} kB, more than the "
-                    f"{MAX_STORY_BYTES // 1_000_000} MB a story may have",
-                    "split it into several stories",
-                )
-            ]
-        )
+    if len(raw) > MAX_STORY_BYTES:  # it grew while being read, or is not a regular file
+        raise _too_large(path, len(raw))
     try:
         text = _decode(raw)
     except UnicodeDecodeError as exc:
-        raise StorybookError([_encoding_problem(path, raw, exc)]) from None
+        raise StorybookError([encoding_problem(path, raw, exc)]) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _too_large(path: Path, size: int) -> StorybookError:
+    kind = "story" if path.suffix == ".md" else "storybook file"
+    return StorybookError(
+        [
+            Problem(
+                path,
+                1,
+                f"this file is {size // 1000} kB, more than the "
+                f"{MAX_STORY_BYTES // 1_000_000} MB a {kind} may have",
+                "split it into several stories" if kind == "story" else "make it smaller",
+            )
+        ]
+    )
 
 
 def _decode(raw: bytes) -> str:
@@ -67,7 +78,7 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8-sig")
 
 
-def _encoding_problem(path: Path, raw: bytes, exc: UnicodeDecodeError) -> Problem:
+def encoding_problem(path: Path, raw: bytes, exc: UnicodeDecodeError) -> Problem:
     line = raw.count(b"\n", 0, exc.start) + 1
     hint = "save it again choosing the UTF-8 encoding in your editor"
     if b"\x00" in raw[:4096]:

@@ -163,16 +163,19 @@ def render_story_page(
 
     fields = story.fields()
 
-    own = ask_each(story.reflection, renderer, story, fields, problems)
-    # A bank question names the story's title as the title of a work (marked_title).
-    marked = {**fields, "title": marked_title(story.title)}
-    banks = [
-        [
-            BankQuestion(name, text)
-            for text in ask_each(vocabulary.tags[name].questions, renderer, story, marked, problems)
+    with renderer.page_budget():
+        own = ask_each(story.reflection, renderer, story, fields, problems)
+        # A bank question names the story's title as the title of a work (marked_title).
+        marked = {**fields, "title": marked_title(story.title)}
+        banks = [
+            [
+                BankQuestion(name, text)
+                for text in ask_each(
+                    vocabulary.tags[name].questions, renderer, story, marked, problems
+                )
+            ]
+            for name in story.banks
         ]
-        for name in story.banks
-    ]
     if problems:
         raise StorybookError(problems)
     plan = plan_questions(own, banks, story.title)

@@ -12,11 +12,11 @@ from storybook.core.editions import edition as edition_policy
 from storybook.core.errors import Problem
 from storybook.core.library import Library, load_library, read_story
 from storybook.core.model import Story
-from storybook.core.pages import build_pages, render_story_page
+from storybook.core.pages import build_pages, render_story_page, story_uri
 from storybook.core.render import Renderer, time_limits
 from storybook.paths.pages import build_path_pages
-from storybook.paths.plan import LearningPath, load_paths, path_view
-from storybook.workshops.pages import build_workshop_pages, workshop_links
+from storybook.paths.plan import LearningPath, load_paths, path_uri, path_view
+from storybook.workshops.pages import build_workshop_pages, workshop_links, workshop_uri
 from storybook.workshops.plan import Workshop, load_workshops
 
 if TYPE_CHECKING:
@@ -32,6 +32,13 @@ class BuildResult:
     library: Library
     workshops: list[Workshop] = field(default_factory=list)
     paths: list[LearningPath] = field(default_factory=list)
+
+    def sources(self) -> dict[str, Path]:
+        """The file each story's, workshop's and path's page is made from, by its path."""
+        found = {story_uri(story.slug): story.path for story in self.library.stories}
+        found.update({workshop_uri(w.slug): w.path for w in self.workshops})
+        found.update({path_uri(p.name): p.path for p in self.paths})
+        return found
 
 
 def build_site(
@@ -62,12 +69,10 @@ def build_site(
     )
     renderer = cache.renderer if cache else Renderer(templates_dir)
     # Without a vocabulary no story loads, and every workshop would seem to name unknown ones.
-    workshops, workshop_problems = load_workshops(
-        workshops_dir if library.vocabulary is not None else None,
-        library.stories,
-        [problem.path for problem in library.problems if problem.path.suffix == ".md"],
-    )
     broken = [problem.path for problem in library.problems if problem.path.suffix == ".md"]
+    workshops, workshop_problems = load_workshops(
+        workshops_dir if library.vocabulary is not None else None, library.stories, broken
+    )
     paths, path_problems = load_paths(
         paths_dir if library.vocabulary is not None else None, library.stories, broken
     )

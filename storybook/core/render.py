@@ -7,10 +7,12 @@ only. A story's body is handed to templates as a value, so Jinja never interpret
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import signal
 import threading
-from collections.abc import Iterator, Mapping, MutableMapping
+import time
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -23,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.model import QUESTION_FIELDS, Question, Story
+from storybook.core.safety import find_unsafe
 
 _LINE_BREAK = re.compile(r"\r\n|\r")  # as Jinja's lexer normalises them
 _MISSING_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined")
@@ -31,10 +34,44 @@ _MISSING_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefi
 RENDER_SECONDS = 3.0
 # The longest text or list a template may make by repeating one with * .
 MAX_REPEAT = 100_000
+# The widest a text may be padded or formatted to ('x'.ljust(n), '%0nd', '{:>n}').
+MAX_WIDTH = 10_000
+# The most text one template or question may make; a page is a few kB, a question a line.
+MAX_PAGE_CHARS = 2_000_000
+MAX_QUESTION_CHARS = 10_000
+_PADDING_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})
+_WIDTH = re.compile(r"\d{5,}")
+
+
+def _now() -> float:
+    return time.monotonic()
 
 
 class _TooSlow(Exception):
     """Raised inside a template that runs longer than RENDER_SECONDS."""
+
+
+class _OutsideFolder(jinja2.TemplateNotFound):
+    """A template that is a link to a file outside the templates folder."""
+
+
+class _TooLarge(Exception):
+    """Raised when a template or question makes more text than it may."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+def _too_wide(spec: object) -> bool:
+    """Whether a format string or width asks for more than MAX_WIDTH characters."""
+    if isinstance(spec, bool):
+        return False
+    if isinstance(spec, (int, float)):
+        return spec > MAX_WIDTH
+    if isinstance(spec, str):
+        return any(int(number) > MAX_WIDTH for number in _WIDTH.findall(spec))
+    return False
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -43,7 +80,7 @@ _DICT_ATTRIBUTES = frozenset(dir(dict))
 class StorybookSandbox(SandboxedEnvironment):
     """Jinja's sandbox, also refusing the repetitions and powers that exhaust memory."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Templates get their values as dicts, and Jinja looks `story.title` up as an
@@ -56,7 +93,32 @@ class StorybookSandbox(SandboxedEnvironment):
                 pass
         return super().getattr(obj, attribute)
 
+    def call(
+        __self,
+        __context: Context,
+        __obj: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        padding = getattr(__obj, "__name__", "") in _PADDING_METHODS
+        if (
+            padding
+            and isinstance(getattr(__obj, "__self__", None), str)
+            and any(map(_too_wide, (*args, *kwargs.values())))
+        ):
+            raise SecurityError(f"padding text to more than {MAX_WIDTH} characters")
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value: Any) -> Any:
+        # Jinja wraps str.format when it is looked up, so the width is checked there.
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None and _too_wide(value.__self__):
+            raise SecurityError(f"formatting text wider than {MAX_WIDTH} characters")
+        return wrapped
+
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "%" and isinstance(left, str) and _too_wide(left):
+            raise SecurityError(f"formatting text wider than {MAX_WIDTH} characters")
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:
             raise SecurityError("powers above 100 are not allowed")
         if operator == "*":
@@ -136,7 +198,18 @@ class _RecordingLoader(jinja2.FileSystemLoader):
 
     def __init__(self, folder: Path) -> None:
         super().__init__(str(folder))
+        self.root = folder.resolve()
         self.compiled: set[str] = set()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        # A link in the folder that leads outside it is the folder's edge crossed, as an
+        # include of ../ would be.
+        if not Path(filename).resolve().is_relative_to(self.root):
+            raise _OutsideFolder(template)
+        return source, filename, uptodate
 
     def load(
         self,
@@ -164,13 +237,35 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters["link_text"] = link_text
+        for name in ("center", "format", "indent", "wordwrap"):
+            self.env.filters[name] = _width_checked(self.env.filters[name])
         self._questions: dict[str, jinja2.Template] = {}
+        # Under page_budget(): when the questions of the page being rendered must be done.
+        self._deadline: float | None = None
+
+    @contextmanager
+    def page_budget(self, seconds: float = RENDER_SECONDS) -> Iterator[None]:
+        """All the questions rendered inside share ``seconds`` between them: fifteen slow
+        questions of a second each must not make a page of fifteen seconds."""
+        outer, self._deadline = self._deadline, _now() + seconds
+        try:
+            yield
+        finally:
+            self._deadline = outer
+
+    def _seconds_left(self) -> float:
+        if self._deadline is None:
+            return RENDER_SECONDS
+        left = self._deadline - _now()
+        if left <= 0:
+            raise _TooSlow()
+        return min(RENDER_SECONDS, left)
 
     def render_template(self, name: str, **context: Any) -> str:
         path = self.templates_dir / name
         try:
             with _time_limit(RENDER_SECONDS):
-                return self.env.get_template(name).render(**context)
+                return _limited(self.env.get_template(name), MAX_PAGE_CHARS, context)
         except jinja2.TemplateNotFound as exc:
             raise StorybookError([self._not_found(exc, name)]) from None
         except jinja2.TemplateSyntaxError as exc:
@@ -193,6 +288,9 @@ class Renderer:
                 continue
             try:
                 source, filename, _ = self.loader.get_source(self.env, name)
+            except _OutsideFolder as exc:
+                problems.append(self._not_found(exc, name))
+                continue
             except jinja2.TemplateNotFound:
                 continue  # deleted since the folder was listed
             except UnicodeDecodeError:
@@ -225,14 +323,14 @@ class Renderer:
         fields = story.fields() if fields is None else fields
         simple = _fill_in_simply(question.template, fields)
         if simple is not None:
-            return simple
+            return _harmless(simple, question, story)
         try:
-            with _time_limit(RENDER_SECONDS):
+            with _time_limit(self._seconds_left()):
                 template = self._questions.get(question.template)
                 if template is None:
                     template = self.env.from_string(question.template)
                     self._questions[question.template] = template
-                return template.render(story=fields).strip()
+                text = _limited(template, MAX_QUESTION_CHARS, {"story": fields}).strip()
         except jinja2.TemplateSyntaxError as exc:
             raise StorybookError(
                 [
@@ -254,9 +352,17 @@ class Renderer:
                     problem.hint,
                 )
             raise StorybookError([problem]) from None
+        return _harmless(text, question, story)
 
     def _not_found(self, exc: jinja2.TemplateNotFound, name: str) -> Problem:
         missing = str(exc.name)
+        if isinstance(exc, _OutsideFolder):
+            return Problem(
+                self.templates_dir / missing,
+                1,
+                "this template is a link to a file outside the templates folder",
+                "copy the file into the templates folder instead of linking to it",
+            )
         if missing == name:
             return Problem(
                 self.templates_dir / name,
@@ -280,6 +386,50 @@ class Renderer:
             f"the template '{missing}' used here does not exist",
             "check the file name, or restore the file from version control",
         )
+
+
+def _width_checked(filter_function: Any) -> Any:
+    """A built-in filter that pads or formats in plain Python, outside the sandbox's reach,
+    refusing widths over MAX_WIDTH ('x'|center(20000000), '%020000000d'|format(0))."""
+
+    @functools.wraps(filter_function)
+    def checked(value: Any, *args: Any, **kwargs: Any) -> Any:
+        if any(map(_too_wide, (value, *args, *kwargs.values()))):
+            raise SecurityError(f"padding or formatting text wider than {MAX_WIDTH} characters")
+        return filter_function(value, *args, **kwargs)
+
+    return checked
+
+
+def _limited(template: jinja2.Template, limit: int, context: Mapping[str, Any]) -> str:
+    """The template rendered, stopped as soon as it has made more than ``limit`` characters."""
+    made, size = [], 0
+    for chunk in template.generate(**context):
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge(limit)
+        made.append(chunk)
+    return "".join(made)
+
+
+def _harmless(text: str, question: Question, story: Story) -> str:
+    """A filled-in question, refused at its line if it makes markup the cleaner would remove:
+    a question can build a tag from escapes, or from a field it fills in."""
+    found = find_unsafe(text)
+    if found:
+        where = "" if question.path == story.path else f" (for {story.path.name})"
+        raise StorybookError(
+            [
+                Problem(
+                    question.path,
+                    question.line,
+                    f"filled in, this question makes something not allowed on a page: "
+                    f"{found[0].message}{where}",
+                    found[0].hint,
+                )
+            ]
+        )
+    return text
 
 
 _SYNTAX_HINT = "check that every {{ is closed by }} and every {% by %}"
@@ -325,6 +475,13 @@ def _runtime_problem(exc: Exception, path: Path, line: int, context: Mapping[str
             line,
             f"this took more than {RENDER_SECONDS:g} seconds to fill in and was stopped",
             "look for a loop inside a loop, or a very large range()",
+        )
+    if isinstance(exc, _TooLarge):
+        return Problem(
+            path,
+            line,
+            f"this makes more than {exc.limit:,} characters of text and was stopped",
+            "look for a loop that repeats text, or a very large range()",
         )
     if isinstance(exc, RecursionError):
         return Problem(

@@ -18,9 +18,12 @@ import threading
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 
 import markdown
 import nh3
+
+from storybook.core.errors import Problem
 
 # The Markdown extensions the plugin always enables; a story's text is checked with them and
 # with those MkDocs always adds.
@@ -153,7 +156,27 @@ def find_unsafe_by_converting(text: str) -> list[Finding]:
         seen[pattern.pattern] = occurrence + 1
         line = matching[min(occurrence, len(matching) - 1)]
         findings.setdefault((line, message), Finding(line, message, hint))
+    # A link definition makes no markup where it is written, but any text on the same page
+    # can use it ([click][label]): a story's body can arm a summary shown beside it.
+    for line, text in enumerate(outside_code):
+        match = _DEFINITION.match(text)
+        if match and not _url_allowed(match.group(1)):
+            message, hint = _link_problem(match.group(1))
+            findings.setdefault((line, message), Finding(line, message, hint))
     return sorted(findings.values(), key=lambda finding: finding.line)
+
+
+_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)")
+
+
+def _link_problem(url: str) -> tuple[str, str]:
+    shown = _squash(url)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return (
+        f"the link '{shown}' is not allowed in a story",
+        "links start with https://, http://, mailto: or tel:, "
+        "or point to another page of this site",
+    )
 
 
 # With the checked extensions, Markdown makes an element or attribute the cleaner removes only
@@ -228,16 +251,7 @@ class _Collector(HTMLParser):
                 pattern = re.compile(rf"\b{re.escape(name)}\s*=", re.IGNORECASE)
                 self.found.append((pattern, *problem))
             elif name in URL_ATTRIBUTES and not _url_allowed(value or ""):
-                shown = _squash(value or "")
-                shown = shown if len(shown) <= 40 else shown[:37] + "..."
-                self.found.append(
-                    (
-                        _url_pattern(value or ""),
-                        f"the link '{shown}' is not allowed in a story",
-                        "links start with https://, http://, mailto: or tel:, "
-                        "or point to another page of this site",
-                    )
-                )
+                self.found.append((_url_pattern(value or ""), *_link_problem(value or "")))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -313,3 +327,37 @@ def _without_code(lines: list[str]) -> list[str]:
             result.append(_CODE_SPAN.sub("", line))
         previous_blank = blank
     return result
+
+
+_COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.DOTALL)
+
+
+def without_comments(markdown: str) -> str:
+    """The page without HTML comments outside code, as the plugin's cleaner removes them: a
+    comment in a story is a note its trainer did not mean readers to see."""
+    if "<!--" not in markdown:
+        return markdown
+    parts = re.split(
+        r"(^ {0,3}(?:```|~~~).*?^ {0,3}(?:```|~~~)[^\n]*$)", markdown, flags=re.M | re.S
+    )
+    return "".join(
+        part if index % 2 else _COMMENT.sub("", part) for index, part in enumerate(parts)
+    )
+
+
+def page_problems(pages: dict[str, str], sources: dict[str, Path]) -> list[Problem]:
+    """What the cleaner would remove from whole generated pages, where texts from several
+    files meet. `storybook export` hands pages to engines that clean nothing, so a page with
+    any such finding is refused, at the file that made the page."""
+    problems = []
+    for uri, text in pages.items():
+        for finding in find_unsafe_by_converting(text):
+            problems.append(
+                Problem(
+                    sources.get(uri, Path(uri)),
+                    1,
+                    f"the page {uri} would hold something not allowed on a page: {finding.message}",
+                    "it comes from texts put together on that page; " + finding.hint,
+                )
+            )
+    return problems

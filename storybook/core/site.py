@@ -29,6 +29,7 @@ __all__ = [
     "asset_bytes",
     "assets",
     "collisions",
+    "files_below",
     "without_pages",
     "without_trainer_pages",
 ]
@@ -61,18 +62,41 @@ def assets() -> Iterator[tuple[str, bytes]]:
             yield f"assets/{entry.name}", entry.read_bytes()
 
 
+def files_below(folder: Path) -> Iterator[tuple[str, Path]]:
+    """Every file below ``folder`` as (posix path, path), skipping hidden files as MkDocs does."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        hidden = any(part.startswith(".") or part == "__pycache__" for part in rel.parts)
+        if path.is_file() and not hidden:
+            yield rel.as_posix(), path
+
+
+def address(src_uri: str) -> str:
+    """The page address a docs-relative Markdown file gets: ``tags.md`` and ``tags/index.md``
+    are both ``tags/``, as MkDocs makes them with directory URLs."""
+    path = src_uri.removesuffix(".md")
+    if path == "index" or path.endswith(("/index", "/README")) or path == "README":
+        path = path.rsplit("/", 1)[0] if "/" in path else ""
+    return path + "/" if path else ""
+
+
 def collisions(generated: Iterable[str], hand_written: Mapping[str, Path]) -> list[Problem]:
-    """A hand-written page at a generated page's address (docs-relative) is a problem at that
-    file: it must not silently replace or hide the generated one."""
+    """A hand-written file at a generated page's address is a problem at that file: it must
+    not silently replace or hide the generated one (``docs/tags.md`` would take the Themes
+    page's address, ``tags/index.md``)."""
+    by_address = {address(src_uri): src_uri for src_uri in generated}
     return [
         Problem(
-            hand_written[src_uri],
+            path,
             1,
-            f"this file has the same address as a page the storybook makes ({src_uri})",
+            "this file has the same address as a page the storybook makes "
+            f"({by_address[address(rel)]})",
             "rename or move it",
         )
-        for src_uri in sorted(generated)
-        if src_uri in hand_written
+        for rel, path in sorted(hand_written.items())
+        if rel.endswith(".md") and address(rel) in by_address
     ]
 
 

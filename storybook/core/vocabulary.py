@@ -6,12 +6,20 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from storybook.core import fields as f
 from storybook.core.errors import Problem, StorybookError
+from storybook.core.fields import SLUG, Cursor, FieldSpec, unsafe_markup
 from storybook.core.load import read_text
 from storybook.core.model import Question
 from storybook.core.yamlfile import Located, parse_yaml
 
 VOCABULARY_FILE = "tags.yml"
+# The texts of a tag or a content note that reach pages (checked for unsafe markup).
+VOCABULARY_TEXTS = tuple(
+    FieldSpec(name, f.text, "text", "", "") for name in ("label", "description", "questions")
+)
+# tags/index.md is the Themes page; a tag of that name would replace it.
+RESERVED_TAGS = frozenset({"index"})
 KINDS: dict[str, str] = {"themes": "Themes", "moments": "Manager moments"}
 TAG_KEYS = ("label", "description", "questions")
 # The optional section of sensitive subjects a story may name in content_notes:.
@@ -61,6 +69,17 @@ def load_vocabulary(templates_dir: Path) -> Vocabulary:
                     1,
                     "the tag vocabulary is missing",
                     f"create {VOCABULARY_FILE} with 'themes:' and 'moments:' listing the tags",
+                )
+            ]
+        )
+    if not path.resolve().is_relative_to(templates_dir.resolve()):
+        raise StorybookError(
+            [
+                Problem(
+                    path,
+                    1,
+                    "the tag vocabulary is a link to a file outside the templates folder",
+                    f"copy the file into the templates folder as {VOCABULARY_FILE}",
                 )
             ]
         )
@@ -165,6 +184,7 @@ def _content_notes(
                 Problem(path, line, f"label and description of '{name}' must be text", "quote them")
             )
             continue
+        _unsafe_texts(path, located, (CONTENT_NOTES, name), entry, problems)
         notes[str(name)] = ContentNote(str(name), label.strip(), description.strip())
     return notes
 
@@ -173,6 +193,17 @@ def _parse_tag(
     path: Path, located: Located, kind: str, name: str, entry: object, problems: list[Problem]
 ) -> Tag | None:
     line = located.key_line(kind, name)
+    if not SLUG.match(name) or name in RESERVED_TAGS:
+        why = "is kept for the Themes page" if name in RESERVED_TAGS else "cannot be a page address"
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"the tag name '{name}' {why}",
+                "name tags with lowercase letters, digits and single hyphens, e.g. hard-feedback",
+            )
+        )
+        return None
     if not isinstance(entry, dict):
         problems.append(
             Problem(
@@ -211,6 +242,7 @@ def _parse_tag(
             )
         )
         return None
+    _unsafe_texts(path, located, (kind, name), entry, problems)
     return Tag(
         name=name,
         kind=kind,
@@ -221,3 +253,16 @@ def _parse_tag(
             for i, text in enumerate(questions)
         ),
     )
+
+
+def _unsafe_texts(
+    path: Path,
+    located: Located,
+    keys: tuple[str, ...],
+    entry: dict[str, object],
+    problems: list[Problem],
+) -> None:
+    """Labels, descriptions and questions reach pages: what the cleaner would remove from
+    them is a problem at its line, as in a story."""
+    cursor = Cursor(path, located, problems, keys)
+    unsafe_markup(entry, VOCABULARY_TEXTS, cursor)

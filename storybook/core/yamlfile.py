@@ -242,6 +242,9 @@ def _check_node(node: yaml.Node, path: Path, first_line: int) -> list[Problem]:
 
 def _record_lines(node: yaml.Node, key: Key, located: Located, first_line: int) -> None:
     located.lines[key] = first_line + node.start_mark.line
+    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        # A block of text starts on the line below its | or >: line 1 of the text is there.
+        located.lines[key] += 1
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             child = (*key, str(key_node.value))

@@ -12,7 +12,6 @@ added or edited in the export folder is ever overwritten or deleted.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,11 @@ from typing import Any
 from storybook import __version__
 from storybook.core.editions import LEARNER, Edition
 from storybook.core.editions import edition as edition_policy
-from storybook.core.errors import ExportError, StorybookError
+from storybook.core.errors import ExportError, Problem, StorybookError
+from storybook.core.load import encoding_problem
 from storybook.core.pipeline import build_site
 from storybook.core.project import choose_edition, line_of, read_project
+from storybook.core.safety import page_problems, without_comments
 from storybook.core.site import (
     DEFAULT_FOOTER,
     MARKDOWN_EXTENSIONS,
@@ -32,6 +33,7 @@ from storybook.core.site import (
     WORKER_SHIM,
     assets,
     collisions,
+    files_below,
     without_pages,
     without_trainer_pages,
 )
@@ -98,19 +100,28 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
         workshops_dir=workshops_dir if workshops_dir.is_dir() else None,
         paths_dir=paths_dir if paths_dir.is_dir() else None,
     )
-    hand_written = dict(_tree(docs_dir))
+    hand_written = dict(files_below(docs_dir))
     problems = result.problems + collisions(result.pages, hand_written)
+    # The engines that build an export clean nothing: whole pages are checked here.
+    problems += page_problems(result.pages, result.sources())
     if problems:
         raise StorybookError(problems)
     generated = {
-        f"{DOCS}/{uri}": policy.marked(text).encode("utf-8") for uri, text in result.pages.items()
+        f"{DOCS}/{uri}": policy.marked(without_comments(text)).encode("utf-8")
+        for uri, text in result.pages.items()
     }
     generated.update({f"{DOCS}/{name}": data for name, data in assets()})
 
-    files: dict[str, bytes] = {
-        f"{DOCS}/{rel}": _marked_file(rel, path.read_bytes(), policy)
-        for rel, path in hand_written.items()
-    }
+    files: dict[str, bytes] = {}
+    unreadable: list[Problem] = []
+    for rel, path in hand_written.items():
+        data = path.read_bytes()
+        try:
+            files[f"{DOCS}/{rel}"] = _marked_file(rel, data, policy)
+        except UnicodeDecodeError as exc:
+            unreadable.append(encoding_problem(path, data, exc))
+    if unreadable:
+        raise StorybookError(unreadable)
     files.update({rel: path.read_bytes() for rel, path in copies.items()})
     files.update(generated)
     if isinstance(plain.get("site_name"), str):
@@ -118,7 +129,10 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
     files["mkdocs.yml"] = site_config(plain, sorted(result.pages), chosen).encode("utf-8")
     files[NOTE] = export_note(chosen).encode("utf-8")
     written = write_owned_files(
-        out, files, written_by=f"storybook export (Leadership Storybook {__version__})"
+        out,
+        files,
+        written_by=f"storybook export (Leadership Storybook {__version__})",
+        edition=chosen,
     )
     return ExportReport(
         out=out,
@@ -217,17 +231,6 @@ def _leaves_folder(path: str) -> bool:
     return Path(path).is_absolute() or ".." in Path(path).parts
 
 
-def _tree(folder: Path) -> Iterator[tuple[str, Path]]:
-    """Every file below ``folder`` as (posix path, path), skipping hidden files as MkDocs does."""
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        hidden = any(part.startswith(".") or part == "__pycache__" for part in rel.parts)
-        if path.is_file() and not hidden:
-            yield rel.as_posix(), path
-
-
 def _theme_and_hooks(config: dict[str, Any], root: Path) -> tuple[dict[str, Any], dict[str, Path]]:
     """The config with theme overrides and hooks pointing at copies, and what to copy where.
 
@@ -245,7 +248,7 @@ def _theme_and_hooks(config: dict[str, Any], root: Path) -> tuple[dict[str, Any]
             return str(source)
         rel = source.relative_to(root).as_posix()
         if folder:
-            copies.update({f"{rel}/{name}": path for name, path in _tree(source)})
+            copies.update({f"{rel}/{name}": path for name, path in files_below(source)})
         elif source.is_file():
             copies[rel] = source
         return rel

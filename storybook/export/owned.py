@@ -28,11 +28,27 @@ class WriteReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Files that should have been written and could not be (a full disk, a linked folder):
+    # the export is incomplete, and says which.
+    failed: list[str] = field(default_factory=list)
 
 
-def write_owned_files(out: Path, files: dict[str, bytes], *, written_by: str) -> WriteReport:
-    """Make ``out`` hold ``files`` ({posix path: content}) without touching what is not ours."""
+def write_owned_files(
+    out: Path, files: dict[str, bytes], *, written_by: str, edition: str | None = None
+) -> WriteReport:
+    """Make ``out`` hold ``files`` ({posix path: content}) without touching what is not ours.
+
+    A folder remembers the ``edition`` written into it: another edition is refused, so that
+    a learner export never gets a facilitator export's pages mixed in, nor the other way."""
     old = read_manifest(out)
+    before = _manifest_edition(out)
+    if edition is not None and before is not None and before != edition:
+        raise OwnedFolderError(
+            out,
+            f"this folder holds an export of the {before} edition, not the {edition} edition",
+            f"export the {edition} edition into a folder of its own, e.g. export-{edition}/",
+            line=0,
+        )
     report = WriteReport()
     manifest: dict[str, str] = {}
     for rel, data in sorted(files.items()):
@@ -41,9 +57,9 @@ def write_owned_files(out: Path, files: dict[str, bytes], *, written_by: str) ->
         if rel not in files:
             _take_away(out, rel, digest, report, manifest)
     if not _write(
-        out / MANIFEST, _manifest_text(manifest, written_by), replace=True, report=report
+        out / MANIFEST, _manifest_text(manifest, written_by, edition), replace=True, report=report
     ):
-        report.warnings.append(
+        report.failed.append(
             f"{out / MANIFEST}: not written - the next export cannot tell which files it wrote"
         )
     return report
@@ -60,6 +76,13 @@ def _put(
     """Write one file if it is ours to write (``owned``: its hash when the last export wrote it)."""
     target = out / rel
     digest = _sha256(data)
+    linked = _linked_folder(out, target)
+    if linked is not None:
+        report.failed.append(
+            f"{target}: not written - {linked} is a link to another folder, and the export "
+            "never writes through one; replace the link with a plain folder"
+        )
+        return
     state = _state(target)
     if state == "missing":
         if _write(target, data, replace=False, report=report):
@@ -149,9 +172,18 @@ def read_manifest(out: Path) -> dict[str, str]:
     }
 
 
-def _manifest_text(files: dict[str, str], written_by: str) -> bytes:
-    data = {
+def _manifest_edition(out: Path) -> str | None:
+    try:
+        edition = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("edition")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return edition if isinstance(edition, str) else None
+
+
+def _manifest_text(files: dict[str, str], written_by: str, edition: str | None = None) -> bytes:
+    data: dict[str, object] = {
         "written_by": written_by,
+        **({"edition": edition} if edition else {}),
         "about": "Files written here, with their SHA-256. The next export replaces or removes "
         "a file only while its content still has this hash; it keeps every other file.",
         "files": dict(sorted(files.items())),
@@ -201,9 +233,17 @@ def _write(target: Path, data: bytes, *, replace: bool, report: WriteReport) -> 
         )
         return False
     except OSError as exc:
-        report.warnings.append(f"{target}: not written ({exc.strerror or exc})")
+        report.failed.append(f"{target}: not written ({exc.strerror or exc})")
         return False
     return True
+
+
+def _linked_folder(out: Path, target: Path) -> Path | None:
+    """The first folder between ``out`` and ``target`` that is a symbolic link, if any."""
+    for folder in reversed(target.relative_to(out).parents):
+        if folder != Path(".") and (out / folder).is_symlink():
+            return out / folder
+    return None
 
 
 def _umask() -> int:

@@ -17,11 +17,20 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from storybook.core.cache import StoryCache
-from storybook.core.editions import EDITIONS, LEARNER, Edition, edition
+from storybook.core.editions import (
+    EDITION_VARIABLE,
+    EDITIONS,
+    LEARNER,
+    ROOM_EDITION_VARIABLE,
+    Edition,
+    edition,
+)
 from storybook.core.errors import Problem, StorybookError
+from storybook.core.load import encoding_problem
 from storybook.core.model import Story
 from storybook.core.pages import story_uri
 from storybook.core.pipeline import BuildResult, build_site
+from storybook.core.private import declares_draft
 from storybook.core.safety import clean
 from storybook.core.site import (
     MARKDOWN_EXTENSIONS,
@@ -33,7 +42,12 @@ from storybook.core.site import (
 from storybook.paths.plan import PATHS_INDEX, find_paths_dir
 from storybook.plugin.incremental import DirtyServe
 from storybook.plugin.mirror import ThemeBytecode
-from storybook.plugin.serve import error_banner, keep_watching, never_abort_on_warnings
+from storybook.plugin.serve import (
+    error_banner,
+    keep_answering,
+    keep_watching,
+    never_abort_on_warnings,
+)
 from storybook.plugin.sitedir import discard_failed_site
 from storybook.plugin.theme import asset_files, extend_theme
 from storybook.workshops.plan import find_workshops_dir
@@ -73,6 +87,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.problems: list[Problem] = []
         self.root = Path.cwd()
         self.last_good: dict[str, str] = {}
+        self.last_good_docs: dict[str, str] = {}
         # Under serve: the last good version of each story file, and which file made each page.
         self.last_good_stories: dict[Path, Story] = {}
         self.page_sources: dict[str, Path] = {}
@@ -95,6 +110,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         return edition(self.config.edition)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._hold_the_room_edition()
         _edition_config(config, self.edition, self.command)
         for extension in MARKDOWN_EXTENSIONS:
             if extension not in config.markdown_extensions:
@@ -123,6 +139,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 cache=cache,
             )
             problems = result.problems + _collisions(result.pages, files)
+            problems += self._unreadable_docs(files)
             pages = result.pages
         except Exception as exc:  # a bug in the storybook itself must not stall `mkdocs serve`
             log.debug("The storybook failed:", exc_info=True)
@@ -135,7 +152,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             for line in report.splitlines():
                 log.warning(line)
             # Keep serving the last good version of anything that is broken now.
-            pages = {**self._still_wanted(self.last_good), **pages}
+            pages = {**self._still_wanted(self.last_good, result), **pages}
         else:
             self.last_good = dict(pages)
         if self.serving and result is not None:
@@ -161,7 +178,10 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str:
         if self.serving and self.problems:
-            markdown = error_banner(self.problems, self.root) + markdown
+            markdown = (
+                error_banner(self.problems, self.root, show_private=self.edition.shows_facilitator)
+                + markdown
+            )
         return self.edition.banner + markdown
 
     def on_page_content(
@@ -190,7 +210,40 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         if paths is not None:
             folders.append(paths)
         keep_watching(server, folders)
+        keep_answering(server, Path(config.config_file_path))
         return server
+
+    def _hold_the_room_edition(self) -> None:
+        """In a room, each server builds its one edition, on every rebuild: a mkdocs.yml edited
+        to say `edition: facilitator` must never put facilitator notes on the projector."""
+        required = os.environ.get(ROOM_EDITION_VARIABLE)
+        if required is None or required == self.config.edition:
+            return
+        if required not in EDITIONS:
+            raise PluginError(f"{ROOM_EDITION_VARIABLE}={required} names no edition")
+        log.error(
+            f"mkdocs.yml asks for the {self.config.edition} edition, but this server of the "
+            f"room serves the {required} edition only: it keeps building the {required} "
+            f"edition. Write edition: !ENV [{EDITION_VARIABLE}, learner] under the storybook plugin."
+        )
+        self.config.edition = required
+
+    def _unreadable_docs(self, files: Files) -> list[Problem]:
+        """Hand-written pages that are not UTF-8 are problems at their file, not a traceback;
+        under serve the page's last good text stands in, so the build still succeeds."""
+        problems = []
+        for file in files.documentation_pages():
+            if file.generated_by or not file.abs_src_path:
+                continue
+            try:
+                self.last_good_docs[file.src_uri] = file.content_string
+            except UnicodeDecodeError as exc:
+                path = Path(file.abs_src_path)
+                problems.append(encoding_problem(path, path.read_bytes(), exc))
+                file.content_string = self.last_good_docs.get(
+                    file.src_uri, "# This page could not be read\n\nSave it as UTF-8.\n"
+                )
+        return problems
 
     def workshops_dir(self) -> Path | None:
         return find_workshops_dir(self.config.workshops_dir, self.root)
@@ -207,12 +260,21 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         for story in result.library.stories:
             self.page_sources[story_uri(story.slug)] = story.path
 
-    def _still_wanted(self, pages: dict[str, str]) -> dict[str, str]:
-        """The last good pages, without those of stories whose file has been deleted since."""
+    def _still_wanted(self, pages: dict[str, str], result: BuildResult | None) -> dict[str, str]:
+        """The last good pages, without those of stories deleted since, and, in an edition
+        without drafts, without those of stories made drafts since: withdrawn at once."""
+        withdrawn: set[Path] = set()
+        if result is not None and not self.edition.shows_drafts:
+            withdrawn = {story.path for story in result.library.stories if story.draft}
+            withdrawn |= {p.path for p in result.problems if declares_draft(p.path)}
         return {
             src_uri: content
             for src_uri, content in pages.items()
-            if src_uri not in self.page_sources or self._still_there(self.page_sources[src_uri])
+            if src_uri not in self.page_sources
+            or (
+                self._still_there(self.page_sources[src_uri])
+                and self.page_sources[src_uri] not in withdrawn
+            )
         }
 
     def _still_there(self, story_file: Path) -> bool:
@@ -271,16 +333,19 @@ def _edition_config(config: MkDocsConfig, policy: Edition, command: str) -> None
             "Deploy the learner edition (unset STORYBOOK_EDITION)."
         )
     config.site_name = policy.site_name(config.site_name)
-    default_site = os.path.join(os.path.dirname(config.config_file_path), "site")
-    if policy.site_dir_suffix and os.path.abspath(config.site_dir) == os.path.abspath(default_site):
-        config.site_dir = default_site + policy.site_dir_suffix
+    # Editions never share a site folder, whatever site_dir says; `mkdocs serve` builds into
+    # a temporary folder of its own.
+    site_dir = config.site_dir.rstrip("/\\")
+    suffix = policy.site_dir_suffix
+    if suffix and command != "serve" and not site_dir.endswith(suffix):
+        config.site_dir = site_dir + suffix
 
 
 def _collisions(pages: dict[str, str], files: Files) -> list[Problem]:
     hand_written = {
-        src_uri: Path(file.abs_src_path)
-        for src_uri in pages
-        if (file := files.get_file_from_path(src_uri)) is not None and file.abs_src_path
+        file.src_uri: Path(file.abs_src_path)
+        for file in files.documentation_pages()
+        if file.abs_src_path and not file.generated_by
     }
     return collisions(pages, hand_written)
 

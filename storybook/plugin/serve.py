@@ -18,7 +18,8 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 
-from storybook.core.errors import Problem
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.siteconfig import read_config
 
 if TYPE_CHECKING:  # only `mkdocs serve` imports the live-reload server
     from mkdocs.livereload import LiveReloadServer
@@ -26,12 +27,25 @@ if TYPE_CHECKING:  # only `mkdocs serve` imports the live-reload server
 log = logging.getLogger("mkdocs.plugins.storybook")
 
 
-def error_banner(problems: list[Problem], root: Path) -> str:
-    """A warning box for the top of every served page, naming file, line and fix."""
+PRIVATE_MESSAGE = (
+    "a problem in facilitator-only material or a draft; "
+    "the terminal and the facilitator edition say what it is"
+)
+
+
+def error_banner(problems: list[Problem], root: Path, *, show_private: bool = False) -> str:
+    """A warning box for the top of every served page, naming file, line and fix.
+
+    A problem that may quote facilitator-only material or a draft is shown by its file and
+    line only, unless ``show_private`` (the facilitator edition)."""
     items = "\n".join(
         f"<li><code>{html.escape(problem.display_path(root))}:{problem.line}</code> "
-        f"{html.escape(problem.message)}"
-        + (f" <em>{html.escape(problem.hint)}</em>" if problem.hint else "")
+        + (
+            html.escape(PRIVATE_MESSAGE)
+            if problem.private and not show_private
+            else html.escape(problem.message)
+            + (f" <em>{html.escape(problem.hint)}</em>" if problem.hint else "")
+        )
         + "</li>"
         for problem in problems
     )
@@ -110,3 +124,37 @@ def request_rebuild(server: LiveReloadServer) -> None:
     with server._rebuild_cond:
         server._want_rebuild = True
         server._rebuild_cond.notify_all()
+
+
+def keep_answering(server: LiveReloadServer, config_file: Path) -> None:
+    """A rebuild that fails (mkdocs.yml saved broken, a bug) must not stall the room.
+
+    MkDocs' server holds every request until a rebuild succeeds, so one failed rebuild made
+    every page hang. The rebuild is wrapped: a failure is reported at its file and line,
+    and the pages already built stay served until the next save fixes it."""
+    build = server.builder
+
+    def guarded() -> None:
+        try:
+            build()
+        except Exception as exc:  # a rebuild that fails must never stall the server
+            for problem in _why_it_failed(exc, config_file):
+                log.error(problem.format(config_file.parent))
+            log.error("The rebuild failed, so the last good pages are still served.")
+
+    server.builder = guarded
+
+
+def _why_it_failed(exc: Exception, config_file: Path) -> list[Problem]:
+    try:
+        read_config(config_file)
+    except StorybookError as error:
+        return error.problems
+    return [
+        Problem(
+            config_file,
+            1,
+            f"the site could not be rebuilt ({type(exc).__name__}: {exc})",
+            "fix what the lines above say, then save again",
+        )
+    ]

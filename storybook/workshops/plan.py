@@ -20,6 +20,7 @@ from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import SLUG, Cursor, FieldSpec, read_fields, slugify, unsafe_markup
 from storybook.core.load import read_text
 from storybook.core.model import Story
+from storybook.core.private import mark_private
 from storybook.core.yamlfile import Located, parse_yaml
 
 WORKSHOPS_FOLDER = "workshops"
@@ -149,7 +150,8 @@ def load_workshops(
         try:
             workshop = validate_workshop(path, parse_yaml(read_text(path), path))
         except StorybookError as exc:
-            problems.extend(exc.problems)
+            private = (*WORKSHOP_FACILITATOR_FIELDS, *SESSION_FACILITATOR_FIELDS)
+            problems.extend(mark_private(exc.problems, path, private))
             continue
         found = _story_problems(workshop, by_slug, broken)
         twin = next((other for other in workshops if other.slug == workshop.slug), None)
@@ -386,7 +388,13 @@ def validate_workshop(path: Path, located: Located) -> Workshop:
     for index, item in enumerate((values["sessions"] and located.data["sessions"]) or ()):
         unsafe_markup(item, SESSION_FIELDS, cursor.at("sessions").at(index))
     slug = slugify(path.stem)
-    if not SLUG.match(slug):
+    if slug == "index":
+        cursor.report(
+            "the file name 'index' is kept for the page that lists the workshops",
+            "rename the file, e.g. new-manager-day-one.yml",
+            line=1,
+        )
+    elif not SLUG.match(slug):
         cursor.report(
             f"no page address can be made from the file name '{path.name}'",
             "rename it with letters, digits and hyphens, e.g. new-manager-day-one.yml",

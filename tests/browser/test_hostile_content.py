@@ -95,7 +95,7 @@ def test_an_injected_script_never_runs_in_a_real_browser(
     project = mini_project({"hostile.md": hostile_story()})
     # `storybook check` refuses every payload above at its line; suppose it missed them all.
     monkeypatch.setattr(storybook.core.validate, "find_unsafe", lambda text: [])
-    monkeypatch.setattr(storybook.core.fields, "find_unsafe", lambda text: [])  # front matter
+    monkeypatch.setattr(storybook.core.fields, "find_unsafe", lambda text: [])
     site = build(project)
     assert what_ran(browser, serve_folder(site)) == []
 

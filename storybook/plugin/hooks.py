@@ -94,6 +94,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.generated: set[str] = set()
         self.to_clean: list[MkDocsPage] = []  # generated pages converted in this build
         self.site_dir = ""
+        self.finished = False
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # MkDocs keeps one plugin instance per process: start every session afresh.
@@ -309,10 +310,15 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.finished = True
         if self.dirty.active:
             self.dirty.after_build(config)
 
     def on_shutdown(self) -> None:
+        # MkDocs calls this after a build that Ctrl-C stopped too, but no build error hook:
+        # a build that began and never finished leaves no partial site behind.
+        if not self.serving and self.site_dir and not self.finished:
+            discard_failed_site(Path(self.site_dir))
         self.dirty.stop()
 
 

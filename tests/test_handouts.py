@@ -207,7 +207,11 @@ def test_search_finds_stories_and_workshops_not_their_handouts(
 def test_make_passes_ports_and_host_on(goal: list[str], expected: list[str]) -> None:
     """What `make serve` and `make room` run, as the README says (-n: print, run nothing)."""
     result = subprocess.run(
-        ["make", "-n", "-B", *goal], cwd=ROOT, capture_output=True, text=True, check=True
+        ["make", "-n", "-B", "--no-print-directory", *goal],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     command = result.stdout.splitlines()[-1]
     for words in expected:

@@ -20,6 +20,7 @@ from storybook.core.library import Library
 from storybook.core.model import FIELDS, Question, Story
 from storybook.core.reading import (
     BankQuestion,
+    QuestionPlan,
     content_note_views,
     marked_title,
     plan_questions,
@@ -159,26 +160,7 @@ def render_story_page(
     related: Sequence[Related] = (),
     facilitator: bool = False,
 ) -> Page:
-    problems: list[Problem] = []
-
-    fields = story.fields()
-
-    with renderer.page_budget():
-        own = ask_each(story.reflection, renderer, story, fields, problems)
-        # A bank question names the story's title as the title of a work (marked_title).
-        marked = {**fields, "title": marked_title(story.title)}
-        banks = [
-            [
-                BankQuestion(name, text)
-                for text in ask_each(
-                    vocabulary.tags[name].questions, renderer, story, marked, problems
-                )
-            ]
-            for name in story.banks
-        ]
-    if problems:
-        raise StorybookError(problems)
-    plan = plan_questions(own, banks, story.title)
+    plan = story_questions(story, vocabulary, renderer)
     content = renderer.render_template(
         "story.md.j2",
         story=story_view(story, vocabulary),
@@ -201,6 +183,30 @@ def render_story_page(
         facilitator=facilitator_view(story) if facilitator else None,
     )
     return Page(story_uri(story.slug), front_matter(story.title, story.summary) + content)
+
+
+def story_questions(story: Story, vocabulary: Vocabulary, renderer: Renderer) -> QuestionPlan:
+    """The questions a story's page asks (own first, then a few from the banks of its tags),
+    filled in; every question that cannot be filled in is raised at once. The workbook of a
+    workshop asks the same."""
+    problems: list[Problem] = []
+    fields = story.fields()
+    with renderer.page_budget():
+        own = ask_each(story.reflection, renderer, story, fields, problems)
+        # A bank question names the story's title as the title of a work (marked_title).
+        marked = {**fields, "title": marked_title(story.title)}
+        banks = [
+            [
+                BankQuestion(name, text)
+                for text in ask_each(
+                    vocabulary.tags[name].questions, renderer, story, marked, problems
+                )
+            ]
+            for name in story.banks
+        ]
+    if problems:
+        raise StorybookError(problems)
+    return plan_questions(own, banks, story.title)
 
 
 def ask_each(

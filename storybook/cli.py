@@ -10,6 +10,7 @@ from typing import NoReturn
 import click
 
 from storybook import room
+from storybook.core.coverage import coverage_warnings
 from storybook.core.editions import EDITION_VARIABLE, EDITIONS, LEARNER
 from storybook.core.errors import StorybookError
 from storybook.core.library import load_library
@@ -147,12 +148,17 @@ def check(
     drafts = len(library.stories) - len(library.published)
     workshops = len(result.workshops)
     paths = len(result.paths)
+    # Gaps in coverage are worth knowing while writing, never a reason to stop a build.
+    warnings = coverage_warnings(library.vocabulary, library.stories) if library.vocabulary else []
+    for warning in warnings:
+        click.echo(f"warning: {warning.format(Path.cwd())}", err=True)
     click.echo(
         f"All good: {_count(len(library.published), 'story', 'stories')}"
         + (f" and {drafts} draft(s)" if drafts else "")
         + (f", {workshops} workshop(s)" if workshops else "")
         + (f", {paths} learning path(s)" if paths else "")
-        + f", {len(result.pages)} pages."
+        + f", {len(result.pages)} pages"
+        + (f"; {len(warnings)} coverage warning(s) above." if warnings else ".")
     )
 
 

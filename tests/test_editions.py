@@ -191,7 +191,7 @@ def test_sample_storybook_builds_both_editions_from_the_environment_variable(
     slump = "stories/the-quiet-slump/index.html"
     assert "For the facilitator" not in (learner_site / slump).read_text(encoding="utf-8")
     page = (facilitator_site / slump).read_text(encoding="utf-8")
-    assert "For the facilitator: about 45 minutes" in page and "What to listen for." in page
+    assert "For the facilitator: about 60 minutes" in page and "What to listen for." in page
     assert "Synopsis." in page
 
     wrong = mkdocs_build("trainer")

@@ -50,7 +50,7 @@ def test_story_gets_its_own_questions_then_its_tags_banks(
     banks = page.index("<summary>Going further: 2 more questions</summary>")
     assert own < banks < page.index("- *Wellbeing:*") < page.index("- *Feedback:*")
     # The title inside a bank question is marked as the title of a work.
-    assert "Which feedback in <cite>A test story</cite> was given plainly" in page
+    assert "<cite>A test story</cite>" in page[banks:]
 
 
 def test_authoring_page_is_generated_from_the_model_and_vocabulary() -> None:

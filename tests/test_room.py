@@ -121,7 +121,7 @@ def test_the_room_serves_both_editions_and_both_reload_after_an_edit(room: Room)
     )
     for edition in (room.learner, room.facilitator):
         page = edition.wait_for(workshop, lambda html: "storybook-problems" in html)
-        assert "<code>workshops/new-manager-day-one.yml:26</code> no story" in page
+        assert "<code>workshops/new-manager-day-one.yml:52</code> no story" in page
         assert "did you mean" in page
         assert "Camera Off" in page, "the last good workshop page is still served"
 

@@ -141,8 +141,13 @@
         var slug = slugOf(link);
         return slug ? state(store, slug) : "new";
       });
-      var next = states.indexOf("new");
-      if (!title || next < 0 || states.length === states.filter(isNew).length) return;
+      // The first story not yet opened after the furthest one opened, else the first one
+      // not yet opened at all.
+      var furthest = states.length - 1;
+      while (furthest >= 0 && isNew(states[furthest])) furthest -= 1;
+      var next = states.indexOf("new", furthest + 1);
+      if (next < 0) next = states.indexOf("new");
+      if (!title || next < 0 || furthest < 0) return;
       var line = element("p", {});
       line.appendChild(document.createTextNode("Continue where you left off: "));
       line.appendChild(element("a", { href: links[next].href }, links[next].textContent));

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from storybook.core.coverage import coverage, coverage_warnings
 from storybook.core.editions import LEARNER, facilitator_view, is_facilitator
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import views
@@ -37,6 +38,9 @@ HOME = "index.md"
 TAGS_INDEX = "tags/index.md"
 AUTHORING = "authoring.md"
 TRAINER_PAGES = (AUTHORING,)
+# Facilitator edition only: which stories carry each moment and theme.
+COVERAGE = "coverage.md"
+SINGULAR = {"themes": "Theme", "moments": "Moment"}
 ALL_STORIES = "all-stories"
 RELATED_LIMIT = 3
 # The home page and each theme's page list at most this many stories, then link to the next
@@ -138,14 +142,17 @@ def build_pages(
             rendered.append(story)
         except StorybookError as exc:
             problems.extend(exc.problems)
+    facilitator = is_facilitator(edition)
     try:
-        index_pages = render_index_pages(rendered, vocabulary, renderer, workshops, paths)
+        index_pages = render_index_pages(
+            rendered, vocabulary, renderer, workshops, paths, with_coverage=facilitator
+        )
         # The guide to writing stories is for trainers: the learner edition leaves it out.
         pages.extend(
-            page
-            for page in index_pages
-            if is_facilitator(edition) or page.src_uri not in TRAINER_PAGES
+            page for page in index_pages if facilitator or page.src_uri not in TRAINER_PAGES
         )
+        if facilitator:
+            pages.append(render_coverage_page(library, vocabulary, renderer))
     except StorybookError as exc:
         problems.extend(exc.problems)
     problems.extend(renderer.syntax_problems())
@@ -360,7 +367,11 @@ def render_index_pages(
     renderer: Renderer,
     workshops: Sequence[Mapping[str, Any]] = (),
     paths: Sequence[Mapping[str, Any]] = (),
+    *,
+    with_coverage: bool = False,
 ) -> list[Page]:
+    """Home, themes, authoring guide and the lists of stories. ``with_coverage``: link the
+    coverage page from the themes page (the facilitator edition has one)."""
     views = [story_view(story, vocabulary) for story in stories]
     kinds = [
         {
@@ -388,7 +399,12 @@ def render_index_pages(
                 paths=list(paths),
             ),
         ),
-        Page(TAGS_INDEX, renderer.render_template("tags.md.j2", kinds=kinds)),
+        Page(
+            TAGS_INDEX,
+            renderer.render_template(
+                "tags.md.j2", kinds=kinds, coverage=f"../{COVERAGE}" if with_coverage else ""
+            ),
+        ),
         Page(
             AUTHORING,
             renderer.render_template(
@@ -419,6 +435,47 @@ def render_index_pages(
             title = tag.label if number == 1 else f"{tag.label}, page {number}"
             pages.append(Page(uri, front_matter(title, tag.description) + content))
     return pages
+
+
+def render_coverage_page(library: Library, vocabulary: Vocabulary, renderer: Renderer) -> Page:
+    """Published stories against every moment and theme, with the gaps check warns about."""
+    found = coverage(vocabulary, library.stories)
+    root = library.templates_dir.parent
+    warnings = [w.format(root) for w in coverage_warnings(vocabulary, library.stories)]
+    kinds = [
+        {
+            "key": kind,
+            "label": label,
+            "singular": SINGULAR.get(kind, label),
+            "tags": [
+                {
+                    **tag_view(row.tag),
+                    "number": number,
+                    "count": len(row.stories),
+                    "stories": [_linked(story) for story in row.stories],
+                }
+                for number, row in enumerate(found.kinds[kind], 1)
+            ],
+        }
+        for kind, label in KINDS.items()
+    ]
+    stories = [
+        {
+            **_linked(story),
+            "marks": {
+                kind: [row.tag.name in story.tags for row in found.kinds[kind]] for kind in KINDS
+            },
+        }
+        for story in found.stories
+    ]
+    content = renderer.render_template(
+        "coverage.md.j2", total=len(found.stories), warnings=warnings, kinds=kinds, stories=stories
+    )
+    return Page(COVERAGE, content)
+
+
+def _linked(story: Story) -> dict[str, str]:
+    return {"title": story.title, "uri": story_uri(story.slug)}
 
 
 def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:

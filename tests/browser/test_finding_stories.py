@@ -34,10 +34,11 @@ def test_typing_slump_finds_the_slump_story(reader: Reader) -> None:
 def test_a_word_only_in_a_reflection_question_finds_its_story(reader: Reader) -> None:
     page = reader.open()
     search(page, "caregiving")
-    expect(page.locator(".md-search-result__meta")).to_have_text(re.compile("1 matching"))
-    expect(page.locator(".md-search-result__item")).to_have_count(1)
+    # The story, and the agenda of the workshop that runs it (agendas list its questions).
+    expect(page.locator(".md-search-result__meta")).to_have_text(re.compile("2 matching"))
+    expect(page.locator(f'{RESULT_LINKS}[href*="{SLUMP}"]').first).to_be_visible()
     hrefs = page.locator(RESULT_LINKS).evaluate_all("links => links.map(link => link.href)")
-    assert hrefs and all(SLUMP in href for href in hrefs), hrefs
+    assert all(SLUMP in href or "/workshops/" in href for href in hrefs), hrefs
 
 
 def test_home_to_theme_to_story_to_a_related_story(reader: Reader) -> None:
@@ -58,7 +59,8 @@ def test_home_to_theme_to_story_to_a_related_story(reader: Reader) -> None:
     first = related.locator("strong > a").first
     title = first.inner_text()
     first.click()
-    page.wait_for_url(re.compile(r"/stories/(?!the-quiet-slump/)[a-z0-9-]+/$"))
+    # Material's navigation tracking may leave the anchor of a heading passed on the way.
+    page.wait_for_url(re.compile(r"/stories/(?!the-quiet-slump/)[a-z0-9-]+/(#[a-z0-9-]*)?$"))
     expect(page.locator(HEADING)).to_have_text(re.compile(re.escape(title)))
     expect(page.locator(".storybook-journal__privacy")).to_have_count(1)
     loads = [url for url in reader.requests if url.endswith("/assets/journal.js")]

@@ -11,6 +11,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 from storybook.core.library import load_library
+from storybook.paths.plan import load_paths
 
 from ..conftest import ROOT, build_edition, copy_sample, search_index
 from .conftest import ARTICLE, HEADING, PHONE, SLUMP, Reader
@@ -77,47 +78,60 @@ def step_states(page: Page) -> list[str]:
     return [text.strip() for text in page.locator(STEP_STATES).all_inner_texts()]
 
 
+def sample_path() -> list[tuple[str, str]]:
+    """(slug, title) of each step of the sample path, in order."""
+    library = load_library(ROOT / "stories", ROOT / "templates")
+    paths, problems = load_paths(ROOT / "paths", library.stories)
+    assert problems == [] and len(paths) == 1
+    titles = {story.slug: story.title for story in library.stories}
+    return [(step.story, titles[step.story]) for step in paths[0].steps]
+
+
 def test_a_path_leads_from_story_to_story_and_remembers_the_reader(reader: Reader) -> None:
+    steps = sample_path()
+    count = len(steps)
+    assert count >= 3
+    (first, first_title), (second, second_title), (_, third_title) = steps[:3]
     page = reader.open(PATH)
     expect(page.locator(HEADING)).to_have_text(re.compile("Your first 90 days"))
     expect(page.locator(".storybook-path__progress")).to_have_text(
-        "Your progress: 0 of 5 stories opened, 0 answered."
+        f"Your progress: 0 of {count} stories opened, 0 answered."
     )
-    assert step_states(page) == ["Not opened yet"] * 5
-    page.locator(ARTICLE).get_by_role("link", name="The Friday Rota").click()
-    page.wait_for_url(re.compile(r"/stories/the-friday-rota/$"))
+    assert step_states(page) == ["Not opened yet"] * count
+    page.locator(ARTICLE).get_by_role("link", name=first_title, exact=True).click()
+    page.wait_for_url(re.compile(f"/stories/{first}/$"))
     on_path = page.get_by_role("navigation", name="On the path Your first 90 days")
-    expect(on_path).to_contain_text("story 1 of 5")
+    expect(on_path).to_contain_text(f"story 1 of {count}")
     expect(on_path.get_by_role("link", name=re.compile("^Previous"))).to_have_count(0)
-    on_path.get_by_role("link", name="Next: Camera Off").click()
-    page.wait_for_url(re.compile(r"/stories/camera-off/$"))
+    on_path.get_by_role("link", name=f"Next: {second_title}").click()
+    page.wait_for_url(re.compile(f"/stories/{second}/$"))
     on_path = page.get_by_role("navigation", name="On the path Your first 90 days")
-    expect(on_path).to_contain_text("story 2 of 5")
-    expect(on_path.get_by_role("link", name="Previous: The Friday Rota")).to_be_visible()
-    page.locator(".storybook-answer__box").first.fill("I would ask about the tools decision.")
+    expect(on_path).to_contain_text(f"story 2 of {count}")
+    expect(on_path.get_by_role("link", name=f"Previous: {first_title}")).to_be_visible()
+    page.locator(".storybook-answer__box").first.fill("I would ask before deciding.")
     expect(page.locator(".storybook-journal__status")).to_have_text("Saved in this browser.")
 
     for _ in range(2):  # and again after a reload
         page = reader.open(PATH)
         expect(page.locator(".storybook-path__progress")).to_have_text(
-            "Your progress: 2 of 5 stories opened, 1 answered."
+            f"Your progress: 2 of {count} stories opened, 1 answered."
         )
-        assert step_states(page) == ["Opened", "Answered"] + ["Not opened yet"] * 3
+        assert step_states(page) == ["Opened", "Answered"] + ["Not opened yet"] * (count - 2)
     page = reader.open()
     resume = page.get_by_role("region", name="Continue where you left off")
-    expect(resume).to_contain_text("Continue where you left off: Three Compliments and a Maybe")
-    expect(resume).to_contain_text("story 3 of 5 on Your first 90 days")
-    resume.get_by_role("link", name="Three Compliments and a Maybe").click()
-    page.wait_for_url(re.compile(r"/stories/three-compliments-and-a-maybe/$"))
+    expect(resume).to_contain_text(f"Continue where you left off: {third_title}")
+    expect(resume).to_contain_text(f"story 3 of {count} on Your first 90 days")
+    resume.get_by_role("link", name=third_title).click()
+    page.wait_for_url(re.compile(f"/stories/{steps[2][0]}/$"))
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Clear all my answers").click()
     expect(page.locator(".storybook-journal__status")).to_have_text(re.compile("cleared"))
     page = reader.open(PATH)
     expect(page.locator(".storybook-path__progress")).to_have_text(
-        "Your progress: 0 of 5 stories opened, 0 answered."
+        f"Your progress: 0 of {count} stories opened, 0 answered."
     )
-    assert step_states(page) == ["Not opened yet"] * 5
+    assert step_states(page) == ["Not opened yet"] * count
     expect(reader.open().get_by_role("region", name="Continue where you left off")).to_be_hidden()
     stored = page.evaluate("Object.keys(localStorage)")
     assert not [

@@ -17,6 +17,7 @@ from storybook.core.library import load_library
 from storybook.core.pipeline import build_site
 from storybook.core.project import Project, read_project
 from storybook.core.render import Renderer
+from storybook.core.room_pages import RoomSettings
 from storybook.core.site import collisions, files_below
 from storybook.core.validate import slugify
 from storybook.export.exporter import export_site
@@ -133,6 +134,7 @@ def check(
             edition=edition,
             workshops_dir=workshops_dir,
             paths_dir=paths_dir,
+            room=RoomSettings(),
         )
         for edition in EDITIONS
     ]

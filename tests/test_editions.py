@@ -104,6 +104,9 @@ def test_the_learner_edition_holds_no_facilitator_byte_anywhere(marked_project: 
     for name in ("sitemap.xml", "sitemap.xml.gz (decompressed)", "search/search_index.json"):
         assert name in learner
     assert "workshops/marked/index.html" in learner
+    # The projector view is learner material; the presenter console is the facilitator's.
+    assert "present/marked/index.html" in learner and "console/marked/index.html" in facilitator
+    assert not any(name.startswith("console/") for name in learner)
     for name, data in learner.items():
         for marker in [*TEXT_MARKERS, MINUTES_SHOWN]:
             assert marker.encode() not in data, (marker, name)
@@ -125,6 +128,7 @@ def test_templates_that_print_everything_they_get_still_show_learners_nothing(
         "home.md.j2": "{{ stories }} {{ kinds }} {{ workshops }} {{ paths }}",
         "tag.md.j2": "{{ tag }} {{ stories }}",
         "tags.md.j2": "{{ kinds }}",
+        "present.md.j2": "{{ story }} {{ parts }} {{ questions }} {{ join }}",
     }
     for name, everything in printed.items():
         template = marked_project / "templates" / name
@@ -134,6 +138,7 @@ def test_templates_that_print_everything_they_get_still_show_learners_nothing(
     learner = site_bytes(build_edition(marked_project, "learner"))
     story = learner["stories/marked/index.html"].decode()
     assert "Marked story" in story and "None" in story  # facilitator=None was printed
+    assert "A short summary." in learner["present/marked/index.html"].decode()
     for name, data in learner.items():
         for marker in [*TEXT_MARKERS, MINUTES_SHOWN]:
             assert marker.encode() not in data, (marker, name)

@@ -442,11 +442,13 @@ def test_site_config_adapts_every_form_mkdocs_accepts() -> None:
         "assets/reader.css",
         "assets/workshops.css",
         "assets/print.css",
+        "assets/room.css",
     ]
     assert written["extra_javascript"] == [
         "assets/journal.js",
         "assets/reader.js",
         "assets/workshop-console.js",
+        "assets/console.js",
     ]
     listed = {"plugins": ["search", {"storybook": None}, "tags"], "site_dir": "public"}
     written = yaml.safe_load(site_config(listed, [], "learner"))

@@ -19,6 +19,7 @@ from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import views
 from storybook.core.library import Library
 from storybook.core.model import FIELDS, Question, Story
+from storybook.core.parts import fold_held_parts
 from storybook.core.reading import (
     BankQuestion,
     QuestionPlan,
@@ -491,7 +492,8 @@ def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
         "summary": story.summary,
         "slug": story.slug,
         "protagonist": story.protagonist or "",
-        "body": story.body,
+        # A reader alone meets each held-back part folded (see parts.py).
+        "body": fold_held_parts(story.body, story.reveal),
         "tags": [tag_view(vocabulary.tags[name]) for name in story.tags],
         "uri": story_uri(story.slug),
         "draft": story.draft,

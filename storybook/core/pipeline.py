@@ -14,6 +14,7 @@ from storybook.core.library import Library, load_library, read_story
 from storybook.core.model import Story
 from storybook.core.pages import build_pages, render_story_page, story_uri
 from storybook.core.render import Renderer, time_limits
+from storybook.core.room_pages import RoomSettings, build_room_pages
 from storybook.paths.pages import build_path_pages
 from storybook.paths.plan import LearningPath, load_paths, path_uri, path_view
 from storybook.workshops.handouts import build_handouts, handout_uris
@@ -53,6 +54,7 @@ def build_site(
     paths_dir: Path | None = None,
     fallback: Mapping[Path, Story] | None = None,
     cache: StoryCache | None = None,
+    room: RoomSettings | None = None,
 ) -> BuildResult:
     """Build one edition. Without ``workshops_dir`` there are no workshop pages at all, and
     without ``paths_dir`` no learning paths.
@@ -62,7 +64,8 @@ def build_site(
 
     ``fallback``: under `mkdocs serve`, the last good version of each story file, standing in
     for a story that is broken now (its problems are still reported). With a prepared
-    ``cache``, unchanged stories are not read or rendered again."""
+    ``cache``, unchanged stories are not read or rendered again. With ``room``, the projector
+    views (learner edition) or presenter consoles (facilitator edition) of the stories too."""
     library = load_library(
         stories_dir,
         templates_dir,
@@ -103,6 +106,12 @@ def build_site(
                 renderer,
                 edition=edition,
                 vocabulary=library.vocabulary,
+            )
+            pages += more
+            problems += more_problems
+        if room is not None and library.vocabulary is not None:
+            more, more_problems = build_room_pages(
+                library.published, library.vocabulary, renderer, edition=edition, settings=room
             )
             pages += more
             problems += more_problems

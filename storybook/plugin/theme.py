@@ -8,6 +8,8 @@ a name for the search dialog, is in the project's theme override, overrides/main
 
 from __future__ import annotations
 
+from importlib import resources
+
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
@@ -20,6 +22,9 @@ from storybook.core.site import (
     asset_bytes,
 )
 
+# Page templates of the storybook's own (the projector view), after the site's own theme.
+THEME_TEMPLATES = "theme"
+
 
 def extend_theme(config: MkDocsConfig) -> None:
     """Add the reader's assets to the site's configuration (idempotent)."""
@@ -31,6 +36,9 @@ def extend_theme(config: MkDocsConfig) -> None:
             config.extra_javascript.append(path)
     if offline_build(config):
         use_local_worker_shim(config)
+    templates = str(resources.files("storybook.plugin").joinpath(THEME_TEMPLATES))
+    if templates not in config.theme.dirs:
+        config.theme.dirs.append(templates)
     if not config.copyright:
         config.copyright = DEFAULT_FOOTER.format(site_name=config.site_name)
 

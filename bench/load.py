@@ -63,7 +63,7 @@ def free_port() -> int:
 
 
 def copy_storybook(target: Path) -> Path:
-    for name in ("stories", "templates", "workshops", "docs", "overrides"):
+    for name in ("stories", "templates", "workshops", "paths", "docs", "overrides"):
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, target / name)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")

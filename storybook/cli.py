@@ -21,6 +21,7 @@ from storybook.core.room_pages import RoomSettings
 from storybook.core.site import collisions, files_below
 from storybook.core.validate import slugify
 from storybook.export.exporter import export_site
+from storybook.paths.plan import find_paths_dir
 from storybook.workshops.plan import find_workshops_dir
 
 STORY_TEMPLATE = "new-story.md.j2"
@@ -90,14 +91,23 @@ CONFIG_FILE = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of workshop files.  [default: from mkdocs.yml, else workshops, if there is one]",
 )
+@click.option(
+    "--paths",
+    "paths_dir",
+    default=None,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder of learning paths.  [default: paths, if there is one]",
+)
 @CONFIG_FILE
 def check(
     stories_dir: Path | None,
     templates_dir: Path | None,
     workshops_dir: Path | None,
+    paths_dir: Path | None,
     config_file: Path,
 ) -> None:
-    """Check every story, question, template and workshop, and list every problem at once.
+    """Check every story, question, template, workshop and learning path, and list every
+    problem at once.
 
     The folders are those the storybook plugin's options in mkdocs.yml name, so that check
     says what `mkdocs build` will say.
@@ -107,12 +117,14 @@ def check(
         stories_dir = stories_dir or project.stories_dir
         templates_dir = templates_dir or project.templates_dir
         workshops_dir = workshops_dir or project.workshops_dir
+        paths_dir = paths_dir or project.paths_dir
     stories_dir = stories_dir or Path("stories")
     templates_dir = templates_dir or Path("templates")
     _require_folder(stories_dir, "stories")
     _require_folder(templates_dir, "templates")
     if project is None:
         workshops_dir = find_workshops_dir(workshops_dir, Path.cwd())
+        paths_dir = find_paths_dir(paths_dir, Path.cwd())
     # Both editions, drafts included, so that every template is rendered at least once.
     results = [
         build_site(
@@ -121,6 +133,7 @@ def check(
             include_drafts=True,
             edition=edition,
             workshops_dir=workshops_dir,
+            paths_dir=paths_dir,
             room=RoomSettings(),
         )
         for edition in EDITIONS
@@ -136,6 +149,7 @@ def check(
     library = result.library
     drafts = len(library.stories) - len(library.published)
     workshops = len(result.workshops)
+    paths = len(result.paths)
     # Gaps in coverage are worth knowing while writing, never a reason to stop a build.
     warnings = coverage_warnings(library.vocabulary, library.stories) if library.vocabulary else []
     for warning in warnings:
@@ -144,6 +158,7 @@ def check(
         f"All good: {_count(len(library.published), 'story', 'stories')}"
         + (f" and {drafts} draft(s)" if drafts else "")
         + (f", {workshops} workshop(s)" if workshops else "")
+        + (f", {paths} learning path(s)" if paths else "")
         + f", {len(result.pages)} pages"
         + (f"; {len(warnings)} coverage warning(s) above." if warnings else ".")
     )

@@ -59,10 +59,10 @@ def story_text(
 
 
 def copy_sample(project: Path) -> Path:
-    """Copy the repository's own storybook: stories, templates, workshops, docs, overrides
+    """Copy the repository's own storybook: stories, templates, workshops, paths, docs, overrides
     and mkdocs.yml."""
     project.mkdir()
-    for name in ("stories", "templates", "workshops", "docs", "overrides"):
+    for name in ("stories", "templates", "workshops", "paths", "docs", "overrides"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     return project

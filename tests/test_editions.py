@@ -149,11 +149,12 @@ def test_templates_that_print_everything_they_get_still_show_learners_nothing(
 ) -> None:
     """The learner edition never hands facilitator material to a template at all."""
     printed = {
-        "story.md.j2": "{{ story }} {{ questions }} {{ tag_questions }} {{ facilitator }}",
+        "story.md.j2": "{{ story }} {{ questions }} {{ further_questions }} {{ bank_questions }} "
+        "{{ facilitator }}",
         "agenda.md.j2": "{{ workshop }} {{ slots }}",
         "workbook.md.j2": "{{ workshop }} {{ slots }} {{ stories }}",
         "workshops.md.j2": "{{ workshops }} {{ guide }}",
-        "home.md.j2": "{{ stories }} {{ kinds }} {{ workshops }}",
+        "home.md.j2": "{{ stories }} {{ kinds }} {{ workshops }} {{ paths }}",
         "tag.md.j2": "{{ tag }} {{ stories }}",
         "tags.md.j2": "{{ kinds }}",
         "present.md.j2": "{{ story }} {{ parts }} {{ questions }} {{ join }}",

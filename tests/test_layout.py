@@ -38,7 +38,7 @@ def storybook_modules(package: str) -> list[str]:
     return [package, *json.loads(output)]
 
 
-@pytest.mark.parametrize("package", ["storybook.core", "storybook.workshops"])
+@pytest.mark.parametrize("package", ["storybook.core", "storybook.workshops", "storybook.paths"])
 def test_the_core_imports_no_adapter_library(package: str) -> None:
     modules = storybook_modules(package)
     assert len(modules) > 1

@@ -121,11 +121,13 @@ MISTAKES = [
 @pytest.fixture
 def room(sample_project: Path) -> Iterator[tuple[Server, Path]]:
     # The real project and configuration, with two stories so that rebuilds stay quick (and
-    # no workshop: the sample one names the other stories).
+    # no workshop or learning path: the sample ones name the other stories).
     for story in (sample_project / "stories").iterdir():
         story.unlink()
     for workshop in (sample_project / "workshops").iterdir():
         workshop.unlink()
+    for learning_path in (sample_project / "paths").iterdir():
+        learning_path.unlink()
     write(sample_project, "stories/one.md", good_story(0))
     write(sample_project, "stories/two.md", story_text(title="The other story"))
     server = Server(sample_project)

@@ -21,17 +21,19 @@ from storybook.core.render import Renderer
 from .conftest import ROOT, story_text
 
 
-def pages_of(project: Path) -> dict[str, str]:
+def pages_of(project: Path, edition: str = "learner") -> dict[str, str]:
     library = load_library(project / "stories", project / "templates")
     assert library.problems == []
-    pages, problems = build_pages(library, Renderer(project / "templates"))
+    pages, problems = build_pages(library, Renderer(project / "templates"), edition=edition)
     assert problems == []
     return {page.src_uri: page.content for page in pages}
 
 
 def test_sample_library_pages_are_made_in_memory() -> None:
     pages = pages_of(ROOT)
-    assert {HOME, TAGS_INDEX, AUTHORING, "stories/the-quiet-slump.md"} <= set(pages)
+    assert {HOME, TAGS_INDEX, "stories/the-quiet-slump.md"} <= set(pages)
+    assert AUTHORING not in pages, "the guide to writing stories is for trainers only"
+    assert AUTHORING in pages_of(ROOT, "facilitator")
     assert "tags/wellbeing.md" in pages
     slump = pages["stories/the-quiet-slump.md"]
     assert slump.startswith('---\ntitle: "The Quiet Slump"\n')
@@ -45,15 +47,17 @@ def test_story_gets_its_own_questions_then_its_tags_banks(
     project = mini_project({"one.md": story_text(tags="[wellbeing, feedback]")})
     page = pages_of(project)["stories/one.md"]
     own = page.index("1. What did Sam notice?")
-    banks = page.index("### Questions on this story's themes")
+    banks = page.index("<summary>Going further: 2 more questions</summary>")
     assert own < banks < page.index("- *Wellbeing:*") < page.index("- *Feedback:*")
+    # The title inside a bank question is marked as the title of a work.
+    assert "<cite>A test story</cite>" in page[banks:]
 
 
 def test_authoring_page_is_generated_from_the_model_and_vocabulary() -> None:
     from storybook.core.model import FIELDS
     from storybook.core.vocabulary import load_vocabulary
 
-    page = pages_of(ROOT)[AUTHORING]
+    page = pages_of(ROOT, "facilitator")[AUTHORING]
     for spec in FIELDS:
         assert f"| `{spec.name}` | {'yes' if spec.required else 'no'} |" in page
     for name in load_vocabulary(ROOT / "templates").tags:

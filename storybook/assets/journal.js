@@ -13,9 +13,14 @@
   "use strict";
 
   var PREFIX = "storybook-journal:";
+  // reader.js keeps which stories were opened under this prefix; clearing clears it too.
+  var PROGRESS_PREFIX = "storybook-progress:";
   var counter = 0;
 
-  function siteKey() {
+  /* The site's address, worked out once, when the script first runs: the base in #__config
+     is relative to the page loaded first, and Material's instant navigation changes the
+     address without loading that element again. */
+  var SITE = (function () {
     var base = ".";
     var config = document.getElementById("__config");
     if (config) {
@@ -25,7 +30,11 @@
         base = ".";
       }
     }
-    return PREFIX + new URL(base, location.href).pathname.replace(/\/?$/, "/") + ":";
+    return new URL(base, location.href).pathname.replace(/\/?$/, "/");
+  })();
+
+  function siteKey(prefix) {
+    return (prefix || PREFIX) + SITE + ":";
   }
 
   function storage() {
@@ -152,7 +161,10 @@
     section.setAttribute("data-journal-ready", "");
     var store = storage();
     var key = siteKey() + section.getAttribute("data-story");
-    var items = section.querySelectorAll(":scope > ol > li, :scope > ul > li");
+    // Folded questions ("Going further", in a <details>) get boxes too.
+    var items = section.querySelectorAll(
+      ":scope > ol > li, :scope > ul > li, :scope > details > ol > li, :scope > details > ul > li"
+    );
     var fields = Array.prototype.map.call(items, addAnswerBox);
 
     var where = store
@@ -171,9 +183,10 @@
       { type: "button", class: "md-button md-button--primary" },
       "Export my reflections"
     );
+    // Quieter than the export: clearing cannot be undone, so it should not invite a click.
     var clearButton = element(
       "button",
-      { type: "button", class: "md-button" },
+      { type: "button", class: "storybook-journal__clear" },
       "Clear all my answers"
     );
     var status = element("span", { class: "storybook-journal__status", role: "status" });
@@ -246,9 +259,12 @@
           "This cannot be undone. Export them first if you want to keep them."
       );
       if (!sure) return;
-      if (store) journalKeys(store).forEach(function (each) {
-        store.removeItem(each);
-      });
+      if (store) {
+        journalKeys(store).forEach(function (each) {
+          store.removeItem(each);
+        });
+        store.removeItem(siteKey(PROGRESS_PREFIX));
+      }
       fields.forEach(function (field) {
         field.box.value = "";
         fitToContent(field.box);
@@ -256,6 +272,25 @@
       say("All your answers have been cleared from this browser.");
     });
   }
+
+  /* A printed page holds every question: open the folded ones while printing (the print
+     stylesheet shows them too, where the browser supports ::details-content). */
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    openedForPrint = Array.prototype.filter.call(
+      document.querySelectorAll(".storybook-reflection details:not([open])"),
+      function (details) {
+        details.open = true;
+        return true;
+      }
+    );
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (details) {
+      details.open = false;
+    });
+    openedForPrint = [];
+  });
 
   function start() {
     var sections = document.querySelectorAll(".storybook-reflection[data-story]");

@@ -18,8 +18,16 @@ from storybook.core.editions import LEARNER, facilitator_view, is_facilitator
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import views
 from storybook.core.library import Library
-from storybook.core.model import FIELDS, Story
+from storybook.core.model import FIELDS, Question, Story
 from storybook.core.parts import fold_held_parts
+from storybook.core.reading import (
+    BankQuestion,
+    QuestionPlan,
+    content_note_views,
+    marked_title,
+    plan_questions,
+    reading_minutes,
+)
 from storybook.core.render import Renderer
 from storybook.core.vocabulary import KINDS, VOCABULARY_FILE, Tag, Vocabulary
 
@@ -30,6 +38,7 @@ Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 HOME = "index.md"
 TAGS_INDEX = "tags/index.md"
 AUTHORING = "authoring.md"
+TRAINER_PAGES = (AUTHORING,)
 # Facilitator edition only: which stories carry each moment and theme.
 COVERAGE = "coverage.md"
 SINGULAR = {"themes": "Theme", "moments": "Moment"}
@@ -103,10 +112,12 @@ def build_pages(
     edition: str = LEARNER,
     workshops: Sequence[Mapping[str, Any]] = (),
     render_story: RenderStory | None = None,
+    paths: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[list[Page], list[Problem]]:
     """Render every page that can be rendered, and every template and question problem.
 
-    ``workshops`` are what the home page lists of the workshops (title, date, uri).
+    ``workshops`` are what the home page lists of the workshops (title, date, uri);
+    ``paths`` the learning paths it offers to start with (see paths.path_view).
     """
     vocabulary = library.vocabulary
     if vocabulary is None:
@@ -134,8 +145,12 @@ def build_pages(
             problems.extend(exc.problems)
     facilitator = is_facilitator(edition)
     try:
+        index_pages = render_index_pages(
+            rendered, vocabulary, renderer, workshops, paths, with_coverage=facilitator
+        )
+        # The guide to writing stories is for trainers: the learner edition leaves it out.
         pages.extend(
-            render_index_pages(rendered, vocabulary, renderer, workshops, with_coverage=facilitator)
+            page for page in index_pages if facilitator or page.src_uri not in TRAINER_PAGES
         )
         if facilitator:
             pages.append(render_coverage_page(library, vocabulary, renderer))
@@ -153,35 +168,16 @@ def render_story_page(
     related: Sequence[Related] = (),
     facilitator: bool = False,
 ) -> Page:
-    problems: list[Problem] = []
-
-    fields = story.fields()
-
-    def ask(tag_questions: Any) -> list[str]:
-        rendered = []
-        for question in tag_questions:
-            try:
-                rendered.append(renderer.render_question(question, story, fields))
-            except StorybookError as exc:
-                problems.extend(exc.problems)
-        return rendered
-
-    with renderer.page_budget():
-        own = ask(story.reflection)
-        banks = [
-            {
-                "tag": tag_view(vocabulary.tags[name]),
-                "questions": ask(vocabulary.tags[name].questions),
-            }
-            for name in story.banks
-        ]
-    if problems:
-        raise StorybookError(problems)
+    plan = story_questions(story, vocabulary, renderer)
     content = renderer.render_template(
         "story.md.j2",
         story=story_view(story, vocabulary),
-        questions=own,
-        tag_questions=[bank for bank in banks if bank["questions"]],
+        questions=plan.asked,
+        further_questions=plan.own_further,
+        bank_questions=[
+            {"tag": tag_view(vocabulary.tags[item.tag]), "question": item.text}
+            for item in plan.bank
+        ],
         related=[
             {
                 "title": item.story.title,
@@ -195,6 +191,47 @@ def render_story_page(
         facilitator=facilitator_view(story) if facilitator else None,
     )
     return Page(story_uri(story.slug), front_matter(story.title, story.summary) + content)
+
+
+def story_questions(story: Story, vocabulary: Vocabulary, renderer: Renderer) -> QuestionPlan:
+    """The questions a story's page asks (own first, then a few from the banks of its tags),
+    filled in; every question that cannot be filled in is raised at once. The workbook of a
+    workshop asks the same."""
+    problems: list[Problem] = []
+    fields = story.fields()
+    with renderer.page_budget():
+        own = ask_each(story.reflection, renderer, story, fields, problems)
+        # A bank question names the story's title as the title of a work (marked_title).
+        marked = {**fields, "title": marked_title(story.title)}
+        banks = [
+            [
+                BankQuestion(name, text)
+                for text in ask_each(
+                    vocabulary.tags[name].questions, renderer, story, marked, problems
+                )
+            ]
+            for name in story.banks
+        ]
+    if problems:
+        raise StorybookError(problems)
+    return plan_questions(own, banks, story.title)
+
+
+def ask_each(
+    questions: Sequence[Question],
+    renderer: Renderer,
+    story: Story,
+    fields: dict[str, object],
+    problems: list[Problem],
+) -> list[str]:
+    """The questions filled in for the story with ``fields``; problems go to ``problems``."""
+    rendered = []
+    for question in questions:
+        try:
+            rendered.append(renderer.render_question(question, story, fields))
+        except StorybookError as exc:
+            problems.extend(exc.problems)
+    return rendered
 
 
 @dataclass(frozen=True)
@@ -330,6 +367,7 @@ def render_index_pages(
     vocabulary: Vocabulary,
     renderer: Renderer,
     workshops: Sequence[Mapping[str, Any]] = (),
+    paths: Sequence[Mapping[str, Any]] = (),
     *,
     with_coverage: bool = False,
 ) -> list[Page]:
@@ -359,6 +397,7 @@ def render_index_pages(
                 root="",
                 kinds=kinds,
                 workshops=list(workshops),
+                paths=list(paths),
             ),
         ),
         Page(
@@ -373,6 +412,7 @@ def render_index_pages(
                 "authoring.md.j2",
                 fields=[spec.guide() for spec in FIELDS],
                 kinds=kinds,
+                content_notes=content_note_views(list(vocabulary.content_notes), vocabulary),
                 vocabulary_file=f"templates/{VOCABULARY_FILE}",
             ),
         ),
@@ -457,6 +497,7 @@ def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
         "tags": [tag_view(vocabulary.tags[name]) for name in story.tags],
         "uri": story_uri(story.slug),
         "draft": story.draft,
+        "reading_minutes": reading_minutes(story.body),
     }
 
 

@@ -15,6 +15,8 @@ from storybook.core.model import Story
 from storybook.core.pages import build_pages, render_story_page, story_uri
 from storybook.core.render import Renderer, time_limits
 from storybook.core.room_pages import RoomSettings, build_room_pages
+from storybook.paths.pages import build_path_pages
+from storybook.paths.plan import LearningPath, load_paths, path_uri, path_view
 from storybook.workshops.handouts import build_handouts, handout_uris
 from storybook.workshops.pages import build_workshop_pages, workshop_links, workshop_uri
 from storybook.workshops.plan import Workshop, load_workshops
@@ -31,11 +33,13 @@ class BuildResult:
     problems: list[Problem]
     library: Library
     workshops: list[Workshop] = field(default_factory=list)
+    paths: list[LearningPath] = field(default_factory=list)
 
     def sources(self) -> dict[str, Path]:
-        """The file each story's and workshop's page is made from, by the page's path."""
+        """The file each story's, workshop's and path's page is made from, by its path."""
         found = {story_uri(story.slug): story.path for story in self.library.stories}
         found.update({workshop_uri(w.slug): w.path for w in self.workshops})
+        found.update({path_uri(p.name): p.path for p in self.paths})
         found.update({uri: w.path for w in self.workshops for uri in handout_uris(w.slug)})
         return found
 
@@ -47,11 +51,13 @@ def build_site(
     include_drafts: bool | None = None,
     edition: str = LEARNER,
     workshops_dir: Path | None = None,
+    paths_dir: Path | None = None,
     fallback: Mapping[Path, Story] | None = None,
     cache: StoryCache | None = None,
     room: RoomSettings | None = None,
 ) -> BuildResult:
-    """Build one edition. Without ``workshops_dir`` there are no workshop pages at all.
+    """Build one edition. Without ``workshops_dir`` there are no workshop pages at all, and
+    without ``paths_dir`` no learning paths.
 
     Drafts are built when the edition's policy shows them, unless ``include_drafts`` says
     otherwise (`storybook check` renders them in every edition, to check every template).
@@ -68,11 +74,14 @@ def build_site(
     )
     renderer = cache.renderer if cache else Renderer(templates_dir)
     # Without a vocabulary no story loads, and every workshop would seem to name unknown ones.
+    broken = [problem.path for problem in library.problems if problem.path.suffix == ".md"]
     workshops, workshop_problems = load_workshops(
-        workshops_dir if library.vocabulary is not None else None,
-        library.stories,
-        [problem.path for problem in library.problems if problem.path.suffix == ".md"],
+        workshops_dir if library.vocabulary is not None else None, library.stories, broken
     )
+    paths, path_problems = load_paths(
+        paths_dir if library.vocabulary is not None else None, library.stories, broken
+    )
+    published = {story.slug: story for story in library.published}
     with time_limits():
         pages, problems = build_pages(
             library,
@@ -83,10 +92,20 @@ def build_site(
             edition=edition,
             workshops=workshop_links(workshops),
             render_story=cache.render_story if cache else render_story_page,
+            paths=[path_view(p, published) for p in paths if _on_hand(p, published)],
         )
+        if paths_dir is not None and library.vocabulary is not None:
+            story_pages = [page for page in pages if page.src_uri.startswith("stories/")]
+            more, more_problems = build_path_pages(paths, library.published, story_pages, renderer)
+            pages += more
+            problems += more_problems
         if workshops_dir is not None and library.vocabulary is not None:
             more, more_problems = build_workshop_pages(
-                workshops, library.published, renderer, edition=edition
+                workshops,
+                library.published,
+                renderer,
+                edition=edition,
+                vocabulary=library.vocabulary,
             )
             pages += more
             problems += more_problems
@@ -113,7 +132,15 @@ def build_site(
     return BuildResult(
         pages={page.src_uri: page.content for page in pages},
         # A question that cannot be rendered is met on its story's page and in agendas.
-        problems=list(dict.fromkeys(library.problems + workshop_problems + problems)),
+        problems=list(
+            dict.fromkeys(library.problems + workshop_problems + path_problems + problems)
+        ),
         library=library,
         workshops=workshops,
+        paths=paths,
     )
+
+
+def _on_hand(learning_path: LearningPath, stories: Mapping[str, Story]) -> bool:
+    """Whether every story of the path can be shown (one with problems may be missing)."""
+    return all(step.story in stories for step in learning_path.steps)

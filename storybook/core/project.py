@@ -18,6 +18,7 @@ from storybook.core.siteconfig import read_config, resolve_env
 
 PLUGIN = "storybook"
 WORKSHOPS_FOLDER = "workshops"
+PATHS_FOLDER = "paths"
 DEFAULT_FOLDERS = {"stories_dir": "stories", "templates_dir": "templates", "docs_dir": "docs"}
 
 
@@ -33,6 +34,8 @@ class Project:
     docs_dir: Path
     # The configured folder (which must exist), else workshops/ if there is one, else None.
     workshops_dir: Path | None
+    # Likewise for learning paths: paths_dir, else paths/ if there is one, else None.
+    paths_dir: Path | None = None
 
     @property
     def root(self) -> Path:
@@ -68,10 +71,14 @@ def read_project(config_file: Path) -> Project:
     if workshops is None and "workshops_dir" not in options:
         default = config_file.resolve().parent / WORKSHOPS_FOLDER
         workshops = default if default.is_dir() else None
+    paths = folder(options.get("paths_dir"), "paths_dir", None)
+    if paths is None and "paths_dir" not in options:
+        default = config_file.resolve().parent / PATHS_FOLDER
+        paths = default if default.is_dir() else None
     if problems:
         raise StorybookError(problems)
     assert stories is not None and templates is not None and docs is not None
-    return Project(config_file, config, options, stories, templates, docs, workshops)
+    return Project(config_file, config, options, stories, templates, docs, workshops, paths)
 
 
 def plugin_options(config: dict[str, Any]) -> dict[str, Any]:

@@ -9,15 +9,18 @@ and banner, and the rule that a hand-written page never silently replaces a gene
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from storybook.core.errors import Problem
+from storybook.core.pages import TRAINER_PAGES
 from storybook.core.safety import MARKDOWN_EXTENSIONS
 
 __all__ = [
     "ASSETS",
+    "DEFAULT_FOOTER",
     "MARKDOWN_EXTENSIONS",
     "PAGES_FLAG",
     "SCRIPTS",
@@ -27,6 +30,8 @@ __all__ = [
     "assets",
     "collisions",
     "files_below",
+    "without_pages",
+    "without_trainer_pages",
 ]
 
 # Set in config.extra wherever the storybook's pages are in the build (the plugin, or
@@ -39,12 +44,22 @@ STYLESHEETS = (
     "assets/print.css",
     "assets/room.css",
 )
-SCRIPTS = ("assets/journal.js", "assets/workshop-console.js", "assets/console.js")
+SCRIPTS = (
+    "assets/journal.js",
+    "assets/reader.js",
+    "assets/workshop-console.js",
+    "assets/console.js",
+)
 # The projector view's own page template loads these; no other page does.
 PROJECTOR_ASSETS = ("assets/present.css", "assets/present.js")
 # Material's offline plugin adds its CDN shim unless a polyfill named like this is present.
 WORKER_SHIM = "assets/iframe-worker-shim.js"
 ASSETS = (*STYLESHEETS, *SCRIPTS, *PROJECTOR_ASSETS, WORKER_SHIM)
+# The footer's line when mkdocs.yml sets no `copyright:`: what the site is.
+DEFAULT_FOOTER = (
+    "{site_name}: stories of the moments that make or break a new front-line manager, "
+    "with questions to think them through. Your answers stay in your browser."
+)
 
 
 def asset_bytes(path: str) -> bytes:
@@ -96,3 +111,27 @@ def collisions(generated: Iterable[str], hand_written: Mapping[str, Path]) -> li
         for rel, path in sorted(hand_written.items())
         if rel.endswith(".md") and address(rel) in by_address
     ]
+
+
+def without_trainer_pages(nav: Any) -> Any:
+    """The navigation of mkdocs.yml without the trainers' pages (for the learner edition)."""
+    return without_pages(nav, TRAINER_PAGES)
+
+
+def without_pages(nav: Any, pages: Collection[str]) -> Any:
+    """The navigation of mkdocs.yml without the entries for ``pages`` (docs-relative)."""
+    if isinstance(nav, list):
+        kept = [without_pages(item, pages) for item in nav if not _names(item, pages)]
+        return [item for item in kept if item not in ({}, [])]
+    if isinstance(nav, dict):
+        return {title: without_pages(value, pages) for title, value in nav.items()}
+    return nav
+
+
+def _names(item: object, pages: Collection[str]) -> bool:
+    if isinstance(item, str):
+        return item in pages
+    if isinstance(item, dict) and len(item) == 1:
+        (value,) = item.values()
+        return isinstance(value, str) and value in pages
+    return False

@@ -26,6 +26,7 @@ from storybook.core.project import choose_edition, line_of, read_project
 from storybook.core.room_pages import RoomSettings
 from storybook.core.safety import page_problems, without_comments
 from storybook.core.site import (
+    DEFAULT_FOOTER,
     MARKDOWN_EXTENSIONS,
     PAGES_FLAG,
     SCRIPTS,
@@ -34,9 +35,12 @@ from storybook.core.site import (
     assets,
     collisions,
     files_below,
+    without_pages,
+    without_trainer_pages,
 )
 from storybook.core.siteconfig import dump_config, read_config
 from storybook.export.owned import MANIFEST, WriteReport, write_owned_files
+from storybook.paths.plan import PATHS_FOLDER, PATHS_INDEX
 from storybook.workshops.plan import WORKSHOPS_FOLDER
 
 PLUGIN = "storybook"
@@ -72,6 +76,7 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
     stories_dir, templates_dir = project.stories_dir, project.templates_dir
     docs_dir = project.docs_dir
     workshops_dir = project.workshops_dir or root / WORKSHOPS_FOLDER
+    paths_dir = project.paths_dir or root / PATHS_FOLDER
     for folder, what in ((stories_dir, "stories"), (templates_dir, "templates")):
         if not folder.is_dir():
             raise ExportError(
@@ -82,7 +87,9 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
             )
     plain, copies = _theme_and_hooks(config, root)
     _check_destination(
-        out, root, [docs_dir, stories_dir, templates_dir, workshops_dir, *copies.values()]
+        out,
+        root,
+        [docs_dir, stories_dir, templates_dir, workshops_dir, paths_dir, *copies.values()],
     )
 
     # Only an edition whose policy shows them builds drafts and facilitator material at all.
@@ -92,6 +99,7 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
         templates_dir,
         edition=chosen,
         workshops_dir=workshops_dir if workshops_dir.is_dir() else None,
+        paths_dir=paths_dir if paths_dir.is_dir() else None,
         # The presenter consoles are ordinary pages; the projector view needs the storybook's
         # own page template, which only the plugin installs, so an export has none.
         room=RoomSettings() if policy.shows_facilitator else None,
@@ -159,6 +167,14 @@ def site_config(config: dict[str, Any], page_uris: list[str], edition: str) -> s
     data["markdown_extensions"] = _with_extensions(data.get("markdown_extensions"))
     data["extra_css"] = _with_items(data.get("extra_css"), STYLESHEETS)
     data["extra_javascript"] = _with_items(data.get("extra_javascript"), SCRIPTS)
+    if "nav" in data:
+        # As the plugin does: no trainers' pages for learners, no entry for a missing page.
+        if not edition_policy(edition).shows_facilitator:
+            data["nav"] = without_trainer_pages(data["nav"])
+        if PATHS_INDEX not in page_uris:
+            data["nav"] = without_pages(data["nav"], (PATHS_INDEX,))
+    if not data.get("copyright"):
+        data["copyright"] = DEFAULT_FOOTER.format(site_name=data.get("site_name") or "")
     not_in_nav = data.get("not_in_nav") or ""
     if isinstance(not_in_nav, str):
         # The plugin keeps its pages out of the sidebar; these lines do the same without it.

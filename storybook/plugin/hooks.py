@@ -33,7 +33,14 @@ from storybook.core.pipeline import BuildResult, build_site
 from storybook.core.private import declares_draft
 from storybook.core.room_pages import JOIN_QR, join_qr_svg, room_settings, show_problem_banner
 from storybook.core.safety import clean
-from storybook.core.site import MARKDOWN_EXTENSIONS, PAGES_FLAG, collisions
+from storybook.core.site import (
+    MARKDOWN_EXTENSIONS,
+    PAGES_FLAG,
+    collisions,
+    without_pages,
+    without_trainer_pages,
+)
+from storybook.paths.plan import PATHS_INDEX, find_paths_dir
 from storybook.plugin.incremental import DirtyServe
 from storybook.plugin.mirror import ThemeBytecode
 from storybook.plugin.serve import (
@@ -60,6 +67,8 @@ class StorybookConfig(Config):  # type: ignore[no-untyped-call]
     templates_dir = c.Dir(exists=False, default="templates")
     # Unset: the workshops/ folder beside mkdocs.yml, if there is one.
     workshops_dir = c.Optional(c.Dir(exists=False))
+    # Unset: the paths/ folder beside mkdocs.yml, if there is one (learning paths).
+    paths_dir = c.Optional(c.Dir(exists=False))
     # mkdocs.yml sets it with `edition: !ENV [STORYBOOK_EDITION, learner]`.
     edition = c.Choice(EDITIONS, default=LEARNER)
     # The room (see core/room_pages.py). Unset: what `storybook serve --room` says in the
@@ -117,6 +126,8 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
         extend_theme(config)
+        if not self.edition.shows_facilitator:
+            config.nav = without_trainer_pages(config.nav)
         config.extra[PAGES_FLAG] = True
         if self.serving:
             never_abort_on_warnings(config)
@@ -133,6 +144,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 templates_dir,
                 edition=self.config.edition,
                 workshops_dir=self.workshops_dir(),
+                paths_dir=find_paths_dir(self.config.paths_dir, self.root),
                 fallback=self.last_good_stories if self.serving else None,
                 cache=cache,
                 room=room_settings(dict(self.config)),
@@ -163,6 +175,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         if self.dirty.active:
             state = repr((dict(self.config), problems))
             sources = self.dirty.page_sources(config, files, pages, state)
+        if PATHS_INDEX not in pages and files.get_file_from_path(PATHS_INDEX) is None:
+            # No paths folder: no page to list them, so no entry for it in the navigation.
+            config.nav = without_pages(config.nav, (PATHS_INDEX,))
         for src_uri, content in pages.items():
             if files.get_file_from_path(src_uri) is None:
                 files.append(_page_file(config, src_uri, content, sources.get(src_uri)))
@@ -205,6 +220,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         workshops = self.workshops_dir()
         if workshops is not None:
             folders.append(workshops)
+        paths = find_paths_dir(self.config.paths_dir, self.root)
+        if paths is not None:
+            folders.append(paths)
         keep_watching(server, folders)
         keep_answering(server, Path(config.config_file_path))
         return server

@@ -13,7 +13,14 @@ from importlib import resources
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
-from storybook.core.site import ASSETS, SCRIPTS, STYLESHEETS, WORKER_SHIM, asset_bytes
+from storybook.core.site import (
+    ASSETS,
+    DEFAULT_FOOTER,
+    SCRIPTS,
+    STYLESHEETS,
+    WORKER_SHIM,
+    asset_bytes,
+)
 
 # Page templates of the storybook's own (the projector view), after the site's own theme.
 THEME_TEMPLATES = "theme"
@@ -32,6 +39,8 @@ def extend_theme(config: MkDocsConfig) -> None:
     templates = str(resources.files("storybook.plugin").joinpath(THEME_TEMPLATES))
     if templates not in config.theme.dirs:
         config.theme.dirs.append(templates)
+    if not config.copyright:
+        config.copyright = DEFAULT_FOOTER.format(site_name=config.site_name)
 
 
 def offline_build(config: MkDocsConfig) -> bool:

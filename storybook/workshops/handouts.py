@@ -14,7 +14,7 @@ from typing import Any
 from storybook.core.editions import facilitator_view, is_facilitator
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.model import Story
-from storybook.core.pages import Page, front_matter, story_uri, story_view
+from storybook.core.pages import Page, front_matter, story_questions, story_uri, story_view
 from storybook.core.render import Renderer
 from storybook.core.vocabulary import Vocabulary
 from storybook.workshops.pages import KIND_LABELS, long_date, workshop_uri
@@ -197,22 +197,16 @@ def slot_view(slot: Slot, stories: Mapping[str, Story]) -> dict[str, Any]:
 
 def workbook_story(story: Story, vocabulary: Vocabulary, renderer: Renderer) -> dict[str, Any]:
     """A story as learners read it, with the same questions as its page: no facilitator field."""
-    fields = story.fields()
-    banks = [
-        {
-            "label": vocabulary.tags[name].label,
-            "questions": [
-                renderer.render_question(question, story, fields)
-                for question in vocabulary.tags[name].questions
-            ],
-        }
-        for name in story.banks
-    ]
+    plan = story_questions(story, vocabulary, renderer)
     return {
         **story_view(story, vocabulary),
         "body": demote_headings(story.body),
-        "questions": [renderer.render_question(q, story, fields) for q in story.reflection],
-        "tag_questions": [bank for bank in banks if bank["questions"]],
+        "questions": plan.asked + plan.own_further,
+        # In the page's order: one entry per question, each with the label of its tag.
+        "tag_questions": [
+            {"label": vocabulary.tags[item.tag].label, "questions": [item.text]}
+            for item in plan.bank
+        ],
     }
 
 

@@ -14,7 +14,9 @@ from storybook.core.editions import facilitator_view, is_facilitator
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.model import Story
 from storybook.core.pages import Page, front_matter, story_uri
+from storybook.core.reading import content_note_views
 from storybook.core.render import Renderer
+from storybook.core.vocabulary import Vocabulary
 from storybook.workshops.plan import (
     SESSION_FIELDS,
     WORKSHOP_FIELDS,
@@ -57,6 +59,7 @@ def build_workshop_pages(
     renderer: Renderer,
     *,
     edition: str,
+    vocabulary: Vocabulary | None = None,
 ) -> tuple[list[Page], list[Problem]]:
     """The workshops' index page and one page per workshop, in the given edition."""
     by_slug = {story.slug: story for story in stories}
@@ -69,7 +72,7 @@ def build_workshop_pages(
             continue
         try:
             if facilitator:
-                pages.append(render_run_of_show(workshop, by_slug, renderer))
+                pages.append(render_run_of_show(workshop, by_slug, renderer, vocabulary))
             else:
                 pages.append(render_agenda(workshop, by_slug, renderer))
         except StorybookError as exc:
@@ -93,7 +96,10 @@ def build_workshop_pages(
 
 
 def render_run_of_show(
-    workshop: Workshop, stories: Mapping[str, Story], renderer: Renderer
+    workshop: Workshop,
+    stories: Mapping[str, Story],
+    renderer: Renderer,
+    vocabulary: Vocabulary | None = None,
 ) -> Page:
     slots = schedule(workshop)
     total = workshop.total_minutes
@@ -116,6 +122,9 @@ def render_run_of_show(
                 "past_planned_end": slot.past_planned_end,
                 "notes": slot.session.notes or "",
                 "facilitator": facilitator_view(story) if story is not None else None,
+                "content_notes": content_note_views(story.content_notes, vocabulary)
+                if story is not None and vocabulary is not None
+                else [],
             }
         )
     content = renderer.render_template("run-of-show.md.j2", workshop=view, slots=rows)

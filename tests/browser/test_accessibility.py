@@ -10,11 +10,17 @@ from collections.abc import Callable
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from .conftest import PHONE, SLUMP, Reader, search, serious_violations, wait_until_still
 
-PAGES = {"home": "", "story": SLUMP, "tag page": "tags/personal-crisis/", "themes": "tags/"}
+PAGES = {
+    "home": "",
+    "story": SLUMP,
+    "tag page": "tags/personal-crisis/",
+    "themes": "tags/",
+    "learning path": "paths/first-90-days/",
+}
 SCHEMES = ["light", "dark"]
 
 
@@ -24,18 +30,30 @@ def test_page_has_no_serious_accessibility_violations(
     open_reader: Callable[..., Reader], name: str, scheme: str
 ) -> None:
     page = open_reader(color_scheme=scheme).open(PAGES[name])
-    if name == "story":
-        # Scan with the journal in place: its boxes, labels and buttons are part of the page.
-        expect(page.locator(".storybook-answer__box").first).to_be_visible()
+    settle(page, name)
     assert serious_violations(page) == []
 
 
+def settle(page: Page, name: str) -> None:
+    """Scan what the reader's scripts add too: the journal, the filter, a path's progress."""
+    if name == "story":
+        expect(page.locator(".storybook-answer__box").first).to_be_visible()
+        # The folded questions open, with their boxes.
+        page.locator(".storybook-further > summary").click()
+        expect(page.locator(".storybook-further .storybook-answer__box").first).to_be_visible()
+    elif name == "home":
+        expect(page.locator(".storybook-filter select")).to_be_visible()
+    elif name == "learning path":
+        expect(page.locator(".storybook-path__progress")).to_be_visible()
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_a_story_on_a_phone_has_no_serious_accessibility_violations(
-    open_reader: Callable[..., Reader], scheme: str
+@pytest.mark.parametrize("name", ["home", "story", "learning path"])
+def test_on_a_phone_no_serious_accessibility_violations(
+    open_reader: Callable[..., Reader], name: str, scheme: str
 ) -> None:
-    page = open_reader(viewport=PHONE, color_scheme=scheme).open(SLUMP)
-    expect(page.locator(".storybook-answer__box").first).to_be_visible()
+    page = open_reader(viewport=PHONE, color_scheme=scheme).open(PAGES[name])
+    settle(page, name)
     assert serious_violations(page) == []
 
 

@@ -107,7 +107,7 @@ def test_a_reader_pages_through_a_long_list_of_stories_on_a_phone(
         page = open_reader(viewport=PHONE, color_scheme=scheme, base=base).open()
         seen: list[str] = []
         while True:
-            seen += page.locator(f"{ARTICLE} p strong a").all_inner_texts()
+            seen += page.locator(f"{ARTICLE} .storybook-card p strong a").all_inner_texts()
             assert serious_violations(page) == [], page.url
             following = page.get_by_role("navigation", name="Pages of this list").get_by_role(
                 "link", name="Next page"

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from playwright.sync_api import expect
 from pypdf import PageObject, PdfReader
 
 from .conftest import ARTICLE, PHONE, SLUMP, Reader, wait_until_still
@@ -53,11 +54,15 @@ def test_a_printed_story_holds_the_story_and_questions_with_room_to_write(reader
     # What the page shows a reader in its article: everything a print should keep.
     story = page.locator(ARTICLE).evaluate(
         """article => Array.from(article.querySelectorAll(
-                "h1, :scope > p, h2, h3, .storybook-tags, .storybook-question, " +
-                ".storybook-held > summary, .storybook-held > p"))
-            .map(node => node.innerText.replace("¶", ""))"""
+                "h1, :scope > p, h2, h3, .storybook-tags, .storybook-content-note, "
+                + ".storybook-further > summary, .storybook-question, "
+                + ".storybook-held > summary, .storybook-held > p"))
+            .map(node => (node.innerText || node.textContent).replace("¶", ""))"""
     )
-    questions = page.locator(".storybook-question").all_inner_texts()
+    # Folded questions ("Going further") have no innerText until opened: print opens them.
+    questions = page.locator(".storybook-question").evaluate_all(
+        "nodes => nodes.map(node => node.textContent)"
+    )
     lines = pdf_lines(page.pdf(format="A4"))
     printed = squeeze(" ".join(text for _, _, text in lines))
 
@@ -147,4 +152,25 @@ def test_readme_screenshots_of_a_story_and_its_journal(reader: Reader, tmp_path:
         folder = Path(SCREENSHOTS)
         folder.mkdir(parents=True, exist_ok=True)
         for picture in (top, journal):
+            (folder / picture.name).write_bytes(picture.read_bytes())
+
+
+def test_readme_screenshots_of_the_home_page_and_a_path(reader: Reader, tmp_path: Path) -> None:
+    page = reader.open("stories/the-friday-rota/")
+    page.locator(".storybook-answer__box").first.fill("Ask Joanne first, then the ward.")
+    page = reader.open()
+    expect(page.locator(".storybook-filter select")).to_be_visible()
+    expect(page.locator(".storybook-continue")).to_contain_text("Continue where you left off")
+    home = tmp_path / "home-page.png"
+    page.screenshot(path=home)
+    page = reader.open("paths/first-90-days/")
+    expect(page.locator(".storybook-path__progress")).to_contain_text("1 answered")
+    path = tmp_path / "learning-path.png"
+    page.screenshot(path=path)
+    for picture in (home, path):
+        assert picture.read_bytes().startswith(b"\x89PNG")
+    if SCREENSHOTS:
+        folder = Path(SCREENSHOTS)
+        folder.mkdir(parents=True, exist_ok=True)
+        for picture in (home, path):
             (folder / picture.name).write_bytes(picture.read_bytes())

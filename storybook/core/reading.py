@@ -1,0 +1,135 @@
+"""What a reader meets on a story page: its reading time, its content notes, and a question
+budget (the story's own questions first, a few bank questions folded under "Going further").
+
+Plain functions over stories and the vocabulary: no MkDocs, no templates.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from storybook.core.vocabulary import Vocabulary
+
+WORDS_PER_MINUTE = 200
+# A reader sees at most this many answer boxes before "Going further"...
+QUESTION_BUDGET = 7
+# ...under which come at most this many questions from the banks of the story's tags.
+BANK_LIMIT = 3
+# A bank question repeats a question already asked when they share at least this many
+# content words, and these are at least this share of the shorter one's (see repeats()).
+REPEAT_WORDS = 3
+REPEAT_SIMILARITY = 0.4
+
+_WORD = re.compile("[^\\W_]+(?:['\u2019][^\\W_]+)*")
+# Markdown and HTML that are not words a reader reads: tags, link targets, attribute lists.
+_MARKUP = re.compile(r"<[^>]*>|\]\([^)]*\)|\{[:#.][^}]*\}")
+# Words too common to tell two questions apart: English ones, and those nearly every
+# reflection question of a storybook for managers uses.
+_STOPWORDS = frozenset(
+    re.split(
+        r"\s+",
+        """a about after again all an and any are as at be been before being but by can could
+    did do does doing for from had has have he her him his how i if in into is it its
+    me might more most my no not now of on one or our out she should so some than that the
+    their them then there these they this those to up was we were what when where which who
+    whom why will with would you your yours
+    manager managers team teams own people person someone story think write first three
+    sentences say next week work""",
+    )
+)
+
+
+def reading_minutes(markdown: str) -> int:
+    """Minutes to read a text at WORDS_PER_MINUTE, rounded up; at least 1."""
+    words = len(_WORD.findall(_MARKUP.sub(" ", markdown)))
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+def content_words(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The words of a question that carry its meaning: lower case, without common words,
+    without the words in ``ignore`` (the story's title), and without a plural -s."""
+    words = set()
+    for word in _WORD.findall(_MARKUP.sub(" ", text).lower()):
+        word = word.replace("\u2019", "'").removesuffix("'s")
+        if word in _STOPWORDS or word in ignore or len(word) < 3:
+            continue
+        words.add(word[:-1] if word.endswith("s") and len(word) > 3 else word)
+    return frozenset(words)
+
+
+def similarity(first: frozenset[str], second: frozenset[str]) -> float:
+    """The share of the shorter question's content words that the other one also uses
+    (the overlap coefficient): 1.0 when one asks nothing the other does not."""
+    if not first or not second:
+        return 0.0
+    return len(first & second) / min(len(first), len(second))
+
+
+def repeats(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Whether two questions ask the same thing, judged by their content words. Measured
+    on the sample library: two questions sharing two words ("change", "feel") were far apart,
+    while those sharing three or more that make 40% of one of them asked the same thing."""
+    return len(first & second) >= REPEAT_WORDS and similarity(first, second) >= REPEAT_SIMILARITY
+
+
+@dataclass(frozen=True)
+class BankQuestion:
+    """A question from a tag's bank, filled in for the story, and the tag it comes from."""
+
+    tag: str
+    text: str
+
+
+@dataclass(frozen=True)
+class QuestionPlan:
+    """The questions of a story page: those asked first, then those under "Going further"."""
+
+    asked: list[str]
+    own_further: list[str]
+    bank: list[BankQuestion]
+
+
+def plan_questions(
+    own: Sequence[str],
+    banks: Sequence[Sequence[BankQuestion]],
+    title: str,
+    *,
+    budget: int = QUESTION_BUDGET,
+    bank_limit: int = BANK_LIMIT,
+) -> QuestionPlan:
+    """The story's own questions first, at most ``budget`` of them before "Going further";
+    then at most ``bank_limit`` bank questions, taken in turn from each bank (so that three
+    tags lend one each rather than one tag three), leaving out any that repeats a question
+    already on the page. ``banks`` are in the order of the story's tags."""
+    ignore = content_words(title)
+    seen = [content_words(question, ignore) for question in own]
+    chosen: list[BankQuestion] = []
+    queues = [list(bank) for bank in banks]
+    while len(chosen) < bank_limit and any(queues):
+        for queue in queues:
+            if not queue or len(chosen) == bank_limit:
+                continue
+            candidate = queue.pop(0)
+            words = content_words(candidate.text, ignore)
+            if not any(repeats(words, other) for other in seen):
+                chosen.append(candidate)
+                seen.append(words)
+    return QuestionPlan(asked=list(own[:budget]), own_further=list(own[budget:]), bank=chosen)
+
+
+def marked_title(title: str) -> str:
+    """A story's title as a bank question shows it: marked up as the title of a work."""
+    return f"<cite>{html.escape(title)}</cite>"
+
+
+def content_note_views(keys: Sequence[str], vocabulary: Vocabulary) -> list[dict[str, str]]:
+    """What templates see of a story's content notes: name, label, description each."""
+    return [
+        {"name": key, "label": note.label, "description": note.description}
+        for key in keys
+        if (note := vocabulary.content_notes.get(key)) is not None
+    ]

@@ -1,0 +1,1 @@
+"""Learning paths: a typed path of stories (``plan``) and its pages (``pages``)."""

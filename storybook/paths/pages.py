@@ -1,0 +1,54 @@
+"""The pages of the learning paths: an index, a page per path, and on each story of a path an
+"On the path" block with the previous and the next story."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.model import Story
+from storybook.core.pages import Page, front_matter
+from storybook.core.render import Renderer
+from storybook.paths.plan import PATHS_INDEX, LearningPath, path_view, stops_on_paths
+
+RELATED_BLOCK = '<div class="storybook-related"'
+
+
+def with_block(content: str, block: str) -> str:
+    """A story page with the "On the path" block after its questions: before its related
+    stories (story.md.j2 puts them last), or at the end of a page without them."""
+    before, found, after = content.partition(RELATED_BLOCK)
+    if not found:
+        return content.rstrip("\n") + "\n\n" + block
+    return before + block + "\n" + found + after
+
+
+def build_path_pages(
+    paths: Sequence[LearningPath],
+    stories: Sequence[Story],
+    story_pages: Sequence[Page],
+    renderer: Renderer,
+) -> tuple[list[Page], list[Problem]]:
+    """The paths' index page, a page per path, and the story pages again, each with an
+    "On the path" block for every path it is on (previous and next story)."""
+    by_slug = {story.slug: story for story in stories}
+    usable = [p for p in paths if all(step.story in by_slug for step in p.steps)]
+    pages: list[Page] = []
+    problems: list[Problem] = []
+    try:
+        views = [path_view(p, by_slug) for p in usable]
+        content = renderer.render_template("paths.md.j2", paths=views, root="../")
+        pages.append(Page(PATHS_INDEX, content))
+        for view in views:
+            content = renderer.render_template("path.md.j2", path=view, root="../")
+            description = view["summary"] or f"A learning path: {view['title']}."
+            pages.append(Page(view["uri"], front_matter(view["title"], description) + content))
+        stops = stops_on_paths(usable, by_slug)
+        for page in story_pages:
+            slug = page.src_uri.removeprefix("stories/").removesuffix(".md")
+            if slug in stops:
+                block = renderer.render_template("on-path.md.j2", stops=stops[slug], root="../")
+                pages.append(Page(page.src_uri, with_block(page.content, block)))
+    except StorybookError as exc:
+        problems.extend(exc.problems)
+    return pages, problems

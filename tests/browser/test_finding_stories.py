@@ -40,6 +40,38 @@ def test_a_word_only_in_a_reflection_question_finds_its_story(reader: Reader) ->
     assert hrefs and all(SLUMP in href for href in hrefs), hrefs
 
 
+# A word each of these stories holds and no other: two from their summaries (which every
+# list of stories repeats), one from deep in a story's body.
+ONE_STORY_WORDS = [
+    ("remote", "camera-off", "Camera Off"),
+    ("huddle", "not-my-decision", "Not My Decision"),
+    ("christening", "the-friday-rota", "The Friday Rota"),
+]
+
+
+@pytest.mark.parametrize(("word", "slug", "title"), ONE_STORY_WORDS)
+def test_a_word_from_one_story_finds_that_story_and_no_list_of_stories(
+    reader: Reader, word: str, slug: str, title: str
+) -> None:
+    """Lists of stories (home, themes, tag pages, workshops) repeat summaries; searching a
+    story's word must not bury the story under them. The result shows its title and the
+    passage with the word."""
+    page = reader.open()
+    search(page, word)
+    items = page.locator(".md-search-result__item")
+    expect(items).to_have_count(1)
+    first = page.locator(RESULT_LINKS).first
+    expect(first).to_have_attribute("href", re.compile(f"stories/{slug}/"))
+    expect(first.locator("h1")).to_have_text(title)
+    mark = items.first.locator("mark").first
+    expect(mark).to_be_visible()
+    expect(mark).to_have_text(re.compile(word, re.IGNORECASE))
+    hrefs = page.locator(".md-search-result__link").evaluate_all(
+        "links => links.map(link => link.getAttribute('href'))"
+    )
+    assert all(f"stories/{slug}/" in href for href in hrefs), hrefs
+
+
 def test_home_to_theme_to_story_to_a_related_story(reader: Reader) -> None:
     page = reader.open()
     page.get_by_role("link", name="by theme").click()

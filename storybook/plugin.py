@@ -30,9 +30,12 @@ from storybook.model import Story
 from storybook.pages import story_uri
 from storybook.pipeline import BuildResult, build_site
 from storybook.safehtml import MARKDOWN_EXTENSIONS, clean
+from storybook.search import ENGINES, PAGEFIND, mark_excluded, uses_pagefind
+from storybook.search import available as pagefind_available
+from storybook.search import write_index as write_search_index
 from storybook.serve import error_banner, keep_watching, never_abort_on_warnings
 from storybook.sitedir import discard_failed_site
-from storybook.theme import asset_files, extend_theme
+from storybook.theme import asset_files, extend_theme, offline_build
 from storybook.workshops import find_workshops_dir
 
 if TYPE_CHECKING:  # only `mkdocs serve` imports the live-reload server
@@ -56,6 +59,9 @@ class StorybookConfig(Config):  # type: ignore[no-untyped-call]
     workshops_dir = c.Optional(c.Dir(exists=False))
     # mkdocs.yml sets it with `edition: !ENV [STORYBOOK_EDITION, learner]`.
     edition = c.Choice(EDITIONS, default=LEARNER)
+    # pagefind: a built site searches a Pagefind index (mkdocs serve and the offline build
+    # keep Material's search); lunr: Material's search everywhere. See search.py.
+    search = c.Choice(ENGINES, default=PAGEFIND)
 
 
 class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-call]
@@ -79,6 +85,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.generated: set[str] = set()
         self.to_clean: list[MkDocsPage] = []  # generated pages converted in this build
         self.site_dir = ""
+        self.pagefind = False  # this build writes a Pagefind index
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # MkDocs keeps one plugin instance per process: start every session afresh.
@@ -100,7 +107,8 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
-        extend_theme(config)
+        self.pagefind = self._wants_pagefind(config)
+        extend_theme(config, pagefind=self.pagefind)
         config.extra[PAGES_FLAG] = True
         if self.serving:
             never_abort_on_warnings(config)
@@ -187,6 +195,19 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         keep_watching(server, folders)
         return server
 
+    def _wants_pagefind(self, config: MkDocsConfig) -> bool:
+        wanted = uses_pagefind(
+            self.config.search, serving=self.serving, offline=offline_build(config)
+        )
+        if wanted and not pagefind_available():
+            log.warning(
+                "Pagefind is not installed, so the site keeps Material's search, which is slow "
+                "for large libraries - install the storybook again (pip install -e .) or set "
+                "search: lunr under the storybook plugin in mkdocs.yml"
+            )
+            return False
+        return wanted
+
     def workshops_dir(self) -> Path | None:
         return find_workshops_dir(self.config.workshops_dir, self.root)
 
@@ -235,6 +256,14 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             self.dirty.pages_ready(files)
         return env
 
+    @event_priority(100)  # before Material's search plugin removes data-search-exclude
+    def on_page_context(
+        self, context: Any, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
+    ) -> Any:
+        if self.pagefind and page.content:
+            page.content = mark_excluded(page.content)
+        return context
+
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         if self.dirty.active:
             self.dirty.page_built(page.url)
@@ -244,6 +273,12 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.dirty.active:
             self.dirty.after_build(config)
+        if self.pagefind:
+            language = str(config.theme.get("language") or "en")
+            pages = write_search_index(
+                Path(config.site_dir), language, directory_urls=config.use_directory_urls
+            )
+            log.info(f"Search: Pagefind indexed {pages} pages")
 
     def on_shutdown(self) -> None:
         self.dirty.stop()

@@ -17,11 +17,15 @@ STYLESHEETS = ("assets/storybook.css", "assets/reader.css")
 SCRIPTS = ("assets/journal.js",)
 # Material's offline plugin adds its CDN shim unless a polyfill named like this is present.
 WORKER_SHIM = "assets/iframe-worker-shim.js"
-ASSETS = (*STYLESHEETS, *SCRIPTS, WORKER_SHIM)
+# Answers Material's search box from the Pagefind index (see search.py); loaded before
+# Material's own script, like the worker shim, so that it is in place when search starts.
+PAGEFIND_SEARCH = "assets/pagefind-search.js"
+ASSETS = (*STYLESHEETS, *SCRIPTS, WORKER_SHIM, PAGEFIND_SEARCH)
 
 
-def extend_theme(config: MkDocsConfig) -> None:
-    """Add the reader's assets to the site's configuration (idempotent)."""
+def extend_theme(config: MkDocsConfig, *, pagefind: bool = False) -> None:
+    """Add the reader's assets to the site's configuration (idempotent). ``pagefind``: the
+    site carries a Pagefind index, which answers the search box."""
     for path in STYLESHEETS:
         if path not in config.extra_css:
             config.extra_css.append(path)
@@ -30,6 +34,12 @@ def extend_theme(config: MkDocsConfig) -> None:
             config.extra_javascript.append(path)
     if offline_build(config):
         use_local_worker_shim(config)
+    polyfills = [
+        script for script in config.extra.get("polyfills", []) if script != PAGEFIND_SEARCH
+    ]
+    if pagefind:
+        polyfills.append(PAGEFIND_SEARCH)
+    config.extra["polyfills"] = polyfills
 
 
 def offline_build(config: MkDocsConfig) -> bool:

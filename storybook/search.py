@@ -1,0 +1,99 @@
+"""Search for a served site: a Pagefind index of the built pages, behind Material's search box.
+
+Material's own search downloads one index of the whole site (19 MB, 1.6 MB gzipped, at 3,000
+stories) and builds it in the reader's browser before the first result: 17-21 s on a phone.
+Pagefind splits its index into small chunks and fetches only those a query needs (about
+200 kB for a search at 3,000 stories). ``bench/search_bench.py`` measures both.
+
+After a build, :func:`write_index` indexes the site's pages with Pagefind (a Rust program
+that comes inside the ``pagefind_bin`` wheel) into ``site/pagefind/``. In the reader's browser,
+``assets/pagefind-search.js`` answers Material's search box from that index: Material's own
+dialog, keyboard handling and result list stay, only the search behind them changes.
+
+Pagefind cannot work from ``file://``, and rebuilding its index after every save would slow
+down ``mkdocs serve``: the offline build and ``mkdocs serve`` keep Material's own search (see
+:func:`uses_pagefind`). The same parts of a page are left out of both indexes: the lists of
+stories on listing pages, related stories (marked ``data-search-exclude`` in the templates)
+and the headings' permalink signs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+PAGEFIND = "pagefind"
+LUNR = "lunr"
+ENGINES = (PAGEFIND, LUNR)
+# Where the index goes, inside the site folder; pagefind-search.js loads it from there.
+OUTPUT = "pagefind"
+SCRIPT = "assets/pagefind-search.js"
+# Only the page's own article; within it, what is not the page's own text.
+ROOT_SELECTOR = "article.md-content__inner"
+# Material's search removes data-search-exclude from each page once it has indexed it (see
+# mark_excluded); related stories are excluded by the heading, which for Pagefind is not
+# the section.
+EXCLUDE_SELECTORS = (".headerlink", ".storybook-pager", ".storybook-related")
+_SEARCH_EXCLUDE = re.compile(r"(\sdata-search-exclude(?:=\"[^\"]*\")?)(?=[\s>/])")
+# Pagefind's own user interfaces: the storybook keeps Material's search box instead.
+UNUSED = (
+    "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+    "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
+)  # fmt: skip
+
+
+def uses_pagefind(engine: str, *, serving: bool, offline: bool) -> bool:
+    """Pagefind for a built site served over http(s); Material's search otherwise."""
+    return engine == PAGEFIND and not serving and not offline
+
+
+def mark_excluded(html: str) -> str:
+    """What is kept out of Material's index is kept out of Pagefind's: each element marked
+    ``data-search-exclude`` is also marked ``data-pagefind-ignore``. Run before Material's
+    search plugin, which removes its own marks from the page."""
+    return _SEARCH_EXCLUDE.sub(r"\1 data-pagefind-ignore", html)
+
+
+def available() -> bool:
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        return False
+    return get_executable() is not None
+
+
+def write_index(site_dir: Path, language: str, *, directory_urls: bool = True) -> int:
+    """Index the built pages of ``site_dir`` into ``site_dir/pagefind/``; returns how many
+    pages were indexed. With directory URLs every page is a folder's index.html, which
+    leaves out 404.html."""
+    output = site_dir / OUTPUT
+    if output.exists():
+        shutil.rmtree(output)
+    pattern = "**/index.html" if directory_urls else "**/*.html"
+    # In a thread of its own: the process may already run an event loop (mkdocs inside an
+    # asyncio program, or a test driving a browser), where asyncio.run is refused.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        pages = thread.submit(
+            lambda: asyncio.run(_write_index(site_dir, pattern, output, language))
+        ).result()
+    for name in UNUSED:
+        (output / name).unlink(missing_ok=True)
+    return pages
+
+
+async def _write_index(site_dir: Path, pattern: str, output: Path, language: str) -> int:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    config = IndexConfig(
+        root_selector=ROOT_SELECTOR,
+        exclude_selectors=list(EXCLUDE_SELECTORS),
+        force_language=language,
+        output_path=str(output),
+    )
+    # One request for the whole folder: the Python API answers one request per 0.1 s.
+    async with PagefindIndex(config=config) as index:
+        result = await index.add_directory(str(site_dir), glob=pattern)
+    return int(result["page_count"])

@@ -49,13 +49,22 @@ ONE_STORY_WORDS = [
 ]
 
 
+@pytest.mark.parametrize("engine", ["pagefind", "lunr"])
 @pytest.mark.parametrize(("word", "slug", "title"), ONE_STORY_WORDS)
 def test_a_word_from_one_story_finds_that_story_and_no_list_of_stories(
-    reader: Reader, word: str, slug: str, title: str
+    open_reader: Callable[..., Reader],
+    request: pytest.FixtureRequest,
+    engine: str,
+    word: str,
+    slug: str,
+    title: str,
 ) -> None:
     """Lists of stories (home, themes, tag pages, workshops) repeat summaries; searching a
     story's word must not bury the story under them. The result shows its title and the
-    passage with the word."""
+    passage with the word. Pagefind answers on a built site; Material's own search (lunr)
+    under `mkdocs serve`, offline and for other engines."""
+    base = request.getfixturevalue("site_url" if engine == "pagefind" else "lunr_site_url")
+    reader = open_reader(base=base)
     page = reader.open()
     search(page, word)
     items = page.locator(".md-search-result__item")
@@ -70,6 +79,7 @@ def test_a_word_from_one_story_finds_that_story_and_no_list_of_stories(
         "links => links.map(link => link.getAttribute('href'))"
     )
     assert all(f"stories/{slug}/" in href for href in hrefs), hrefs
+    assert any("/pagefind/" in url for url in reader.requests) == (engine == "pagefind")
 
 
 def test_home_to_theme_to_story_to_a_related_story(reader: Reader) -> None:

@@ -5,9 +5,11 @@ For each library size N it writes N synthetic stories (``synthetic.py``), builds
 with the storybook once per search engine, serves it with gzip from a small threaded server
 on 127.0.0.1, and opens it in headless Chromium (Debian's, through Playwright):
 
-- **engines**: ``lunr`` (Material's own search, the lists kept out of its index) and
+- **engines**: ``lunr`` (Material's own search, the lists kept out of its index),
   ``pagefind`` (the storybook's default for a built site: a Pagefind index behind Material's
-  search box).
+  search box) and ``offline`` (the ``STORYBOOK_OFFLINE=true`` build, Material's search with
+  its index loaded as a script, opened from disk: the phone profile slows only its CPU, and
+  its bytes are the sizes of the files read).
 - **profiles**: ``phone`` (the CPU slowed 4x through the DevTools protocol, and every request,
   those of the page's workers included, delayed by 150 ms and paced to 1.6 Mbit/s in a
   Playwright route handler: the protocol's network throttling does not reach dedicated
@@ -38,6 +40,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -51,7 +55,9 @@ from storybook.vocabulary import load_vocabulary
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ENGINES = ("lunr", "pagefind")
+# offline: the STORYBOOK_OFFLINE=true build (Material's search, its index loaded as a script),
+# opened from disk; the phone profile slows its CPU only, since nothing goes over a network.
+ENGINES = ("lunr", "pagefind", "offline")
 # The phone profile: what the issue measured Material's search on.
 CPU_SLOWDOWN = 4
 LATENCY_S = 0.150
@@ -88,14 +94,16 @@ def build(project: Path, engine: str) -> tuple[Path, float]:
     """Build the site with one search engine; returns its folder and the build's seconds."""
     config = project / f"mkdocs-{engine}.yml"
     text = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace("  - storybook:\n", f"  - storybook:\n      search: {engine}\n", 1)
+    chosen = "lunr" if engine == "offline" else engine
+    text = text.replace("search: pagefind", f"search: {chosen}")
     config.write_text(text, encoding="utf-8")
+    env = {**ENV, "STORYBOOK_OFFLINE": "true" if engine == "offline" else "false"}
     site = project / f"site-{engine}"
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
         cwd=project,
-        env=ENV,
+        env=env,
         capture_output=True,
         text=True,
     )
@@ -191,6 +199,15 @@ class Network:
     requests: list[str] = field(default_factory=list)
     link_free_at: float = 0.0
 
+    def count_file(self, url: str) -> None:
+        path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
+        size = path.stat().st_size if path.is_file() else 0
+        if any(part in url for part in (*SEARCH_FILES, "/search/search_index.js")):
+            self.search_bytes += size
+        else:
+            self.page_bytes += size
+        self.requests.append(url)
+
     def handle(self, route: Any) -> None:
         response = route.fetch()
         body = response.body()
@@ -219,7 +236,10 @@ class Network:
 def measure(browser: Any, base: str, word: str, story: str, profile: str) -> Run:
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=False)
     network = Network(throttled=profile == "phone")
-    context.route("**/*", network.handle)
+    if base.startswith("file:"):  # read from disk: counted by file size, not delayed
+        context.on("request", lambda request: network.count_file(request.url))
+    else:
+        context.route("**/*", network.handle)
     page = network.page = context.new_page()
     if os.environ.get("SEARCH_BENCH_DEBUG"):
         page.on("console", lambda message: print("console:", message.text))
@@ -247,7 +267,7 @@ def measure(browser: Any, base: str, word: str, story: str, profile: str) -> Run
             load=load / 1000,
             typed=typed / 1000,
             first_result=shown / 1000,
-            right_story=story in href,
+            right_story=story.rstrip("/") in href,
             bytes_page=network.page_bytes,
             bytes_search=network.search_bytes,
         )
@@ -303,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=sizes, default=[300, 1000, 3000],
                         help="library sizes (default 300,1000,3000)")  # fmt: skip
     parser.add_argument("--engines", type=names, default=list(ENGINES),
-                        help="search engines (default lunr,pagefind)")  # fmt: skip
+                        help="search engines (default lunr,pagefind,offline)")  # fmt: skip
     parser.add_argument("--profiles", type=names, default=["phone", "desktop"],
                         help="phone (throttled) and/or desktop (default both)")  # fmt: skip
     parser.add_argument("--repeat", type=int, default=1, help="runs of each, median kept")
@@ -339,9 +359,12 @@ def main(argv: list[str] | None = None) -> int:
                     site, seconds = build(project, engine)
                     builds[(engine, size)] = seconds
                     with Server(site) as server:
+                        base = server.url
+                        if engine == "offline":
+                            base = site.as_uri() + "/index.html"
                         for profile in args.profiles:
                             for _ in range(args.repeat):
-                                run = measure(browser, server.url, word, story, profile)
+                                run = measure(browser, base, word, story, profile)
                                 run.engine, run.size = engine, size
                                 runs.append(run)
                                 print(

@@ -26,6 +26,8 @@
   var RESULT = 3;
   // Results whose text is fetched and shown; Pagefind fetches each one's text separately.
   var SHOWN = 10;
+  // Milliseconds without a key press before a search fetches the texts of its results.
+  var PAUSE = 120;
   var EMPTY_INDEX =
     "data:application/json," +
     encodeURIComponent(JSON.stringify({ config: { lang: ["en"], separator: "[\\s\\-]+", pipeline: [] }, docs: [] }));
@@ -145,8 +147,19 @@
         this._reply({ type: RESULT, data: { items: [] } });
         return;
       }
+      // While the reader is still typing, only fetch the index chunks the words need; the
+      // results' texts are fetched once a pause shows which words they are.
       this._load()
         .then(function (pagefind) {
+          pagefind.preload(text);
+          return new Promise(function (resolve) {
+            setTimeout(function () {
+              resolve(pagefind);
+            }, PAUSE);
+          });
+        })
+        .then(function (pagefind) {
+          if (turn !== search._latest) return null;
           return pagefind.search(text);
         })
         .then(function (found) {

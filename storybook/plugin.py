@@ -275,9 +275,16 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             self.dirty.after_build(config)
         if self.pagefind:
             language = str(config.theme.get("language") or "en")
-            pages = write_search_index(
-                Path(config.site_dir), language, directory_urls=config.use_directory_urls
-            )
+            try:
+                pages = write_search_index(
+                    Path(config.site_dir), language, directory_urls=config.use_directory_urls
+                )
+            except Exception as exc:
+                raise PluginError(
+                    f"Pagefind could not index the site ({type(exc).__name__}: {exc}) - "
+                    "build again; if it fails again, set search: lunr under the storybook "
+                    "plugin in mkdocs.yml to build with Material's search"
+                ) from exc
             log.info(f"Search: Pagefind indexed {pages} pages")
 
     def on_shutdown(self) -> None:

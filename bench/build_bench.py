@@ -49,8 +49,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from storybook.export import export_site
-from storybook.vocabulary import load_vocabulary
+from storybook.core.vocabulary import load_vocabulary
+from storybook.export.exporter import export_site
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import write_library

@@ -50,21 +50,21 @@ def timed(phase: str, function: Callable[..., Any]) -> Callable[..., Any]:
 
 def time_the_storybook() -> None:
     start = time.process_time()
-    import storybook.pipeline
-    import storybook.plugin
+    import storybook.core.pipeline
+    import storybook.plugin.hooks
 
     spent["import"] = time.process_time() - start
-    plugin = storybook.plugin.StorybookPlugin
+    plugin = storybook.plugin.hooks.StorybookPlugin
     for name in dir(plugin):
         if name.startswith("on_"):
             setattr(plugin, name, timed("seconds", getattr(plugin, name)))
     # The phases inside the hooks: the names the plugin and the pipeline call them by.
     for module, name, phase in (
-        (storybook.pipeline, "load_library", "load"),
-        (storybook.pipeline, "load_workshops", "load"),
-        (storybook.pipeline, "build_pages", "render"),
-        (storybook.pipeline, "build_workshop_pages", "render"),
-        (storybook.plugin, "clean", "clean"),
+        (storybook.core.pipeline, "load_library", "load"),
+        (storybook.core.pipeline, "load_workshops", "load"),
+        (storybook.core.pipeline, "build_pages", "render"),
+        (storybook.core.pipeline, "build_workshop_pages", "render"),
+        (storybook.plugin.hooks, "clean", "clean"),
     ):
         setattr(module, name, timed(phase, getattr(module, name)))
 

@@ -5,19 +5,21 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from storybook import room
-from storybook.editions import EDITION_VARIABLE, EDITIONS, LEARNER
-from storybook.errors import StorybookError
-from storybook.export import ExportError, export_site
-from storybook.library import load_library
-from storybook.owned import OwnedFolderError
-from storybook.pipeline import build_site
-from storybook.render import Renderer
-from storybook.validate import slugify
-from storybook.workshops import find_workshops_dir
+from storybook.core.editions import EDITION_VARIABLE, EDITIONS, LEARNER
+from storybook.core.errors import StorybookError
+from storybook.core.library import load_library
+from storybook.core.pipeline import build_site
+from storybook.core.project import Project, read_project
+from storybook.core.render import Renderer
+from storybook.core.site import collisions, files_below
+from storybook.core.validate import slugify
+from storybook.export.exporter import export_site
+from storybook.workshops.plan import find_workshops_dir
 
 STORY_TEMPLATE = "new-story.md.j2"
 
@@ -54,20 +56,61 @@ def _require_folder(path: Path, what: str) -> None:
         )
 
 
+CONFIG_FILE = click.option(
+    "-f",
+    "--config-file",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The storybook's MkDocs configuration.",
+)
+
+
 @main.command()
-@_folders
+@click.option(
+    "--stories",
+    "stories_dir",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of story files.  [default: stories_dir in mkdocs.yml, else stories]",
+)
+@click.option(
+    "--templates",
+    "templates_dir",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of Jinja templates and tags.yml.  [default: from mkdocs.yml, else templates]",
+)
 @click.option(
     "--workshops",
     "workshops_dir",
     default=None,
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Folder of workshop files.  [default: workshops, if there is one]",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of workshop files.  [default: from mkdocs.yml, else workshops, if there is one]",
 )
-def check(stories_dir: Path, templates_dir: Path, workshops_dir: Path | None) -> None:
-    """Check every story, question, template and workshop, and list every problem at once."""
+@CONFIG_FILE
+def check(
+    stories_dir: Path | None,
+    templates_dir: Path | None,
+    workshops_dir: Path | None,
+    config_file: Path,
+) -> None:
+    """Check every story, question, template and workshop, and list every problem at once.
+
+    The folders are those the storybook plugin's options in mkdocs.yml name, so that check
+    says what `mkdocs build` will say.
+    """
+    project = _project(config_file)
+    if project is not None:
+        stories_dir = stories_dir or project.stories_dir
+        templates_dir = templates_dir or project.templates_dir
+        workshops_dir = workshops_dir or project.workshops_dir
+    stories_dir = stories_dir or Path("stories")
+    templates_dir = templates_dir or Path("templates")
     _require_folder(stories_dir, "stories")
     _require_folder(templates_dir, "templates")
-    workshops_dir = find_workshops_dir(workshops_dir, Path.cwd())
+    if project is None:
+        workshops_dir = find_workshops_dir(workshops_dir, Path.cwd())
     # Both editions, drafts included, so that every template is rendered at least once.
     results = [
         build_site(
@@ -80,11 +123,12 @@ def check(stories_dir: Path, templates_dir: Path, workshops_dir: Path | None) ->
         for edition in EDITIONS
     ]
     problems = list(dict.fromkeys(p for result in results for p in result.problems))
+    if project is not None:
+        hand_written = dict(files_below(project.docs_dir))
+        for result in results:
+            problems += [p for p in collisions(result.pages, hand_written) if p not in problems]
     if problems:
-        click.echo(StorybookError(problems).format(Path.cwd()))
-        files = {problem.path for problem in problems}
-        click.echo(f"\n{len(problems)} problem(s) in {len(files)} file(s).", err=True)
-        raise SystemExit(1)
+        _fail(StorybookError(problems), "")
     result = results[0]
     library = result.library
     drafts = len(library.stories) - len(library.published)
@@ -95,6 +139,25 @@ def check(stories_dir: Path, templates_dir: Path, workshops_dir: Path | None) ->
         + (f", {workshops} workshop(s)" if workshops else "")
         + f", {len(result.pages)} pages."
     )
+
+
+def _project(config_file: Path) -> Project | None:
+    """The project mkdocs.yml describes; None where there is none (check then uses defaults)."""
+    if not config_file.is_file():
+        return None
+    try:
+        return read_project(config_file)
+    except StorybookError as exc:
+        _fail(exc, "")
+
+
+def _fail(error: StorybookError, what_happened: str) -> NoReturn:
+    """Print every problem as file:line: what - how to fix, then stop with exit code 1."""
+    click.echo(error.format(Path.cwd()))
+    files = {problem.path for problem in error.problems}
+    summary = f"{len(error.problems)} problem(s) in {len(files)} file(s)."
+    click.echo(f"\n{what_happened}{summary}" if what_happened else f"\n{summary}", err=True)
+    raise SystemExit(1)
 
 
 @main.command()
@@ -129,16 +192,6 @@ def new(title: str, stories_dir: Path, templates_dir: Path) -> None:
     click.echo(f"Created {target} (a draft). Write the story, then run: storybook check")
 
 
-CONFIG_FILE = click.option(
-    "-f",
-    "--config-file",
-    default="mkdocs.yml",
-    show_default=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The storybook's MkDocs configuration.",
-)
-
-
 @main.command()
 @click.argument("out", type=click.Path(path_type=Path))
 @CONFIG_FILE
@@ -157,17 +210,20 @@ def export(out: Path, config_file: Path, edition: str | None) -> None:
     """
     try:
         report = export_site(config_file, out, edition=edition)
-    except (ExportError, OwnedFolderError) as exc:
-        raise click.ClickException(str(exc)) from None
     except StorybookError as exc:
-        click.echo(exc.format(Path.cwd()))
-        click.echo(
-            f"\nNothing was exported: {len(exc.problems)} problem(s) to fix first.", err=True
-        )
-        raise SystemExit(1) from None
+        _fail(exc, "Nothing was exported: ")
     files = report.files
     for warning in files.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if files.failed:
+        for failure in files.failed:
+            click.echo(failure)
+        click.echo(
+            f"\nThe export to {out} is incomplete: {len(files.failed)} file(s) could not be "
+            "written. Fix what is named above and export again.",
+            err=True,
+        )
+        raise SystemExit(1)
     click.echo(
         f"Exported the {report.edition} edition ({report.stories} stories, {report.pages} pages) "
         f"to {out}: {len(files.written)} file(s) written, {len(files.unchanged)} unchanged, "
@@ -237,6 +293,6 @@ def serve(
         )
         room.check_config_follows_edition(config_file)
         room.check_ports_free(servers)
-    except room.RoomError as exc:
-        raise click.ClickException(str(exc)) from None
+    except StorybookError as exc:
+        _fail(exc, "The room did not start: ")
     raise SystemExit(room.run(servers, config_file, click.echo))

@@ -22,14 +22,19 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
-from storybook.editions import EDITION_VARIABLE, EDITIONS, FACILITATOR, LEARNER
+from storybook.core.editions import (
+    EDITION_VARIABLE,
+    EDITIONS,
+    FACILITATOR,
+    LEARNER,
+    ROOM_EDITION_VARIABLE,
+)
+from storybook.core.errors import RoomError
 
 LOCAL = "127.0.0.1"
+# Where a problem with the command itself (not a file) is reported.
+COMMAND = Path("storybook serve")
 STOP_SECONDS = 15
-
-
-class RoomError(Exception):
-    """Why the room cannot start, in words for a trainer."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,12 @@ class Server:
 
 def room_servers(host: str, port: int, facilitator_port: int) -> list[Server]:
     if port == facilitator_port:
-        raise RoomError(f"the two editions need two ports, not {port} twice")
+        raise RoomError(
+            COMMAND,
+            f"the two editions need two ports, not {port} twice",
+            "choose another port with --port or --facilitator-port",
+            line=0,
+        )
     return [Server(LEARNER, host, port), Server(FACILITATOR, LOCAL, facilitator_port)]
 
 
@@ -66,14 +76,23 @@ def check_config_follows_edition(config_file: Path) -> None:
             try:
                 config = load_config(str(config_file))
             except ConfigurationError as exc:
-                raise RoomError(f"{config_file} cannot be read: {exc}") from None
+                raise RoomError(
+                    config_file,
+                    f"this configuration cannot be read ({exc})",
+                    "fix it, then start again",
+                ) from None
         plugin = config.plugins.get("storybook")
         if plugin is None:
-            raise RoomError(f"{config_file} does not use the storybook plugin")
+            raise RoomError(
+                config_file,
+                "this configuration does not use the storybook plugin",
+                "add storybook under plugins:",
+            )
         if getattr(plugin.config, "edition", None) != edition:
             raise RoomError(
-                f"{config_file} does not take the edition from {EDITION_VARIABLE}: "
-                f"under the storybook plugin write edition: !ENV [{EDITION_VARIABLE}, learner]"
+                config_file,
+                f"this configuration does not take the edition from {EDITION_VARIABLE}",
+                f"under the storybook plugin write edition: !ENV [{EDITION_VARIABLE}, learner]",
             )
 
 
@@ -84,8 +103,10 @@ def check_ports_free(servers: list[Server]) -> None:
                 sock.bind((server.host, server.port))
             except OSError:
                 raise RoomError(
-                    f"port {server.port} on {server.host} is in use - stop what runs there, "
-                    "or choose other ports with --port and --facilitator-port"
+                    COMMAND,
+                    f"port {server.port} on {server.host} is in use",
+                    "stop what runs there, or choose other ports with --port and --facilitator-port",
+                    line=0,
                 ) from None
 
 
@@ -134,6 +155,8 @@ def _start(server: Server, config_file: Path, echo: Callable[[str], None]) -> su
     env = {
         **os.environ,
         EDITION_VARIABLE: server.edition,
+        # Checked by the plugin on every rebuild, whatever mkdocs.yml comes to say.
+        ROOM_EDITION_VARIABLE: server.edition,
         "NO_MKDOCS_2_WARNING": "1",
         "DISABLE_MKDOCS_2_WARNING": "true",
     }

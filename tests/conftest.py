@@ -110,7 +110,8 @@ def build(project: Path, **overrides: Any) -> Path:
         mkdocs_build(config)
     finally:
         config.plugins.on_shutdown()
-    return site
+    # The facilitator edition builds into a folder of its own, beside the learner's.
+    return Path(config.site_dir)
 
 
 def build_error(project: Path) -> str:

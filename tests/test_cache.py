@@ -10,9 +10,10 @@ from typing import Any
 import jinja2
 import pytest
 
-import storybook.cache
-from storybook.cache import PageMirror, StoryCache, ThemeBytecode
-from storybook.pipeline import build_site
+import storybook.core.cache
+from storybook.core.cache import StoryCache
+from storybook.core.pipeline import build_site
+from storybook.plugin.mirror import PageMirror, ThemeBytecode
 
 from .conftest import story_text
 
@@ -21,7 +22,7 @@ from .conftest import story_text
 def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     """Records which story files the cache reads and renders for real."""
     seen: dict[str, list[str]] = {"read": [], "render": []}
-    read, render = storybook.cache.read_story, storybook.cache.render_story_page
+    read, render = storybook.core.cache.read_story, storybook.core.cache.render_story_page
 
     def counting_read(path: Path, *args: Any) -> Any:
         seen["read"].append(path.name)
@@ -31,8 +32,8 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
         seen["render"].append(story.path.name)
         return render(story, *args, **kwargs)
 
-    monkeypatch.setattr(storybook.cache, "read_story", counting_read)
-    monkeypatch.setattr(storybook.cache, "render_story_page", counting_render)
+    monkeypatch.setattr(storybook.core.cache, "read_story", counting_read)
+    monkeypatch.setattr(storybook.core.cache, "render_story_page", counting_render)
     return seen
 
 

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from storybook.cli import main
-from storybook.render import Renderer
+from storybook.core.render import Renderer
 
 from .conftest import story_text
 
@@ -119,3 +119,36 @@ def test_new_never_overwrites_a_file_saved_meanwhile(
     assert code == 1 and "already exists" in output and "nothing was changed" in output
     assert target.read_text(encoding="utf-8") == "saved by an editor a moment ago"
     assert sorted(p.name for p in (project / "stories").iterdir()) == ["my-story.md", "one.md"]
+
+
+def test_check_reads_the_folders_mkdocs_yml_names(
+    mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    """`check` checks what `mkdocs build` builds: the folders of the plugin's options."""
+    project = in_project(mini_project({"one.md": story_text(tags="[welbeing]")}))
+    (project / "content").mkdir()
+    (project / "stories").rename(project / "content" / "stories")
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - storybook\n", "  - storybook:\n      stories_dir: content/stories\n"
+        ),
+        encoding="utf-8",
+    )
+    code, output = run(project, "check")
+    assert code == 1 and "content/stories/one.md:5: unknown tag 'welbeing'" in output, output
+
+
+def test_check_refuses_a_missing_workshops_folder_as_build_does(
+    mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    project = in_project(mini_project())
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - storybook\n", "  - storybook:\n      workshops_dir: sessions\n"
+        ),
+        encoding="utf-8",
+    )
+    code, output = run(project, "check")
+    assert code == 1 and "sessions:1: the workshops folder is missing" in output, output

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from storybook.editions import BANNER_CLASS
-from storybook.model import FACILITATOR_FIELDS
-from storybook.workshops import SESSION_FACILITATOR_FIELDS, WORKSHOP_FACILITATOR_FIELDS
+from storybook.core.editions import BANNER_CLASS
+from storybook.core.model import FACILITATOR_FIELDS
+from storybook.workshops.plan import SESSION_FACILITATOR_FIELDS, WORKSHOP_FACILITATOR_FIELDS
 
 from .conftest import build_edition, run_mkdocs, search_index, site_bytes, story_text
 
@@ -26,7 +26,13 @@ STORY_MARKERS = {
         '  open: "Open MARKER-PLAN-OPEN"\n'
         '  listen_for: "Listen MARKER-PLAN-LISTEN"\n'
         '  close: "Close MARKER-PLAN-CLOSE"\n'
+        "  segments:\n"
+        '    - title: "Segment MARKER-SEGMENT-TITLE"\n'
+        "      minutes: 5\n"
+        '      notes: "Watch MARKER-SEGMENT-NOTES"\n'
     ),
+    "role_cards": ('role_cards:\n  - role: "Role MARKER-ROLE"\n    brief: "Brief MARKER-BRIEF"\n'),
+    "provenance": 'provenance:\n  kind: retold\n  source: "Source MARKER-PROVENANCE"\n',
 }
 WORKSHOP_MARKERS = {"facilitator_notes": "MARKER-WORKSHOP-NOTES"}
 SESSION_MARKERS = {"notes": "MARKER-SESSION-NOTES"}
@@ -35,6 +41,11 @@ TEXT_MARKERS = [
     "MARKER-PLAN-OPEN",
     "MARKER-PLAN-LISTEN",
     "MARKER-PLAN-CLOSE",
+    "MARKER-SEGMENT-TITLE",
+    "MARKER-SEGMENT-NOTES",
+    "MARKER-ROLE",
+    "MARKER-BRIEF",
+    "MARKER-PROVENANCE",
     "MARKER-WORKSHOP-NOTES",
     "MARKER-SESSION-NOTES",
     "MARKER-DRAFT",
@@ -235,7 +246,7 @@ def test_a_broken_facilitator_field_is_reported_without_quoting_it(
             )
         }
     )
-    from storybook.pipeline import build_site
+    from storybook.core.pipeline import build_site
 
     result = build_site(project / "stories", project / "templates")
     messages = [problem.format() for problem in result.problems]
@@ -243,3 +254,25 @@ def test_a_broken_facilitator_field_is_reported_without_quoting_it(
     assert any(":10: discussion_plan: unknown part 'opne'" in m for m in messages), messages
     assert any(":11: discussion_plan: close must be text" in m for m in messages), messages
     assert not any("MARKER" in message for message in messages)
+
+
+def test_editions_never_share_a_site_folder_whatever_site_dir_says(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project({"marked.md": story_text(extra="".join(STORY_MARKERS.values()))})
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "site_dir: public\n", encoding="utf-8")
+
+    def mkdocs_build(edition: str) -> None:
+        env = {**os.environ, "STORYBOOK_EDITION": edition}
+        result = run_mkdocs(project, env=env)
+        assert result.returncode == 0, result.stderr
+
+    build_edition(project, "learner")  # writes the !ENV edition option into mkdocs.yml
+    mkdocs_build("learner")
+    learner = site_bytes(project / "public")
+    mkdocs_build("facilitator")
+    assert site_bytes(project / "public") == learner, "the learner site was not touched"
+    facilitator = site_bytes(project / "public-facilitator")
+    assert any(b"MARKER-STORY-NOTES" in data for data in facilitator.values())
+    assert not any(b"MARKER-STORY-NOTES" in data for data in learner.values())

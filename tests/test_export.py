@@ -17,9 +17,10 @@ import yaml
 from click.testing import CliRunner
 
 from storybook.cli import main
-from storybook.export import plugin_options, site_config
-from storybook.owned import MANIFEST
-from storybook.siteconfig import Tagged, read_config
+from storybook.core.project import plugin_options
+from storybook.core.siteconfig import Tagged, read_config
+from storybook.export.exporter import site_config
+from storybook.export.owned import MANIFEST
 
 from .conftest import ROOT, build, snapshot, story_text
 
@@ -290,7 +291,8 @@ def test_export_refuses_folders_it_could_damage(sample_project: Path, tmp_path: 
     before = snapshot(tmp_path)
     for out, says in cases.items():
         code, output, errors = export(sample_project, Path(out))
-        assert code == 1 and says in errors, (out, output + errors)
+        # Reported like every other problem: path, what is wrong - how to fix it.
+        assert code == 1 and says in output and "Nothing was exported" in errors, (out, output)
     assert snapshot(tmp_path) == before
 
     out = tmp_path / "out"
@@ -298,7 +300,7 @@ def test_export_refuses_folders_it_could_damage(sample_project: Path, tmp_path: 
     (out / MANIFEST).write_text("{not json", encoding="utf-8")
     before = snapshot(out)
     code, output, errors = export(sample_project, out)
-    assert code == 1 and f"{MANIFEST}: cannot be read" in errors
+    assert code == 1 and f"{MANIFEST}:1: cannot be read" in output
     assert snapshot(out) == before
 
 
@@ -372,8 +374,12 @@ def test_the_edition_comes_from_the_plugin_option_unless_asked(
     code, output, _ = export(project, tmp_path / "c", "--edition", "learner")
     assert code == 0 and "Exported the learner edition" in output
     monkeypatch.setenv("STORYBOOK_EDITION", "projector")
-    code, _, errors = export(project, tmp_path / "d")
-    assert code == 1 and "asks for the 'projector' edition" in errors
+    code, output, _ = export(project, tmp_path / "d")
+    assert (
+        code == 1
+        and "mkdocs.yml:8: the storybook plugin's edition option asks for the 'projector' edition"
+        in output
+    ), output
     monkeypatch.delenv("STORYBOOK_EDITION")
     code, output, _ = export(project, tmp_path / "e")
     assert code == 0 and "Exported the learner edition" in output
@@ -432,3 +438,79 @@ def test_site_config_adapts_every_form_mkdocs_accepts() -> None:
     listed = {"plugins": ["search", {"storybook": None}, "tags"], "site_dir": "public"}
     written = yaml.safe_load(site_config(listed, [], "learner"))
     assert written["plugins"] == ["search", "tags"] and written["site_dir"] == "public"
+
+
+def test_the_export_removes_html_comments_as_the_plugin_does(
+    mini_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    body = "Seen.\n\n<!-- SECRET-COMMENT for trainers -->\n\n```\n<!-- shown as code -->\n```\n"
+    project = mini_project({"one.md": story_text(body=body)})
+    code, output, errors = export(project, tmp_path / "out")
+    assert code == 0, output + errors
+    page = (tmp_path / "out" / "docs" / "stories" / "one.md").read_text(encoding="utf-8")
+    assert "Seen." in page and "SECRET-COMMENT" not in page
+    assert "<!-- shown as code -->" in page
+    plugin_site = build(project)
+    assert "SECRET-COMMENT" not in (plugin_site / "stories/one/index.html").read_text("utf-8")
+
+
+def test_whole_pages_are_checked_where_texts_meet() -> None:
+    from storybook.core.safety import page_problems
+
+    pages = {"stories/a.md": "Fine.\n\n[click](javascript:alert(1))\n", "index.md": "Fine."}
+    problems = page_problems(pages, {"stories/a.md": Path("stories/a.md")})
+    assert [problem.format() for problem in problems] == [
+        "stories/a.md:1: the page stories/a.md would hold something not allowed on a page: "
+        "the link 'javascript:alert(1)' is not allowed in a story - it comes from texts put "
+        "together on that page; links start with https://, http://, mailto: or tel:, or "
+        "point to another page of this site"
+    ]
+
+
+def test_an_export_that_cannot_write_a_file_fails_and_names_it(
+    mini_project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import storybook.export.owned as owned
+
+    real_mkstemp = owned.tempfile.mkstemp
+
+    def disk_full_for_stories(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        if str(kwargs.get("dir", "")).endswith("stories"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(owned.tempfile, "mkstemp", disk_full_for_stories)
+    project = mini_project()
+    code, output, errors = export(project, tmp_path / "out")
+    assert code == 1, output + errors
+    missing = tmp_path / "out" / "docs" / "stories" / "one.md"
+    assert f"{missing}: not written (No space left on device)" in output
+    assert "is incomplete: 1 file(s) could not be written" in errors
+    assert not missing.exists()
+
+
+def test_a_hand_written_page_not_in_utf8_is_a_problem_at_its_line(
+    mini_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    project = mini_project()
+    (project / "docs" / "about.md").write_bytes("# About\n\nCaf\xe9 notes\n".encode("cp1252"))
+    code, output, errors = export(project, tmp_path / "out", "--edition", "facilitator")
+    assert code == 1 and "Traceback" not in output + errors
+    assert "docs/about.md:3: this file is not saved as UTF-8" in output, output
+
+
+def test_an_export_folder_remembers_its_edition(
+    mini_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    project = mini_project()
+    out = tmp_path / "out"
+    assert export(project, out)[0] == 0
+    before = snapshot(out)
+    code, output, errors = export(project, out, "--edition", "facilitator")
+    assert code == 1, output + errors
+    assert "this folder holds an export of the learner edition, not the facilitator" in output
+    assert "export-facilitator/" in output
+    assert snapshot(out) == before
+    assert export(project, out, "--edition", "learner")[0] == 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from storybook.library import load_library
+from storybook.core.library import load_library
 
 from .conftest import ROOT, story_text
 

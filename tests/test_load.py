@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from storybook.errors import StorybookError
-from storybook.load import find_story_files, load_story
+from storybook.core.errors import StorybookError
+from storybook.core.load import find_story_files, load_story
 
 
 def test_body_is_kept_exactly_and_its_first_line_known(tmp_path: Path) -> None:

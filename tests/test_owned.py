@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from storybook.owned import MANIFEST, OwnedFolderError, write_owned_files
+from storybook.core.errors import OwnedFolderError
+from storybook.export.owned import MANIFEST, write_owned_files
 
 
 def write(out: Path, files: dict[str, bytes]) -> list[str]:
@@ -60,3 +61,15 @@ def test_a_folder_with_other_files_but_no_manifest_is_refused(tmp_path: Path) ->
     with pytest.raises(OwnedFolderError, match="not empty"):
         write(tmp_path, {"a.md": b"A"})
     assert not (tmp_path / "a.md").exists()
+
+
+def test_the_export_never_writes_through_a_linked_folder(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    write_owned_files(out, {"docs/index.md": b"Home"}, written_by="test")
+    (out / "docs" / "stories").symlink_to(elsewhere, target_is_directory=True)
+    report = write_owned_files(
+        out, {"docs/index.md": b"Home", "docs/stories/one.md": b"One"}, written_by="test"
+    )
+    assert list(elsewhere.iterdir()) == []
+    assert len(report.failed) == 1 and "is a link to another folder" in report.failed[0]

@@ -5,9 +5,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from storybook.library import load_library
-from storybook.model import Story
-from storybook.pages import (
+from storybook.core.library import load_library
+from storybook.core.model import Story
+from storybook.core.pages import (
     AUTHORING,
     HOME,
     TAGS_INDEX,
@@ -16,7 +16,7 @@ from storybook.pages import (
     listing_pages,
     related_stories,
 )
-from storybook.render import Renderer
+from storybook.core.render import Renderer
 
 from .conftest import ROOT, story_text
 
@@ -50,8 +50,8 @@ def test_story_gets_its_own_questions_then_its_tags_banks(
 
 
 def test_authoring_page_is_generated_from_the_model_and_vocabulary() -> None:
-    from storybook.model import FIELDS
-    from storybook.vocabulary import load_vocabulary
+    from storybook.core.model import FIELDS
+    from storybook.core.vocabulary import load_vocabulary
 
     page = pages_of(ROOT)[AUTHORING]
     for spec in FIELDS:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import storybook.pages
+import storybook.core.pages
 
 from .conftest import build, build_error, run_mkdocs, search_index, snapshot, story_text
 
@@ -198,7 +198,7 @@ def test_long_lists_of_stories_are_paged_and_every_story_is_listed_once(
 ) -> None:
     """Past STORIES_PER_PAGE stories, the home page and theme pages link to further pages
     instead of growing with the library."""
-    monkeypatch.setattr(storybook.pages, "STORIES_PER_PAGE", 2)
+    monkeypatch.setattr(storybook.core.pages, "STORIES_PER_PAGE", 2)
     titles = ["Alder", "Birch", "Cedar", "Damson", "Elm"]
     project = mini_project({f"{title.lower()}.md": story_text(title=title) for title in titles})
     site = build(project, strict=True)  # strict: every link between the pages resolves

@@ -19,15 +19,15 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from jinja2.sandbox import SandboxedEnvironment
 
-from storybook.errors import Problem, StorybookError
-from storybook.load import load_story
-from storybook.model import FIELD_NAMES, Question, Story
-from storybook.pages import front_matter, render_story_page
-from storybook.render import Renderer
-from storybook.safehtml import find_unsafe_by_converting, may_make_markup
-from storybook.validate import validate_story
-from storybook.vocabulary import load_vocabulary
-from storybook.yamlfile import SafeLoader, parse_yaml
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.load import load_story
+from storybook.core.model import FIELD_NAMES, Question, Story
+from storybook.core.pages import front_matter, render_story_page
+from storybook.core.render import Renderer
+from storybook.core.safety import find_unsafe_by_converting, may_make_markup
+from storybook.core.validate import validate_story
+from storybook.core.vocabulary import load_vocabulary
+from storybook.core.yamlfile import SafeLoader, parse_yaml
 
 from .conftest import ROOT
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from storybook.errors import StorybookError
-from storybook.model import Question, Story
-from storybook.render import Renderer
+from storybook.core.errors import StorybookError
+from storybook.core.model import Question, Story
+from storybook.core.render import Renderer
 
 STORY = Story(
     path=Path("stories/s.md"),
@@ -163,3 +163,51 @@ def test_templates_no_page_used_are_checked_too(tmp_path: Path, renderer: Render
     assert found[0].message == "this template is not UTF-8 text"
     assert found[1].message.startswith("template syntax error")
     assert renderer.syntax_problems() == found, "the next build checks them again"
+
+
+def test_the_questions_of_one_page_share_one_time_budget(
+    renderer: Renderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fifteen questions of a second each must not make a page of fifteen seconds."""
+    import storybook.core.render as render
+
+    now = [0.0]
+
+    # Every look at the clock finds a second gone: the fourth question starts past the budget.
+    def a_second_later() -> float:
+        now[0] += 1
+        return now[0]
+
+    monkeypatch.setattr(render, "_now", a_second_later)
+    slow = "{% for i in range(2) %}{% endfor %}Next?"
+    with renderer.page_budget(2.5):
+        asked = [renderer.render_question(question(slow, line), STORY) for line in (1, 2)]
+        with pytest.raises(StorybookError) as caught:
+            renderer.render_question(question(slow, 9), STORY)
+    assert asked == ["Next?", "Next?"]
+    assert caught.value.format() == (
+        "stories/s.md:9: this took more than 3 seconds to fill in and was stopped"
+        " - look for a loop inside a loop, or a very large range()"
+    )
+    # Outside a page, each question has its own time again.
+    assert renderer.render_question(question(slow, 10), STORY) == "Next?"
+
+
+def test_a_template_linked_from_outside_the_folder_is_refused(tmp_path: Path) -> None:
+    """The templates folder is a boundary: a link out of it is refused like an include of ../."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-OUTSIDE", encoding="utf-8")
+    (folder / "page.md.j2").write_text("{% include 'leak.j2' %}", encoding="utf-8")
+    (folder / "leak.j2").symlink_to(secret)
+    renderer = Renderer(folder)
+    with pytest.raises(StorybookError) as caught:
+        renderer.render_template("page.md.j2")
+    assert "SECRET-OUTSIDE" not in caught.value.format()
+    assert caught.value.format() == (
+        f"{folder / 'leak.j2'}:1: this template is a link to a file outside the templates "
+        "folder - copy the file into the templates folder instead of linking to it"
+    )
+    problems = [problem.message for problem in renderer.syntax_problems()]
+    assert problems == ["this template is a link to a file outside the templates folder"]

@@ -14,8 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from storybook.cli import main
-from storybook.editions import BANNER_CLASS
-from storybook.room import LOCAL, RoomError, room_servers, single_server
+from storybook.core.editions import BANNER_CLASS
+from storybook.core.errors import RoomError
+from storybook.room import LOCAL, room_servers, single_server
 
 from .conftest import free_port, story_text
 from .test_serve import Server, epoch_of
@@ -181,3 +182,24 @@ def test_serve_outside_a_storybook_says_where_to_run_it(
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["serve", "--room"])
     assert result.exit_code == 1 and "run this in the storybook's folder" in result.output
+
+
+def test_the_learner_port_never_builds_another_edition_even_when_mkdocs_yml_changes(
+    room: Room,
+) -> None:
+    first = room.learner.wait_for(SLUMP, lambda html: "The Quiet Slump" in html, timeout=90)
+    config = room.project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "edition: !ENV [STORYBOOK_EDITION, learner]" in text
+    config.write_text(
+        text.replace("edition: !ENV [STORYBOOK_EDITION, learner]", "edition: facilitator"),
+        encoding="utf-8",
+    )
+    # Once the learner server has rebuilt with the edited mkdocs.yml...
+    assert int(room.learner.get(f"/livereload/{epoch_of(first)}/1", timeout=90)) > epoch_of(first)
+    room.learner.wait_for_log("serves the learner edition only")
+    # ...it still serves the learner edition: no banner, no notes, no drafts.
+    page = room.learner.get(SLUMP)
+    assert BANNER_CLASS not in page and "For the facilitator" not in page
+    assert PLAN_WORDS not in room.learner.get("/search/search_index.json")
+    assert "Facilitator edition" not in room.learner.get("/")

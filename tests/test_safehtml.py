@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-import storybook.plugin
-import storybook.validate
-from storybook.safehtml import clean, find_unsafe
+import storybook.core.fields
+import storybook.core.validate
+import storybook.plugin.hooks
+from storybook.core.safety import clean, find_unsafe
 
 from .conftest import build
 
@@ -100,7 +101,7 @@ def test_the_cleaner_keeps_every_element_the_sample_site_uses(
 ) -> None:
     cleaned = build(sample_project, strict=True)
     shutil.move(cleaned, sample_project.parent / "cleaned")
-    monkeypatch.setattr(storybook.plugin, "clean", lambda html: html)
+    monkeypatch.setattr(storybook.plugin.hooks, "clean", lambda html: html)
     raw = build(sample_project, strict=True)
     pages = sorted(raw.rglob("*.html"))
     assert len(pages) > 20

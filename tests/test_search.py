@@ -13,8 +13,8 @@ from unittest import mock
 
 import pytest
 
-from storybook.search import mark_excluded, uses_pagefind
-from storybook.theme import PAGEFIND_SEARCH
+from storybook.plugin.search import mark_excluded, uses_pagefind
+from storybook.plugin.theme import PAGEFIND_SEARCH
 
 from .conftest import copy_sample, search_index
 

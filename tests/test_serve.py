@@ -18,7 +18,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-import storybook.plugin
+import storybook.plugin.hooks
 
 from .conftest import free_port, story_text
 
@@ -65,6 +65,13 @@ class Server:
         raise AssertionError(
             f"{path} never matched; last page:\n{last[-2000:]}\n{self.log.read_text()}"
         )
+
+    def wait_for_log(self, text: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.log.read_text(encoding="utf-8", errors="replace"):
+            assert time.monotonic() < deadline, self.log.read_text()
+            assert self.process.poll() is None, self.log.read_text()
+            time.sleep(0.2)
 
     def stop(self) -> None:
         # Ctrl-C, not SIGTERM: MkDocs only removes its temporary site folder on KeyboardInterrupt.
@@ -183,7 +190,7 @@ def test_a_bug_in_the_storybook_never_stalls_a_rebuild(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(storybook.plugin, "build_site", broken)
+    monkeypatch.setattr(storybook.plugin.hooks, "build_site", broken)
     rebuilds.rebuild()
     page = rebuilds.page("stories/one")
     assert "First title" in page
@@ -228,3 +235,79 @@ def test_missing_folders_keep_the_last_good_pages(rebuilds: Rebuilds) -> None:
     rebuilds.rebuild()
     page = rebuilds.page("stories/two")
     assert "Second" in page and "templates/tags.yml:1</code> the tag vocabulary is missing" in page
+
+
+def test_a_story_made_a_draft_is_withdrawn_at_once_while_another_is_broken(
+    rebuilds: Rebuilds,
+) -> None:
+    rebuilds.rebuild()
+    two = rebuilds.project / "stories" / "two.md"
+    two.write_text(story_text(title="Second", extra="draft: true\n"), encoding="utf-8")
+    (rebuilds.project / "stories" / "one.md").write_text("oops", encoding="utf-8")
+    rebuilds.rebuild()
+    assert not (rebuilds.site / "stories" / "two").exists()
+    assert "Second" not in rebuilds.page("") and "Second" not in rebuilds.page("tags/wellbeing")
+    assert "First title" in rebuilds.page("stories/one")
+    # Published again, then made a draft and broken in one save: withdrawn too, not replaced
+    # by its last good version.
+    two.write_text(story_text(title="Second"), encoding="utf-8")
+    rebuilds.rebuild()
+    assert "Second" in rebuilds.page("stories/two")
+    two.write_text("---\ndraft: true\ntitle: [\n---\nBody\n", encoding="utf-8")
+    rebuilds.rebuild()
+    assert not (rebuilds.site / "stories" / "two").exists()
+
+
+def test_learners_see_only_the_line_of_a_problem_in_facilitator_material(
+    rebuilds: Rebuilds,
+) -> None:
+    rebuilds.rebuild()
+    one = rebuilds.project / "stories" / "one.md"
+    one.write_text(
+        story_text(
+            title="First title",
+            extra=(
+                "facilitator_notes: |\n"
+                "  See [the brief](javascript:SECRET-NOTES-LINK).\n"
+                "SECRET-UNINDENTED notes line\n"
+            ),
+        ),
+        encoding="utf-8",
+    )
+    draft = rebuilds.project / "stories" / "three.md"
+    draft.write_text(
+        story_text(
+            title="SECRET-DRAFT", body="<script>SECRET-DRAFT-BODY</script>", extra="draft: true\n"
+        ),
+        encoding="utf-8",
+    )
+    rebuilds.rebuild()
+    home = rebuilds.page("")
+    assert "stories/one.md:" in home and "stories/three.md:" in home
+    assert "facilitator-only material or a draft" in home
+    assert "SECRET" not in home
+
+
+def test_serve_keeps_answering_when_mkdocs_yml_or_a_page_is_saved_broken(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project({"one.md": story_text(title="First title")})
+    (project / "docs" / "about.md").write_text("# About\n\nAbout us.\n", encoding="utf-8")
+    server = Server(project)
+    try:
+        first = server.wait_for("/stories/one/", lambda html: "First title" in html)
+        config = project / "mkdocs.yml"
+        good = config.read_text(encoding="utf-8")
+        config.write_text(good + "theme: [unclosed\n", encoding="utf-8")
+        # MkDocs notices, fails to rebuild, and must still answer with the last good pages.
+        server.wait_for("/stories/one/", lambda html: epoch_of(html) >= epoch_of(first))
+        server.wait_for_log("mkdocs.yml:")
+        assert "First title" in server.get("/stories/one/", timeout=5)
+        config.write_text(good, encoding="utf-8")
+        (project / "docs" / "about.md").write_bytes("# About\n\nCaf\xe9\n".encode("cp1252"))
+        page = server.wait_for("/about/", lambda html: "not saved as UTF-8" in html)
+        assert "About us." in page, "the page's last good text stands in"
+        (project / "docs" / "about.md").write_text("# About\n\nFixed.\n", encoding="utf-8")
+        server.wait_for("/about/", lambda html: "Fixed." in html and "UTF-8" not in html)
+    finally:
+        server.stop()

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from storybook.errors import StorybookError
-from storybook.siteconfig import Tagged, dump_config, read_config, resolve_env
+from storybook.core.errors import StorybookError
+from storybook.core.siteconfig import Tagged, dump_config, read_config, resolve_env
 
 CONFIG = """\
 site_name: !ENV [SITE_NAME, "Our stories"]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
 
-from storybook.theme import ASSETS, WORKER_SHIM
+from storybook.plugin.theme import ASSETS, WORKER_SHIM
 
 from .conftest import build, search_index, story_text
 

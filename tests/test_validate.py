@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from storybook.errors import StorybookError
-from storybook.load import load_story
-from storybook.model import Story
-from storybook.validate import check_unique_slugs, slugify, validate_story
-from storybook.vocabulary import Vocabulary, load_vocabulary
+from storybook.core.errors import StorybookError
+from storybook.core.load import load_story
+from storybook.core.model import Story
+from storybook.core.validate import check_unique_slugs, slugify, validate_story
+from storybook.core.vocabulary import Vocabulary, load_vocabulary
 
 from .conftest import ROOT, story_text
 
@@ -78,12 +78,15 @@ def test_slugify_makes_url_safe_names() -> None:
 def test_the_facilitator_fields_become_part_of_the_typed_model(
     tmp_path: Path, vocabulary: Vocabulary
 ) -> None:
-    from storybook.model import DiscussionPlan
-
     extra = 'suggested_minutes: 30\ndiscussion_plan:\n  open: "Ask."\n  close: |\n    Write.\n'
     story = validate(tmp_path, vocabulary, story_text(extra=extra))
     assert story.suggested_minutes == 30
-    assert story.discussion_plan == DiscussionPlan(open="Ask.", listen_for=None, close="Write.")
+    assert story.discussion_plan == {
+        "open": "Ask.",
+        "listen_for": None,
+        "close": "Write.",
+        "segments": None,
+    }
 
 
 @pytest.mark.parametrize("minutes", ["0", "721", "true", "12.5", "[45]"])

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from storybook.errors import StorybookError
-from storybook.vocabulary import load_vocabulary
+from storybook.core.errors import StorybookError
+from storybook.core.vocabulary import load_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 

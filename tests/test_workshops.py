@@ -12,9 +12,10 @@ import yaml
 from click.testing import CliRunner
 
 from storybook.cli import main
-from storybook.errors import StorybookError
-from storybook.library import load_library
-from storybook.workshops import (
+from storybook.core.errors import StorybookError
+from storybook.core.library import load_library
+from storybook.core.yamlfile import parse_yaml
+from storybook.workshops.plan import (
     Session,
     Workshop,
     clock,
@@ -22,7 +23,6 @@ from storybook.workshops import (
     schedule,
     validate_workshop,
 )
-from storybook.yamlfile import parse_yaml
 
 from .conftest import DATA, ROOT, build_edition, build_error, snapshot, story_text
 
@@ -210,7 +210,7 @@ def test_the_learner_agenda_links_stories_and_their_questions_and_nothing_more(
 def test_the_facilitator_workshops_page_documents_the_file_from_the_model(
     sample_project: Path,
 ) -> None:
-    from storybook.workshops import SESSION_FIELDS, WORKSHOP_FIELDS
+    from storybook.workshops.plan import SESSION_FIELDS, WORKSHOP_FIELDS
 
     site = build_edition(sample_project, "facilitator", strict=True)
     index = (site / "workshops" / "index.html").read_text(encoding="utf-8")

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from storybook.errors import StorybookError
-from storybook.yamlfile import parse_yaml
+from storybook.core.errors import StorybookError
+from storybook.core.yamlfile import parse_yaml
 
 HERE = Path("story.md")
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-import storybook.pages
-from storybook.library import load_library
+import storybook.core.pages
+from storybook.core.library import load_library
 
 from ..conftest import ROOT, build, copy_sample
 from .conftest import ARTICLE, HEADING, PHONE, SLUMP, Reader, search, serious_violations
@@ -129,7 +129,7 @@ def test_a_reader_pages_through_a_long_list_of_stories_on_a_phone(
 ) -> None:
     """Past STORIES_PER_PAGE stories the home page pages its list; a reader follows "Next
     page" to the end and meets every story once, in title order, on pages axe finds fine."""
-    monkeypatch.setattr(storybook.pages, "STORIES_PER_PAGE", 3)
+    monkeypatch.setattr(storybook.core.pages, "STORIES_PER_PAGE", 3)
     site = build(copy_sample(tmp_path / "project"), strict=True)
     base = serve_folder(site) + "/"
     published = sorted(load_library(ROOT / "stories", ROOT / "templates").published,

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-import storybook.plugin
-import storybook.validate
-from storybook.safehtml import find_unsafe
+import storybook.core.fields
+import storybook.core.validate
+import storybook.plugin.hooks
+from storybook.core.safety import find_unsafe
 
 from ..conftest import build, story_text
 from .conftest import search
@@ -93,12 +94,13 @@ def test_an_injected_script_never_runs_in_a_real_browser(
 ) -> None:
     project = mini_project({"hostile.md": hostile_story()})
     # `storybook check` refuses every payload above at its line; suppose it missed them all.
-    monkeypatch.setattr(storybook.validate, "find_unsafe", lambda text: [])
+    monkeypatch.setattr(storybook.core.validate, "find_unsafe", lambda text: [])
+    monkeypatch.setattr(storybook.core.fields, "find_unsafe", lambda text: [])
     site = build(project)
     assert what_ran(browser, serve_folder(site)) == []
 
     # The same page without the cleaner: the payloads do run, and the test sees them.
-    monkeypatch.setattr(storybook.plugin, "clean", lambda html: html)
+    monkeypatch.setattr(storybook.plugin.hooks, "clean", lambda html: html)
     unclean = project.parent / "unclean"
     shutil.move(build(project), unclean)
     ran = set(what_ran(browser, serve_folder(unclean)))

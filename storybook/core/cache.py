@@ -1,0 +1,117 @@
+"""What a rebuild under `mkdocs serve` need not do again: stories and pages that did not change.
+
+Every save under `mkdocs serve` rebuilds the site. This cache keeps that cheap, keyed so
+that a stale entry cannot be used:
+
+- :class:`StoryCache` keeps, per story file, the validated story and its rendered page. A
+  story is reused only while the file's bytes are the same, and everything is dropped as soon
+  as anything else that shapes a page changes: any file in the templates folder (the page
+  templates and ``tags.yml``) or a plugin setting.
+
+The MkDocs side of it (the page mirror, the theme's compiled templates) is in
+``storybook.plugin.mirror``. The cache lives only as long as the `mkdocs serve` process:
+nothing is written into the project.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.library import read_story
+from storybook.core.model import Story
+from storybook.core.pages import Page, Related, render_story_page
+from storybook.core.render import Renderer
+from storybook.core.vocabulary import Vocabulary
+
+
+def folder_fingerprint(folder: Path) -> bytes:
+    """A digest of every file below ``folder``: its path and its bytes."""
+    digest = hashlib.blake2b()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(hashlib.blake2b(path.read_bytes()).digest())
+    return digest.digest()
+
+
+class StoryCache:
+    """Validated stories and rendered story pages, reused while their inputs are unchanged.
+
+    Call :meth:`prepare` before each build, pass :meth:`read_story` and :meth:`render_story`
+    to the pipeline in place of the uncached steps, and :meth:`prune` after it.
+    """
+
+    def __init__(self) -> None:
+        self._context = b""
+        self._renderer: Renderer | None = None
+        self._stories: dict[Path, tuple[bytes, Story | list[Problem]]] = {}
+        self._pages: dict[Path, tuple[tuple[Story, tuple[Related, ...], bool], Page]] = {}
+        self._seen: set[Path] = set()
+
+    def prepare(self, templates_dir: Path, settings: Mapping[str, object]) -> StoryCache:
+        """Start a build; forget everything if the templates or the settings changed."""
+        context = hashlib.blake2b(
+            folder_fingerprint(templates_dir) + repr(sorted(settings.items())).encode()
+        ).digest()
+        if context != self._context or self._renderer is None:
+            self._context = context
+            self._renderer = Renderer(templates_dir)
+            self._stories.clear()
+            self._pages.clear()
+        self._seen.clear()
+        return self
+
+    @property
+    def renderer(self) -> Renderer:
+        """The renderer of the templates, kept with its compiled templates between builds."""
+        if self._renderer is None:
+            raise RuntimeError("call prepare() before a build")
+        return self._renderer
+
+    def read_story(self, path: Path, vocabulary: Vocabulary) -> Story:
+        """The story in ``path``, loaded and validated again only if its bytes changed."""
+        self._seen.add(path)
+        try:
+            digest = hashlib.blake2b(path.read_bytes()).digest()
+        except OSError:
+            return read_story(path, vocabulary)  # reports why the file cannot be read
+        cached = self._stories.get(path)
+        if cached is None or cached[0] != digest:
+            try:
+                result: Story | list[Problem] = read_story(path, vocabulary)
+            except StorybookError as exc:
+                result = exc.problems
+            cached = self._stories[path] = (digest, result)
+        if isinstance(cached[1], list):
+            raise StorybookError(cached[1])
+        return cached[1]
+
+    def render_story(
+        self,
+        story: Story,
+        vocabulary: Vocabulary,
+        renderer: Renderer,
+        *,
+        related: Sequence[Related] = (),
+        facilitator: bool = False,
+    ) -> Page:
+        """The page of ``story``, rendered again only if it or its related stories changed."""
+        key = (story, tuple(related), facilitator)
+        cached = self._pages.get(story.path)
+        # Unchanged files give back the very same Story objects, so this compares quickly.
+        if cached is None or cached[0] != key:
+            page = render_story_page(
+                story, vocabulary, renderer, related=related, facilitator=facilitator
+            )
+            cached = self._pages[story.path] = (key, page)
+        return cached[1]
+
+    def prune(self) -> None:
+        """Forget stories whose files are gone."""
+        for path in self._stories.keys() - self._seen:
+            del self._stories[path]
+        for path in self._pages.keys() - self._seen:
+            del self._pages[path]

@@ -1,0 +1,126 @@
+"""Editions: a policy each, saying what one site built from the same stories shows and where.
+
+The learner edition is the default and must never contain facilitator-only material. That is
+guaranteed structurally: facilitator data is only ever built by :func:`facilitator_view`,
+which is only called for an edition whose policy shows facilitator material. Templates
+cannot reach a :class:`Story`. A third edition would be one more :class:`Edition` entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from storybook.core.fields import views
+from storybook.core.model import FIELDS, PLAN_PARTS, Story
+
+# The variable mkdocs.yml reads with `edition: !ENV [STORYBOOK_EDITION, learner]`.
+EDITION_VARIABLE = "STORYBOOK_EDITION"
+# Set by `storybook serve --room` for each of its servers: the only edition that server may
+# build, checked on every rebuild (mkdocs.yml may be edited while the room runs).
+ROOM_EDITION_VARIABLE = "STORYBOOK_ROOM_EDITION"
+# Marks the banner; `storybook serve --room` and the tests look for it.
+BANNER_CLASS = "storybook-facilitator-edition"
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What one edition shows, what it is called, where it is built and who may reach it."""
+
+    name: str
+    # Drafts are built and shown, marked as drafts.
+    shows_drafts: bool
+    # Facilitator-only fields and pages are built at all.
+    shows_facilitator: bool
+    # How the site's name reads in this edition.
+    site_name_format: str
+    # Appended to the default site folder, so that editions never share one.
+    site_dir_suffix: str
+    # Served on 127.0.0.1 only, never on the room's network; never deployed.
+    local_only: bool
+    # The box at the top of every page, if any (HTML).
+    banner: str
+
+    def site_name(self, site_name: str) -> str:
+        return self.site_name_format.format(site_name=site_name)
+
+    def marked(self, markdown: str) -> str:
+        """A page of this edition with its banner after the page's front matter."""
+        if not self.banner:
+            return markdown
+        front, body = split_page_front_matter(markdown)
+        return front + self.banner + body
+
+
+_FACILITATOR_BANNER = (
+    f'<div class="admonition warning {BANNER_CLASS}" role="note" data-search-exclude>\n'
+    '<p class="admonition-title">Facilitator edition: not for learners</p>\n'
+    "<p>This edition shows facilitator notes, timings, discussion plans and drafts. "
+    "Project the learner edition, never this one.</p>\n"
+    "</div>\n\n"
+)
+
+LEARNER_EDITION = Edition(
+    name="learner",
+    shows_drafts=False,
+    shows_facilitator=False,
+    site_name_format="{site_name}",
+    site_dir_suffix="",
+    local_only=False,
+    banner="",
+)
+FACILITATOR_EDITION = Edition(
+    name="facilitator",
+    shows_drafts=True,
+    shows_facilitator=True,
+    site_name_format="{site_name} · Facilitator edition",
+    site_dir_suffix="-facilitator",
+    local_only=True,
+    banner=_FACILITATOR_BANNER,
+)
+BY_NAME: dict[str, Edition] = {e.name: e for e in (LEARNER_EDITION, FACILITATOR_EDITION)}
+EDITIONS: tuple[str, ...] = tuple(BY_NAME)
+LEARNER = LEARNER_EDITION.name
+FACILITATOR = FACILITATOR_EDITION.name
+
+
+def edition(name: str) -> Edition:
+    """The policy of the edition called ``name`` (one of :data:`EDITIONS`)."""
+    return BY_NAME[name]
+
+
+def is_facilitator(name: str) -> bool:
+    return BY_NAME[name].shows_facilitator
+
+
+def facilitator_view(story: Story) -> dict[str, Any]:
+    """What an edition that shows facilitator material adds to a story: every facilitator-only
+    field by name, plus the shapes the templates use (notes, minutes, plan steps, segments)."""
+    plan = story.discussion_plan or {}
+    steps = [
+        {"name": name, "label": label, "text": plan[name]}
+        for name, label in PLAN_PARTS.items()
+        if plan.get(name)
+    ]
+    return {
+        **views(story.values(), FIELDS, facilitator=True),
+        "notes": story.facilitator_notes or "",
+        "minutes": story.suggested_minutes,
+        "plan": steps,
+        "segments": [dict(segment) for segment in story.segments],
+        "role_cards": [dict(card) for card in story.role_cards],
+    }
+
+
+def edition_banner() -> str:
+    """The box at the top of every page of the facilitator edition."""
+    return FACILITATOR_EDITION.banner
+
+
+def split_page_front_matter(markdown: str) -> tuple[str, str]:
+    """A generated page's front matter (with its fences) and the rest."""
+    if markdown.startswith("---\n"):
+        end = markdown.find("\n---\n", 4)
+        if end != -1:
+            return markdown[: end + 5], markdown[end + 5 :]
+    return "", markdown

@@ -1,0 +1,318 @@
+"""The field kit: one spec per field, the single source of how a field is read and shown.
+
+A :class:`FieldSpec` says everything about one field of a story, a workshop or a session: how
+its value is read (a :data:`Reader`), whether it is required, whether its text reaches a page
+(and so is checked for unsafe markup), whether only facilitators see it, and the words of
+the authoring guide. Validation, the unsafe-markup check, the views handed to templates,
+the authoring pages and the edition tests are all driven by these specs, so adding an
+optional field is one spec entry plus the template that shows it.
+
+Readers take the raw YAML value and a :class:`Cursor` (where the value is written) and
+return the typed value, or None after reporting what is wrong at its line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from storybook.core.errors import Problem
+from storybook.core.safety import find_unsafe
+from storybook.core.yamlfile import Key, Located
+
+# Whole minutes a trainer may give anything: a session, a story, a workshop.
+MAX_MINUTES = 720
+# A page address: lowercase letters and digits in words joined by single hyphens.
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+@dataclass
+class Cursor:
+    """Where a value is written in a YAML file, and the list its problems go to."""
+
+    path: Path
+    located: Located
+    problems: list[Problem]
+    keys: Key = ()
+    # Messages name the field as a trainer reads it: "discussion_plan: open", "session 2".
+    label: str = ""
+    # What readers may need beyond the value, e.g. the library's vocabulary for tags.
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+    def at(self, key: str | int, label: str | None = None) -> Cursor:
+        if label is None:
+            label = (
+                f"{self.label}: {key}"
+                if self.label and isinstance(key, str)
+                else (str(key) if isinstance(key, str) else self.label)
+            )
+        return Cursor(
+            self.path, self.located, self.problems, (*self.keys, key), label, self.context
+        )
+
+    @property
+    def name(self) -> str:
+        """The name of the nearest field: what a trainer writes before the colon."""
+        return next((key for key in reversed(self.keys) if isinstance(key, str)), self.label)
+
+    @property
+    def line(self) -> int:
+        """The line of the value (for a block value, the line of its key)."""
+        return self.located.key_line(*self.keys) if self.keys else self.located.line()
+
+    def report(self, message: str, hint: str = "", *, line: int | None = None) -> None:
+        self.problems.append(Problem(self.path, line or self.line, message, hint))
+
+
+Reader = Callable[[object, Cursor], Any]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field: how it is read, who sees it, and how the authoring guide explains it."""
+
+    name: str
+    read: Reader
+    kind: str
+    description: str
+    example: str
+    required: bool = False
+    # Shown in the facilitator edition only; the learner edition never contains it.
+    facilitator_only: bool = False
+    # Its text reaches a page: handed to templates, and checked for unsafe markup at its line.
+    on_page: bool = True
+    # What a reflection question may use as story.<name>.
+    in_questions: bool = False
+    # How templates see the value (None: not handed to templates as it is, e.g. questions,
+    # which are rendered first).
+    view: Callable[[Any], Any] | None = field(default=lambda value: value)
+
+    def guide(self) -> dict[str, Any]:
+        """What the authoring pages show of the field."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "required": self.required,
+            "description": self.description,
+            "example": self.example,
+            "facilitator_only": self.facilitator_only,
+        }
+
+
+def read_fields(
+    data: object,
+    specs: Sequence[FieldSpec],
+    cursor: Cursor,
+    *,
+    what: str,
+    start_hint: str,
+    must_list: str = "",
+    unknown: str = "field",
+) -> dict[str, Any] | None:
+    """Read a mapping of fields by their specs, reporting every mistake at its line.
+
+    Returns the values that were read (None for a missing optional field), or None when
+    ``data`` is not a mapping at all. ``what`` names the thing in messages ("a story").
+    """
+    if not isinstance(data, dict) or (must_list and not data):
+        must = f"must list {must_list}" if must_list else "must be a list of 'field: value' lines"
+        cursor.report(f"{what} {must}", start_hint)
+        return None
+    raw = {str(key): value for key, value in data.items()}
+    names = [spec.name for spec in specs]
+    for key in raw:
+        if key not in names:
+            guess = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+            hint = f"did you mean '{guess[0]}'?" if guess else "the fields are " + ", ".join(names)
+            where = cursor.at(key)
+            prefix = f"{cursor.label}: " if cursor.keys else ""
+            where.report(f"{prefix}unknown {unknown} '{key}'", hint)
+    values: dict[str, Any] = {}
+    for spec in specs:
+        value = raw.get(spec.name)
+        if value is None:
+            if spec.required:
+                line = cursor.located.key_lines.get((*cursor.keys, spec.name))
+                cursor.report(
+                    f"the required field '{spec.name}' is missing",
+                    f"add it, e.g. {spec.example.splitlines()[0]}",
+                    line=line or (cursor.line if cursor.keys else 1),
+                )
+            values[spec.name] = None
+            continue
+        values[spec.name] = spec.read(value, cursor.at(spec.name))
+    return values
+
+
+def unsafe_markup(data: object, specs: Sequence[FieldSpec], cursor: Cursor) -> None:
+    """Report, at its line, any markup the HTML cleaner would remove from a field that reaches
+    a page. Every text inside such a field is checked, however deep, so no field and no part
+    of a field can be forgotten."""
+    if not isinstance(data, dict):
+        return
+    for spec in specs:
+        if spec.on_page and spec.name in data:
+            for text, line in _texts(data[spec.name], cursor.at(spec.name)):
+                for finding in find_unsafe(text):
+                    cursor.report(finding.message, finding.hint, line=line + finding.line)
+
+
+def _texts(value: object, cursor: Cursor) -> Iterator[tuple[str, int]]:
+    """Every text inside a value, with the line it starts on."""
+    if isinstance(value, str):
+        yield value, cursor.located.line(*cursor.keys)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, cursor.at(str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, cursor.at(index))
+
+
+# Readers. Each returns None after reporting, so that one mistake never hides another.
+
+
+def text(value: object, cursor: Cursor) -> str | None:
+    """Text, on one line or several; numbers are taken as text."""
+    label, name = cursor.label, cursor.name
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        cursor.report(
+            f"{label} must be text", f'write it on one line in double quotes: {name}: "..."'
+        )
+        return None
+    if not value.strip():
+        cursor.report(f"{label} is empty", f"write the {name} after '{name}:'")
+        return None
+    return value.strip()
+
+
+def slug(value: object, cursor: Cursor) -> str | None:
+    if not isinstance(value, str) or not SLUG.match(value):
+        cursor.report(
+            f"slug '{value}' is not a valid page address",
+            "use lowercase letters, digits and single hyphens only, e.g. slug: first-hard-talk",
+        )
+        return None
+    return value
+
+
+def whole_minutes(value: object) -> int | None:
+    """A number of minutes a trainer wrote, or None when it is not a whole number in range."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 1 <= value <= MAX_MINUTES else None
+
+
+# Messages about values never quote them: a facilitator-only field's problem is shown on
+# the learner edition's banner under `mkdocs serve`.
+def minutes(value: object, cursor: Cursor) -> int | None:
+    found = whole_minutes(value)
+    if found is None:
+        cursor.report(
+            f"{cursor.label} must be a whole number of minutes from 1 to {MAX_MINUTES}",
+            f"write e.g. {cursor.name}: 45",
+        )
+    return found
+
+
+def boolean(value: object, cursor: Cursor) -> bool | None:
+    if not isinstance(value, bool):
+        cursor.report(f"{cursor.label} must be true or false", "write true or false")
+        return None
+    return value
+
+
+def choice(*allowed: str) -> Reader:
+    """One of a few words."""
+
+    def read(value: object, cursor: Cursor) -> str | None:
+        if isinstance(value, str) and value.strip() in allowed:
+            return value.strip()
+        guess = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
+        hint = f"did you mean '{guess[0]}'?" if guess else "write one of " + ", ".join(allowed)
+        cursor.report(f"{cursor.label} must be one of {', '.join(allowed)}", hint)
+        return None
+
+    return read
+
+
+def list_of(item: Reader, *, noun: str, hint: str) -> Reader:
+    """A non-empty list of items; a single text counts as a list of one."""
+
+    def read(value: object, cursor: Cursor) -> tuple[Any, ...] | None:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            cursor.report(f"{cursor.label} must be a non-empty list of {noun}", hint)
+            return None
+        items = []
+        for index, entry in enumerate(value):
+            read_item = item(entry, cursor.at(index, f"{cursor.label} {index + 1}"))
+            if read_item is not None:
+                items.append(read_item)
+        return tuple(items)
+
+    return read
+
+
+def possibly_empty_list_of(item: Reader, *, noun: str, hint: str) -> Reader:
+    """Like :func:`list_of`, but ``[]`` is a choice too (e.g. "no question banks")."""
+    non_empty = list_of(item, noun=noun, hint=hint)
+
+    def read(value: object, cursor: Cursor) -> tuple[Any, ...] | None:
+        if value == []:
+            return ()
+        result: tuple[Any, ...] | None = non_empty(value, cursor)
+        return result
+
+    return read
+
+
+def record(
+    specs: Sequence[FieldSpec], *, what: str, start_hint: str, must_list: str = ""
+) -> Reader:
+    """A mapping of named parts, each read by its own spec: returns {part: value}."""
+
+    def read(value: object, cursor: Cursor) -> dict[str, Any] | None:
+        before = len(cursor.problems)
+        values = read_fields(
+            value,
+            specs,
+            cursor,
+            what=what,
+            start_hint=start_hint,
+            must_list=must_list,
+            unknown="part",
+        )
+        if values is None or len(cursor.problems) > before:
+            return None
+        return values
+
+    return read
+
+
+def views(
+    values: Mapping[str, Any], specs: Sequence[FieldSpec], *, facilitator: bool
+) -> dict[str, Any]:
+    """What templates see of the fields: those that reach a page, for the given audience.
+
+    ``facilitator=False`` gives the fields everyone sees; ``True`` only the facilitator-only
+    ones, which the learner edition never builds.
+    """
+    return {
+        spec.name: spec.view(values.get(spec.name))
+        for spec in specs
+        if spec.on_page and spec.view is not None and spec.facilitator_only == facilitator
+    }

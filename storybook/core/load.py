@@ -1,0 +1,170 @@
+"""Step 1: read story files and split them into front matter and body."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.yamlfile import Located, parse_yaml
+
+FENCE = "---"
+MAX_STORY_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class SourceStory:
+    """A story file as written: parsed front matter (with lines) and the untouched body."""
+
+    path: Path
+    front: Located
+    body: str
+    body_line: int
+
+
+def read_text(path: Path) -> str:
+    """Read a trainer's file as UTF-8, accepting a byte-order mark and Windows line endings.
+
+    UTF-16 with a byte-order mark (Notepad's "Unicode") is unambiguous, so it is read too;
+    any other encoding is refused with a message naming it, never guessed into garbage.
+    """
+    try:
+        with path.open("rb") as stream:
+            # Refused by its size before it is read: a 3 GB file must not be read whole.
+            size = os.fstat(stream.fileno()).st_size
+            if size > MAX_STORY_BYTES:
+                raise _too_large(path, size)
+            raw = stream.read(MAX_STORY_BYTES + 1)
+    except OSError as exc:
+        raise StorybookError(
+            [
+                Problem(
+                    path,
+                    1,
+                    f"cannot read this file ({exc.strerror})",
+                    "check that it is a file you may open, then save it again",
+                )
+            ]
+        ) from None
+    if len(raw) > MAX_STORY_BYTES:  # it grew while being read, or is not a regular file
+        raise _too_large(path, len(raw))
+    try:
+        text = _decode(raw)
+    except UnicodeDecodeError as exc:
+        raise StorybookError([encoding_problem(path, raw, exc)]) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _too_large(path: Path, size: int) -> StorybookError:
+    kind = "story" if path.suffix == ".md" else "storybook file"
+    return StorybookError(
+        [
+            Problem(
+                path,
+                1,
+                f"this file is {size // 1000} kB, more than the "
+                f"{MAX_STORY_BYTES // 1_000_000} MB a {kind} may have",
+                "split it into several stories" if kind == "story" else "make it smaller",
+            )
+        ]
+    )
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    return raw.decode("utf-8-sig")
+
+
+def encoding_problem(path: Path, raw: bytes, exc: UnicodeDecodeError) -> Problem:
+    line = raw.count(b"\n", 0, exc.start) + 1
+    hint = "save it again choosing the UTF-8 encoding in your editor"
+    if b"\x00" in raw[:4096]:
+        return Problem(
+            path,
+            1,
+            "this is not a plain text file (it may be a word-processor document)",
+            "save the story as plain text with the UTF-8 encoding, ending in .md",
+        )
+    byte = raw[exc.start : exc.start + 1]
+    try:
+        legacy = byte.decode("cp1252")
+    except UnicodeDecodeError:
+        return Problem(
+            path,
+            line,
+            f"this file is not saved as UTF-8 (byte 0x{byte[0]:02x} cannot be read)",
+            hint,
+        )
+    return Problem(
+        path,
+        line,
+        f"this file is not saved as UTF-8 but in an older encoding such as Windows-1252 "
+        f"(byte 0x{byte[0]:02x} would be '{legacy}' there)",
+        hint,
+    )
+
+
+def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
+    """Return (front matter, body, line where the body starts)."""
+    lines = text.split("\n")
+    if not text.strip():
+        raise StorybookError(
+            [
+                Problem(
+                    path,
+                    1,
+                    "this file is empty",
+                    "write the front matter and the story (storybook new makes a start), "
+                    "or delete the file",
+                )
+            ]
+        )
+    # Blank lines before the opening --- are harmless; skip them rather than refuse the story.
+    start = next(index for index, line in enumerate(lines) if line.strip())
+    if lines[start].rstrip() != FENCE:
+        raise StorybookError(
+            [
+                Problem(
+                    path,
+                    start + 1,
+                    "a story must start with front matter: a line with just ---",
+                    "put ---, then the fields (title:, summary:, tags:, reflection:), then --- again",
+                )
+            ]
+        )
+    for index in range(start + 1, len(lines)):
+        if lines[index].rstrip() == FENCE:
+            # Padded with the skipped blank lines, so YAML's line numbers stay file lines.
+            front = "\n" * start + "\n".join(lines[start + 1 : index])
+            body = "\n".join(lines[index + 1 :])
+            return front, body, index + 2
+    raise StorybookError(
+        [
+            Problem(
+                path,
+                start + 1,
+                "the front matter opened with --- on this line is never closed",
+                "add a line with just --- after the last field, before the story text",
+            )
+        ]
+    )
+
+
+def load_story(path: Path) -> SourceStory:
+    text = read_text(path)
+    front_text, body, body_line = split_front_matter(text, path)
+    front = parse_yaml(front_text, path, first_line=2)
+    return SourceStory(path=path, front=front, body=body, body_line=body_line)
+
+
+def find_story_files(stories_dir: Path) -> list[Path]:
+    """Every ``*.md`` below ``stories_dir``, in a stable order; files starting with _ are skipped."""
+    return sorted(
+        path
+        for path in stories_dir.rglob("*.md")
+        if path.is_file()
+        and not any(part.startswith((".", "_")) for part in path.relative_to(stories_dir).parts)
+    )

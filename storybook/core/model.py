@@ -1,0 +1,391 @@
+"""The typed model of a story, and its field specs: the one place a story field is declared.
+
+Each entry of :data:`FIELDS` says how the field is read, whether it is required, whether it
+reaches a page (and is checked for unsafe markup), whether only facilitators see it, and how
+the authoring guide explains it. A field the code needs by name has a typed attribute or
+property on :class:`Story`; any other field is kept in :attr:`Story.more` and reaches the
+templates through the views built from the specs (``story.<name>`` for everyone,
+``facilitator.<name>`` for facilitator-only fields).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from storybook.core import fields as f
+from storybook.core.fields import Cursor, FieldSpec
+
+# The parts of a discussion plan that are text, in the order a session runs.
+PLAN_PARTS: dict[str, str] = {
+    "open": "How to open",
+    "listen_for": "What to listen for",
+    "close": "How to close",
+}
+PROVENANCE_KINDS = ("retold", "composite", "invented")
+
+
+@dataclass(frozen=True)
+class Question:
+    """A reflection question as written (a Jinja string) and where it was written."""
+
+    template: str
+    path: Path
+    line: int
+
+
+def _question(value: object, cursor: Cursor) -> Question | None:
+    if not isinstance(value, str) or not value.strip():
+        number = int(cursor.keys[-1]) + 1
+        cursor.report(
+            f"reflection question {number} is not a question",
+            'write it as text in double quotes: - "..."',
+            line=cursor.located.line(*cursor.keys),
+        )
+        return None
+    return Question(value.strip(), cursor.path, cursor.located.line(*cursor.keys))
+
+
+def _tag(value: object, cursor: Cursor) -> str | None:
+    vocabulary = cursor.context["vocabulary"]
+    if not isinstance(value, str) or value not in vocabulary.tags:
+        guess = vocabulary.closest(str(value))
+        hint = f"did you mean '{guess}'? " if guess else ""
+        cursor.report(
+            f"unknown tag '{value}'",
+            f"{hint}(tags are listed in templates/{vocabulary.path.name})",
+            line=cursor.located.line(*cursor.keys),
+        )
+        return None
+    return value
+
+
+def _content_note(value: object, cursor: Cursor) -> str | None:
+    notes = cursor.context["vocabulary"].content_notes
+    if not isinstance(value, str) or value not in notes:
+        known = ", ".join(notes) or "none are declared yet"
+        cursor.report(
+            f"unknown content note '{value}'",
+            f"use one of the content notes in templates/tags.yml: {known}",
+            line=cursor.located.line(*cursor.keys),
+        )
+        return None
+    return value
+
+
+def _text_item(value: object, cursor: Cursor) -> str | None:
+    return f.text(value, cursor)
+
+
+SEGMENT_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        "title",
+        f.text,
+        "text",
+        "What the room does.",
+        'title: "Pairs: what did he see?"',
+        required=True,
+    ),
+    FieldSpec(
+        "minutes",
+        f.minutes,
+        "whole number of minutes",
+        "How long it takes.",
+        "minutes: 10",
+        required=True,
+    ),
+    FieldSpec(
+        "notes",
+        f.text,
+        "Markdown text",
+        "What to do or watch in it.",
+        'notes: "Two columns on the board."',
+    ),
+)
+PLAN_FIELDS: tuple[FieldSpec, ...] = (
+    *(
+        FieldSpec(name, f.text, "Markdown text", label + ".", f'{name}: "..."')
+        for name, label in PLAN_PARTS.items()
+    ),
+    FieldSpec(
+        "segments",
+        f.list_of(
+            f.record(SEGMENT_FIELDS, what="a segment", start_hint="write title: and minutes:"),
+            noun="segments",
+            hint="start each with '- title:' and give it minutes:",
+        ),
+        "list of segments (title, minutes, notes)",
+        "The timed parts of the session in order; they add up to at most suggested_minutes.",
+        'segments:\n  - title: "Read part A"\n    minutes: 8',
+    ),
+)
+ROLE_CARD_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        "role", f.text, "text", "Who this card is for.", 'role: "Greg, the manager"', required=True
+    ),
+    FieldSpec(
+        "brief",
+        f.text,
+        "Markdown text",
+        "What this person knows and wants.",
+        "brief: |\n  ...",
+        required=True,
+    ),
+)
+PROVENANCE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        "kind",
+        f.choice(*PROVENANCE_KINDS),
+        "retold, composite or invented",
+        "Where the story comes from.",
+        "kind: retold",
+        required=True,
+    ),
+    FieldSpec(
+        "source", f.text, "text", "The source, for a retold story.", 'source: "A public post"'
+    ),
+)
+
+
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        "title",
+        f.text,
+        "text",
+        "The story's title, shown as its heading and in every list.",
+        'title: "The quarter nobody asked about"',
+        required=True,
+        in_questions=True,
+    ),
+    FieldSpec(
+        "summary",
+        f.text,
+        "text",
+        "One or two sentences saying what happens, without judging it.",
+        'summary: "A top seller misses her number and her new manager reaches for a plan."',
+        required=True,
+        in_questions=True,
+    ),
+    FieldSpec(
+        "tags",
+        f.list_of(_tag, noun="tags", hint="write e.g. tags: [wellbeing, underperformance]"),
+        "list of tags",
+        "At least one tag from the vocabulary below. Themes and manager moments are both tags.",
+        "tags: [wellbeing, underperformance]",
+        required=True,
+        in_questions=True,
+        # Templates get each tag with its label and page (see pages.story_view).
+        on_page=False,
+    ),
+    FieldSpec(
+        "reflection",
+        f.list_of(
+            _question,
+            noun="questions",
+            hint='write each question on its own line: - "What did ... notice?"',
+        ),
+        "list of questions",
+        "At least one reflection question. A question may use the story's fields, "
+        "written like {{ story.protagonist }}.",
+        'reflection:\n  - "What did the manager notice first?"',
+        required=True,
+        # Rendered with Jinja first, then handed to templates as questions.
+        view=None,
+    ),
+    FieldSpec(
+        "protagonist",
+        f.text,
+        "text",
+        "The first name of the person at the heart of the story, for use in questions.",
+        'protagonist: "Dana"',
+        in_questions=True,
+    ),
+    FieldSpec(
+        "slug",
+        f.slug,
+        "text",
+        "The last part of the page address. Defaults to the file name. Lowercase letters, "
+        "digits and hyphens only; unique across the library.",
+        "slug: quarter-nobody-asked-about",
+        in_questions=True,
+        on_page=False,
+    ),
+    FieldSpec(
+        "draft",
+        f.boolean,
+        "true or false",
+        "A draft is checked, but left out of the learner edition and its search; the "
+        "facilitator edition shows it, marked as a draft.",
+        "draft: true",
+        on_page=False,
+    ),
+    FieldSpec(
+        "content_notes",
+        f.list_of(
+            _content_note, noun="content notes", hint="write e.g. content_notes: [bereavement]"
+        ),
+        "list of content notes",
+        "Sensitive subjects the story touches, from the content notes in templates/tags.yml. "
+        "Readers see them in plain words before the story starts.",
+        "content_notes: [bereavement, serious-illness]",
+        on_page=False,
+    ),
+    FieldSpec(
+        "reveal",
+        f.list_of(_text_item, noun="headings", hint='write e.g. reveal: ["What she was carrying"]'),
+        "list of headings",
+        "Headings (## lines) of the story that each begin a part held back until the room has "
+        "discussed what came before. A reader alone finds each such part folded.",
+        'reveal: ["What she was carrying"]',
+    ),
+    FieldSpec(
+        "banks",
+        f.possibly_empty_list_of(
+            _tag, noun="tags", hint="write e.g. banks: [wellbeing], or banks: []"
+        ),
+        "list of tags",
+        "Which of its tags' question banks the story takes; [] for none. Without it, all of them.",
+        "banks: [wellbeing]",
+        on_page=False,
+    ),
+    FieldSpec(
+        "facilitator_notes",
+        f.text,
+        "Markdown text",
+        "Notes for whoever runs a session. Facilitator edition only: never shown to learners.",
+        "facilitator_notes: |\n  Open by asking the room what they noticed first.",
+        facilitator_only=True,
+    ),
+    FieldSpec(
+        "suggested_minutes",
+        f.minutes,
+        "whole number of minutes",
+        "How long a workshop session on this story usually takes. Facilitator edition only.",
+        "suggested_minutes: 45",
+        facilitator_only=True,
+    ),
+    FieldSpec(
+        "discussion_plan",
+        f.record(
+            PLAN_FIELDS,
+            what="discussion_plan",
+            start_hint="indent 'open:', 'listen_for:' and 'close:' below discussion_plan:, "
+            "each with its text",
+            must_list="open, listen_for and close",
+        ),
+        "open, listen_for, close, and timed segments",
+        "How to open the discussion, what to listen for in the room, and how to close it, "
+        "each as Markdown text, and optionally the timed segments of the session. "
+        "Facilitator edition only.",
+        "discussion_plan:\n"
+        '  open: "Ask who has been in this spot."\n'
+        '  listen_for: "Observations mixed up with assumptions."\n'
+        '  close: "Each person names one thing they will do this week."',
+        facilitator_only=True,
+    ),
+    FieldSpec(
+        "role_cards",
+        f.list_of(
+            f.record(ROLE_CARD_FIELDS, what="a role card", start_hint="write role: and brief:"),
+            noun="role cards",
+            hint="start each card with '- role:' and give it a brief:",
+        ),
+        "list of role cards (role, brief)",
+        "Briefs for a role-play of the conversation the story ends in, one card per role. "
+        "Facilitator edition only.",
+        'role_cards:\n  - role: "The manager"\n    brief: "You want to understand first."',
+        facilitator_only=True,
+    ),
+    FieldSpec(
+        "provenance",
+        f.record(PROVENANCE_FIELDS, what="provenance", start_hint="write kind: and source:"),
+        "kind (retold, composite, invented) and source",
+        "Where the story comes from: retold from a source, a composite of real cases, or "
+        "invented. Facilitator edition only.",
+        'provenance:\n  kind: retold\n  source: "A public post by a sales leader"',
+        facilitator_only=True,
+    ),
+)
+
+FIELD_NAMES: tuple[str, ...] = tuple(spec.name for spec in FIELDS)
+FACILITATOR_FIELDS: tuple[str, ...] = tuple(spec.name for spec in FIELDS if spec.facilitator_only)
+# What a reflection question may use as story.<name>.
+QUESTION_FIELDS: tuple[str, ...] = tuple(spec.name for spec in FIELDS if spec.in_questions)
+# Fields Story keeps as attributes of their own; every other field is kept in Story.more.
+TYPED_FIELDS = frozenset(
+    {
+        "title",
+        "summary",
+        "tags",
+        "reflection",
+        "slug",
+        "protagonist",
+        "draft",
+        "facilitator_notes",
+        "suggested_minutes",
+        "discussion_plan",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Story:
+    """A validated story. The body is kept exactly as written and never run through Jinja."""
+
+    path: Path
+    slug_line: int
+    title: str
+    summary: str
+    tags: tuple[str, ...]
+    reflection: tuple[Question, ...]
+    slug: str
+    body: str
+    body_line: int
+    protagonist: str | None = None
+    draft: bool = False
+    facilitator_notes: str | None = None
+    suggested_minutes: int | None = None
+    discussion_plan: Mapping[str, Any] | None = field(default=None, hash=False)
+    # Every other field that is set, by name, as its spec read it.
+    more: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    def values(self) -> dict[str, Any]:
+        """Every field by name, as read (None for an unset optional field)."""
+        typed = {name: getattr(self, name) for name in TYPED_FIELDS}
+        return {spec.name: typed.get(spec.name, self.more.get(spec.name)) for spec in FIELDS}
+
+    def fields(self) -> dict[str, object]:
+        """The fields a question may use as ``story.<name>``; unset optional fields are absent."""
+        values: dict[str, object] = {
+            "title": self.title,
+            "summary": self.summary,
+            "tags": list(self.tags),
+            "slug": self.slug,
+        }
+        if self.protagonist is not None:
+            values["protagonist"] = self.protagonist
+        return values
+
+    @property
+    def content_notes(self) -> tuple[str, ...]:
+        return tuple(self.more.get("content_notes") or ())
+
+    @property
+    def reveal(self) -> tuple[str, ...]:
+        return tuple(self.more.get("reveal") or ())
+
+    @property
+    def banks(self) -> tuple[str, ...]:
+        """The tags whose question banks this story takes (all its tags unless it chose)."""
+        chosen = self.more.get("banks")
+        return self.tags if chosen is None else tuple(chosen)
+
+    @property
+    def segments(self) -> tuple[Mapping[str, Any], ...]:
+        return tuple((self.discussion_plan or {}).get("segments") or ())
+
+    @property
+    def role_cards(self) -> tuple[Mapping[str, Any], ...]:
+        return tuple(self.more.get("role_cards") or ())

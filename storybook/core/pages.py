@@ -1,0 +1,425 @@
+"""Step 4: the site's Markdown pages, in memory: home, stories, tag pages, authoring guide."""
+
+from __future__ import annotations
+
+import heapq
+import html
+import posixpath
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any, Protocol
+
+import yaml
+
+from storybook.core.editions import LEARNER, facilitator_view, is_facilitator
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.fields import views
+from storybook.core.library import Library
+from storybook.core.model import FIELDS, Story
+from storybook.core.render import Renderer
+from storybook.core.vocabulary import KINDS, VOCABULARY_FILE, Tag, Vocabulary
+
+# The C emitter is several times faster than the pure-Python one, which was the slowest
+# step of rendering a story; both write YAML that reads back the same.
+Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+HOME = "index.md"
+TAGS_INDEX = "tags/index.md"
+AUTHORING = "authoring.md"
+ALL_STORIES = "all-stories"
+RELATED_LIMIT = 3
+# The home page and each theme's page list at most this many stories, then link to the next
+# page of the list: a library of thousands would otherwise make a few pages of a megabyte.
+STORIES_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated Markdown document and the docs-relative path it pretends to live at."""
+
+    src_uri: str
+    content: str
+
+
+def story_uri(slug: str) -> str:
+    return f"stories/{slug}.md"
+
+
+def tag_uri(name: str) -> str:
+    return f"tags/{name}.md"
+
+
+def listing_uris(first: str, count: int) -> list[str]:
+    """The pages of one list of stories: ``first``, then its pages 2, 3, ... Home's are
+    all-stories/2.md, ...; a tag's tags/<name>/2.md, ... (URLs /tags/<name>/2/)."""
+    folder = ALL_STORIES if first == HOME else first.removesuffix(".md")
+    return [first] + [f"{folder}/{number}.md" for number in range(2, count + 1)]
+
+
+def listing_pages(
+    first: str, views: Sequence[Mapping[str, Any]], per_page: int
+) -> list[tuple[str, list[Mapping[str, Any]], dict[str, Any] | None]]:
+    """Splits a list of stories into pages: (src_uri, stories, pager) each. The pager is None
+    for a list that fits on one page; otherwise it says where this page is in the list and
+    links (relative, as Markdown links are) to the previous and next page."""
+    chunks = [list(views[start : start + per_page]) for start in range(0, len(views), per_page)]
+    chunks = chunks or [[]]
+    uris = listing_uris(first, len(chunks))
+    pages: list[tuple[str, list[Mapping[str, Any]], dict[str, Any] | None]] = []
+    for index, (uri, chunk) in enumerate(zip(uris, chunks, strict=True)):
+        here = posixpath.dirname(uri) or "."
+        pager = None
+        if len(chunks) > 1:
+            pager = {
+                "number": index + 1,
+                "count": len(chunks),
+                "first": index * per_page + 1,
+                "last": index * per_page + len(chunk),
+                "total": len(views),
+                "previous": posixpath.relpath(uris[index - 1], here) if index else None,
+                "next": posixpath.relpath(uris[index + 1], here) if index + 1 < len(uris) else None,
+            }
+        pages.append((uri, chunk, pager))
+    return pages
+
+
+def root_of(src_uri: str) -> str:
+    """The relative link from a page to the top of the site: '', '../', '../../'."""
+    return "../" * src_uri.count("/")
+
+
+def build_pages(
+    library: Library,
+    renderer: Renderer,
+    *,
+    include_drafts: bool = False,
+    edition: str = LEARNER,
+    workshops: Sequence[Mapping[str, Any]] = (),
+    render_story: RenderStory | None = None,
+) -> tuple[list[Page], list[Problem]]:
+    """Render every page that can be rendered, and every template and question problem.
+
+    ``workshops`` are what the home page lists of the workshops (title, date, uri).
+    """
+    vocabulary = library.vocabulary
+    if vocabulary is None:
+        return [], []
+    render_story = render_story or render_story_page
+    chosen = library.stories if include_drafts else library.published
+    stories = sorted(chosen, key=lambda story: story.title.lower())
+    problems: list[Problem] = []
+    pages: list[Page] = []
+    rendered: list[Story] = []
+    related = related_stories(stories)
+    for story in stories:
+        try:
+            pages.append(
+                render_story(
+                    story,
+                    vocabulary,
+                    renderer,
+                    related=related[story.slug],
+                    facilitator=is_facilitator(edition),
+                )
+            )
+            rendered.append(story)
+        except StorybookError as exc:
+            problems.extend(exc.problems)
+    try:
+        pages.extend(render_index_pages(rendered, vocabulary, renderer, workshops))
+    except StorybookError as exc:
+        problems.extend(exc.problems)
+    problems.extend(renderer.syntax_problems())
+    return pages, problems
+
+
+def render_story_page(
+    story: Story,
+    vocabulary: Vocabulary,
+    renderer: Renderer,
+    *,
+    related: Sequence[Related] = (),
+    facilitator: bool = False,
+) -> Page:
+    problems: list[Problem] = []
+
+    fields = story.fields()
+
+    def ask(tag_questions: Any) -> list[str]:
+        rendered = []
+        for question in tag_questions:
+            try:
+                rendered.append(renderer.render_question(question, story, fields))
+            except StorybookError as exc:
+                problems.extend(exc.problems)
+        return rendered
+
+    with renderer.page_budget():
+        own = ask(story.reflection)
+        banks = [
+            {
+                "tag": tag_view(vocabulary.tags[name]),
+                "questions": ask(vocabulary.tags[name].questions),
+            }
+            for name in story.banks
+        ]
+    if problems:
+        raise StorybookError(problems)
+    content = renderer.render_template(
+        "story.md.j2",
+        story=story_view(story, vocabulary),
+        questions=own,
+        tag_questions=[bank for bank in banks if bank["questions"]],
+        related=[
+            {
+                "title": item.story.title,
+                "summary": item.story.summary,
+                "uri": story_uri(item.story.slug),
+                "shared": [tag_view(vocabulary.tags[name]) for name in item.shared],
+            }
+            for item in related
+        ],
+        # The learner edition passes nothing at all of the facilitator material.
+        facilitator=facilitator_view(story) if facilitator else None,
+    )
+    return Page(story_uri(story.slug), front_matter(story.title, story.summary) + content)
+
+
+@dataclass(frozen=True)
+class Related:
+    """A story worth reading next, and the tags it shares with the one just read."""
+
+    story: Story
+    shared: tuple[str, ...]
+
+
+class RenderStory(Protocol):
+    """What renders one story's page: render_story_page, or a cache in front of it."""
+
+    def __call__(
+        self,
+        story: Story,
+        vocabulary: Vocabulary,
+        renderer: Renderer,
+        *,
+        related: Sequence[Related] = (),
+        facilitator: bool = False,
+    ) -> Page: ...
+
+
+def related_stories(
+    stories: Sequence[Story], *, limit: int = RELATED_LIMIT
+) -> dict[str, list[Related]]:
+    """For each story (by slug), up to ``limit`` other stories that share tags with it.
+
+    Closest first: the most shared tags, then the rarer the shared tags the better (a tag
+    half the library carries says less than one only two stories carry), then by title.
+    """
+    by_tag: dict[str, list[Story]] = defaultdict(list)
+    for story in stories:
+        for name in story.tags:
+            by_tag[name].append(story)
+    finder = _RelatedFinder(stories, by_tag, limit)
+    return {story.slug: finder.closest(story) for story in stories}
+
+
+class _RelatedFinder:
+    """Finds the same stories as :func:`_closest` without comparing every pair of stories.
+
+    Comparing each story with every story sharing a tag grows with the square of the
+    library (seconds at a few thousand stories). Instead, for the tags a story shares with
+    another, all of them first, then fewer and fewer: the stories carrying exactly those
+    tags rank above any that share fewer, and among themselves by title; so once ``limit``
+    stories are found at some number of shared tags, nobody sharing fewer can make the list,
+    and of each combination of tags only its first ``limit`` stories by title can.
+    """
+
+    MAX_TAGS = 8  # beyond this, combinations of a story's tags outnumber a plain scan
+
+    def __init__(self, stories: Sequence[Story], by_tag: dict[str, list[Story]], limit: int):
+        self.by_tag = by_tag
+        self.limit = limit
+        self.position = {id(story): index for index, story in enumerate(stories)}
+        self.tag_sets = {id(story): frozenset(story.tags) for story in stories}
+        # Stories carrying every tag of a set, by title then by their place in the list.
+        self.carrying: dict[frozenset[str], list[Story]] = {}
+
+    def stories_carrying(self, names: frozenset[str]) -> list[Story]:
+        found = self.carrying.get(names)
+        if found is None:
+            if len(names) == 1:
+                (name,) = names
+                found = sorted(self.by_tag[name], key=self._title_order)
+            else:
+                # Narrow the list of the rarer tags down to those with the most common one too.
+                common = max(names, key=lambda name: (len(self.by_tag[name]), name))
+                found = [
+                    story
+                    for story in self.stories_carrying(names - {common})
+                    if common in self.tag_sets[id(story)]
+                ]
+            self.carrying[names] = found
+        return found
+
+    def closest(self, story: Story) -> list[Related]:
+        tags = story.tags
+        if len(tags) > self.MAX_TAGS:
+            return _closest(story, self.by_tag, self.limit)
+        mine = frozenset(tags)
+        found: list[tuple[tuple[int, float, str, int, int], Related]] = []
+        for count in range(len(tags), 0, -1):
+            for shared in combinations(tags, count):  # in the story's own order of tags
+                taken = 0
+                for other in self.stories_carrying(frozenset(shared)):
+                    if taken == self.limit:
+                        break
+                    if other.slug == story.slug or len(mine & self.tag_sets[id(other)]) != count:
+                        continue  # itself, or shares more tags: found with those already
+                    rarity = sum(1 / len(self.by_tag[name]) for name in shared)
+                    # As _closest ranks them; the last two keys are the order it meets them in.
+                    key = (
+                        -count,
+                        -rarity,
+                        other.title.lower(),
+                        tags.index(shared[0]),
+                        self.position[id(other)],
+                    )
+                    found.append((key, Related(other, shared)))
+                    taken += 1
+            if len(found) >= self.limit:
+                break
+        found.sort(key=lambda item: item[0])
+        return [related for _, related in found[: self.limit]]
+
+    def _title_order(self, story: Story) -> tuple[str, int]:
+        return story.title.lower(), self.position[id(story)]
+
+
+def _closest(story: Story, by_tag: dict[str, list[Story]], limit: int) -> list[Related]:
+    """The ranking, story by story: compares ``story`` with every story sharing a tag."""
+    shared: dict[str, list[str]] = defaultdict(list)
+    others: dict[str, Story] = {}
+    for name in story.tags:
+        for other in by_tag[name]:
+            if other.slug != story.slug:
+                shared[other.slug].append(name)
+                others[other.slug] = other
+
+    def rank(other: Story) -> tuple[int, float, str]:
+        tags = shared[other.slug]
+        return (-len(tags), -sum(1 / len(by_tag[name]) for name in tags), other.title.lower())
+
+    closest = heapq.nsmallest(limit, others.values(), key=rank)
+    return [Related(other, tuple(shared[other.slug])) for other in closest]
+
+
+def render_index_pages(
+    stories: list[Story],
+    vocabulary: Vocabulary,
+    renderer: Renderer,
+    workshops: Sequence[Mapping[str, Any]] = (),
+) -> list[Page]:
+    views = [story_view(story, vocabulary) for story in stories]
+    kinds = [
+        {
+            "name": kind,
+            "label": label,
+            "tags": [
+                {**tag_view(tag), "count": sum(tag.name in story.tags for story in stories)}
+                for tag in vocabulary.by_kind(kind)
+            ],
+        }
+        for kind, label in KINDS.items()
+    ]
+    listing = listing_pages(HOME, views, STORIES_PER_PAGE)
+    _, first_stories, first_pager = listing[0]
+    pages = [
+        Page(
+            HOME,
+            renderer.render_template(
+                "home.md.j2",
+                stories=first_stories,
+                pager=first_pager,
+                root="",
+                kinds=kinds,
+                workshops=list(workshops),
+            ),
+        ),
+        Page(TAGS_INDEX, renderer.render_template("tags.md.j2", kinds=kinds)),
+        Page(
+            AUTHORING,
+            renderer.render_template(
+                "authoring.md.j2",
+                fields=[spec.guide() for spec in FIELDS],
+                kinds=kinds,
+                vocabulary_file=f"templates/{VOCABULARY_FILE}",
+            ),
+        ),
+    ]
+    for uri, chunk, pager in listing[1:]:
+        assert pager is not None  # only a list of several pages has a page 2
+        content = renderer.render_template(
+            "all-stories.md.j2", stories=chunk, pager=pager, root=root_of(uri)
+        )
+        title = f"All stories, page {pager['number']} of {pager['count']}"
+        pages.append(Page(uri, front_matter(title, title) + content))
+    for tag in vocabulary.tags.values():
+        tagged = [
+            view for view, story in zip(views, stories, strict=True) if tag.name in story.tags
+        ]
+        for uri, chunk, pager in listing_pages(tag_uri(tag.name), tagged, STORIES_PER_PAGE):
+            content = renderer.render_template(
+                "tag.md.j2", tag=tag_view(tag), stories=chunk, pager=pager, root=root_of(uri)
+            )
+            number = pager["number"] if pager else 1
+            title = tag.label if number == 1 else f"{tag.label}, page {number}"
+            pages.append(Page(uri, front_matter(title, tag.description) + content))
+    return pages
+
+
+def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
+    """What templates see of a story: every field everyone may see, never a facilitator one."""
+    return {
+        **views(story.values(), FIELDS, facilitator=False),
+        "content_notes": [
+            {"name": name, "label": note.label, "description": note.description}
+            for name in story.content_notes
+            for note in (vocabulary.content_notes[name],)
+        ],
+        "title": story.title,
+        "summary": story.summary,
+        "slug": story.slug,
+        "protagonist": story.protagonist or "",
+        "body": story.body,
+        "tags": [tag_view(vocabulary.tags[name]) for name in story.tags],
+        "uri": story_uri(story.slug),
+        "draft": story.draft,
+    }
+
+
+def tag_view(tag: Tag) -> dict[str, Any]:
+    return {
+        "name": tag.name,
+        "kind": tag.kind,
+        "label": tag.label,
+        "description": tag.description,
+        "uri": tag_uri(tag.name),
+    }
+
+
+def front_matter(title: str, description: str) -> str:
+    # The theme puts these into <title> and <meta content="..."> as they are: escape them.
+    meta = {"title": html.escape(title), "description": html.escape(description)}
+    if all(value.isprintable() for value in meta.values()):
+        # Printable text is a double-quoted YAML string once \ and " are escaped; writing it
+        # directly costs a fifth of yaml.dump, which stays for everything else.
+        fields = "".join(f'{key}: "{_escape_quoted(value)}"\n' for key, value in meta.items())
+    else:
+        fields = yaml.dump(meta, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=10_000)
+    return "---\n" + fields + "---\n\n"
+
+
+def _escape_quoted(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')

@@ -1,0 +1,96 @@
+"""The whole pipeline in one call: stories and templates in, Markdown pages and problems out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from storybook.core.editions import LEARNER
+from storybook.core.editions import edition as edition_policy
+from storybook.core.errors import Problem
+from storybook.core.library import Library, load_library, read_story
+from storybook.core.model import Story
+from storybook.core.pages import build_pages, render_story_page, story_uri
+from storybook.core.render import Renderer, time_limits
+from storybook.workshops.pages import build_workshop_pages, workshop_links, workshop_uri
+from storybook.workshops.plan import Workshop, load_workshops
+
+if TYPE_CHECKING:
+    from storybook.core.cache import StoryCache
+
+
+@dataclass
+class BuildResult:
+    """The pages that rendered (docs-relative path to Markdown) and every problem found."""
+
+    pages: dict[str, str]
+    problems: list[Problem]
+    library: Library
+    workshops: list[Workshop] = field(default_factory=list)
+
+    def sources(self) -> dict[str, Path]:
+        """The file each story's and workshop's page is made from, by the page's path."""
+        found = {story_uri(story.slug): story.path for story in self.library.stories}
+        found.update({workshop_uri(w.slug): w.path for w in self.workshops})
+        return found
+
+
+def build_site(
+    stories_dir: Path,
+    templates_dir: Path,
+    *,
+    include_drafts: bool | None = None,
+    edition: str = LEARNER,
+    workshops_dir: Path | None = None,
+    fallback: Mapping[Path, Story] | None = None,
+    cache: StoryCache | None = None,
+) -> BuildResult:
+    """Build one edition. Without ``workshops_dir`` there are no workshop pages at all.
+
+    Drafts are built when the edition's policy shows them, unless ``include_drafts`` says
+    otherwise (`storybook check` renders them in every edition, to check every template).
+
+    ``fallback``: under `mkdocs serve`, the last good version of each story file, standing in
+    for a story that is broken now (its problems are still reported). With a prepared
+    ``cache``, unchanged stories are not read or rendered again."""
+    library = load_library(
+        stories_dir,
+        templates_dir,
+        fallback,
+        read=cache.read_story if cache else read_story,
+    )
+    renderer = cache.renderer if cache else Renderer(templates_dir)
+    # Without a vocabulary no story loads, and every workshop would seem to name unknown ones.
+    workshops, workshop_problems = load_workshops(
+        workshops_dir if library.vocabulary is not None else None,
+        library.stories,
+        [problem.path for problem in library.problems if problem.path.suffix == ".md"],
+    )
+    with time_limits():
+        pages, problems = build_pages(
+            library,
+            renderer,
+            include_drafts=(
+                edition_policy(edition).shows_drafts if include_drafts is None else include_drafts
+            ),
+            edition=edition,
+            workshops=workshop_links(workshops),
+            render_story=cache.render_story if cache else render_story_page,
+        )
+        if workshops_dir is not None and library.vocabulary is not None:
+            more, more_problems = build_workshop_pages(
+                workshops, library.published, renderer, edition=edition
+            )
+            pages += more
+            problems += more_problems
+    if cache:
+        cache.prune()
+    return BuildResult(
+        pages={page.src_uri: page.content for page in pages},
+        # A question that cannot be rendered is met on its story's page and in agendas.
+        problems=list(dict.fromkeys(library.problems + workshop_problems + problems)),
+        library=library,
+        workshops=workshops,
+    )

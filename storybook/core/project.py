@@ -1,0 +1,119 @@
+"""A storybook project as its ``mkdocs.yml`` describes it: folders, plugin options, edition.
+
+`storybook check` and `storybook export` read the project from here, so that they check and
+export exactly what `mkdocs build` would build: the same stories folder, templates folder,
+workshops folder and edition the plugin's options name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from storybook.core.editions import EDITIONS, LEARNER
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.siteconfig import read_config, resolve_env
+
+PLUGIN = "storybook"
+WORKSHOPS_FOLDER = "workshops"
+DEFAULT_FOLDERS = {"stories_dir": "stories", "templates_dir": "templates", "docs_dir": "docs"}
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a storybook's files are, as its mkdocs.yml says."""
+
+    config_file: Path
+    config: dict[str, Any]
+    options: dict[str, Any]
+    stories_dir: Path
+    templates_dir: Path
+    docs_dir: Path
+    # The configured folder (which must exist), else workshops/ if there is one, else None.
+    workshops_dir: Path | None
+
+    @property
+    def root(self) -> Path:
+        return self.config_file.resolve().parent
+
+
+def read_project(config_file: Path) -> Project:
+    """The project configured in ``config_file``; every problem as file:line."""
+    config = read_config(config_file)
+    options = plugin_options(config)
+    problems: list[Problem] = []
+
+    def folder(value: Any, key: str, default: str | None) -> Path | None:
+        resolved = resolve_env(value)
+        if resolved is None or resolved == "":
+            return None if default is None else config_file.resolve().parent / default
+        if not isinstance(resolved, str):
+            problems.append(
+                Problem(
+                    config_file,
+                    line_of(config_file, key),
+                    f"{key} must be a folder's path",
+                    f"write it as a plain path, e.g. {key}: {default or key.removesuffix('_dir')}",
+                )
+            )
+            return None
+        return (config_file.resolve().parent / resolved).resolve()
+
+    stories = folder(options.get("stories_dir"), "stories_dir", "stories")
+    templates = folder(options.get("templates_dir"), "templates_dir", "templates")
+    docs = folder(config.get("docs_dir"), "docs_dir", "docs")
+    workshops = folder(options.get("workshops_dir"), "workshops_dir", None)
+    if workshops is None and "workshops_dir" not in options:
+        default = config_file.resolve().parent / WORKSHOPS_FOLDER
+        workshops = default if default.is_dir() else None
+    if problems:
+        raise StorybookError(problems)
+    assert stories is not None and templates is not None and docs is not None
+    return Project(config_file, config, options, stories, templates, docs, workshops)
+
+
+def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
+    """The storybook plugin's options in mkdocs.yml ({} when it is listed without options)."""
+    plugins = config.get("plugins")
+    entries: list[Any] = list(plugins.items()) if isinstance(plugins, dict) else []
+    if isinstance(plugins, list):
+        for entry in plugins:
+            if isinstance(entry, dict):
+                entries.extend(entry.items())
+            else:
+                entries.append((entry, None))
+    for name, options in entries:
+        if name == PLUGIN:
+            return dict(options) if isinstance(options, dict) else {}
+    return {}
+
+
+def choose_edition(project: Project, asked: str | None) -> str:
+    """``asked`` if given, else the plugin's ``edition`` option (``!ENV`` resolved), else learner."""
+    configured = resolve_env(project.options.get("edition"))
+    edition = asked or (str(configured) if configured else LEARNER)
+    if edition not in EDITIONS:
+        source = "--edition" if asked else "the storybook plugin's edition option"
+        raise StorybookError(
+            [
+                Problem(
+                    project.config_file,
+                    line_of(project.config_file, "edition") if not asked else 1,
+                    f"{source} asks for the '{edition}' edition, which does not exist",
+                    f"choose the {' or the '.join(EDITIONS)} edition",
+                )
+            ]
+        )
+    return edition
+
+
+def line_of(config_file: Path, key: str) -> int:
+    """The line where ``key:`` is first written in the file, else 1."""
+    try:
+        text = config_file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 1
+    match = re.search(rf"^\s*-?\s*{re.escape(key)}\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1

@@ -1,0 +1,527 @@
+"""Step 3: render reflection questions and pages with the Jinja templates in ``templates/``.
+
+Jinja runs sandboxed with strict undefined variables, on templates and question strings
+only. A story's body is handed to templates as a value, so Jinja never interprets it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any
+
+import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment
+
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.model import QUESTION_FIELDS, Question, Story
+from storybook.core.safety import find_unsafe
+
+_LINE_BREAK = re.compile(r"\r\n|\r")  # as Jinja's lexer normalises them
+_MISSING_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined")
+
+# A page renders in milliseconds; anything slower is a loop inside a loop gone wrong.
+RENDER_SECONDS = 3.0
+# The longest text or list a template may make by repeating one with * .
+MAX_REPEAT = 100_000
+# The widest a text may be padded or formatted to ('x'.ljust(n), '%0nd', '{:>n}').
+MAX_WIDTH = 10_000
+# The most text one template or question may make; a page is a few kB, a question a line.
+MAX_PAGE_CHARS = 2_000_000
+MAX_QUESTION_CHARS = 10_000
+_PADDING_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})
+_WIDTH = re.compile(r"\d{5,}")
+
+
+def _now() -> float:
+    return time.monotonic()
+
+
+class _TooSlow(Exception):
+    """Raised inside a template that runs longer than RENDER_SECONDS."""
+
+
+class _OutsideFolder(jinja2.TemplateNotFound):
+    """A template that is a link to a file outside the templates folder."""
+
+
+class _TooLarge(Exception):
+    """Raised when a template or question makes more text than it may."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+def _too_wide(spec: object) -> bool:
+    """Whether a format string or width asks for more than MAX_WIDTH characters."""
+    if isinstance(spec, bool):
+        return False
+    if isinstance(spec, (int, float)):
+        return spec > MAX_WIDTH
+    if isinstance(spec, str):
+        return any(int(number) > MAX_WIDTH for number in _WIDTH.findall(spec))
+    return False
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class StorybookSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, also refusing the repetitions and powers that exhaust memory."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # Templates get their values as dicts, and Jinja looks `story.title` up as an
+        # attribute first: an AttributeError raised and caught for nearly every value on a
+        # page. A key that is not also a dict attribute gives the same value either way.
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+    def call(
+        __self,
+        __context: Context,
+        __obj: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        padding = getattr(__obj, "__name__", "") in _PADDING_METHODS
+        if (
+            padding
+            and isinstance(getattr(__obj, "__self__", None), str)
+            and any(map(_too_wide, (*args, *kwargs.values())))
+        ):
+            raise SecurityError(f"padding text to more than {MAX_WIDTH} characters")
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value: Any) -> Any:
+        # Jinja wraps str.format when it is looked up, so the width is checked there.
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None and _too_wide(value.__self__):
+            raise SecurityError(f"formatting text wider than {MAX_WIDTH} characters")
+        return wrapped
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "%" and isinstance(left, str) and _too_wide(left):
+            raise SecurityError(f"formatting text wider than {MAX_WIDTH} characters")
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:
+            raise SecurityError("powers above 100 are not allowed")
+        if operator == "*":
+            for repeated, times in ((left, right), (right, left)):
+                if (
+                    isinstance(repeated, (str, list, tuple))
+                    and isinstance(times, int)
+                    and len(repeated) * times > MAX_REPEAT
+                ):
+                    raise SecurityError(f"repeating makes more than {MAX_REPEAT} items")
+        return super().call_binop(context, operator, left, right)
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise _TooSlow()
+
+
+class _Clock:
+    """SIGALRM stops a render that runs too long; only the main thread, where MkDocs builds,
+    receives it. Installing the handler costs more than filling in a question, so a build
+    installs it once (:func:`time_limits`) and each render only starts and stops the timer."""
+
+    installed = False
+
+
+@contextmanager
+def time_limits() -> Iterator[None]:
+    """Let every render inside stop after RENDER_SECONDS (each render needs it anyway)."""
+    if (
+        _Clock.installed
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _stop)
+    _Clock.installed = True
+    try:
+        yield
+    finally:
+        _Clock.installed = False
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop the render inside if it runs longer than ``seconds``."""
+    with time_limits():
+        # Another thread, or a timer already running (someone else's, or a render around this
+        # one): leave it alone.
+        if (
+            not _Clock.installed
+            or threading.current_thread() is not threading.main_thread()
+            or signal.getitimer(signal.ITIMER_REAL)[0] != 0
+        ):
+            yield
+            return
+        # Repeated every half second, in case something on the way out catches the first one.
+        signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+_LINK_TEXT_SPECIAL = re.compile(r"([\\\[\]])")
+
+
+def link_text(text: object) -> str:
+    """The ``link_text`` filter: text for the [...] of a Markdown link. A title with [ or ]
+    in it would otherwise end the link early and leave the rest as stray text."""
+    return _LINK_TEXT_SPECIAL.sub(r"\\\1", str(text))
+
+
+class _RecordingLoader(jinja2.FileSystemLoader):
+    """Notes which templates Jinja compiled, so that their syntax is not checked twice."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.root = folder.resolve()
+        self.compiled: set[str] = set()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        # A link in the folder that leads outside it is the folder's edge crossed, as an
+        # include of ../ would be.
+        if not Path(filename).resolve().is_relative_to(self.root):
+            raise _OutsideFolder(template)
+        return source, filename, uptodate
+
+    def load(
+        self,
+        environment: jinja2.Environment,
+        name: str,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> jinja2.Template:
+        template = super().load(environment, name, globals)
+        self.compiled.add(name)
+        return template
+
+
+class Renderer:
+    """Renders the templates in one folder; every error names the template file and line."""
+
+    def __init__(self, templates_dir: Path) -> None:
+        self.templates_dir = templates_dir
+        self.loader = _RecordingLoader(templates_dir)
+        self.env = StorybookSandbox(
+            loader=self.loader,
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["link_text"] = link_text
+        for name in ("center", "format", "indent", "wordwrap"):
+            self.env.filters[name] = _width_checked(self.env.filters[name])
+        self._questions: dict[str, jinja2.Template] = {}
+        # Under page_budget(): when the questions of the page being rendered must be done.
+        self._deadline: float | None = None
+
+    @contextmanager
+    def page_budget(self, seconds: float = RENDER_SECONDS) -> Iterator[None]:
+        """All the questions rendered inside share ``seconds`` between them: fifteen slow
+        questions of a second each must not make a page of fifteen seconds."""
+        outer, self._deadline = self._deadline, _now() + seconds
+        try:
+            yield
+        finally:
+            self._deadline = outer
+
+    def _seconds_left(self) -> float:
+        if self._deadline is None:
+            return RENDER_SECONDS
+        left = self._deadline - _now()
+        if left <= 0:
+            raise _TooSlow()
+        return min(RENDER_SECONDS, left)
+
+    def render_template(self, name: str, **context: Any) -> str:
+        path = self.templates_dir / name
+        try:
+            with _time_limit(RENDER_SECONDS):
+                return _limited(self.env.get_template(name), MAX_PAGE_CHARS, context)
+        except jinja2.TemplateNotFound as exc:
+            raise StorybookError([self._not_found(exc, name)]) from None
+        except jinja2.TemplateSyntaxError as exc:
+            where = Path(exc.filename) if exc.filename else path
+            raise StorybookError(
+                [Problem(where, exc.lineno, f"template syntax error: {exc.message}", _SYNTAX_HINT)]
+            ) from None
+        except Exception as exc:  # any error raised while a trainer's template runs
+            where, line = _template_location(exc.__traceback__, self.templates_dir, path)
+            raise StorybookError([_runtime_problem(exc, where, line, context)]) from None
+
+    def syntax_problems(self) -> list[Problem]:
+        """The syntax errors of every template in the folder, also of those a site only
+        renders once it has grown (the pages of a long list of stories). Call it after
+        rendering: the templates compiled since the last call are known to be fine."""
+        problems = []
+        compiled, self.loader.compiled = self.loader.compiled, set()
+        for name in self.env.list_templates(filter_func=lambda name: name.endswith(".j2")):
+            if name in compiled:
+                continue
+            try:
+                source, filename, _ = self.loader.get_source(self.env, name)
+            except _OutsideFolder as exc:
+                problems.append(self._not_found(exc, name))
+                continue
+            except jinja2.TemplateNotFound:
+                continue  # deleted since the folder was listed
+            except UnicodeDecodeError:
+                problems.append(
+                    Problem(
+                        self.templates_dir / name,
+                        1,
+                        "this template is not UTF-8 text",
+                        "save it again as UTF-8 (most editors offer it under Save As)",
+                    )
+                )
+                continue
+            try:
+                # Parsing finds the syntax errors at a third of the cost of compiling.
+                self.env.parse(source, name, filename)
+            except jinja2.TemplateSyntaxError as exc:
+                where = Path(exc.filename) if exc.filename else self.templates_dir / name
+                problems.append(
+                    Problem(
+                        where, exc.lineno, f"template syntax error: {exc.message}", _SYNTAX_HINT
+                    )
+                )
+        return problems
+
+    def render_question(
+        self, question: Question, story: Story, fields: dict[str, object] | None = None
+    ) -> str:
+        """The question filled in for the story; ``fields`` is ``story.fields()``, passed in
+        when many questions are asked of one story."""
+        fields = story.fields() if fields is None else fields
+        simple = _fill_in_simply(question.template, fields)
+        if simple is not None:
+            return _harmless(simple, question, story)
+        try:
+            with _time_limit(self._seconds_left()):
+                template = self._questions.get(question.template)
+                if template is None:
+                    template = self.env.from_string(question.template)
+                    self._questions[question.template] = template
+                text = _limited(template, MAX_QUESTION_CHARS, {"story": fields}).strip()
+        except jinja2.TemplateSyntaxError as exc:
+            raise StorybookError(
+                [
+                    Problem(
+                        question.path,
+                        question.line + max(exc.lineno, 1) - 1,
+                        f"this reflection question cannot be read: {exc.message}",
+                        _SYNTAX_HINT,
+                    )
+                ]
+            ) from None
+        except Exception as exc:  # any error raised while a question template runs
+            problem = _runtime_problem(exc, question.path, question.line, {"story": fields})
+            if question.path != story.path:
+                problem = Problem(
+                    problem.path,
+                    problem.line,
+                    f"{problem.message} (for {story.path.name})",
+                    problem.hint,
+                )
+            raise StorybookError([problem]) from None
+        return _harmless(text, question, story)
+
+    def _not_found(self, exc: jinja2.TemplateNotFound, name: str) -> Problem:
+        missing = str(exc.name)
+        if isinstance(exc, _OutsideFolder):
+            return Problem(
+                self.templates_dir / missing,
+                1,
+                "this template is a link to a file outside the templates folder",
+                "copy the file into the templates folder instead of linking to it",
+            )
+        if missing == name:
+            return Problem(
+                self.templates_dir / name,
+                1,
+                f"the template '{name}' is missing",
+                "restore it from version control",
+            )
+        where, line = _template_location(
+            exc.__traceback__, self.templates_dir, self.templates_dir / name
+        )
+        if ".." in missing.replace("\\", "/").split("/") or missing.startswith(("/", "\\")):
+            return Problem(
+                where,
+                line,
+                f"'{missing}' is outside the templates folder",
+                "a template can only include other files from the templates folder",
+            )
+        return Problem(
+            where,
+            line,
+            f"the template '{missing}' used here does not exist",
+            "check the file name, or restore the file from version control",
+        )
+
+
+def _width_checked(filter_function: Any) -> Any:
+    """A built-in filter that pads or formats in plain Python, outside the sandbox's reach,
+    refusing widths over MAX_WIDTH ('x'|center(20000000), '%020000000d'|format(0))."""
+
+    @functools.wraps(filter_function)
+    def checked(value: Any, *args: Any, **kwargs: Any) -> Any:
+        if any(map(_too_wide, (value, *args, *kwargs.values()))):
+            raise SecurityError(f"padding or formatting text wider than {MAX_WIDTH} characters")
+        return filter_function(value, *args, **kwargs)
+
+    return checked
+
+
+def _limited(template: jinja2.Template, limit: int, context: Mapping[str, Any]) -> str:
+    """The template rendered, stopped as soon as it has made more than ``limit`` characters."""
+    made, size = [], 0
+    for chunk in template.generate(**context):
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge(limit)
+        made.append(chunk)
+    return "".join(made)
+
+
+def _harmless(text: str, question: Question, story: Story) -> str:
+    """A filled-in question, refused at its line if it makes markup the cleaner would remove:
+    a question can build a tag from escapes, or from a field it fills in."""
+    found = find_unsafe(text)
+    if found:
+        where = "" if question.path == story.path else f" (for {story.path.name})"
+        raise StorybookError(
+            [
+                Problem(
+                    question.path,
+                    question.line,
+                    f"filled in, this question makes something not allowed on a page: "
+                    f"{found[0].message}{where}",
+                    found[0].hint,
+                )
+            ]
+        )
+    return text
+
+
+_SYNTAX_HINT = "check that every {{ is closed by }} and every {% by %}"
+_STORY_FIELD = re.compile(r"\{\{ *story\.(\w+) *\}\}")
+
+
+def _fill_in_simply(template: str, fields: Mapping[str, object]) -> str | None:
+    """What Jinja would make of a question whose only Jinja is ``{{ story.<field> }}`` with
+    text fields; None for any other question. Most questions are like that, and filling them
+    in without Jinja takes a tenth of the time (tests/test_properties.py compares the two)."""
+    # Split by a pattern with one group: text, field name, text, field name, ..., text.
+    parts = _STORY_FIELD.split(template)
+    texts = parts[0::2]
+    if any("{" in text for text in texts):
+        return None
+    values = [fields.get(name) for name in parts[1::2]]
+    if not all(isinstance(value, str) for value in values):
+        return None  # a missing field or a list: Jinja says what it makes of it
+    filled = [_LINE_BREAK.sub("\n", texts[0])]
+    for value, text in zip(values, texts[1:], strict=True):
+        filled += [str(value), _LINE_BREAK.sub("\n", text)]
+    return "".join(filled).strip()
+
+
+def _template_location(
+    tb: TracebackType | None, templates_dir: Path, default: Path
+) -> tuple[Path, int]:
+    """Jinja rewrites tracebacks so template frames carry the template's file and line."""
+    found: tuple[Path, int] = (default, 1)
+    root = templates_dir.resolve()
+    while tb is not None:
+        filename = Path(tb.tb_frame.f_code.co_filename)
+        if filename.suffix != ".py" and root in filename.resolve().parents:
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _runtime_problem(exc: Exception, path: Path, line: int, context: Mapping[str, Any]) -> Problem:
+    if isinstance(exc, _TooSlow):
+        return Problem(
+            path,
+            line,
+            f"this took more than {RENDER_SECONDS:g} seconds to fill in and was stopped",
+            "look for a loop inside a loop, or a very large range()",
+        )
+    if isinstance(exc, _TooLarge):
+        return Problem(
+            path,
+            line,
+            f"this makes more than {exc.limit:,} characters of text and was stopped",
+            "look for a loop that repeats text, or a very large range()",
+        )
+    if isinstance(exc, RecursionError):
+        return Problem(
+            path,
+            line,
+            "this includes or calls itself without end",
+            "check {% include %} lines and macros that call themselves",
+        )
+    if isinstance(exc, SecurityError):
+        return Problem(
+            path,
+            line,
+            f"this tries something templates may not do ({exc})",
+            "templates and questions may only show values such as {{ story.title }}",
+        )
+    if isinstance(exc, jinja2.UndefinedError):
+        match = _MISSING_ATTRIBUTE.search(str(exc))
+        name = next((group for group in match.groups() if group), "") if match else ""
+        return Problem(
+            path, line, f"'{name or exc}' is not defined here", _undefined_hint(name, context)
+        )
+    return Problem(
+        path,
+        line,
+        f"this line fails when it is filled in ({exc})",
+        "check the expression on this line",
+    )
+
+
+def _undefined_hint(name: str, context: Mapping[str, Any]) -> str:
+    story = context.get("story")
+    if isinstance(story, Mapping):
+        known = [f"story.{key}" for key in QUESTION_FIELDS]
+        guess = difflib.get_close_matches(name, QUESTION_FIELDS, n=1, cutoff=0.6)
+        if guess and guess[0] not in story:
+            return f"did you mean 'story.{guess[0]}'? This story has no {guess[0]}: field; add it"
+        if guess:
+            return f"did you mean 'story.{guess[0]}'?"
+        return "a question can use " + ", ".join(known)
+    guess = difflib.get_close_matches(name, list(context), n=1, cutoff=0.6)
+    if guess:
+        return f"did you mean '{guess[0]}'?"
+    return "this template can use " + ", ".join(sorted(context))

@@ -1,0 +1,363 @@
+"""What HTML a story may contain, and the cleaner that enforces it on every generated page.
+
+Stories come from many contributors, so a page the storybook generates may hold harmless
+markup only: text formatting, lists, tables, images, links, ``<details>``. Anything that could
+run code or pull another page in (``<script>``, ``<style>``, ``<iframe>``, ``<object>``,
+``on...=`` attributes, ``javascript:`` links) is removed by :func:`clean`, an allowlist
+sanitizer (``nh3``, the Python binding of the Rust ``ammonia`` library), so nothing a story
+says can run in a reader's browser. :func:`find_unsafe` reports the same things at their line
+in a trainer's text, so ``storybook check`` says what would be removed instead of removing it
+silently.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from dataclasses import dataclass
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import nh3
+
+from storybook.core.errors import Problem
+
+# The Markdown extensions the plugin always enables; a story's text is checked with them and
+# with those MkDocs always adds.
+MARKDOWN_EXTENSIONS = ("attr_list", "admonition", "md_in_html")
+_CHECKED_WITH = (*MARKDOWN_EXTENSIONS, "tables", "fenced_code")
+
+TAGS = frozenset(
+    {
+        # Text
+        "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "img",
+        "ins", "kbd", "mark", "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strong",
+        "sub", "sup", "time", "u", "var", "wbr",
+        # Blocks
+        "article", "aside", "blockquote", "caption", "col", "colgroup", "dd", "details", "div",
+        "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
+        "header", "hgroup", "hr", "li", "ol", "p", "pre", "section", "summary", "table",
+        "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+        # Controls without a form (nothing can be submitted): task lists, tabs, answer boxes.
+        "button", "input", "label", "textarea",
+    }
+)  # fmt: skip
+GENERIC_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir", "role", "tabindex"})
+GENERIC_PREFIXES = frozenset({"aria-", "data-"})
+ATTRIBUTES: dict[str, frozenset[str]] = {
+    "a": frozenset({"href", "hreflang", "name", "rel", "target"}),
+    "blockquote": frozenset({"cite"}),
+    "button": frozenset({"disabled", "type"}),
+    "col": frozenset({"span"}),
+    "colgroup": frozenset({"span"}),
+    "del": frozenset({"cite", "datetime"}),
+    "details": frozenset({"open"}),
+    "img": frozenset({"alt", "height", "loading", "src", "width"}),
+    "input": frozenset({"checked", "disabled", "name"}),
+    "ins": frozenset({"cite", "datetime"}),
+    "label": frozenset({"for"}),
+    "li": frozenset({"value"}),
+    "ol": frozenset({"reversed", "start", "type"}),
+    "q": frozenset({"cite"}),
+    "td": frozenset({"align", "colspan", "headers", "rowspan", "style"}),
+    "textarea": frozenset(
+        {"cols", "disabled", "maxlength", "name", "placeholder", "readonly", "rows"}
+    ),
+    "th": frozenset({"abbr", "align", "colspan", "headers", "rowspan", "scope", "style"}),
+    "time": frozenset({"datetime"}),
+}
+# Attributes allowed only with these values: an <input> is a checkbox or a radio button.
+ATTRIBUTE_VALUES: dict[str, dict[str, frozenset[str]]] = {
+    "input": {"type": frozenset({"checkbox", "radio"})},
+}
+# Markdown writes a table column's alignment as style="text-align: ..."; no other style stays.
+STYLE_PROPERTIES = frozenset({"text-align"})
+URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+# Removed together with everything inside them, not just the tags.
+DROPPED_WITH_CONTENT = frozenset(
+    {"script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math"}
+)
+# Material's own scripts look for these; a story must not be able to pose as part of the theme.
+_THEME_HOOK = re.compile(r"data-md-", re.IGNORECASE)
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def clean(html: str) -> str:
+    """The same HTML without anything outside the allowlist above."""
+    return _cleaner().clean(html)
+
+
+@functools.cache
+def _cleaner() -> nh3.Cleaner:
+    # Made once: every generated page is cleaned, and setting up the rules each time cost a
+    # quarter of the cleaning.
+    return nh3.Cleaner(
+        tags=set(TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={
+            "*": set(GENERIC_ATTRIBUTES),
+            **{tag: set(names) for tag, names in ATTRIBUTES.items()},
+        },
+        tag_attribute_values={
+            tag: {name: set(values) for name, values in allowed.items()}
+            for tag, allowed in ATTRIBUTE_VALUES.items()
+        },
+        generic_attribute_prefixes=set(GENERIC_PREFIXES),
+        attribute_filter=_keep_attribute,
+        url_schemes=set(URL_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def _keep_attribute(tag: str, name: str, value: str) -> str | None:
+    if _THEME_HOOK.match(name) or (name == "style" and not _only_allowed_properties(value)):
+        return None
+    return value
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something :func:`clean` would remove, at a 0-based line of the text that was checked."""
+
+    line: int
+    message: str
+    hint: str
+
+
+def find_unsafe(text: str) -> list[Finding]:
+    """Everything in a piece of a trainer's Markdown that the cleaner would remove."""
+    return find_unsafe_by_converting(text) if may_make_markup(text) else []
+
+
+def find_unsafe_by_converting(text: str) -> list[Finding]:
+    """:func:`find_unsafe` without the shortcut for texts that cannot make markup."""
+    html = _to_html(text)
+    collector = _Collector()
+    collector.feed(html)
+    collector.close()
+    # Entities are decoded so that java&#x09;script: is found where it is written.
+    lines = [unescape(line) for line in text.split("\n")]
+    outside_code = _without_code(lines)
+    seen: dict[str, int] = {}
+    findings: dict[tuple[int, str], Finding] = {}
+    for pattern, message, hint in collector.found:
+        # The second <script> is on the second line that has one, and so on.
+        matching = [i for i, line in enumerate(outside_code) if pattern.search(line)] or [
+            i for i, line in enumerate(lines) if pattern.search(line)
+        ]
+        matching = matching or [0]
+        occurrence = seen.get(pattern.pattern, 0)
+        seen[pattern.pattern] = occurrence + 1
+        line = matching[min(occurrence, len(matching) - 1)]
+        findings.setdefault((line, message), Finding(line, message, hint))
+    # A link definition makes no markup where it is written, but any text on the same page
+    # can use it ([click][label]): a story's body can arm a summary shown beside it.
+    for line, text in enumerate(outside_code):
+        match = _DEFINITION.match(text)
+        if match and not _url_allowed(match.group(1)):
+            message, hint = _link_problem(match.group(1))
+            findings.setdefault((line, message), Finding(line, message, hint))
+    return sorted(findings.values(), key=lambda finding: finding.line)
+
+
+_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)")
+
+
+def _link_problem(url: str) -> tuple[str, str]:
+    shown = _squash(url)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return (
+        f"the link '{shown}' is not allowed in a story",
+        "links start with https://, http://, mailto: or tel:, "
+        "or point to another page of this site",
+    )
+
+
+# With the checked extensions, Markdown makes an element or attribute the cleaner removes only
+# from raw HTML or an autolink (<), a link or image target or definition (](, ][, ]:), or an
+# attribute list ({: ...}). A {{ value }} that follows a space or starts the text is never
+# taken as an attribute list: one is only read at the very start of the text after an inline
+# element, or at the end of a line, where the second } would be left over and Markdown refuses
+# a list with leftovers. tests/test_properties.py searches for a text where this is wrong.
+_LINK_TARGET = re.compile(r"\]\s*[(\[:]")
+_SPACED_JINJA_VALUE = re.compile(r"(?<!\S)\{\{[^{}\n]*\}\}")
+
+
+def may_make_markup(text: str) -> bool:
+    """Whether converting the text could give markup at all; most stories' texts cannot, and
+    converting every one to find out took a third of the storybook's own build time."""
+    # The plain `in` tests first: they cost a tenth of a regular expression on a long story.
+    if "<" in text or ("]" in text and _LINK_TARGET.search(text)):
+        return True
+    return "{" in text and "{" in _SPACED_JINJA_VALUE.sub("", text)
+
+
+_converters = threading.local()
+
+
+def _to_html(text: str) -> str:
+    """``markdown.markdown(text)`` with the checked extensions, on a converter kept per thread
+    and reset for each text: setting one up costs more than converting a story, and a
+    library of 1,000 stories has thousands of texts to check."""
+    converter: markdown.Markdown | None = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(extensions=list(_CHECKED_WITH))
+    return converter.reset().convert(text)
+
+
+_EMBED_HINT = (
+    "embedded content is not shown; link to it instead, e.g. [Watch the video](https://...)"
+)
+_HINTS = {
+    "script": "scripts never run on the storybook's pages; delete it",
+    "style": "the site's look comes from its theme; delete it",
+    "iframe": _EMBED_HINT,
+    "frame": _EMBED_HINT,
+    "object": _EMBED_HINT,
+    "embed": _EMBED_HINT,
+    "video": _EMBED_HINT,
+    "audio": _EMBED_HINT,
+    "form": "forms would send readers' answers elsewhere; delete it",
+}
+_TAG_HINT = "write it in Markdown, or use simple tags such as <kbd>, <mark> or <details>"
+
+
+class _Collector(HTMLParser):
+    """Collects (pattern to find its line, message, hint) for each thing to be removed."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[re.Pattern[str], str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in TAGS:
+            self.found.append(
+                (
+                    re.compile(rf"<\s*{re.escape(tag)}\b", re.IGNORECASE),
+                    f"<{tag}> is not allowed in a story",
+                    _HINTS.get(tag, _TAG_HINT),
+                )
+            )
+            return
+        for name, value in attrs:
+            problem = _attribute_problem(tag, name, value or "")
+            if problem:
+                pattern = re.compile(rf"\b{re.escape(name)}\s*=", re.IGNORECASE)
+                self.found.append((pattern, *problem))
+            elif name in URL_ATTRIBUTES and not _url_allowed(value or ""):
+                self.found.append((_url_pattern(value or ""), *_link_problem(value or "")))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+
+def _attribute_problem(tag: str, name: str, value: str) -> tuple[str, str] | None:
+    if name.startswith("on"):
+        return (
+            f"the {name}= attribute is not allowed in a story",
+            "attributes that run code are removed; delete it",
+        )
+    if name == "style" and (
+        "style" not in ATTRIBUTES.get(tag, ()) or not _only_allowed_properties(value)
+    ):
+        return ("the style= attribute is not allowed in a story", _HINTS["style"])
+    allowed = (
+        name in GENERIC_ATTRIBUTES
+        or (name.startswith(tuple(GENERIC_PREFIXES)) and not _THEME_HOOK.match(name))
+        or name in ATTRIBUTES.get(tag, ())
+        or value.lower() in ATTRIBUTE_VALUES.get(tag, {}).get(name, ())
+    )
+    if allowed:
+        return None
+    return (f"the {name}= attribute is not allowed on <{tag}>", "delete it")
+
+
+def _only_allowed_properties(style: str) -> bool:
+    names = [part.split(":", 1)[0].strip().lower() for part in style.split(";") if part.strip()]
+    return all(name in STYLE_PROPERTIES for name in names)
+
+
+def _squash(url: str) -> str:
+    """Browsers ignore spaces and control characters inside a scheme (java\\tscript:)."""
+    return _IGNORED_IN_URLS.sub("", url)
+
+
+def _url_pattern(url: str) -> re.Pattern[str]:
+    """Finds the line of a refused link: its scheme as written, e.g. 'javascript:'."""
+    match = _SCHEME.match(_squash(url))
+    scheme = match[1] if match else url.strip()
+    return re.compile(r"[\s\x00-\x1f]*".join(re.escape(char) for char in scheme), re.IGNORECASE)
+
+
+def _url_allowed(url: str) -> bool:
+    match = _SCHEME.match(_squash(url))
+    return match is None or match[1].lower() in URL_SCHEMES
+
+
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def _without_code(lines: list[str]) -> list[str]:
+    """The lines with code (shown as text, never run) blanked out, to find where markup is."""
+    result: list[str] = []
+    fence = ""
+    indented = False
+    previous_blank = True
+    for line in lines:
+        blank = not line.strip()
+        opening = _FENCE.match(line)
+        if fence:
+            fence = "" if line.strip().startswith(fence) else fence
+            result.append("")
+        elif opening:
+            fence = opening[1]
+            result.append("")
+        elif line.startswith(("    ", "\t")) and (previous_blank or indented):
+            indented = True
+            result.append("")
+        else:
+            indented = indented and blank
+            result.append(_CODE_SPAN.sub("", line))
+        previous_blank = blank
+    return result
+
+
+_COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.DOTALL)
+
+
+def without_comments(markdown: str) -> str:
+    """The page without HTML comments outside code, as the plugin's cleaner removes them: a
+    comment in a story is a note its trainer did not mean readers to see."""
+    if "<!--" not in markdown:
+        return markdown
+    parts = re.split(
+        r"(^ {0,3}(?:```|~~~).*?^ {0,3}(?:```|~~~)[^\n]*$)", markdown, flags=re.M | re.S
+    )
+    return "".join(
+        part if index % 2 else _COMMENT.sub("", part) for index, part in enumerate(parts)
+    )
+
+
+def page_problems(pages: dict[str, str], sources: dict[str, Path]) -> list[Problem]:
+    """What the cleaner would remove from whole generated pages, where texts from several
+    files meet. `storybook export` hands pages to engines that clean nothing, so a page with
+    any such finding is refused, at the file that made the page."""
+    problems = []
+    for uri, text in pages.items():
+        for finding in find_unsafe_by_converting(text):
+            problems.append(
+                Problem(
+                    sources.get(uri, Path(uri)),
+                    1,
+                    f"the page {uri} would hold something not allowed on a page: {finding.message}",
+                    "it comes from texts put together on that page; " + finding.hint,
+                )
+            )
+    return problems

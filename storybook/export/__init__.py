@@ -1,0 +1,1 @@
+"""`storybook export`: the site as a plain source for any MkDocs-style engine, with no plugin."""

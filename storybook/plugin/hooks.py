@@ -1,0 +1,384 @@
+"""The MkDocs plugin: hook wiring over the storybook pipeline, nothing more."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page as MkDocsPage
+
+from storybook.core.cache import StoryCache
+from storybook.core.editions import (
+    EDITION_VARIABLE,
+    EDITIONS,
+    LEARNER,
+    ROOM_EDITION_VARIABLE,
+    Edition,
+    edition,
+)
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.load import encoding_problem
+from storybook.core.model import Story
+from storybook.core.pages import story_uri
+from storybook.core.pipeline import BuildResult, build_site
+from storybook.core.private import declares_draft
+from storybook.core.safety import clean
+from storybook.core.site import MARKDOWN_EXTENSIONS, PAGES_FLAG, collisions
+from storybook.plugin.incremental import DirtyServe
+from storybook.plugin.mirror import ThemeBytecode
+from storybook.plugin.search import ENGINES, PAGEFIND, mark_excluded, uses_pagefind
+from storybook.plugin.search import available as pagefind_available
+from storybook.plugin.search import write_index as write_search_index
+from storybook.plugin.serve import (
+    error_banner,
+    keep_answering,
+    keep_watching,
+    never_abort_on_warnings,
+)
+from storybook.plugin.sitedir import discard_failed_site
+from storybook.plugin.theme import asset_files, extend_theme, offline_build
+from storybook.workshops.plan import find_workshops_dir
+
+if TYPE_CHECKING:  # only `mkdocs serve` imports the live-reload server
+    from mkdocs.livereload import LiveReloadServer
+
+log = logging.getLogger("mkdocs.plugins.storybook")
+
+
+# MkDocs' Config.__init_subclass__ has no type hints.
+class StorybookConfig(Config):  # type: ignore[no-untyped-call]
+    # Not exists=True: a folder missing under `mkdocs serve` must be a problem on the banner,
+    # not a configuration error that stalls the server. The pipeline reports missing folders.
+    stories_dir = c.Dir(exists=False, default="stories")
+    templates_dir = c.Dir(exists=False, default="templates")
+    # Unset: the workshops/ folder beside mkdocs.yml, if there is one.
+    workshops_dir = c.Optional(c.Dir(exists=False))
+    # mkdocs.yml sets it with `edition: !ENV [STORYBOOK_EDITION, learner]`.
+    edition = c.Choice(EDITIONS, default=LEARNER)
+    # pagefind: a built site searches a Pagefind index (mkdocs serve and the offline build
+    # keep Material's search); lunr: Material's search everywhere. See search.py.
+    search = c.Choice(ENGINES, default=PAGEFIND)
+
+
+class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        self._reset()
+        # Under `mkdocs serve`: unchanged stories are not re-read or re-rendered, and with
+        # --dirty only the pages whose Markdown changed are rebuilt (see cache.py, incremental.py).
+        self.cache = StoryCache()
+        self.theme_bytecode = ThemeBytecode()
+        self.dirty = DirtyServe()
+
+    def _reset(self) -> None:
+        self.serving = False
+        self.command = ""
+        self.problems: list[Problem] = []
+        self.root = Path.cwd()
+        self.last_good: dict[str, str] = {}
+        self.last_good_docs: dict[str, str] = {}
+        # Under serve: the last good version of each story file, and which file made each page.
+        self.last_good_stories: dict[Path, Story] = {}
+        self.page_sources: dict[str, Path] = {}
+        self.generated: set[str] = set()
+        self.to_clean: list[MkDocsPage] = []  # generated pages converted in this build
+        self.site_dir = ""
+        self.pagefind = False  # this build writes a Pagefind index
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        # MkDocs keeps one plugin instance per process: start every session afresh.
+        self._reset()
+        self.serving = command == "serve"
+        self.command = command
+        if self.serving and dirty:
+            self.dirty.start()
+        else:
+            self.dirty.stop()
+
+    @property
+    def edition(self) -> Edition:
+        return edition(self.config.edition)
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._hold_the_room_edition()
+        _edition_config(config, self.edition, self.command)
+        for extension in MARKDOWN_EXTENSIONS:
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
+        self.pagefind = self._wants_pagefind(config)
+        extend_theme(config, pagefind=self.pagefind)
+        config.extra[PAGES_FLAG] = True
+        if self.serving:
+            never_abort_on_warnings(config)
+        self.site_dir = config.site_dir
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        root = self.root = Path(config.config_file_path).parent
+        try:
+            templates_dir = Path(self.config.templates_dir)
+            cache = self.cache.prepare(templates_dir, dict(self.config)) if self.serving else None
+            result = build_site(
+                Path(self.config.stories_dir),
+                templates_dir,
+                edition=self.config.edition,
+                workshops_dir=self.workshops_dir(),
+                fallback=self.last_good_stories if self.serving else None,
+                cache=cache,
+            )
+            problems = result.problems + _collisions(result.pages, files)
+            problems += self._unreadable_docs(files)
+            pages = result.pages
+        except Exception as exc:  # a bug in the storybook itself must not stall `mkdocs serve`
+            log.debug("The storybook failed:", exc_info=True)
+            result, pages = None, {}
+            problems = [_internal_problem(exc, Path(config.config_file_path))]
+        if problems:
+            report = StorybookError(problems).format(root)
+            if not self.serving:
+                raise PluginError(f"The storybook has {len(problems)} problem(s):\n{report}")
+            for line in report.splitlines():
+                log.warning(line)
+            # Keep serving the last good version of anything that is broken now.
+            pages = {**self._still_wanted(self.last_good, result), **pages}
+        else:
+            self.last_good = dict(pages)
+        if self.serving and result is not None:
+            self._remember_good_stories(result, problems)
+        self.problems = problems
+        self.generated = set(pages)
+        self.to_clean = []
+        sources: dict[str, Path] = {}
+        if self.dirty.active:
+            state = repr((dict(self.config), problems))
+            sources = self.dirty.page_sources(config, files, pages, state)
+        for src_uri, content in pages.items():
+            if files.get_file_from_path(src_uri) is None:
+                files.append(_page_file(config, src_uri, content, sources.get(src_uri)))
+        for asset in asset_files(config):
+            files.append(asset)
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        if self.serving and self.problems:
+            markdown = (
+                error_banner(self.problems, self.root, show_private=self.edition.shows_facilitator)
+                + markdown
+            )
+        return self.edition.banner + markdown
+
+    def on_page_content(
+        self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        # Every page made from stories holds harmless markup only (see safehtml.py). They are
+        # cleaned together in on_env, before any is put in a template or the search index:
+        # cleaning one page between MkDocs' conversions of others took twice as long.
+        if page.file.src_uri in self.generated:
+            self.to_clean.append(page)
+        return html
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if not self.serving:
+            discard_failed_site(Path(self.site_dir))
+        self.dirty.build_failed()
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        folders = [Path(self.config.stories_dir), Path(self.config.templates_dir)]
+        workshops = self.workshops_dir()
+        if workshops is not None:
+            folders.append(workshops)
+        keep_watching(server, folders)
+        keep_answering(server, Path(config.config_file_path))
+        return server
+
+    def _wants_pagefind(self, config: MkDocsConfig) -> bool:
+        wanted = uses_pagefind(
+            self.config.search, serving=self.serving, offline=offline_build(config)
+        )
+        if wanted and not pagefind_available():
+            log.warning(
+                "Pagefind is not installed, so the site keeps Material's search, which is slow "
+                "for large libraries - install the storybook again (pip install -e .) or set "
+                "search: lunr under the storybook plugin in mkdocs.yml"
+            )
+            return False
+        return wanted
+
+    def _hold_the_room_edition(self) -> None:
+        """In a room, each server builds its one edition, on every rebuild: a mkdocs.yml edited
+        to say `edition: facilitator` must never put facilitator notes on the projector."""
+        required = os.environ.get(ROOM_EDITION_VARIABLE)
+        if required is None or required == self.config.edition:
+            return
+        if required not in EDITIONS:
+            raise PluginError(f"{ROOM_EDITION_VARIABLE}={required} names no edition")
+        log.error(
+            f"mkdocs.yml asks for the {self.config.edition} edition, but this server of the "
+            f"room serves the {required} edition only: it keeps building the {required} "
+            f"edition. Write edition: !ENV [{EDITION_VARIABLE}, learner] under the storybook plugin."
+        )
+        self.config.edition = required
+
+    def _unreadable_docs(self, files: Files) -> list[Problem]:
+        """Hand-written pages that are not UTF-8 are problems at their file, not a traceback;
+        under serve the page's last good text stands in, so the build still succeeds."""
+        problems = []
+        for file in files.documentation_pages():
+            if file.generated_by or not file.abs_src_path:
+                continue
+            try:
+                self.last_good_docs[file.src_uri] = file.content_string
+            except UnicodeDecodeError as exc:
+                path = Path(file.abs_src_path)
+                problems.append(encoding_problem(path, path.read_bytes(), exc))
+                file.content_string = self.last_good_docs.get(
+                    file.src_uri, "# This page could not be read\n\nSave it as UTF-8.\n"
+                )
+        return problems
+
+    def workshops_dir(self) -> Path | None:
+        return find_workshops_dir(self.config.workshops_dir, self.root)
+
+    def _remember_good_stories(self, result: BuildResult, problems: list[Problem]) -> None:
+        """Under serve, note the stories that are good now, to stand in if they break later."""
+        broken = {problem.path for problem in problems}
+        stories = {s.path: s for s in result.library.stories if s.path not in broken}
+        self.last_good_stories = {
+            path: story
+            for path, story in {**self.last_good_stories, **stories}.items()
+            if self._still_there(path)
+        }
+        for story in result.library.stories:
+            self.page_sources[story_uri(story.slug)] = story.path
+
+    def _still_wanted(self, pages: dict[str, str], result: BuildResult | None) -> dict[str, str]:
+        """The last good pages, without those of stories deleted since, and, in an edition
+        without drafts, without those of stories made drafts since: withdrawn at once."""
+        withdrawn: set[Path] = set()
+        if result is not None and not self.edition.shows_drafts:
+            withdrawn = {story.path for story in result.library.stories if story.draft}
+            withdrawn |= {p.path for p in result.problems if declares_draft(p.path)}
+        return {
+            src_uri: content
+            for src_uri, content in pages.items()
+            if src_uri not in self.page_sources
+            or (
+                self._still_there(self.page_sources[src_uri])
+                and self.page_sources[src_uri] not in withdrawn
+            )
+        }
+
+    def _still_there(self, story_file: Path) -> bool:
+        """False for a deleted story; a missing stories folder keeps every last good page."""
+        return story_file.is_file() or not Path(self.config.stories_dir).is_dir()
+
+    # Incremental rebuilds under `mkdocs serve --dirty`: thin wiring to incremental.py.
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.dirty.active:
+            self.dirty.before_build(config)
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.dirty.active:
+            self.dirty.read_nav_titles(nav, config)
+        return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        for page in self.to_clean:
+            page.content = clean(page.content or "")
+        if self.serving:
+            config_file = Path(config.config_file_path).read_bytes()
+            env.bytecode_cache = self.theme_bytecode.for_config(config_file)
+        if self.dirty.active:
+            self.dirty.pages_ready(files)
+        return env
+
+    @event_priority(100)  # before Material's search plugin removes data-search-exclude
+    def on_page_context(
+        self, context: Any, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
+    ) -> Any:
+        if self.pagefind and page.content:
+            page.content = mark_excluded(page.content)
+        return context
+
+    def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        if self.dirty.active:
+            self.dirty.page_built(page.url)
+        return output
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.dirty.active:
+            self.dirty.after_build(config)
+        if self.pagefind:
+            language = str(config.theme.get("language") or "en")
+            try:
+                pages = write_search_index(
+                    Path(config.site_dir), language, directory_urls=config.use_directory_urls
+                )
+            except Exception as exc:
+                raise PluginError(
+                    f"Pagefind could not index the site ({type(exc).__name__}: {exc}) - "
+                    "build again; if it fails again, set search: lunr under the storybook "
+                    "plugin in mkdocs.yml to build with Material's search"
+                ) from exc
+            log.info(f"Search: Pagefind indexed {pages} pages")
+
+    def on_shutdown(self) -> None:
+        self.dirty.stop()
+
+
+def _page_file(config: MkDocsConfig, src_uri: str, content: str, source: Path | None) -> File:
+    # Stories and tag pages are reached through index pages, not the sidebar.
+    inclusion = InclusionLevel.NOT_IN_NAV
+    if source is None:
+        return File.generated(config, src_uri, content=content, inclusion=inclusion)
+    # A file that keeps its modification time while unchanged: `serve --dirty` skips it.
+    return File.generated(config, src_uri, abs_src_path=str(source), inclusion=inclusion)
+
+
+def _edition_config(config: MkDocsConfig, policy: Edition, command: str) -> None:
+    """Name the site for its edition, and keep each edition out of the others' site folder."""
+    if policy.local_only and command == "gh-deploy":
+        raise PluginError(
+            f"The {policy.name} edition is never deployed: it holds facilitator notes. "
+            "Deploy the learner edition (unset STORYBOOK_EDITION)."
+        )
+    config.site_name = policy.site_name(config.site_name)
+    # Editions never share a site folder, whatever site_dir says; `mkdocs serve` builds into
+    # a temporary folder of its own.
+    site_dir = config.site_dir.rstrip("/\\")
+    suffix = policy.site_dir_suffix
+    if suffix and command != "serve" and not site_dir.endswith(suffix):
+        config.site_dir = site_dir + suffix
+
+
+def _collisions(pages: dict[str, str], files: Files) -> list[Problem]:
+    hand_written = {
+        file.src_uri: Path(file.abs_src_path)
+        for file in files.documentation_pages()
+        if file.abs_src_path and not file.generated_by
+    }
+    return collisions(pages, hand_written)
+
+
+def _internal_problem(exc: Exception, config_file: Path) -> Problem:
+    return Problem(
+        config_file,
+        1,
+        f"the storybook itself failed ({type(exc).__name__}: {exc})",
+        "this is a bug in the storybook, not in your files; "
+        "run mkdocs build --verbose and report what it prints",
+    )

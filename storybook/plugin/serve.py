@@ -1,0 +1,160 @@
+"""What `mkdocs serve` shows while a story or template is broken, and what keeps it serving."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.utils import CountHandler
+from watchdog.events import (
+    EVENT_TYPE_CREATED,
+    EVENT_TYPE_DELETED,
+    EVENT_TYPE_MOVED,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.siteconfig import read_config
+
+if TYPE_CHECKING:  # only `mkdocs serve` imports the live-reload server
+    from mkdocs.livereload import LiveReloadServer
+
+log = logging.getLogger("mkdocs.plugins.storybook")
+
+
+PRIVATE_MESSAGE = (
+    "a problem in facilitator-only material or a draft; "
+    "the terminal and the facilitator edition say what it is"
+)
+
+
+def error_banner(problems: list[Problem], root: Path, *, show_private: bool = False) -> str:
+    """A warning box for the top of every served page, naming file, line and fix.
+
+    A problem that may quote facilitator-only material or a draft is shown by its file and
+    line only, unless ``show_private`` (the facilitator edition)."""
+    items = "\n".join(
+        f"<li><code>{html.escape(problem.display_path(root))}:{problem.line}</code> "
+        + (
+            html.escape(PRIVATE_MESSAGE)
+            if problem.private and not show_private
+            else html.escape(problem.message)
+            + (f" <em>{html.escape(problem.hint)}</em>" if problem.hint else "")
+        )
+        + "</li>"
+        for problem in problems
+    )
+    count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+    return (
+        f'<div class="admonition danger storybook-problems" role="alert">\n'
+        f'<p class="admonition-title">The storybook has {count}. '
+        f"Showing the last good pages until it is fixed.</p>\n"
+        f"<ul>\n{items}\n</ul>\n</div>\n\n"
+    )
+
+
+def never_abort_on_warnings(config: MkDocsConfig) -> None:
+    """Under serve, strict mode must not abort a rebuild: MkDocs then stalls every request.
+
+    MkDocs counts warnings with a handler it attaches before any plugin runs, and aborts at
+    the end if it counted any, so turning ``strict`` off is not enough: the counter goes too.
+    Warnings are still printed; `mkdocs build` stays as strict as mkdocs.yml says.
+    """
+    if not config.strict:
+        return
+    config.strict = False
+    mkdocs_log = logging.getLogger("mkdocs")
+    for handler in list(mkdocs_log.handlers):
+        if isinstance(handler, CountHandler):
+            mkdocs_log.removeHandler(handler)
+    log.debug("Strict mode is off under mkdocs serve, so that no warning can stall the room.")
+
+
+def keep_watching(server: LiveReloadServer, folders: list[Path]) -> None:
+    """Watch ``folders``, and keep watching them when they are deleted and restored.
+
+    MkDocs' file watcher stops for good once a watched folder disappears, so each folder's
+    parent is watched too (not recursively): when the folder comes back, it is watched again
+    and the site is rebuilt; when it goes, the site is rebuilt to say so.
+    """
+    by_parent: dict[Path, list[Path]] = defaultdict(list)
+    for folder in folders:
+        folder = folder.resolve()
+        if folder.is_dir():
+            server.watch(str(folder))
+        by_parent[folder.parent].append(folder)
+    for parent, children in by_parent.items():
+        if parent.is_dir():
+            server.observer.schedule(_FolderWatcher(server, children), str(parent), recursive=False)
+
+
+class _FolderWatcher(FileSystemEventHandler):
+    def __init__(self, server: LiveReloadServer, folders: list[Path]) -> None:
+        self.server = server
+        self.folders = folders
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        # A folder's contents changing modifies the folder too; MkDocs' own watcher sees that.
+        if event.event_type not in (EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED):
+            return
+        paths = {_text(event.src_path), _text(event.dest_path)}
+        for folder in self.folders:
+            if str(folder) not in paths:
+                continue
+            if str(folder) in self.server._watched_paths:
+                self.server.unwatch(str(folder))
+            if folder.is_dir():
+                self.server.watch(str(folder))
+            log.info(f"The folder {folder.name} was {'restored' if folder.is_dir() else 'removed'}")
+            request_rebuild(self.server)
+
+
+def _text(path: bytes | str) -> str:
+    return path.decode() if isinstance(path, bytes) else path
+
+
+def request_rebuild(server: LiveReloadServer) -> None:
+    """What MkDocs' own watcher does on a change. MkDocs 1.6 is the last release with plugins
+    (2.0 drops them), so these attributes of its server will not move."""
+    with server._rebuild_cond:
+        server._want_rebuild = True
+        server._rebuild_cond.notify_all()
+
+
+def keep_answering(server: LiveReloadServer, config_file: Path) -> None:
+    """A rebuild that fails (mkdocs.yml saved broken, a bug) must not stall the room.
+
+    MkDocs' server holds every request until a rebuild succeeds, so one failed rebuild made
+    every page hang. The rebuild is wrapped: a failure is reported at its file and line,
+    and the pages already built stay served until the next save fixes it."""
+    build = server.builder
+
+    def guarded() -> None:
+        try:
+            build()
+        except Exception as exc:  # a rebuild that fails must never stall the server
+            for problem in _why_it_failed(exc, config_file):
+                log.error(problem.format(config_file.parent))
+            log.error("The rebuild failed, so the last good pages are still served.")
+
+    server.builder = guarded
+
+
+def _why_it_failed(exc: Exception, config_file: Path) -> list[Problem]:
+    try:
+        read_config(config_file)
+    except StorybookError as error:
+        return error.problems
+    return [
+        Problem(
+            config_file,
+            1,
+            f"the site could not be rebuilt ({type(exc).__name__}: {exc})",
+            "fix what the lines above say, then save again",
+        )
+    ]

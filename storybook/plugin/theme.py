@@ -1,0 +1,63 @@
+"""What the storybook adds to the Material theme for readers.
+
+Stylesheets (with the contrast fixes the theme needs), the reflection journal's script, and a
+local stand-in for the Web Worker shim that Material's offline build would otherwise fetch
+from a CDN. The plugin calls these; nothing here runs a build. The one fix CSS cannot make,
+a name for the search dialog, is in the project's theme override, overrides/main.html.
+"""
+
+from __future__ import annotations
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
+
+from storybook.core.site import ASSETS, SCRIPTS, STYLESHEETS, WORKER_SHIM, asset_bytes
+
+# Answers Material's search box from the Pagefind index (see search.py); loaded before
+# Material's own script, like the worker shim, so that it is in place when search starts.
+# Only the plugin builds a Pagefind index, so only the plugin's builds load it.
+PAGEFIND_SEARCH = "assets/pagefind-search.js"
+
+
+def extend_theme(config: MkDocsConfig, *, pagefind: bool = False) -> None:
+    """Add the reader's assets to the site's configuration (idempotent). ``pagefind``: the
+    site carries a Pagefind index, which answers the search box."""
+    for path in STYLESHEETS:
+        if path not in config.extra_css:
+            config.extra_css.append(path)
+    for path in SCRIPTS:
+        if path not in config.extra_javascript:
+            config.extra_javascript.append(path)
+    if offline_build(config):
+        use_local_worker_shim(config)
+    polyfills = [
+        script for script in config.extra.get("polyfills", []) if script != PAGEFIND_SEARCH
+    ]
+    if pagefind:
+        polyfills.append(PAGEFIND_SEARCH)
+    config.extra["polyfills"] = polyfills
+
+
+def offline_build(config: MkDocsConfig) -> bool:
+    """Whether Material's offline plugin is on (``STORYBOOK_OFFLINE=true`` in our mkdocs.yml)."""
+    for name, plugin in config.plugins.items():
+        if name.rsplit("/", 1)[-1] == "offline":
+            return bool(getattr(plugin.config, "enabled", False))
+    return False
+
+
+def use_local_worker_shim(config: MkDocsConfig) -> None:
+    """Search from file:// needs a Worker stand-in; ours ships with the site, no CDN."""
+    polyfills = [
+        script
+        for script in config.extra.get("polyfills", [])
+        if "iframe-worker" not in str(script) or script == WORKER_SHIM
+    ]
+    if WORKER_SHIM not in polyfills:
+        polyfills.append(WORKER_SHIM)
+    config.extra["polyfills"] = polyfills
+
+
+def asset_files(config: MkDocsConfig) -> list[File]:
+    paths = (*ASSETS, PAGEFIND_SEARCH)
+    return [File.generated(config, path, content=asset_bytes(path)) for path in paths]

@@ -1,0 +1,168 @@
+"""The workshop pages: a run-of-show for the facilitator edition, an agenda for learners.
+
+The two editions get different views built by different functions: the agenda's view is
+made without reading any facilitator-only field, so the learner edition cannot show one.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from storybook.core.editions import facilitator_view, is_facilitator
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.model import Story
+from storybook.core.pages import Page, front_matter, story_uri
+from storybook.core.render import Renderer
+from storybook.workshops.plan import (
+    SESSION_FIELDS,
+    WORKSHOP_FIELDS,
+    Slot,
+    Workshop,
+    clock,
+    schedule,
+    usable,
+)
+
+WORKSHOPS_INDEX = "workshops/index.md"
+KIND_LABELS = {"story": "Story", "break": "Break", "exercise": "Exercise"}
+
+
+def workshop_uri(slug: str) -> str:
+    return f"workshops/{slug}.md"
+
+
+def long_date(day: datetime.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def workshop_links(workshops: Sequence[Workshop]) -> list[dict[str, str]]:
+    """What index pages show of a workshop, the same in both editions."""
+    return [
+        {
+            "title": workshop.title,
+            "date": long_date(workshop.date),
+            "start": clock(workshop.start),
+            "slug": workshop.slug,
+            "uri": workshop_uri(workshop.slug),
+        }
+        for workshop in sorted(workshops, key=lambda w: (w.date, w.start, w.title))
+    ]
+
+
+def build_workshop_pages(
+    workshops: Sequence[Workshop],
+    stories: Sequence[Story],
+    renderer: Renderer,
+    *,
+    edition: str,
+) -> tuple[list[Page], list[Problem]]:
+    """The workshops' index page and one page per workshop, in the given edition."""
+    by_slug = {story.slug: story for story in stories}
+    facilitator = is_facilitator(edition)
+    pages: list[Page] = []
+    problems: list[Problem] = []
+    for workshop in workshops:
+        # A story with problems of its own is not shown; its problem is reported already.
+        if not usable(workshop, by_slug):
+            continue
+        try:
+            if facilitator:
+                pages.append(render_run_of_show(workshop, by_slug, renderer))
+            else:
+                pages.append(render_agenda(workshop, by_slug, renderer))
+        except StorybookError as exc:
+            problems.extend(exc.problems)
+    guide = (
+        {
+            "fields": [vars(spec) for spec in WORKSHOP_FIELDS],
+            "session_fields": [vars(spec) for spec in SESSION_FIELDS],
+        }
+        if facilitator
+        else None
+    )
+    try:
+        content = renderer.render_template(
+            "workshops.md.j2", workshops=workshop_links(workshops), guide=guide
+        )
+        pages.append(Page(WORKSHOPS_INDEX, content))
+    except StorybookError as exc:
+        problems.extend(exc.problems)
+    return pages, problems
+
+
+def render_run_of_show(
+    workshop: Workshop, stories: Mapping[str, Story], renderer: Renderer
+) -> Page:
+    slots = schedule(workshop)
+    total = workshop.total_minutes
+    view = {
+        **_workshop_view(workshop),
+        "planned_minutes": workshop.planned_minutes,
+        "planned_end": clock(workshop.start + workshop.planned_minutes),
+        "total_minutes": total,
+        "over_minutes": workshop.over_minutes,
+        "spare_minutes": max(0, workshop.planned_minutes - total),
+        "facilitator_notes": workshop.facilitator_notes or "",
+    }
+    rows = []
+    for slot in slots:
+        story = stories.get(slot.session.story or "")
+        rows.append(
+            {
+                **_slot_view(slot, story),
+                "cumulative": slot.cumulative,
+                "past_planned_end": slot.past_planned_end,
+                "notes": slot.session.notes or "",
+                "facilitator": facilitator_view(story) if story is not None else None,
+            }
+        )
+    content = renderer.render_template("run-of-show.md.j2", workshop=view, slots=rows)
+    description = f"Run-of-show for {workshop.title}, {long_date(workshop.date)}."
+    return Page(workshop_uri(workshop.slug), front_matter(workshop.title, description) + content)
+
+
+def render_agenda(workshop: Workshop, stories: Mapping[str, Story], renderer: Renderer) -> Page:
+    rows = []
+    for slot in schedule(workshop):
+        story = stories.get(slot.session.story or "")
+        questions = (
+            [renderer.render_question(question, story) for question in story.reflection]
+            if story is not None
+            else []
+        )
+        rows.append({**_slot_view(slot, story), "questions": questions})
+    content = renderer.render_template(
+        "agenda.md.j2", workshop=_workshop_view(workshop), slots=rows
+    )
+    description = workshop.summary or f"Agenda for {workshop.title}, {long_date(workshop.date)}."
+    return Page(workshop_uri(workshop.slug), front_matter(workshop.title, description) + content)
+
+
+def _workshop_view(workshop: Workshop) -> dict[str, Any]:
+    """What both editions show of a workshop."""
+    return {
+        "title": workshop.title,
+        "slug": workshop.slug,
+        "date": long_date(workshop.date),
+        "start": clock(workshop.start),
+        "end": clock(workshop.start + workshop.total_minutes),
+        "summary": workshop.summary or "",
+    }
+
+
+def _slot_view(slot: Slot, story: Story | None) -> dict[str, Any]:
+    """What both editions show of a session: never its notes, never the story's."""
+    session = slot.session
+    return {
+        "kind": session.kind,
+        "kind_label": KIND_LABELS[session.kind],
+        "title": story.title if story is not None else session.label or "",
+        "summary": story.summary if story is not None else "",
+        "uri": story_uri(story.slug) if story is not None else "",
+        "activity": session.activity or "",
+        "minutes": session.minutes,
+        "start": clock(slot.start),
+        "end": clock(slot.end),
+    }

@@ -19,10 +19,9 @@ and the headings' permalink signs.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+import subprocess
 from pathlib import Path
 
 PAGEFIND = "pagefind"
@@ -69,31 +68,30 @@ def write_index(site_dir: Path, language: str, *, directory_urls: bool = True) -
     """Index the built pages of ``site_dir`` into ``site_dir/pagefind/``; returns how many
     pages were indexed. With directory URLs every page is a folder's index.html, which
     leaves out 404.html."""
+    from pagefind.service import get_executable
+
+    program = get_executable()
+    if program is None:
+        raise FileNotFoundError("the Pagefind program (package pagefind_bin) is not installed")
     output = site_dir / OUTPUT
     if output.exists():
         shutil.rmtree(output)
-    pattern = "**/index.html" if directory_urls else "**/*.html"
-    # In a thread of its own: the process may already run an event loop (mkdocs inside an
-    # asyncio program, or a test driving a browser), where asyncio.run is refused.
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        pages = thread.submit(
-            lambda: asyncio.run(_write_index(site_dir, pattern, output, language))
-        ).result()
+    # The program itself, not the Python API: the API stops the program as soon as it has
+    # answered that it wrote the index, and on a busy machine files were left empty.
+    command = [
+        str(program),
+        "--site", str(site_dir),
+        "--output-path", str(output),
+        "--glob", "**/index.html" if directory_urls else "**/*.html",
+        "--root-selector", ROOT_SELECTOR,
+        "--force-language", language,
+        "--silent",
+    ]  # fmt: skip
+    for selector in EXCLUDE_SELECTORS:
+        command += ["--exclude-selectors", selector]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError((result.stderr or result.stdout).strip() or f"exit {result.returncode}")
     for name in UNUSED:
         (output / name).unlink(missing_ok=True)
-    return pages
-
-
-async def _write_index(site_dir: Path, pattern: str, output: Path, language: str) -> int:
-    from pagefind.index import IndexConfig, PagefindIndex
-
-    config = IndexConfig(
-        root_selector=ROOT_SELECTOR,
-        exclude_selectors=list(EXCLUDE_SELECTORS),
-        force_language=language,
-        output_path=str(output),
-    )
-    # One request for the whole folder: the Python API answers one request per 0.1 s.
-    async with PagefindIndex(config=config) as index:
-        result = await index.add_directory(str(site_dir), glob=pattern)
-    return int(result["page_count"])
+    return len(list((output / "fragment").glob("*.pf_fragment")))

@@ -6,6 +6,7 @@ tests/browser/test_finding_stories.py and tests/browser/test_offline.py.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,11 @@ def sample(tmp_path: Path) -> Path:
 def test_a_built_site_searches_pagefind_through_materials_search_box(sample: Path) -> None:
     site = build(sample)
     assert (site / "pagefind" / "pagefind.js").is_file()
-    assert list((site / "pagefind" / "fragment").glob("*.pf_fragment"))
+    # Every page but 404.html, and an entry file that says so (it was once left empty).
+    pages = [path for path in site.rglob("index.html") if "pagefind" not in path.parts]
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["en"]["page_count"] == len(pages)
+    assert len(list((site / "pagefind" / "fragment").glob("*.pf_fragment"))) == len(pages)
     # Only what the script behind Material's box loads; not Pagefind's own interfaces.
     assert not list((site / "pagefind").glob("pagefind-*ui*"))
     scripts = scripts_in_order((site / "stories" / "the-quiet-slump" / "index.html").read_text())

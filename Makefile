@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 # Ports of `make room`: the learner edition (projector) and the facilitator edition.
 PORT ?= 8000
 FACILITATOR_PORT ?= 8001
+# Address of the learner edition in `make room`: 0.0.0.0 lets participants join from phones.
+HOST ?= 127.0.0.1
 
 # No MkDocs 2 / Material end-of-life banner in front of a workshop room.
 export NO_MKDOCS_2_WARNING := 1
@@ -27,15 +29,15 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test]"
 
-## Install and serve the sample storybook on http://127.0.0.1:8000 (reloads after every edit).
+## Install and serve the sample storybook on http://127.0.0.1:$(PORT) (reloads after every edit).
 ## --dirty: a save rebuilds only the pages it changed; the storybook keeps the rest accurate.
 serve: install
-	$(BIN)/mkdocs serve --dirty --livereload -a 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --livereload -a 127.0.0.1:$(PORT)
 
 ## Install and run a workshop room: learner edition on http://127.0.0.1:8000 (for the projector),
 ## facilitator edition on http://127.0.0.1:8001 (for the facilitator's laptop); both reload.
 room: install
-	$(BIN)/storybook serve --room --port $(PORT) --facilitator-port $(FACILITATOR_PORT)
+	$(BIN)/storybook serve --room --port $(PORT) --facilitator-port $(FACILITATOR_PORT) --host $(HOST)
 
 ## Debian's Chromium for the browser tests, installed once if it is missing (as root, with apt).
 browser:

@@ -167,7 +167,7 @@ def new(title: str, stories_dir: Path, templates_dir: Path) -> None:
     """Create a new draft story called TITLE; never overwrites an existing file."""
     _require_folder(stories_dir, "stories")
     _require_folder(templates_dir, "templates")
-    slug = slugify(title)
+    slug = short_slug(slugify(title))
     if not slug:
         raise click.ClickException("the title needs at least one letter or digit")
     target = stories_dir / f"{slug}.md"
@@ -188,6 +188,11 @@ def new(title: str, stories_dir: Path, templates_dir: Path) -> None:
     except FileExistsError:
         raise click.ClickException(
             f"{target} already exists - choose another title; nothing was changed"
+        ) from None
+    except OSError as exc:
+        raise click.ClickException(
+            f"{target} could not be written ({exc.strerror or exc}) - free some space or "
+            "check that you may write in the stories folder; nothing was changed"
         ) from None
     click.echo(f"Created {target} (a draft). Write the story, then run: storybook check")
 
@@ -234,6 +239,18 @@ def export(out: Path, config_file: Path, edition: str | None) -> None:
 
 def _count(number: int, one: str, many: str) -> str:
     return f"{number} {one if number == 1 else many}"
+
+
+# File names stay well under every file system's limit; the title itself is kept whole.
+MAX_SLUG = 60
+
+
+def short_slug(slug: str) -> str:
+    """A slug of at most MAX_SLUG characters, cut at a hyphen where there is one."""
+    if len(slug) <= MAX_SLUG:
+        return slug
+    cut = slug[:MAX_SLUG]
+    return (cut.rsplit("-", 1)[0] if "-" in cut else cut).strip("-")
 
 
 def write_new_file(target: Path, content: str) -> None:

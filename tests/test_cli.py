@@ -152,3 +152,74 @@ def test_check_refuses_a_missing_workshops_folder_as_build_does(
     )
     code, output = run(project, "check")
     assert code == 1 and "sessions:1: the workshops folder is missing" in output, output
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        'He said "no" \\ then: left',
+        "Emoji 😀 and a tab\there",
+        "A very long title " * 30,
+        "<b>Bold</b> [links] {{ braces }} #hash",
+    ],
+)
+def test_what_new_writes_always_passes_its_own_check(
+    title: str, mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    project = in_project(mini_project({}))
+    code, output = run(project, "new", title)
+    assert code == 0, output
+    (written,) = (project / "stories").iterdir()
+    assert len(written.name) <= 64
+    code, output = run(project, "check")
+    assert code == 0, output
+
+
+def test_new_says_when_it_cannot_write(
+    mini_project: Callable[..., Path],
+    in_project: Callable[[Path], Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import errno
+
+    import storybook.cli as cli
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cli.tempfile, "mkstemp", disk_full)
+    project = in_project(mini_project({}))
+    result = CliRunner().invoke(main, ["new", "A title"])
+    assert (result.exit_code == 1 and result.exception is None) or isinstance(
+        result.exception, SystemExit
+    )
+    assert "could not be written (No space left on device)" in result.output
+    assert "Traceback" not in result.output
+    assert list((project / "stories").iterdir()) == []
+
+
+def test_check_names_every_file_it_does_not_read_as_a_story(
+    mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    import os
+
+    project = in_project(mini_project())
+    stories = project / "stories"
+    for name in ("Story.MD", "x.markdown", "y.md.txt"):
+        (stories / name).write_text(story_text(), encoding="utf-8")
+    os.mkfifo(stories / "pipe.md")
+    (stories / "gone.md").symlink_to(project / "nowhere.md")
+    (stories / "photo.png").write_bytes(b"\x89PNG")
+    code, output = run(project, "check")
+    assert code == 1, output
+    lines = sorted(line for line in output.splitlines() if line.startswith("stories/"))
+    assert lines == [
+        "stories/Story.MD: this file is not read as a story: story files end in .md"
+        " - rename it to Story.md, or move it out of the stories folder",
+        "stories/gone.md: this link leads to no file - delete it, or link to a story file",
+        "stories/pipe.md: this is not a plain file - save the story as a normal file",
+        "stories/x.markdown: this file is not read as a story: story files end in .md"
+        " - rename it to x.md, or move it out of the stories folder",
+        "stories/y.md.txt: this file is not read as a story: story files end in .md"
+        " - rename it to y.md, or move it out of the stories folder",
+    ]

@@ -130,6 +130,7 @@ def test_templates_that_print_everything_they_get_still_show_learners_nothing(
     printed = {
         "story.md.j2": "{{ story }} {{ questions }} {{ tag_questions }} {{ facilitator }}",
         "agenda.md.j2": "{{ workshop }} {{ slots }}",
+        "workbook.md.j2": "{{ workshop }} {{ slots }} {{ stories }}",
         "workshops.md.j2": "{{ workshops }} {{ guide }}",
         "home.md.j2": "{{ stories }} {{ kinds }} {{ workshops }}",
         "tag.md.j2": "{{ tag }} {{ stories }}",

@@ -433,8 +433,13 @@ def test_site_config_adapts_every_form_mkdocs_accepts() -> None:
         # Inert unless Material's offline plugin is on and the site is opened from disk.
         "polyfills": ["assets/iframe-worker-shim.js"],
     }
-    assert written["extra_css"] == ["assets/storybook.css", "assets/reader.css"]
-    assert written["extra_javascript"] == ["assets/journal.js"]
+    assert written["extra_css"] == [
+        "assets/storybook.css",
+        "assets/reader.css",
+        "assets/workshops.css",
+        "assets/print.css",
+    ]
+    assert written["extra_javascript"] == ["assets/journal.js", "assets/workshop-console.js"]
     listed = {"plugins": ["search", {"storybook": None}, "tags"], "site_dir": "public"}
     written = yaml.safe_load(site_config(listed, [], "learner"))
     assert written["plugins"] == ["search", "tags"] and written["site_dir"] == "public"

@@ -228,3 +228,27 @@ def test_long_lists_of_stories_are_paged_and_every_story_is_listed_once(
     assert [listed(page) for page in theme] == [["Alder", "Birch"], ["Cedar", "Damson"], ["Elm"]]
     locations = {doc["location"] for doc in search_index(site)}
     assert {"all-stories/2/", "tags/wellbeing/3/"} <= locations
+
+
+def test_a_build_stopped_by_ctrl_c_leaves_no_partial_site(
+    sample_project: Path,
+) -> None:
+    """Ctrl-C in the middle of `mkdocs build`: a hook stands in for the key, at the fifth page."""
+    (sample_project / "interrupt.py").write_text(
+        "pages = []\n\n"
+        "def on_post_page(output, page, config):\n"
+        "    pages.append(page)\n"
+        "    if len(pages) == 5:\n"
+        "        raise KeyboardInterrupt\n"
+        "    return output\n",
+        encoding="utf-8",
+    )
+    config = sample_project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "hooks:\n  - interrupt.py\n", encoding="utf-8"
+    )
+    result = run_mkdocs(sample_project)
+    assert result.returncode != 0
+    site = sample_project / "site"
+    left = [path for path in site.rglob("*") if path.is_file()] if site.exists() else []
+    assert left == [], f"a partial site was left: {len(left)} files"

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import storybook.core.fields
+import storybook.core.render
 import storybook.core.validate
 import storybook.plugin.hooks
 from storybook.core.safety import clean, find_unsafe

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +21,15 @@ class Problem:
 
     def display_path(self, root: Path | None = None) -> str:
         if root is not None:
-            try:
-                return self.path.resolve().relative_to(root.resolve()).as_posix()
-            except ValueError:
-                pass
+            # As written first (a link is named as the link, not what it leads to).
+            for path, base in (
+                (Path(os.path.abspath(self.path)), Path(os.path.abspath(root))),
+                (self.path.resolve(), root.resolve()),
+            ):
+                try:
+                    return path.relative_to(base).as_posix()
+                except ValueError:
+                    pass
         return self.path.as_posix()
 
     def format(self, root: Path | None = None) -> str:

@@ -168,3 +168,44 @@ def find_story_files(stories_dir: Path) -> list[Path]:
         if path.is_file()
         and not any(part.startswith((".", "_")) for part in path.relative_to(stories_dir).parts)
     )
+
+
+_LOOKS_LIKE_MARKDOWN = (".markdown", ".mdown", ".mkd", ".mkdn", ".txt")
+
+
+def skipped_files(stories_dir: Path) -> list[Problem]:
+    """Files in the stories folder that look meant as stories but are not read as one: a
+    wrong ending (Story.MD, x.markdown, x.md.txt), a link leading nowhere, something that is
+    not a plain file. Each is named, never silently ignored. Pictures and the like are not."""
+    problems = []
+    for path in sorted(stories_dir.rglob("*")):
+        rel = path.relative_to(stories_dir)
+        if any(part.startswith((".", "_")) for part in rel.parts) or path.is_dir():
+            continue
+        name = path.name
+        if path.is_symlink() and not path.exists():
+            problems.append(
+                Problem(path, 0, "this link leads to no file", "delete it, or link to a story file")
+            )
+        elif not path.is_file():
+            if name.endswith(".md"):
+                problems.append(
+                    Problem(path, 0, "this is not a plain file", "save the story as a normal file")
+                )
+        elif name.endswith(".md"):
+            continue
+        elif (
+            name.lower().endswith(".md")
+            or ".md." in name.lower()
+            or (name.lower().endswith(_LOOKS_LIKE_MARKDOWN))
+        ):
+            stem = name[: name.lower().find(".md")] if ".md" in name.lower() else path.stem
+            problems.append(
+                Problem(
+                    path,
+                    0,
+                    "this file is not read as a story: story files end in .md",
+                    f"rename it to {stem}.md, or move it out of the stories folder",
+                )
+            )
+    return problems

@@ -14,6 +14,7 @@ from storybook.core.library import Library, load_library, read_story
 from storybook.core.model import Story
 from storybook.core.pages import build_pages, render_story_page, story_uri
 from storybook.core.render import Renderer, time_limits
+from storybook.workshops.handouts import build_handouts, handout_uris
 from storybook.workshops.pages import build_workshop_pages, workshop_links, workshop_uri
 from storybook.workshops.plan import Workshop, load_workshops
 
@@ -34,6 +35,7 @@ class BuildResult:
         """The file each story's and workshop's page is made from, by the page's path."""
         found = {story_uri(story.slug): story.path for story in self.library.stories}
         found.update({workshop_uri(w.slug): w.path for w in self.workshops})
+        found.update({uri: w.path for w in self.workshops for uri in handout_uris(w.slug)})
         return found
 
 
@@ -85,6 +87,18 @@ def build_site(
             )
             pages += more
             problems += more_problems
+        # Last of all: a workshop console links to the story consoles the build has made.
+        if workshops_dir is not None and library.vocabulary is not None:
+            handouts, handout_problems = build_handouts(
+                workshops,
+                library.published,
+                library.vocabulary,
+                renderer,
+                edition=edition,
+                page_uris={page.src_uri for page in pages},
+            )
+            pages += handouts
+            problems += handout_problems
     if cache:
         cache.prune()
     return BuildResult(

@@ -193,6 +193,24 @@ def link_text(text: object) -> str:
     return _LINK_TEXT_SPECIAL.sub(r"\\\1", str(text))
 
 
+def yaml_text(value: object) -> str:
+    """The ``yaml_text`` filter: any text as one double-quoted YAML string that reads back as
+    exactly that text (quotes, backslashes, emoji, control characters included)."""
+    escaped = []
+    for char in str(value):
+        if char in ('"', "\\"):
+            escaped.append("\\" + char)
+        elif char.isprintable() and char not in "\u2028\u2029\ufeff":
+            escaped.append(char)
+        elif ord(char) <= 0xFF:
+            escaped.append(f"\\x{ord(char):02x}")
+        elif ord(char) <= 0xFFFF:
+            escaped.append(f"\\u{ord(char):04x}")
+        else:
+            escaped.append(f"\\U{ord(char):08x}")
+    return '"' + "".join(escaped) + '"'
+
+
 class _RecordingLoader(jinja2.FileSystemLoader):
     """Notes which templates Jinja compiled, so that their syntax is not checked twice."""
 
@@ -237,6 +255,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters["link_text"] = link_text
+        self.env.filters["yaml_text"] = yaml_text
         for name in ("center", "format", "indent", "wordwrap"):
             self.env.filters[name] = _width_checked(self.env.filters[name])
         self._questions: dict[str, jinja2.Template] = {}

@@ -32,8 +32,13 @@ __all__ = [
 # Set in config.extra wherever the storybook's pages are in the build (the plugin, or
 # `storybook export`); overrides/main.html warns on every page when it is missing.
 PAGES_FLAG = "storybook_pages"
-STYLESHEETS = ("assets/storybook.css", "assets/reader.css")
-SCRIPTS = ("assets/journal.js",)
+STYLESHEETS = (
+    "assets/storybook.css",
+    "assets/reader.css",
+    "assets/workshops.css",
+    "assets/print.css",
+)
+SCRIPTS = ("assets/journal.js", "assets/workshop-console.js")
 # Material's offline plugin adds its CDN shim unless a polyfill named like this is present.
 WORKER_SHIM = "assets/iframe-worker-shim.js"
 ASSETS = (*STYLESHEETS, *SCRIPTS, WORKER_SHIM)

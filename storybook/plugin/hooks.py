@@ -92,6 +92,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.to_clean: list[MkDocsPage] = []  # generated pages converted in this build
         self.site_dir = ""
         self.pagefind = False  # this build writes a Pagefind index
+        self.finished = False
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # MkDocs keeps one plugin instance per process: start every session afresh.
@@ -320,6 +321,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.finished = True
         if self.dirty.active:
             self.dirty.after_build(config)
         if self.pagefind:
@@ -337,6 +339,10 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             log.info(f"Search: Pagefind indexed {pages} pages")
 
     def on_shutdown(self) -> None:
+        # MkDocs calls this after a build that Ctrl-C stopped too, but no build error hook:
+        # a build that began and never finished leaves no partial site behind.
+        if not self.serving and self.site_dir and not self.finished:
+            discard_failed_site(Path(self.site_dir))
         self.dirty.stop()
 
 

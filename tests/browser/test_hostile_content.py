@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import storybook.core.fields
+import storybook.core.render
 import storybook.core.validate
 import storybook.plugin.hooks
 from storybook.core.safety import find_unsafe
@@ -96,6 +97,7 @@ def test_an_injected_script_never_runs_in_a_real_browser(
     # `storybook check` refuses every payload above at its line; suppose it missed them all.
     monkeypatch.setattr(storybook.core.validate, "find_unsafe", lambda text: [])
     monkeypatch.setattr(storybook.core.fields, "find_unsafe", lambda text: [])
+    monkeypatch.setattr(storybook.core.render, "find_unsafe", lambda text: [])
     site = build(project)
     assert what_ran(browser, serve_folder(site)) == []
 

@@ -1,0 +1,250 @@
+"""A workshop's handouts and console: the learner workbook, the facilitator pack, and the
+workshop console that follows the run-of-show as it happens.
+
+The workbook is made in both editions from learner material only; the pack and the console
+are made in the facilitator edition only, and only they read facilitator-only fields.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from storybook.core.editions import facilitator_view, is_facilitator
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.model import Story
+from storybook.core.pages import Page, front_matter, story_uri, story_view
+from storybook.core.render import Renderer
+from storybook.core.vocabulary import Vocabulary
+from storybook.workshops.pages import KIND_LABELS, long_date, workshop_uri
+from storybook.workshops.plan import Slot, Workshop, clock, schedule, usable
+
+# Material hides the sidebars of these pages on screen, and print.css everything but the page.
+HIDDEN = ("navigation", "toc")
+_ATX_HEADING = re.compile(r"^ {0,3}(#{1,5})(?=[ \t]|$)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def workbook_uri(slug: str) -> str:
+    return f"workshops/{slug}/workbook.md"
+
+
+def pack_uri(slug: str) -> str:
+    return f"workshops/{slug}/pack.md"
+
+
+def console_uri(slug: str) -> str:
+    return f"workshops/{slug}/console.md"
+
+
+def handout_uris(slug: str) -> tuple[str, ...]:
+    """Every page made from a workshop besides its run-of-show or agenda."""
+    return (workbook_uri(slug), pack_uri(slug), console_uri(slug))
+
+
+def story_console_uri(slug: str) -> str:
+    """A story's presenter console (built by the room's pages, facilitator edition)."""
+    return f"console/{slug}.md"
+
+
+def build_handouts(
+    workshops: Sequence[Workshop],
+    stories: Sequence[Story],
+    vocabulary: Vocabulary,
+    renderer: Renderer,
+    *,
+    edition: str,
+    page_uris: Collection[str] = (),
+) -> tuple[list[Page], list[Problem]]:
+    """Each workshop's workbook, and in the facilitator edition its pack and console.
+
+    ``page_uris`` are the other pages of the build: the console links to a story's presenter
+    console only when the build has one.
+    """
+    by_slug = {story.slug: story for story in stories}
+    pages: list[Page] = []
+    problems: list[Problem] = []
+    for workshop in workshops:
+        if not usable(workshop, by_slug):
+            continue
+        makers = [render_workbook]
+        if is_facilitator(edition):
+            makers += [render_pack, render_console]
+        for make in makers:
+            try:
+                pages.append(make(workshop, by_slug, vocabulary, renderer, page_uris))
+            except StorybookError as exc:
+                problems.extend(exc.problems)
+    return pages, problems
+
+
+def handout_front_matter(title: str, description: str) -> str:
+    """Page front matter that also hides Material's navigation and table of contents, and
+    keeps the page out of search: it repeats what the story and workshop pages hold."""
+    closing = "---\n\n"
+    head = front_matter(title, description)
+    hide = "".join(f"  - {name}\n" for name in HIDDEN)
+    return head[: -len(closing)] + "hide:\n" + hide + "search:\n  exclude: true\n" + closing
+
+
+def render_workbook(
+    workshop: Workshop,
+    stories: Mapping[str, Story],
+    vocabulary: Vocabulary,
+    renderer: Renderer,
+    page_uris: Collection[str] = (),
+) -> Page:
+    slots = schedule(workshop)
+    chosen = [stories[slot.session.story] for slot in slots if slot.session.story is not None]
+    content = renderer.render_template(
+        "workbook.md.j2",
+        workshop=workshop_view(workshop),
+        slots=[slot_view(slot, stories) for slot in slots],
+        stories=[workbook_story(story, vocabulary, renderer) for story in chosen],
+    )
+    title = f"{workshop.title}: workbook"
+    description = f"Workbook for {workshop.title}, {long_date(workshop.date)}."
+    return Page(workbook_uri(workshop.slug), handout_front_matter(title, description) + content)
+
+
+def render_pack(
+    workshop: Workshop,
+    stories: Mapping[str, Story],
+    vocabulary: Vocabulary,
+    renderer: Renderer,
+    page_uris: Collection[str] = (),
+) -> Page:
+    slots = schedule(workshop)
+    chosen = [stories[slot.session.story] for slot in slots if slot.session.story is not None]
+    content = renderer.render_template(
+        "pack.md.j2",
+        workshop={**workshop_view(workshop), "notes": workshop.facilitator_notes or ""},
+        slots=[{**slot_view(slot, stories), "notes": slot.session.notes or ""} for slot in slots],
+        stories=[pack_story(story) for story in chosen],
+    )
+    title = f"{workshop.title}: facilitator pack"
+    description = f"Facilitator pack for {workshop.title}, {long_date(workshop.date)}."
+    return Page(pack_uri(workshop.slug), handout_front_matter(title, description) + content)
+
+
+def render_console(
+    workshop: Workshop,
+    stories: Mapping[str, Story],
+    vocabulary: Vocabulary,
+    renderer: Renderer,
+    page_uris: Collection[str] = (),
+) -> Page:
+    slots = schedule(workshop)
+    rows = []
+    for slot in slots:
+        slug = slot.session.story
+        console = story_console_uri(slug) if slug is not None else ""
+        rows.append(
+            {
+                **slot_view(slot, stories),
+                "notes": slot.session.notes or "",
+                "console": console if console in page_uris else "",
+                "begins": slot.start,
+                "ends": slot.end,
+            }
+        )
+    content = renderer.render_template(
+        "workshop-console.md.j2",
+        workshop={
+            **workshop_view(workshop),
+            "iso_date": workshop.date.isoformat(),
+            "begins": workshop.start,
+            "planned_minutes": workshop.planned_minutes,
+        },
+        slots=rows,
+    )
+    title = f"{workshop.title}: console"
+    description = f"Workshop console for {workshop.title}, {long_date(workshop.date)}."
+    return Page(console_uri(workshop.slug), handout_front_matter(title, description) + content)
+
+
+def workshop_view(workshop: Workshop) -> dict[str, Any]:
+    """What every handout shows of a workshop: never its facilitator notes."""
+    return {
+        "title": workshop.title,
+        "slug": workshop.slug,
+        "date": long_date(workshop.date),
+        "start": clock(workshop.start),
+        "end": clock(workshop.start + workshop.total_minutes),
+        "summary": workshop.summary or "",
+        "uri": workshop_uri(workshop.slug),
+    }
+
+
+def slot_view(slot: Slot, stories: Mapping[str, Story]) -> dict[str, Any]:
+    """What every handout shows of a session: never its notes."""
+    session = slot.session
+    story = stories.get(session.story or "")
+    return {
+        "kind": session.kind,
+        "kind_label": KIND_LABELS[session.kind],
+        "title": story.title if story is not None else session.label or "",
+        "uri": story_uri(story.slug) if story is not None else "",
+        "activity": session.activity or "",
+        "minutes": session.minutes,
+        "start": clock(slot.start),
+        "end": clock(slot.end),
+        "cumulative": slot.cumulative,
+        "past_planned_end": slot.past_planned_end,
+    }
+
+
+def workbook_story(story: Story, vocabulary: Vocabulary, renderer: Renderer) -> dict[str, Any]:
+    """A story as learners read it, with the same questions as its page: no facilitator field."""
+    fields = story.fields()
+    banks = [
+        {
+            "label": vocabulary.tags[name].label,
+            "questions": [
+                renderer.render_question(question, story, fields)
+                for question in vocabulary.tags[name].questions
+            ],
+        }
+        for name in story.banks
+    ]
+    return {
+        **story_view(story, vocabulary),
+        "body": demote_headings(story.body),
+        "questions": [renderer.render_question(q, story, fields) for q in story.reflection],
+        "tag_questions": [bank for bank in banks if bank["questions"]],
+    }
+
+
+def pack_story(story: Story) -> dict[str, Any]:
+    """A story as the facilitator runs it: plan, segments, notes and role cards."""
+    facilitator = facilitator_view(story)
+    return {
+        "title": story.title,
+        "summary": story.summary,
+        "slug": story.slug,
+        "uri": story_uri(story.slug),
+        "facilitator": facilitator,
+        "segments": [
+            {"title": s["title"], "minutes": s["minutes"], "notes": s.get("notes") or ""}
+            for s in facilitator["segments"]
+        ],
+        "role_cards": facilitator["role_cards"],
+    }
+
+
+def demote_headings(markdown: str) -> str:
+    """The body with every heading one level down: in a handout the story's title is a
+    second-level heading, so the story's own sections go below it. Code is left alone."""
+    lines = markdown.split("\n")
+    fence = ""
+    for index, line in enumerate(lines):
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1).startswith(fence):
+                fence = ""
+        elif opening:
+            fence = opening.group(1)
+        else:
+            lines[index] = _ATX_HEADING.sub(lambda match: match.group(0) + "#", line, count=1)
+    return "\n".join(lines)

@@ -150,3 +150,22 @@ def test_a_reader_pages_through_a_long_list_of_stories_on_a_phone(
         assert seen == [story.title for story in published]
         pages = -(-len(published) // 3)
         assert pages >= 3 and page.url.endswith(f"/all-stories/{pages}/")
+
+
+def test_a_reader_finds_and_opens_a_story_with_the_keyboard_alone(reader: Reader) -> None:
+    """Pagefind answers behind Material's own dialog, so its keys still work: type, arrow
+    down to the first result, Enter opens it."""
+    page = reader.open()
+    page.keyboard.press("s")  # Material's shortcut to the search box
+    expect(page.locator(".md-search__input")).to_be_focused()
+    page.keyboard.type("christening", delay=40)
+    first = page.locator(RESULT_LINKS).first
+    # The results for the whole word (its link highlights it), not for a prefix typed before:
+    # those are replaced when the last ones come, and the focus with them.
+    expect(first).to_have_attribute("href", re.compile(r"stories/the-friday-rota/\?h=christening$"))
+    page.keyboard.press("ArrowDown")
+    expect(first).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"stories/the-friday-rota/"))
+    expect(page.locator(HEADING)).to_have_text(re.compile("The Friday Rota"))
+    assert any("/pagefind/" in url for url in reader.requests)

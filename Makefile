@@ -60,7 +60,8 @@ export: install
 
 ## Retake the README's screenshots with the browser tests (writes screenshots/*.png).
 screenshots: install-test browser
-	STORYBOOK_SCREENSHOTS=screenshots $(BIN)/python -m pytest -q tests/browser/test_reading.py -k screenshots
+	STORYBOOK_SCREENSHOTS=screenshots $(BIN)/python -m pytest -q tests/browser/test_reading.py \
+		tests/browser/test_room_views.py -k "screenshots or large_plain or accessible_and_fits"
 
 ## Benchmark builds and live edits against plain MkDocs (several minutes; see README, Performance).
 ## Pass options with BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 100,1000 --serve-sizes 300".

@@ -10,12 +10,14 @@ from typing import NoReturn
 import click
 
 from storybook import room
+from storybook.core.coverage import coverage_warnings
 from storybook.core.editions import EDITION_VARIABLE, EDITIONS, LEARNER
 from storybook.core.errors import StorybookError
 from storybook.core.library import load_library
 from storybook.core.pipeline import build_site
 from storybook.core.project import Project, read_project
 from storybook.core.render import Renderer
+from storybook.core.room_pages import RoomSettings
 from storybook.core.site import collisions, files_below
 from storybook.core.validate import slugify
 from storybook.export.exporter import export_site
@@ -119,6 +121,7 @@ def check(
             include_drafts=True,
             edition=edition,
             workshops_dir=workshops_dir,
+            room=RoomSettings(),
         )
         for edition in EDITIONS
     ]
@@ -133,11 +136,16 @@ def check(
     library = result.library
     drafts = len(library.stories) - len(library.published)
     workshops = len(result.workshops)
+    # Gaps in coverage are worth knowing while writing, never a reason to stop a build.
+    warnings = coverage_warnings(library.vocabulary, library.stories) if library.vocabulary else []
+    for warning in warnings:
+        click.echo(f"warning: {warning.format(Path.cwd())}", err=True)
     click.echo(
         f"All good: {_count(len(library.published), 'story', 'stories')}"
         + (f" and {drafts} draft(s)" if drafts else "")
         + (f", {workshops} workshop(s)" if workshops else "")
-        + f", {len(result.pages)} pages."
+        + f", {len(result.pages)} pages"
+        + (f"; {len(warnings)} coverage warning(s) above." if warnings else ".")
     )
 
 

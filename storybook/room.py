@@ -9,6 +9,7 @@ on 127.0.0.1: it must not be reachable from the room's network.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import signal
 import socket
@@ -30,11 +31,23 @@ from storybook.core.editions import (
     ROOM_EDITION_VARIABLE,
 )
 from storybook.core.errors import RoomError
+from storybook.core.room_pages import (
+    CONSOLE_URL_VARIABLE,
+    JOIN_URL_VARIABLE,
+    PROBLEM_BANNER_VARIABLE,
+    PROJECTOR_URL_VARIABLE,
+    join_qr_terminal,
+)
 
 LOCAL = "127.0.0.1"
 # Where a problem with the command itself (not a file) is reported.
 COMMAND = Path("storybook serve")
 STOP_SECONDS = 15
+# Hosts that mean "every address of this machine": nobody can type them on a phone.
+ANY_ADDRESS = ("0.0.0.0", "::", "")
+# A private address to "connect" a UDP socket to: no packet is sent, but the system picks the
+# address of the network interface it would use, which is the one participants can reach.
+_PROBE = ("10.254.254.254", 1)
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,70 @@ class Server:
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}/"
+
+    @property
+    def local_url(self) -> str:
+        """Its address as a browser on this machine opens it (never 0.0.0.0)."""
+        host = LOCAL if self.host in ANY_ADDRESS else self.host
+        return f"http://{host}:{self.port}/"
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def lan_address() -> str | None:
+    """This machine's address on the room's network, found without sending anything."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(_PROBE)
+            address = str(probe.getsockname()[0])
+        except OSError:
+            address = ""
+    if address and not is_loopback(address) and address not in ANY_ADDRESS:
+        return address
+    try:
+        found = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return None
+    for *_, sockaddr in found:
+        candidate = str(sockaddr[0])
+        if not is_loopback(candidate):
+            return candidate
+    return None
+
+
+def join_url(server: Server) -> str | None:
+    """The address participants type to open the learner edition; None when it is served on
+    this machine only (127.0.0.1), or when the machine has no network address."""
+    if server.edition != LEARNER or is_loopback(server.host):
+        return None
+    host = lan_address() if server.host in ANY_ADDRESS else server.host
+    if host is None:
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{server.port}/"
+
+
+def server_environment(server: Server, servers: list[Server]) -> dict[str, str]:
+    """What each `mkdocs serve` of the room is told: its edition, where the other edition is,
+    and (learner edition, in the room) to keep problems off the projector."""
+    env = {EDITION_VARIABLE: server.edition}
+    others = {other.edition: other for other in servers if other is not server}
+    if server.edition == LEARNER:
+        joining = join_url(server)
+        if joining:
+            env[JOIN_URL_VARIABLE] = joining
+        if FACILITATOR in others:
+            env[CONSOLE_URL_VARIABLE] = others[FACILITATOR].local_url
+            env[PROBLEM_BANNER_VARIABLE] = "off"
+    elif LEARNER in others:
+        env[PROJECTOR_URL_VARIABLE] = others[LEARNER].local_url
+    return env
 
 
 def room_servers(host: str, port: int, facilitator_port: int) -> list[Server]:
@@ -128,9 +205,11 @@ def run(servers: list[Server], config_file: Path, echo: Callable[[str], None]) -
     previous = {sig: signal.signal(sig, _interrupt) for sig in stops}
     try:
         for server in servers:
-            processes.append((server, _start(server, config_file, echo)))
+            processes.append((server, _start(server, servers, config_file, echo)))
         for server in servers:
-            echo(f"The {server.edition} edition is served on {server.url}")
+            echo(f"The {server.edition} edition is served on {server.local_url}")
+        for server in servers:
+            _say_how_to_join(server, echo)
         echo("Press Ctrl-C to stop.")
         while True:
             for server, process in processes:
@@ -151,10 +230,25 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def _start(server: Server, config_file: Path, echo: Callable[[str], None]) -> subprocess.Popen[str]:
+def _say_how_to_join(server: Server, echo: Callable[[str], None]) -> None:
+    if server.edition != LEARNER or is_loopback(server.host):
+        return
+    url = join_url(server)
+    if url is None:
+        echo("Participants cannot join from their phones: this machine has no network address.")
+        return
+    echo(f"Participants open {url} on their phones (the projector's first slide shows it too).")
+    # A terminal that cannot draw the blocks of a QR code still has the address.
+    with contextlib.suppress(UnicodeEncodeError):
+        echo(join_qr_terminal(url).rstrip("\n"))
+
+
+def _start(
+    server: Server, servers: list[Server], config_file: Path, echo: Callable[[str], None]
+) -> subprocess.Popen[str]:
     env = {
         **os.environ,
-        EDITION_VARIABLE: server.edition,
+        **server_environment(server, servers),
         # Checked by the plugin on every rebuild, whatever mkdocs.yml comes to say.
         ROOM_EDITION_VARIABLE: server.edition,
         "NO_MKDOCS_2_WARNING": "1",

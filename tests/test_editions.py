@@ -115,6 +115,9 @@ def test_the_learner_edition_holds_no_facilitator_byte_anywhere(marked_project: 
     ):
         assert any(name.endswith(kind) for name in pagefind), kind
     assert "workshops/marked/index.html" in learner
+    # The projector view is learner material; the presenter console is the facilitator's.
+    assert "present/marked/index.html" in learner and "console/marked/index.html" in facilitator
+    assert not any(name.startswith("console/") for name in learner)
     for name, data in learner.items():
         for marker in [*TEXT_MARKERS, MINUTES_SHOWN]:
             assert marker.encode() not in data, (marker, name)
@@ -135,6 +138,7 @@ def test_templates_that_print_everything_they_get_still_show_learners_nothing(
         "home.md.j2": "{{ stories }} {{ kinds }} {{ workshops }}",
         "tag.md.j2": "{{ tag }} {{ stories }}",
         "tags.md.j2": "{{ kinds }}",
+        "present.md.j2": "{{ story }} {{ parts }} {{ questions }} {{ join }}",
     }
     for name, everything in printed.items():
         template = marked_project / "templates" / name
@@ -144,6 +148,7 @@ def test_templates_that_print_everything_they_get_still_show_learners_nothing(
     learner = site_bytes(build_edition(marked_project, "learner"))
     story = learner["stories/marked/index.html"].decode()
     assert "Marked story" in story and "None" in story  # facilitator=None was printed
+    assert "A short summary." in learner["present/marked/index.html"].decode()
     for name, data in learner.items():
         for marker in [*TEXT_MARKERS, MINUTES_SHOWN]:
             assert marker.encode() not in data, (marker, name)
@@ -201,7 +206,7 @@ def test_sample_storybook_builds_both_editions_from_the_environment_variable(
     slump = "stories/the-quiet-slump/index.html"
     assert "For the facilitator" not in (learner_site / slump).read_text(encoding="utf-8")
     page = (facilitator_site / slump).read_text(encoding="utf-8")
-    assert "For the facilitator: about 45 minutes" in page and "What to listen for." in page
+    assert "For the facilitator: about 60 minutes" in page and "What to listen for." in page
     assert "Synopsis." in page
 
     wrong = mkdocs_build("trainer")

@@ -113,17 +113,21 @@ def test_the_room_serves_both_editions_and_both_reload_after_an_edit(room: Room)
         assert int(edition.get(f"/livereload/{epochs[key]}/1", timeout=90)) > epochs[key]
         edition.wait_for(SLUMP, lambda html: "The Quiet Slump, retold" in html)
 
-    # A typo in the workshop during the session: both keep serving, and say where it is.
+    # A typo in the workshop during the session: both keep serving; the facilitator edition
+    # says where it is, the projector's (learner) edition says nothing.
+    learner_epoch = epoch_of(room.learner.get(workshop))
     plan = room.project / "workshops" / "new-manager-day-one.yml"
     plan.write_text(
         plan.read_text(encoding="utf-8").replace("story: camera-off", "story: camera-of"),
         encoding="utf-8",
     )
-    for edition in (room.learner, room.facilitator):
-        page = edition.wait_for(workshop, lambda html: "storybook-problems" in html)
-        assert "<code>workshops/new-manager-day-one.yml:26</code> no story" in page
-        assert "did you mean" in page
-        assert "Camera Off" in page, "the last good workshop page is still served"
+    page = room.facilitator.wait_for(workshop, lambda html: "storybook-problems" in html)
+    assert "<code>workshops/new-manager-day-one.yml:52</code> no story" in page
+    assert "did you mean" in page
+    assert "Camera Off" in page, "the last good workshop page is still served"
+    assert int(room.learner.get(f"/livereload/{learner_epoch}/1", timeout=90)) > learner_epoch
+    page = room.learner.get(workshop)
+    assert "storybook-problems" not in page and "Camera Off" in page
 
     # Ctrl-C stops the room, and each server shuts down cleanly rather than being killed.
     assert room.stop(signal.SIGINT) == 0
@@ -132,6 +136,36 @@ def test_the_room_serves_both_editions_and_both_reload_after_an_edit(room: Room)
     assert "[learner] INFO    -  Shutting down" in log
     assert "[facilitator] INFO    -  Shutting down" in log
     assert "Traceback" not in log
+
+
+def test_in_the_room_problems_reach_the_facilitator_and_never_the_projector(room: Room) -> None:
+    present = "/present/the-quiet-slump/"
+    learner = room.learner.wait_for(present, lambda html: "The Quiet Slump" in html, timeout=90)
+    facilitator = room.facilitator.wait_for(SLUMP, lambda html: "The Quiet Slump" in html)
+    # The room tells each edition where the other one is.
+    assert f'data-console="http://127.0.0.1:{room.facilitator.port}"' in learner
+    console = room.facilitator.get("/console/the-quiet-slump/")
+    assert f'data-projector="http://127.0.0.1:{room.learner.port}{present}"' in console
+
+    epochs = {"l": epoch_of(learner), "f": epoch_of(facilitator)}
+    story = room.project / "stories" / "the-quiet-slump.md"
+    good = story.read_text(encoding="utf-8")
+    story.write_text(good.replace("tags: [", "tags: [no-such-tag, ", 1), encoding="utf-8")
+    page = room.facilitator.wait_for(SLUMP, lambda html: "storybook-problems" in html, timeout=90)
+    assert "unknown tag &#x27;no-such-tag&#x27;" in page or "unknown tag 'no-such-tag'" in page
+    # The learner edition rebuilt too (its reload poll answers), and shows no problem at all.
+    assert int(room.learner.get(f"/livereload/{epochs['l']}/1", timeout=90)) > epochs["l"]
+    for path in (present, SLUMP, "/"):
+        html = room.learner.get(path)
+        assert "storybook-problems" not in html and "no-such-tag" not in html, path
+        assert "The Quiet Slump" in html, "the last good pages are still served"
+    log = room.log.read_text(encoding="utf-8")
+    assert "[facilitator] WARNING" in log and "[learner] WARNING" in log, log[-2000:]
+
+    epoch = epoch_of(room.facilitator.get(SLUMP))
+    story.write_text(good, encoding="utf-8")
+    assert int(room.facilitator.get(f"/livereload/{epoch}/1", timeout=90)) > epoch
+    room.facilitator.wait_for(SLUMP, lambda html: "storybook-problems" not in html)
 
 
 def test_the_room_refuses_a_config_that_ignores_the_edition_variable(

@@ -13,11 +13,13 @@ from typing import Any, Protocol
 
 import yaml
 
+from storybook.core.coverage import coverage, coverage_warnings
 from storybook.core.editions import LEARNER, facilitator_view, is_facilitator
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import views
 from storybook.core.library import Library
 from storybook.core.model import FIELDS, Story
+from storybook.core.parts import fold_held_parts
 from storybook.core.render import Renderer
 from storybook.core.vocabulary import KINDS, VOCABULARY_FILE, Tag, Vocabulary
 
@@ -28,6 +30,9 @@ Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 HOME = "index.md"
 TAGS_INDEX = "tags/index.md"
 AUTHORING = "authoring.md"
+# Facilitator edition only: which stories carry each moment and theme.
+COVERAGE = "coverage.md"
+SINGULAR = {"themes": "Theme", "moments": "Moment"}
 ALL_STORIES = "all-stories"
 RELATED_LIMIT = 3
 # The home page and each theme's page list at most this many stories, then link to the next
@@ -127,8 +132,13 @@ def build_pages(
             rendered.append(story)
         except StorybookError as exc:
             problems.extend(exc.problems)
+    facilitator = is_facilitator(edition)
     try:
-        pages.extend(render_index_pages(rendered, vocabulary, renderer, workshops))
+        pages.extend(
+            render_index_pages(rendered, vocabulary, renderer, workshops, with_coverage=facilitator)
+        )
+        if facilitator:
+            pages.append(render_coverage_page(library, vocabulary, renderer))
     except StorybookError as exc:
         problems.extend(exc.problems)
     problems.extend(renderer.syntax_problems())
@@ -320,7 +330,11 @@ def render_index_pages(
     vocabulary: Vocabulary,
     renderer: Renderer,
     workshops: Sequence[Mapping[str, Any]] = (),
+    *,
+    with_coverage: bool = False,
 ) -> list[Page]:
+    """Home, themes, authoring guide and the lists of stories. ``with_coverage``: link the
+    coverage page from the themes page (the facilitator edition has one)."""
     views = [story_view(story, vocabulary) for story in stories]
     kinds = [
         {
@@ -347,7 +361,12 @@ def render_index_pages(
                 workshops=list(workshops),
             ),
         ),
-        Page(TAGS_INDEX, renderer.render_template("tags.md.j2", kinds=kinds)),
+        Page(
+            TAGS_INDEX,
+            renderer.render_template(
+                "tags.md.j2", kinds=kinds, coverage=f"../{COVERAGE}" if with_coverage else ""
+            ),
+        ),
         Page(
             AUTHORING,
             renderer.render_template(
@@ -379,6 +398,47 @@ def render_index_pages(
     return pages
 
 
+def render_coverage_page(library: Library, vocabulary: Vocabulary, renderer: Renderer) -> Page:
+    """Published stories against every moment and theme, with the gaps check warns about."""
+    found = coverage(vocabulary, library.stories)
+    root = library.templates_dir.parent
+    warnings = [w.format(root) for w in coverage_warnings(vocabulary, library.stories)]
+    kinds = [
+        {
+            "key": kind,
+            "label": label,
+            "singular": SINGULAR.get(kind, label),
+            "tags": [
+                {
+                    **tag_view(row.tag),
+                    "number": number,
+                    "count": len(row.stories),
+                    "stories": [_linked(story) for story in row.stories],
+                }
+                for number, row in enumerate(found.kinds[kind], 1)
+            ],
+        }
+        for kind, label in KINDS.items()
+    ]
+    stories = [
+        {
+            **_linked(story),
+            "marks": {
+                kind: [row.tag.name in story.tags for row in found.kinds[kind]] for kind in KINDS
+            },
+        }
+        for story in found.stories
+    ]
+    content = renderer.render_template(
+        "coverage.md.j2", total=len(found.stories), warnings=warnings, kinds=kinds, stories=stories
+    )
+    return Page(COVERAGE, content)
+
+
+def _linked(story: Story) -> dict[str, str]:
+    return {"title": story.title, "uri": story_uri(story.slug)}
+
+
 def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
     """What templates see of a story: every field everyone may see, never a facilitator one."""
     return {
@@ -392,7 +452,8 @@ def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
         "summary": story.summary,
         "slug": story.slug,
         "protagonist": story.protagonist or "",
-        "body": story.body,
+        # A reader alone meets each held-back part folded (see parts.py).
+        "body": fold_held_parts(story.body, story.reveal),
         "tags": [tag_view(vocabulary.tags[name]) for name in story.tags],
         "uri": story_uri(story.slug),
         "draft": story.draft,

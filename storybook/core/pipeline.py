@@ -14,6 +14,7 @@ from storybook.core.library import Library, load_library, read_story
 from storybook.core.model import Story
 from storybook.core.pages import build_pages, render_story_page, story_uri
 from storybook.core.render import Renderer, time_limits
+from storybook.core.room_pages import RoomSettings, build_room_pages
 from storybook.workshops.handouts import build_handouts, handout_uris
 from storybook.workshops.pages import build_workshop_pages, workshop_links, workshop_uri
 from storybook.workshops.plan import Workshop, load_workshops
@@ -48,6 +49,7 @@ def build_site(
     workshops_dir: Path | None = None,
     fallback: Mapping[Path, Story] | None = None,
     cache: StoryCache | None = None,
+    room: RoomSettings | None = None,
 ) -> BuildResult:
     """Build one edition. Without ``workshops_dir`` there are no workshop pages at all.
 
@@ -56,7 +58,8 @@ def build_site(
 
     ``fallback``: under `mkdocs serve`, the last good version of each story file, standing in
     for a story that is broken now (its problems are still reported). With a prepared
-    ``cache``, unchanged stories are not read or rendered again."""
+    ``cache``, unchanged stories are not read or rendered again. With ``room``, the projector
+    views (learner edition) or presenter consoles (facilitator edition) of the stories too."""
     library = load_library(
         stories_dir,
         templates_dir,
@@ -84,6 +87,12 @@ def build_site(
         if workshops_dir is not None and library.vocabulary is not None:
             more, more_problems = build_workshop_pages(
                 workshops, library.published, renderer, edition=edition
+            )
+            pages += more
+            problems += more_problems
+        if room is not None and library.vocabulary is not None:
+            more, more_problems = build_room_pages(
+                library.published, library.vocabulary, renderer, edition=edition, settings=room
             )
             pages += more
             problems += more_problems

@@ -37,11 +37,14 @@ STYLESHEETS = (
     "assets/reader.css",
     "assets/workshops.css",
     "assets/print.css",
+    "assets/room.css",
 )
-SCRIPTS = ("assets/journal.js", "assets/workshop-console.js")
+SCRIPTS = ("assets/journal.js", "assets/workshop-console.js", "assets/console.js")
+# The projector view's own page template loads these; no other page does.
+PROJECTOR_ASSETS = ("assets/present.css", "assets/present.js")
 # Material's offline plugin adds its CDN shim unless a polyfill named like this is present.
 WORKER_SHIM = "assets/iframe-worker-shim.js"
-ASSETS = (*STYLESHEETS, *SCRIPTS, WORKER_SHIM)
+ASSETS = (*STYLESHEETS, *SCRIPTS, *PROJECTOR_ASSETS, WORKER_SHIM)
 
 
 def asset_bytes(path: str) -> bytes:

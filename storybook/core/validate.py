@@ -8,7 +8,6 @@ body, the segments must fit the suggested minutes) and the unsafe-markup check o
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import SLUG, Cursor, read_fields, slugify, unsafe_markup
 from storybook.core.load import SourceStory
 from storybook.core.model import FIELDS, TYPED_FIELDS, Story
+from storybook.core.parts import headings
 from storybook.core.safety import find_unsafe
 from storybook.core.vocabulary import Vocabulary
 
@@ -82,21 +82,6 @@ def _no_duplicates(
                 line=cursor.located.line(key, index),
             )
         seen.add(item)
-
-
-HEADING = re.compile(r"^#{2}\s+(.+?)\s*#*\s*$")
-
-
-def headings(body: str) -> list[str]:
-    """The texts of the body's ``## `` headings, outside fenced code."""
-    found, fenced = [], False
-    for line in body.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        match = None if fenced else HEADING.match(line)
-        if match:
-            found.append(match.group(1))
-    return found
 
 
 def _check_reveal(values: dict[str, Any], source: SourceStory, cursor: Cursor) -> None:

@@ -23,6 +23,7 @@ from storybook.core.errors import ExportError, Problem, StorybookError
 from storybook.core.load import encoding_problem
 from storybook.core.pipeline import build_site
 from storybook.core.project import choose_edition, line_of, read_project
+from storybook.core.room_pages import RoomSettings
 from storybook.core.safety import page_problems, without_comments
 from storybook.core.site import (
     MARKDOWN_EXTENSIONS,
@@ -91,6 +92,9 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
         templates_dir,
         edition=chosen,
         workshops_dir=workshops_dir if workshops_dir.is_dir() else None,
+        # The presenter consoles are ordinary pages; the projector view needs the storybook's
+        # own page template, which only the plugin installs, so an export has none.
+        room=RoomSettings() if policy.shows_facilitator else None,
     )
     hand_written = dict(files_below(docs_dir))
     problems = result.problems + collisions(result.pages, hand_written)

@@ -31,6 +31,7 @@ from storybook.core.model import Story
 from storybook.core.pages import story_uri
 from storybook.core.pipeline import BuildResult, build_site
 from storybook.core.private import declares_draft
+from storybook.core.room_pages import JOIN_QR, join_qr_svg, room_settings, show_problem_banner
 from storybook.core.safety import clean
 from storybook.core.site import MARKDOWN_EXTENSIONS, PAGES_FLAG, collisions
 from storybook.plugin.incremental import DirtyServe
@@ -67,6 +68,14 @@ class StorybookConfig(Config):  # type: ignore[no-untyped-call]
     # pagefind: a built site searches a Pagefind index (mkdocs serve and the offline build
     # keep Material's search); lunr: Material's search everywhere. See search.py.
     search = c.Choice(ENGINES, default=PAGEFIND)
+    # The room (see core/room_pages.py). Unset: what `storybook serve --room` says in the
+    # environment, else the room's default ports on 127.0.0.1.
+    projector_url = c.Optional(c.Type(str))
+    console_url = c.Optional(c.Type(str))
+    join_url = c.Optional(c.Type(str))
+    # Under `mkdocs serve`, problems on a red box on every page. The room turns it off for the
+    # learner edition (STORYBOOK_PROBLEM_BANNER=off): the projector never shows them.
+    problem_banner = c.Optional(c.Type(bool))
 
 
 class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-call]
@@ -134,6 +143,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 workshops_dir=self.workshops_dir(),
                 fallback=self.last_good_stories if self.serving else None,
                 cache=cache,
+                room=room_settings(dict(self.config)),
             )
             problems = result.problems + _collisions(result.pages, files)
             problems += self._unreadable_docs(files)
@@ -166,12 +176,15 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 files.append(_page_file(config, src_uri, content, sources.get(src_uri)))
         for asset in asset_files(config):
             files.append(asset)
+        join_url = room_settings(dict(self.config)).join_url
+        if join_url and not self.edition.shows_facilitator:
+            files.append(File.generated(config, JOIN_QR, content=join_qr_svg(join_url)))
         return files
 
     def on_page_markdown(
         self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str:
-        if self.serving and self.problems:
+        if self.serving and self.problems and show_problem_banner(dict(self.config)):
             markdown = (
                 error_banner(self.problems, self.root, show_private=self.edition.shows_facilitator)
                 + markdown

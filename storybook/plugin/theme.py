@@ -8,6 +8,8 @@ a name for the search dialog, is in the project's theme override, overrides/main
 
 from __future__ import annotations
 
+from importlib import resources
+
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
@@ -17,6 +19,9 @@ from storybook.core.site import ASSETS, SCRIPTS, STYLESHEETS, WORKER_SHIM, asset
 # Material's own script, like the worker shim, so that it is in place when search starts.
 # Only the plugin builds a Pagefind index, so only the plugin's builds load it.
 PAGEFIND_SEARCH = "assets/pagefind-search.js"
+
+# Page templates of the storybook's own (the projector view), after the site's own theme.
+THEME_TEMPLATES = "theme"
 
 
 def extend_theme(config: MkDocsConfig, *, pagefind: bool = False) -> None:
@@ -36,6 +41,10 @@ def extend_theme(config: MkDocsConfig, *, pagefind: bool = False) -> None:
     if pagefind:
         polyfills.append(PAGEFIND_SEARCH)
     config.extra["polyfills"] = polyfills
+
+    templates = str(resources.files("storybook.plugin").joinpath(THEME_TEMPLATES))
+    if templates not in config.theme.dirs:
+        config.theme.dirs.append(templates)
 
 
 def offline_build(config: MkDocsConfig) -> bool:

@@ -32,6 +32,8 @@ def test_typing_slump_finds_the_slump_story(reader: Reader) -> None:
 
 
 def test_a_word_only_in_a_reflection_question_finds_its_story(reader: Reader) -> None:
+    """Only the story: the agenda of the workshop that runs it lists its questions, but
+    what an agenda repeats of a story is not searched."""
     page = reader.open()
     search(page, "caregiving")
     expect(page.locator(".md-search-result__meta")).to_have_text(re.compile("1 matching"))
@@ -43,8 +45,8 @@ def test_a_word_only_in_a_reflection_question_finds_its_story(reader: Reader) ->
 # A word each of these stories holds and no other: two from their summaries (which every
 # list of stories repeats), one from deep in a story's body.
 ONE_STORY_WORDS = [
-    ("remote", "camera-off", "Camera Off"),
-    ("huddle", "not-my-decision", "Not My Decision"),
+    ("hailstorm", "the-hail-articles", "The Hail Articles"),
+    ("sandwiches", "the-back-step", "The Back Step"),
     ("christening", "the-friday-rota", "The Friday Rota"),
 ]
 
@@ -100,7 +102,8 @@ def test_home_to_theme_to_story_to_a_related_story(reader: Reader) -> None:
     first = related.locator("strong > a").first
     title = first.inner_text()
     first.click()
-    page.wait_for_url(re.compile(r"/stories/(?!the-quiet-slump/)[a-z0-9-]+/$"))
+    # Material's navigation tracking may leave the anchor of a heading passed on the way.
+    page.wait_for_url(re.compile(r"/stories/(?!the-quiet-slump/)[a-z0-9-]+/(#[a-z0-9-]*)?$"))
     expect(page.locator(HEADING)).to_have_text(re.compile(re.escape(title)))
     expect(page.locator(".storybook-journal__privacy")).to_have_count(1)
     loads = [url for url in reader.requests if url.endswith("/assets/journal.js")]

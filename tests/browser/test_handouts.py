@@ -127,7 +127,7 @@ def test_the_pack_prints_one_role_card_per_page(
     cards = page.locator(".storybook-role-card").evaluate_all(
         "cards => cards.map(card => card.innerText.replace(/¶/g, ''))"
     )
-    assert len(cards) == 2
+    assert len(cards) == 6  # three stories of the sample workshop, two roles each
     printed = pdf_pages(page)
     for card in cards:
         on = [i for i, text in enumerate(printed) if squeeze(card) in text]
@@ -222,19 +222,19 @@ def test_the_now_marker_follows_the_clock_and_the_pace_follows_sessions_done(
 
     page = open_console_at(browser, facilitator_url, DAY.replace(hour=9, minute=35))
     try:
-        assert now_marked(page).startswith(f"09:30{DASH}09:40 Welcome")
+        assert now_marked(page).startswith(f"09:30{DASH}09:45 Welcome")
         pace = page.locator(".storybook-console__pace")
         expect(pace).to_have_text(re.compile(r"^On time"))
 
         page.clock.fast_forward("20:00")  # 09:55, in the second session
         page.wait_for_function(
             "document.querySelector('.storybook-console__session--now h2')"
-            ".innerText.startsWith('09:40')"
+            ".innerText.startsWith('09:45')"
         )
         assert "The Friday Rota" in now_marked(page)
         expect(page.locator(".storybook-console__now")).to_contain_text("Now 09:55")
-        # The welcome is not marked done: the room is 15 minutes behind.
-        expect(pace).to_have_text(re.compile(r"^15 minutes behind"))
+        # The welcome is not marked done: the room is 10 minutes behind.
+        expect(pace).to_have_text(re.compile(r"^10 minutes behind"))
 
         first = page.locator(".storybook-console__done").first
         first.click()
@@ -248,7 +248,7 @@ def test_the_now_marker_follows_the_clock_and_the_pace_follows_sessions_done(
         # Done with the rota and the coffee by 09:55: ahead of the plan.
         page.locator(".storybook-console__done").nth(1).click()
         page.locator(".storybook-console__done").nth(2).click()
-        expect(pace).to_have_text(re.compile(r"^45 minutes ahead"))
+        expect(pace).to_have_text(re.compile(r"^55 minutes ahead"))
     finally:
         page.context.close()
 
@@ -259,7 +259,7 @@ def test_without_a_script_the_console_is_the_plan(browser: Browser, facilitator_
         page = context.new_page()
         page.goto(facilitator_url + CONSOLE)
         sessions = page.locator(".storybook-console__session h2").all_inner_texts()
-        assert len(sessions) == 6 and sessions[0].startswith(f"09:30{DASH}09:40")
+        assert len(sessions) == 8 and sessions[0].startswith(f"09:30{DASH}09:45")
         assert page.locator(".storybook-console__done").count() == 0
     finally:
         context.close()

@@ -46,10 +46,15 @@ def test_a_story_fits_a_phone_and_its_questions_are_readable(
 
 def test_a_printed_story_holds_the_story_and_questions_with_room_to_write(reader: Reader) -> None:
     page = reader.open(SLUMP)
+    # A held-back part is folded on screen and printed open, as every <details> is.
+    page.locator(f"{ARTICLE} details.storybook-held").evaluate_all(
+        "folds => folds.forEach(fold => { fold.open = true; })"
+    )
     # What the page shows a reader in its article: everything a print should keep.
     story = page.locator(ARTICLE).evaluate(
         """article => Array.from(article.querySelectorAll(
-                "h1, :scope > p, h2, h3, .storybook-tags, .storybook-question"))
+                "h1, :scope > p, h2, h3, .storybook-tags, .storybook-question, " +
+                ".storybook-held > summary, .storybook-held > p"))
             .map(node => node.innerText.replace("¶", ""))"""
     )
     questions = page.locator(".storybook-question").all_inner_texts()

@@ -1,0 +1,95 @@
+"""A story's body cut into parts at its ``## `` headings, and the parts held back by ``reveal:``.
+
+The projector shows a story one part at a time; a part named in ``reveal:`` (with the parts
+after it, up to the next one named) is held back until the facilitator reveals it, and a
+reader alone meets it folded. Headings inside fenced code are not headings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# What a reader alone sees of a held-back part until they open it.
+HELD_SUMMARY = "Stop here and answer the questions so far before you read on. Open this to read on."
+_HEADING = re.compile(r"^##[ \t]+(?P<text>.*?)\s*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# `## Title { #id .class }` (attr_list) and `## Title ##` (closing hashes) name "Title".
+_ATTRIBUTES = re.compile(r"\s*\{[^{}]*\}\s*$")
+_CLOSING = re.compile(r"\s+#+\s*$")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a body: its ``## `` heading (None for text before the first), its Markdown
+    (heading included), the 0-based line of the body it starts on, and whether it is held."""
+
+    heading: str | None
+    text: str
+    line: int
+    held: bool = False
+
+
+def heading_text(line: str) -> str | None:
+    """The text of a ``## `` heading line, or None when the line is no such heading."""
+    found = _HEADING.match(line)
+    if found is None:
+        return None
+    return _CLOSING.sub("", _ATTRIBUTES.sub("", found["text"])).strip()
+
+
+def headings(body: str) -> list[str]:
+    return [part.heading for part in split_parts(body) if part.heading is not None]
+
+
+def split_parts(body: str, reveal: Sequence[str] = ()) -> list[Part]:
+    """The body's parts in order; text before the first heading is a part only if not blank.
+
+    A part whose heading is in ``reveal`` starts a held-back stretch that runs to the next
+    heading in ``reveal``: every part in it is held."""
+    starts: list[tuple[int, str | None]] = [(0, None)]
+    fence: str | None = None
+    lines = body.splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        text = heading_text(line)
+        if text is not None:
+            starts.append((number, text))
+    parts: list[Part] = []
+    held = False
+    for index, (start, heading) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(lines)
+        text = "".join(lines[start:end])
+        if heading is None and not text.strip():
+            continue
+        held = held or (heading is not None and heading in reveal)
+        parts.append(Part(heading, text, start, held))
+    return parts
+
+
+def fold_held_parts(body: str, reveal: Sequence[str], summary: str = HELD_SUMMARY) -> str:
+    """The body with each held-back stretch folded in a ``<details>`` a reader can open."""
+    if not reveal:
+        return body
+    out: list[str] = []
+    open_fold = False
+    for part in split_parts(body, reveal):
+        if part.heading is not None and part.heading in reveal:
+            if open_fold:
+                out.append("\n</details>\n\n")
+            out.append(
+                f'<details class="storybook-held" markdown>\n<summary>{summary}</summary>\n\n'
+            )
+            open_fold = True
+        out.append(part.text if part.text.endswith("\n") else part.text + "\n")
+    if open_fold:
+        out.append("\n</details>\n")
+    return "".join(out)

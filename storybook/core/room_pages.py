@@ -1,0 +1,201 @@
+"""The pages that run a room: a projector view per story (learner edition, ``present/<slug>/``)
+and a presenter console per story (facilitator edition, ``console/<slug>/``).
+
+The projector page holds the learner's story and questions only: it is rendered from the same
+learner views as the story page, never from facilitator material. The console is rendered only
+for the facilitator edition. The two windows talk through ``postMessage`` (present.js,
+console.js): the console sends commands, the projector answers with slide titles read from its
+own page, so nothing facilitator-only can cross.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from storybook.core.editions import facilitator_view, is_facilitator
+from storybook.core.errors import Problem, StorybookError
+from storybook.core.model import Story
+from storybook.core.pages import Dumper, Page, story_view
+from storybook.core.parts import split_parts
+from storybook.core.render import Renderer
+from storybook.core.vocabulary import Vocabulary
+
+PRESENT_TEMPLATE = "present.md.j2"
+CONSOLE_TEMPLATE = "console.md.j2"
+# The theme template of the projector view: the page alone, no header, navigation or search.
+PROJECTOR_THEME_TEMPLATE = "storybook-present.html"
+JOIN_QR = "present/join.svg"
+# The name, on the console, of the text before a story's first heading.
+OPENING = "The story begins"
+# Where `storybook serve --room` says the other edition is; one edition alone uses the defaults.
+PROJECTOR_URL_VARIABLE = "STORYBOOK_PROJECTOR_URL"
+CONSOLE_URL_VARIABLE = "STORYBOOK_CONSOLE_URL"
+JOIN_URL_VARIABLE = "STORYBOOK_JOIN_URL"
+# `storybook serve --room` sets it to "off" for the learner edition: the projector's pages
+# never show authoring problems; the terminal and the facilitator edition still do.
+PROBLEM_BANNER_VARIABLE = "STORYBOOK_PROBLEM_BANNER"
+
+
+def show_problem_banner(options: Mapping[str, object]) -> bool:
+    """The plugin's problem_banner option, else the environment: on unless turned off."""
+    chosen = options.get("problem_banner")
+    if isinstance(chosen, bool):
+        return chosen
+    return os.environ.get(PROBLEM_BANNER_VARIABLE, "on").strip().lower() not in (
+        "off",
+        "false",
+        "0",
+    )
+
+
+DEFAULT_PROJECTOR_URL = "http://127.0.0.1:8000/"
+DEFAULT_CONSOLE_URL = "http://127.0.0.1:8001/"
+
+
+@dataclass(frozen=True)
+class RoomSettings:
+    """Addresses the room pages need: the learner site (for the console's "Open projector
+    view"), the facilitator site (the only origin a projector obeys), and the address
+    participants type on their phones (None on 127.0.0.1)."""
+
+    projector_url: str = DEFAULT_PROJECTOR_URL
+    console_url: str = DEFAULT_CONSOLE_URL
+    join_url: str | None = None
+
+
+def room_settings(options: Mapping[str, object]) -> RoomSettings:
+    """The plugin's options where set, else what `storybook serve --room` put in the
+    environment, else the defaults."""
+
+    def pick(option: str, variable: str) -> str | None:
+        value = options.get(option)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        return os.environ.get(variable, "").strip() or None
+
+    return RoomSettings(
+        projector_url=pick("projector_url", PROJECTOR_URL_VARIABLE) or DEFAULT_PROJECTOR_URL,
+        console_url=pick("console_url", CONSOLE_URL_VARIABLE) or DEFAULT_CONSOLE_URL,
+        join_url=pick("join_url", JOIN_URL_VARIABLE),
+    )
+
+
+def present_uri(slug: str) -> str:
+    return f"present/{slug}.md"
+
+
+def console_uri(slug: str) -> str:
+    return f"console/{slug}.md"
+
+
+def origin(url: str) -> str:
+    """scheme://host:port of an address, as a browser writes ``event.origin``."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def build_room_pages(
+    stories: Sequence[Story],
+    vocabulary: Vocabulary,
+    renderer: Renderer,
+    *,
+    edition: str,
+    settings: RoomSettings,
+) -> tuple[list[Page], list[Problem]]:
+    """Projector pages in the learner edition, console pages in the facilitator edition."""
+    pages: list[Page] = []
+    problems: list[Problem] = []
+    facilitator = is_facilitator(edition)
+    for story in stories:
+        if story.draft:
+            continue
+        try:
+            if facilitator:
+                pages.append(render_console_page(story, vocabulary, renderer, settings))
+            else:
+                pages.append(render_present_page(story, vocabulary, renderer, settings))
+        except StorybookError as exc:
+            problems.extend(exc.problems)
+    return pages, problems
+
+
+def slide_parts(story: Story) -> list[dict[str, Any]]:
+    """The story's parts as the projector shows them; ``held`` is "start" for a part named in
+    ``reveal:``, "more" for the parts after it that are revealed with it, "" otherwise."""
+    views = []
+    for part in split_parts(story.body, story.reveal):
+        if not part.held:
+            held = ""
+        elif part.heading is not None and part.heading in story.reveal:
+            held = "start"
+        else:
+            held = "more"
+        views.append({"title": part.heading or OPENING, "text": part.text, "held": held})
+    return views
+
+
+def render_present_page(
+    story: Story, vocabulary: Vocabulary, renderer: Renderer, settings: RoomSettings
+) -> Page:
+    fields = story.fields()
+    questions = [renderer.render_question(question, story, fields) for question in story.reflection]
+    content = renderer.render_template(
+        PRESENT_TEMPLATE,
+        story=story_view(story, vocabulary),
+        parts=slide_parts(story),
+        questions=questions,
+        console_origin=origin(settings.console_url),
+        join={"url": settings.join_url, "qr": "join.svg"} if settings.join_url else None,
+    )
+    meta = {"template": PROJECTOR_THEME_TEMPLATE, "search": {"exclude": True}}
+    return Page(present_uri(story.slug), _front_matter(story.title, story.summary, meta) + content)
+
+
+def render_console_page(
+    story: Story, vocabulary: Vocabulary, renderer: Renderer, settings: RoomSettings
+) -> Page:
+    projector = settings.projector_url.rstrip("/") + f"/present/{story.slug}/"
+    content = renderer.render_template(
+        CONSOLE_TEMPLATE,
+        story=story_view(story, vocabulary),
+        facilitator=facilitator_view(story),
+        projector_url=projector,
+    )
+    meta = {"hide": ["navigation", "toc"], "search": {"exclude": True}}
+    title = f"Console: {story.title}"
+    return Page(console_uri(story.slug), _front_matter(title, story.summary, meta) + content)
+
+
+def _front_matter(title: str, description: str, meta: dict[str, Any]) -> str:
+    # The theme puts title and description into the page as they are: escape them.
+    fields = {"title": html.escape(title), "description": html.escape(description), **meta}
+    text = yaml.dump(fields, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=10_000)
+    return "---\n" + text + "---\n\n"
+
+
+def join_qr_svg(url: str) -> str:
+    """A QR code of ``url`` as SVG text, dark on light, made without any network."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(url, error="m").save(
+        out, kind="svg", scale=8, border=2, dark="#000", light="#fff", title=f"QR code: {url}"
+    )
+    return out.getvalue().decode("utf-8")
+
+
+def join_qr_terminal(url: str) -> str:
+    """The same QR code drawn with characters, for the terminal that starts the room."""
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="m").terminal(out=out, compact=True, border=2)
+    return out.getvalue()

@@ -55,16 +55,14 @@ def sample(tmp_path: Path) -> Path:
 def test_a_built_site_searches_pagefind_through_materials_search_box(sample: Path) -> None:
     site = build(sample)
     assert (site / "pagefind" / "pagefind.js").is_file()
-    # Every page with an article (not 404.html, nor the projector's views of the stories,
-    # whose template has none), and an entry file that says so (it was once left empty).
-    pages = [
-        path
-        for path in site.rglob("index.html")
-        if 'class="md-content__inner' in path.read_text(encoding="utf-8")
-    ]
+    # The pages Material's search indexes too (not 404.html, the projector's views or the
+    # workbooks, which say search: exclude), and an entry file that says so (it was once
+    # left empty).
+    pages = {doc["location"].split("#")[0] for doc in search_index(site)}
     assert len(pages) > 30
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"]["en"]["page_count"] == len(pages)
+    assert not (site / ".pagefind-pages").exists()
     assert len(list((site / "pagefind" / "fragment").glob("*.pf_fragment"))) == len(pages)
     # Only what the script behind Material's box loads; not Pagefind's own interfaces.
     assert not list((site / "pagefind").glob("pagefind-*ui*"))

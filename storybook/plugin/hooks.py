@@ -36,7 +36,7 @@ from storybook.core.safety import clean
 from storybook.core.site import MARKDOWN_EXTENSIONS, PAGES_FLAG, collisions
 from storybook.plugin.incremental import DirtyServe
 from storybook.plugin.mirror import ThemeBytecode
-from storybook.plugin.search import ENGINES, PAGEFIND, mark_excluded, uses_pagefind
+from storybook.plugin.search import ENGINES, PAGEFIND, mark_excluded, searchable, uses_pagefind
 from storybook.plugin.search import available as pagefind_available
 from storybook.plugin.search import write_index as write_search_index
 from storybook.plugin.serve import (
@@ -101,6 +101,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.to_clean: list[MkDocsPage] = []  # generated pages converted in this build
         self.site_dir = ""
         self.pagefind = False  # this build writes a Pagefind index
+        self.searchable: list[Path] = []  # the HTML files of the pages it indexes
         self.finished = False
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -124,6 +125,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
         self.pagefind = self._wants_pagefind(config)
+        self.searchable = []
         extend_theme(config, pagefind=self.pagefind)
         config.extra[PAGES_FLAG] = True
         if self.serving:
@@ -323,8 +325,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     def on_page_context(
         self, context: Any, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
     ) -> Any:
-        if self.pagefind and page.content:
+        if self.pagefind and page.content and searchable(page.meta):
             page.content = mark_excluded(page.content)
+            self.searchable.append(Path(page.file.abs_dest_path))
         return context
 
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
@@ -340,9 +343,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         if self.pagefind:
             language = str(config.theme.get("language") or "en")
             try:
-                pages = write_search_index(
-                    Path(config.site_dir), language, directory_urls=config.use_directory_urls
-                )
+                pages = write_search_index(Path(config.site_dir), self.searchable, language)
             except Exception as exc:
                 raise PluginError(
                     f"Pagefind could not index the site ({type(exc).__name__}: {exc}) - "

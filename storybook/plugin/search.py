@@ -19,16 +19,22 @@ and the headings' permalink signs.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 PAGEFIND = "pagefind"
 LUNR = "lunr"
 ENGINES = (PAGEFIND, LUNR)
 # Where the index goes, inside the site folder; pagefind-search.js loads it from there.
 OUTPUT = "pagefind"
+# Where the pages to index are gathered while Pagefind runs, then removed (hidden: MkDocs
+# leaves dot-folders alone).
+STAGING = ".pagefind-pages"
 SCRIPT = "assets/pagefind-search.js"
 # Only the page's own article; within it, what is not the page's own text.
 ROOT_SELECTOR = "article.md-content__inner"
@@ -64,10 +70,16 @@ def available() -> bool:
     return get_executable() is not None
 
 
-def write_index(site_dir: Path, language: str, *, directory_urls: bool = True) -> int:
-    """Index the built pages of ``site_dir`` into ``site_dir/pagefind/``; returns how many
-    pages were indexed. With directory URLs every page is a folder's index.html, which
-    leaves out 404.html."""
+def searchable(meta: Mapping[str, Any]) -> bool:
+    """Whether a page goes into the index: not with ``search: exclude: true`` in its front
+    matter, which Material's search honours (the projector's views, the workbooks)."""
+    search = meta.get("search")
+    return not (isinstance(search, Mapping) and search.get("exclude"))
+
+
+def write_index(site_dir: Path, pages: Iterable[Path], language: str) -> int:
+    """Index the built ``pages`` (HTML files in ``site_dir``) into ``site_dir/pagefind/``;
+    returns how many pages were indexed."""
     from pagefind.service import get_executable
 
     program = get_executable()
@@ -76,13 +88,33 @@ def write_index(site_dir: Path, language: str, *, directory_urls: bool = True) -
     output = site_dir / OUTPUT
     if output.exists():
         shutil.rmtree(output)
+    # Pagefind indexes a whole folder: the pages to index are linked into one of their own
+    # (hard links, nothing copied), where they have the same addresses as in the site.
+    staging = site_dir / STAGING
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        for page in pages:
+            target = staging / page.relative_to(site_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(page, target)
+            except OSError:
+                shutil.copyfile(page, target)
+        _run(program, staging, output, language)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    for name in UNUSED:
+        (output / name).unlink(missing_ok=True)
+    return len(list((output / "fragment").glob("*.pf_fragment")))
+
+
+def _run(program: Path, site: Path, output: Path, language: str) -> None:
     # The program itself, not the Python API: the API stops the program as soon as it has
     # answered that it wrote the index, and on a busy machine files were left empty.
     command = [
         str(program),
-        "--site", str(site_dir),
+        "--site", str(site),
         "--output-path", str(output),
-        "--glob", "**/index.html" if directory_urls else "**/*.html",
         "--root-selector", ROOT_SELECTOR,
         "--force-language", language,
         "--silent",
@@ -92,6 +124,3 @@ def write_index(site_dir: Path, language: str, *, directory_urls: bool = True) -
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError((result.stderr or result.stdout).strip() or f"exit {result.returncode}")
-    for name in UNUSED:
-        (output / name).unlink(missing_ok=True)
-    return len(list((output / "fragment").glob("*.pf_fragment")))

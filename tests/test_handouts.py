@@ -209,10 +209,15 @@ def test_search_finds_stories_and_workshops_not_their_handouts(
 )
 def test_make_passes_ports_and_host_on(goal: list[str], expected: list[str]) -> None:
     """What `make serve` and `make room` run, as the README says (-n: print, run nothing)."""
+    # --no-print-directory: inside `make test` a nested make would add "Leaving directory".
     result = subprocess.run(
-        ["make", "-n", "-B", *goal], cwd=ROOT, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", "-B", *goal],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    command = result.stdout.splitlines()[-1]
+    command = next(line for line in reversed(result.stdout.splitlines()) if " serve" in line)
     for words in expected:
         assert words in command, command
 

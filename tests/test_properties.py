@@ -24,7 +24,7 @@ from storybook.core.load import load_story
 from storybook.core.model import FIELD_NAMES, Question, Story
 from storybook.core.pages import front_matter, render_story_page
 from storybook.core.render import Renderer
-from storybook.core.safety import find_unsafe_by_converting, may_make_markup
+from storybook.core.safety import find_unsafe, find_unsafe_by_converting, may_make_markup
 from storybook.core.validate import validate_story
 from storybook.core.vocabulary import load_vocabulary
 from storybook.core.yamlfile import SafeLoader, parse_yaml
@@ -231,7 +231,8 @@ JINJA = SandboxedEnvironment(
 def test_questions_are_filled_in_as_jinja_would(
     template: str, title: str, protagonist: str | None
 ) -> None:
-    """Most questions are filled in without Jinja; the result must be exactly Jinja's."""
+    """Most questions are filled in without Jinja; the result must be exactly Jinja's, or
+    refused where Jinja's would hold markup the cleaner removes (a title such as '<img')."""
     story = Story(
         path=FOLDER / "story.md", slug_line=1, title=title, summary="S", tags=("wellbeing",),
         reflection=(), slug="s", body="", body_line=1, protagonist=protagonist,
@@ -239,6 +240,8 @@ def test_questions_are_filled_in_as_jinja_would(
     try:
         expected: str | None = JINJA.from_string(template).render(story=story.fields()).strip()
     except jinja2.TemplateError:
+        expected = None
+    if expected is not None and find_unsafe(expected):
         expected = None
     try:
         got: str | None = RENDERER.render_question(Question(template, story.path, 1), story)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from storybook.core.errors import Problem
-from storybook.core.safety import find_unsafe
+from storybook.core.safety import find_unsafe, may_make_markup
 from storybook.core.yamlfile import Key, Located
 
 # Whole minutes a trainer may give anything: a session, a story, a workshop.
@@ -36,29 +36,55 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-@dataclass
 class Cursor:
-    """Where a value is written in a YAML file, and the list its problems go to."""
+    """Where a value is written in a YAML file, and the list its problems go to.
 
-    path: Path
-    located: Located
-    problems: list[Problem]
-    keys: Key = ()
-    # Messages name the field as a trainer reads it: "discussion_plan: open", "session 2".
-    label: str = ""
-    # What readers may need beyond the value, e.g. the library's vocabulary for tags.
-    context: Mapping[str, Any] = field(default_factory=dict)
+    A cursor is made for every field and list item of every story, so it is a slotted class
+    and works out how a trainer reads its name ("discussion_plan: open", "session 2") only
+    when a problem needs it."""
+
+    __slots__ = ("_given", "_parent", "context", "keys", "located", "path", "problems")
+
+    def __init__(
+        self,
+        path: Path,
+        located: Located,
+        problems: list[Problem],
+        keys: Key = (),
+        label: str = "",
+        context: Mapping[str, Any] | None = None,
+        *,
+        parent: Cursor | None = None,
+    ) -> None:
+        self.path = path
+        self.located = located
+        self.problems = problems
+        self.keys = keys
+        # What readers may need beyond the value, e.g. the library's vocabulary for tags.
+        self.context: Mapping[str, Any] = context if context is not None else {}
+        self._given = label
+        self._parent = parent
 
     def at(self, key: str | int, label: str | None = None) -> Cursor:
-        if label is None:
-            label = (
-                f"{self.label}: {key}"
-                if self.label and isinstance(key, str)
-                else (str(key) if isinstance(key, str) else self.label)
-            )
         return Cursor(
-            self.path, self.located, self.problems, (*self.keys, key), label, self.context
+            self.path,
+            self.located,
+            self.problems,
+            (*self.keys, key),
+            label or "",
+            self.context,
+            parent=None if label is not None else self,
         )
+
+    @property
+    def label(self) -> str:
+        """The value's name in messages: "title", "discussion_plan: open", "session 2"."""
+        if self._parent is None:
+            return self._given
+        key, above = self.keys[-1], self._parent.label
+        if not isinstance(key, str):
+            return above
+        return f"{above}: {key}" if above else key
 
     @property
     def name(self) -> str:
@@ -162,21 +188,24 @@ def unsafe_markup(data: object, specs: Sequence[FieldSpec], cursor: Cursor) -> N
         return
     for spec in specs:
         if spec.on_page and spec.name in data:
-            for text, line in _texts(data[spec.name], cursor.at(spec.name)):
+            for text, keys in _texts(data[spec.name], (*cursor.keys, spec.name)):
+                if not may_make_markup(text):
+                    continue  # the cheap test first: most texts cannot make markup at all
+                line = cursor.located.line(*keys)
                 for finding in find_unsafe(text):
                     cursor.report(finding.message, finding.hint, line=line + finding.line)
 
 
-def _texts(value: object, cursor: Cursor) -> Iterator[tuple[str, int]]:
-    """Every text inside a value, with the line it starts on."""
+def _texts(value: object, keys: Key) -> Iterator[tuple[str, Key]]:
+    """Every text inside a value, with the keys that lead to it."""
     if isinstance(value, str):
-        yield value, cursor.located.line(*cursor.keys)
+        yield value, keys
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _texts(item, cursor.at(str(key)))
+            yield from _texts(item, (*keys, str(key)))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _texts(item, cursor.at(index))
+            yield from _texts(item, (*keys, index))
 
 
 # Readers. Each returns None after reporting, so that one mistake never hides another.

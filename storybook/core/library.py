@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storybook.core.errors import Problem, StorybookError
-from storybook.core.load import find_story_files, load_story, skipped_files
+from storybook.core.load import load_story, scan_stories_folder
 from storybook.core.model import FACILITATOR_FIELDS, Story
 from storybook.core.private import declares_draft, mark_private
 from storybook.core.validate import check_unique_slugs, validate_story
@@ -59,7 +59,8 @@ def load_library(
             )
         )
         return library
-    for path in find_story_files(stories_dir):
+    story_files, skipped = scan_stories_folder(stories_dir)
+    for path in story_files:
         try:
             library.stories.append(read(path, vocabulary))
         except StorybookError as exc:
@@ -75,5 +76,5 @@ def load_library(
             ):
                 library.stories.append(last_good)
     library.problems.extend(check_unique_slugs(library.stories))
-    library.problems.extend(skipped_files(stories_dir))
+    library.problems.extend(skipped)
     return library

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,50 +163,69 @@ def load_story(path: Path) -> SourceStory:
 
 def find_story_files(stories_dir: Path) -> list[Path]:
     """Every ``*.md`` below ``stories_dir``, in a stable order; files starting with _ are skipped."""
-    return sorted(
-        path
-        for path in stories_dir.rglob("*.md")
-        if path.is_file()
-        and not any(part.startswith((".", "_")) for part in path.relative_to(stories_dir).parts)
-    )
+    return scan_stories_folder(stories_dir)[0]
+
+
+def skipped_files(stories_dir: Path) -> list[Problem]:
+    """Files in the stories folder that look meant as stories but are not read as one."""
+    return scan_stories_folder(stories_dir)[1]
 
 
 _LOOKS_LIKE_MARKDOWN = (".markdown", ".mdown", ".mkd", ".mkdn", ".txt")
 
 
-def skipped_files(stories_dir: Path) -> list[Problem]:
-    """Files in the stories folder that look meant as stories but are not read as one: a
-    wrong ending (Story.MD, x.markdown, x.md.txt), a link leading nowhere, something that is
-    not a plain file. Each is named, never silently ignored. Pictures and the like are not."""
-    problems = []
-    for path in sorted(stories_dir.rglob("*")):
-        rel = path.relative_to(stories_dir)
-        if any(part.startswith((".", "_")) for part in rel.parts) or path.is_dir():
-            continue
-        name = path.name
-        if path.is_symlink() and not path.exists():
-            problems.append(
-                Problem(path, 0, "this link leads to no file", "delete it, or link to a story file")
-            )
-        elif not path.is_file():
-            if name.endswith(".md"):
+def scan_stories_folder(stories_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """The story files below ``stories_dir`` (``*.md``, in a stable order, none starting with
+    . or _), and a problem for each file that looks meant as a story but is not read as one:
+    a wrong ending (Story.MD, x.markdown, x.md.txt), a link leading nowhere, something that
+    is not a plain file. Pictures and the like are left alone. One walk of the folder."""
+    stories: list[Path] = []
+    problems: list[Problem] = []
+    for folder, subfolders, names in os.walk(stories_dir):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith((".", "_")))
+        for name in names:
+            if name.startswith((".", "_")):
+                continue
+            path = Path(folder, name)
+            kind = _kind(path)
+            if kind == "dangling":
                 problems.append(
-                    Problem(path, 0, "this is not a plain file", "save the story as a normal file")
+                    Problem(
+                        path, 0, "this link leads to no file", "delete it, or link to a story file"
+                    )
                 )
-        elif name.endswith(".md"):
-            continue
-        elif (
-            name.lower().endswith(".md")
-            or ".md." in name.lower()
-            or (name.lower().endswith(_LOOKS_LIKE_MARKDOWN))
-        ):
-            stem = name[: name.lower().find(".md")] if ".md" in name.lower() else path.stem
-            problems.append(
-                Problem(
-                    path,
-                    0,
-                    "this file is not read as a story: story files end in .md",
-                    f"rename it to {stem}.md, or move it out of the stories folder",
+            elif name.endswith(".md"):
+                if kind == "file":
+                    stories.append(path)
+                else:
+                    problems.append(
+                        Problem(
+                            path, 0, "this is not a plain file", "save the story as a normal file"
+                        )
+                    )
+            elif kind == "file" and _meant_as_story(name):
+                stem = name[: name.lower().find(".md")] if ".md" in name.lower() else path.stem
+                problems.append(
+                    Problem(
+                        path,
+                        0,
+                        "this file is not read as a story: story files end in .md",
+                        f"rename it to {stem}.md, or move it out of the stories folder",
+                    )
                 )
-            )
-    return problems
+    return sorted(stories), problems
+
+
+def _kind(path: Path) -> str:
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "dangling" if os.path.islink(path) else "gone"
+    except OSError:
+        return "other"
+    return "file" if stat.S_ISREG(mode) else "other"
+
+
+def _meant_as_story(name: str) -> bool:
+    lower = name.lower()
+    return lower.endswith(".md") or ".md." in lower or lower.endswith(_LOOKS_LIKE_MARKDOWN)

@@ -232,11 +232,12 @@ def sample_source(site: Path) -> Path:
 
 
 def site_bytes(site: Path) -> dict[str, bytes]:
-    """Every file a build wrote, compressed ones (sitemap.xml.gz) also decompressed."""
+    """Every file a build wrote, compressed ones (sitemap.xml.gz, Pagefind's index files)
+    also decompressed."""
     import gzip
 
     files = snapshot(site)
     for name, data in list(files.items()):
-        if name.endswith(".gz"):
+        if data[:2] == b"\x1f\x8b":  # gzip, whatever the file is called
             files[name + " (decompressed)"] = gzip.decompress(data)
     return files

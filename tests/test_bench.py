@@ -44,3 +44,27 @@ def test_bench_builds_and_serves_a_tiny_library(tmp_path: Path) -> None:
         row = next(line for line in build_rows if line.startswith(f"| 4 | {mode} |"))
         assert row.endswith("| yes |"), row
     assert len(list((tmp_path / "n4" / "storybook" / "stories").glob("*.md"))) == 4
+
+
+def test_search_bench_times_every_engine_on_a_tiny_library(tmp_path: Path) -> None:
+    """bench/search_bench.py runs end to end at a tiny size, phone profile; no timing checked."""
+    from .browser.conftest import CHROMIUM, unavailable
+
+    if not CHROMIUM.is_file():
+        unavailable(f"no Chromium at {CHROMIUM} (make test installs Debian's chromium)")
+    output = tmp_path / "search.md"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "search_bench.py"), "--quick", "--profiles",
+         "phone", "--workdir", str(tmp_path / "work"), "--output", str(output)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true",
+             "CHROMIUM": str(CHROMIUM)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = [line for line in output.read_text(encoding="utf-8").splitlines() if "| 12 |" in line]
+    engines = [row.split(" | ")[1:3] for row in rows]
+    assert engines == [["lunr", "phone"], ["pagefind", "phone"], ["offline", "phone"]]
+    for row in rows:
+        assert "| yes |" in row, "the one story holding the word comes first"

@@ -129,9 +129,20 @@ def test_the_learner_edition_holds_no_facilitator_byte_anywhere(
         assert marker.encode() in everything, marker
     index = facilitator["search/search_index.json"]
     assert b"MARKER-PLAN-LISTEN" in index and b"MARKER-SESSION-NOTES" in index
+    fragments = b"".join(
+        data for name, data in facilitator.items() if name.endswith(".pf_fragment (decompressed)")
+    )
+    assert b"MARKER-PLAN-LISTEN" in fragments and b"MARKER-SESSION-NOTES" in fragments
     # ...so their absence from the learner edition means something.
     for name in ("sitemap.xml", "sitemap.xml.gz (decompressed)", "search/search_index.json"):
         assert name in learner
+    pagefind = [name for name in learner if name.startswith("pagefind/")]
+    for kind in (
+        ".pf_fragment (decompressed)",
+        ".pf_index (decompressed)",
+        ".pf_meta (decompressed)",
+    ):
+        assert any(name.endswith(kind) for name in pagefind), kind
     assert "workshops/marked/index.html" in learner
     # The projector view is learner material; the presenter console is the facilitator's.
     assert "present/marked/index.html" in learner and "console/marked/index.html" in facilitator

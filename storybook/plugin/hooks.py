@@ -43,6 +43,9 @@ from storybook.core.site import (
 from storybook.paths.plan import PATHS_INDEX, find_paths_dir
 from storybook.plugin.incremental import DirtyServe
 from storybook.plugin.mirror import ThemeBytecode
+from storybook.plugin.search import ENGINES, PAGEFIND, mark_excluded, searchable, uses_pagefind
+from storybook.plugin.search import available as pagefind_available
+from storybook.plugin.search import write_index as write_search_index
 from storybook.plugin.serve import (
     error_banner,
     keep_answering,
@@ -50,7 +53,7 @@ from storybook.plugin.serve import (
     never_abort_on_warnings,
 )
 from storybook.plugin.sitedir import discard_failed_site
-from storybook.plugin.theme import asset_files, extend_theme
+from storybook.plugin.theme import asset_files, extend_theme, offline_build
 from storybook.workshops.plan import find_workshops_dir
 
 if TYPE_CHECKING:  # only `mkdocs serve` imports the live-reload server
@@ -71,6 +74,9 @@ class StorybookConfig(Config):  # type: ignore[no-untyped-call]
     paths_dir = c.Optional(c.Dir(exists=False))
     # mkdocs.yml sets it with `edition: !ENV [STORYBOOK_EDITION, learner]`.
     edition = c.Choice(EDITIONS, default=LEARNER)
+    # pagefind: a built site searches a Pagefind index (mkdocs serve and the offline build
+    # keep Material's search); lunr: Material's search everywhere. See search.py.
+    search = c.Choice(ENGINES, default=PAGEFIND)
     # The room (see core/room_pages.py). Unset: what `storybook serve --room` says in the
     # environment, else the room's default ports on 127.0.0.1.
     projector_url = c.Optional(c.Type(str))
@@ -103,6 +109,8 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.generated: set[str] = set()
         self.to_clean: list[MkDocsPage] = []  # generated pages converted in this build
         self.site_dir = ""
+        self.pagefind = False  # this build writes a Pagefind index
+        self.searchable: list[Path] = []  # the HTML files of the pages it indexes
         self.finished = False
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -125,7 +133,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         for extension in MARKDOWN_EXTENSIONS:
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
-        extend_theme(config)
+        self.pagefind = self._wants_pagefind(config)
+        self.searchable = []
+        extend_theme(config, pagefind=self.pagefind)
         if not self.edition.shows_facilitator:
             config.nav = without_trainer_pages(config.nav)
         config.extra[PAGES_FLAG] = True
@@ -227,6 +237,19 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         keep_answering(server, Path(config.config_file_path))
         return server
 
+    def _wants_pagefind(self, config: MkDocsConfig) -> bool:
+        wanted = uses_pagefind(
+            self.config.search, serving=self.serving, offline=offline_build(config)
+        )
+        if wanted and not pagefind_available():
+            log.warning(
+                "Pagefind is not installed, so the site keeps Material's search, which is slow "
+                "for large libraries - install the storybook again (pip install -e .) or set "
+                "search: lunr under the storybook plugin in mkdocs.yml"
+            )
+            return False
+        return wanted
+
     def _hold_the_room_edition(self) -> None:
         """In a room, each server builds its one edition, on every rebuild: a mkdocs.yml edited
         to say `edition: facilitator` must never put facilitator notes on the projector."""
@@ -316,6 +339,15 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             self.dirty.pages_ready(files)
         return env
 
+    @event_priority(100)  # before Material's search plugin removes data-search-exclude
+    def on_page_context(
+        self, context: Any, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
+    ) -> Any:
+        if self.pagefind and page.content and searchable(page.meta):
+            page.content = mark_excluded(page.content)
+            self.searchable.append(Path(page.file.abs_dest_path))
+        return context
+
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         if self.dirty.active:
             self.dirty.page_built(page.url)
@@ -326,6 +358,17 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.finished = True
         if self.dirty.active:
             self.dirty.after_build(config)
+        if self.pagefind:
+            language = str(config.theme.get("language") or "en")
+            try:
+                pages = write_search_index(Path(config.site_dir), self.searchable, language)
+            except Exception as exc:
+                raise PluginError(
+                    f"Pagefind could not index the site ({type(exc).__name__}: {exc}) - "
+                    "build again; if it fails again, set search: lunr under the storybook "
+                    "plugin in mkdocs.yml to build with Material's search"
+                ) from exc
+            log.info(f"Search: Pagefind indexed {pages} pages")
 
     def on_shutdown(self) -> None:
         # MkDocs calls this after a build that Ctrl-C stopped too, but no build error hook:

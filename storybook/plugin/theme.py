@@ -22,12 +22,18 @@ from storybook.core.site import (
     asset_bytes,
 )
 
+# Answers Material's search box from the Pagefind index (see search.py); loaded before
+# Material's own script, like the worker shim, so that it is in place when search starts.
+# Only the plugin builds a Pagefind index, so only the plugin's builds load it.
+PAGEFIND_SEARCH = "assets/pagefind-search.js"
+
 # Page templates of the storybook's own (the projector view), after the site's own theme.
 THEME_TEMPLATES = "theme"
 
 
-def extend_theme(config: MkDocsConfig) -> None:
-    """Add the reader's assets to the site's configuration (idempotent)."""
+def extend_theme(config: MkDocsConfig, *, pagefind: bool = False) -> None:
+    """Add the reader's assets to the site's configuration (idempotent). ``pagefind``: the
+    site carries a Pagefind index, which answers the search box."""
     for path in STYLESHEETS:
         if path not in config.extra_css:
             config.extra_css.append(path)
@@ -36,6 +42,13 @@ def extend_theme(config: MkDocsConfig) -> None:
             config.extra_javascript.append(path)
     if offline_build(config):
         use_local_worker_shim(config)
+    polyfills = [
+        script for script in config.extra.get("polyfills", []) if script != PAGEFIND_SEARCH
+    ]
+    if pagefind:
+        polyfills.append(PAGEFIND_SEARCH)
+    config.extra["polyfills"] = polyfills
+
     templates = str(resources.files("storybook.plugin").joinpath(THEME_TEMPLATES))
     if templates not in config.theme.dirs:
         config.theme.dirs.append(templates)
@@ -64,4 +77,5 @@ def use_local_worker_shim(config: MkDocsConfig) -> None:
 
 
 def asset_files(config: MkDocsConfig) -> list[File]:
-    return [File.generated(config, path, content=asset_bytes(path)) for path in ASSETS]
+    paths = (*ASSETS, PAGEFIND_SEARCH)
+    return [File.generated(config, path, content=asset_bytes(path)) for path in paths]

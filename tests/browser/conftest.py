@@ -98,6 +98,27 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         thread.join()
 
 
+@pytest.fixture(scope="session")
+def lunr_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample storybook with Material's own search (``search: lunr``), as the export and
+    other engines build it, served over http on 127.0.0.1."""
+    project = copy_sample(tmp_path_factory.mktemp("lunr") / "project")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("search: pagefind", "search: lunr")
+    config.write_text(text, encoding="utf-8")
+    site = project.parent / f"{project.name}-site"
+    handler = functools.partial(QuietHandler, directory=str(site))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        assert build(project, strict=True, site_url=url) == site
+        assert not (site / "pagefind").exists()
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield url
+        server.shutdown()
+        thread.join()
+
+
 @pytest.fixture
 def serve_folder() -> Iterator[Callable[[Path], str]]:
     """serve_folder(site) serves a built site on 127.0.0.1 and returns its address."""

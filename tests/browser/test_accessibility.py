@@ -12,7 +12,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from .conftest import PHONE, SLUMP, Reader, search, serious_violations, wait_until_still
+from .conftest import DESKTOP, PHONE, SLUMP, Reader, search, serious_violations, wait_until_still
 
 PAGES = {
     "home": "",
@@ -57,13 +57,19 @@ def test_on_a_phone_no_serious_accessibility_violations(
     assert serious_violations(page) == []
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_search_results_have_no_serious_accessibility_violations(
-    open_reader: Callable[..., Reader], scheme: str
+    open_reader: Callable[..., Reader], scheme: str, viewport: dict[str, int]
 ) -> None:
-    page = open_reader(color_scheme=scheme).open()
+    """With results shown, from Pagefind (the built site's search), on a laptop and a phone."""
+    reader = open_reader(color_scheme=scheme, viewport=viewport)
+    page = reader.open()
+    if viewport == PHONE:  # the header's search button opens the box on a phone
+        page.locator("label[for=__search]").first.click()
     search(page, "slump")
     expect(page.locator(".md-search-result__item").first).to_be_visible()
+    assert any("/pagefind/" in url for url in reader.requests)
     assert serious_violations(page) == []
 
 

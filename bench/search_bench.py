@@ -1,0 +1,397 @@
+#!/usr/bin/env python3
+"""How long a reader waits for the first search result, and how much it downloads.
+
+For each library size N it writes N synthetic stories (``synthetic.py``), builds the site
+with the storybook once per search engine, serves it with gzip from a small threaded server
+on 127.0.0.1, and opens it in headless Chromium (Debian's, through Playwright):
+
+- **engines**: ``lunr`` (Material's own search, the lists kept out of its index),
+  ``pagefind`` (the storybook's default for a built site: a Pagefind index behind Material's
+  search box) and ``offline`` (the ``STORYBOOK_OFFLINE=true`` build, Material's search with
+  its index loaded as a script, opened from disk: the phone profile slows only its CPU, and
+  its bytes are the sizes of the files read).
+- **profiles**: ``phone`` (the CPU slowed 4x through the DevTools protocol, and every request,
+  those of the page's workers included, delayed by 150 ms and paced to 1.6 Mbit/s in a
+  Playwright route handler: the protocol's network throttling does not reach dedicated
+  workers) and ``desktop`` (no throttling).
+
+Each run opens the home page, waits for it to load, types a word that only one story holds,
+key by key as a reader does, and waits until a search result is visible. It records the time
+from navigation start to the page's load, to the last key press and to the first visible
+result, whether that result is the story holding the word, and the bytes transferred (gzipped, as
+sent): for the page and its theme, and for search alone (index, worker, search program). No test checks these timings.
+
+    python bench/search_bench.py                       # N = 300, 1000, 3000, both profiles
+    python bench/search_bench.py --sizes 1000 --repeat 3 --profiles phone
+    python bench/search_bench.py --quick               # a tiny library, to see that it runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import write_library
+
+from storybook.core.vocabulary import load_vocabulary
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# offline: the STORYBOOK_OFFLINE=true build (Material's search, its index loaded as a script),
+# opened from disk; the phone profile slows its CPU only, since nothing goes over a network.
+ENGINES = ("lunr", "pagefind", "offline")
+# The phone profile: what the issue measured Material's search on.
+CPU_SLOWDOWN = 4
+LATENCY_S = 0.150
+BYTES_PER_S = 1.6e6 / 8
+# The word searched for: added to the body of one story in the middle of the library.
+WORD = "quillwort"
+# What only search loads: Material's index and worker, Pagefind's program and index.
+SEARCH_FILES = ("/search/search_index.json", "/workers/search.", "/pagefind/")
+GZIP_TYPES = (".html", ".js", ".json", ".css", ".xml", ".svg", ".txt", ".map")
+
+
+# --- the site -------------------------------------------------------------------------------
+
+
+def make_project(work: Path, size: int, seed: int) -> Path:
+    project = work / f"n{size}"
+    if project.exists():
+        shutil.rmtree(project)
+    project.mkdir(parents=True)
+    for name in ("templates", "docs", "overrides"):
+        shutil.copytree(ROOT / name, project / name)
+    (project / "workshops").mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    vocabulary = load_vocabulary(project / "templates")
+    themes = [tag.name for tag in vocabulary.by_kind("themes")]
+    moments = [tag.name for tag in vocabulary.by_kind("moments")]
+    write_library(project / "stories", size, themes, moments, seed=seed)
+    with (project / "stories" / f"{target(size)[1].split('/')[1]}.md").open("a") as story:
+        story.write(f"\nOn the windowsill stood a pot of {WORD} nobody had watered.\n")
+    return project
+
+
+def build(project: Path, engine: str) -> tuple[Path, float]:
+    """Build the site with one search engine; returns its folder and the build's seconds."""
+    config = project / f"mkdocs-{engine}.yml"
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    chosen = "lunr" if engine == "offline" else engine
+    text = text.replace("search: pagefind", f"search: {chosen}")
+    config.write_text(text, encoding="utf-8")
+    env = {**ENV, "STORYBOOK_OFFLINE": "true" if engine == "offline" else "false"}
+    site = project / f"site-{engine}"
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"mkdocs build ({engine}) failed:\n{result.stderr[-3000:]}")
+    return site, time.perf_counter() - start
+
+
+def target(size: int) -> tuple[str, str]:
+    """The word to search for, and the address of the one story that holds it."""
+    return WORD, f"stories/story-{size // 2:05d}/"
+
+
+# --- a gzip server --------------------------------------------------------------------------
+
+
+class GzipHandler(SimpleHTTPRequestHandler):
+    """Serves a folder, compressing text files for clients that accept gzip, as hosts do."""
+
+    cache: dict[Path, bytes] = {}  # noqa: RUF012 - one cache per server class
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def send_head(self) -> Any:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not accepts or path.suffix not in GZIP_TYPES or not path.is_file():
+            return super().send_head()  # as is, or the redirect to a folder's address
+        body = self.cache.get(path)
+        if body is None:
+            body = self.cache[path] = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+class Server:
+    def __init__(self, site: Path) -> None:
+        handler = type("Handler", (GzipHandler,), {"cache": {}})
+
+        def make(*args: Any, **kwargs: Any) -> GzipHandler:
+            return handler(*args, directory=str(site), **kwargs)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), make)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> Server:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
+
+
+# --- the browser ----------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    engine: str
+    profile: str
+    size: int
+    load: float  # navigation start to the load event
+    typed: float  # navigation start to the last key press
+    first_result: float  # navigation start to the first visible result
+    right_story: bool
+    bytes_page: int  # transferred for the page and its theme, the storybook's scripts included
+    bytes_search: int  # transferred for search alone: index, worker, search program
+
+
+@dataclass
+class Network:
+    """Delays and paces every request of a browser context; counts what it transfers.
+
+    The requests share one link: each response starts at least 150 ms after its request and
+    after the responses before it have gone through at 1.6 Mbit/s. The handler waits with
+    Playwright's own timer, so that other requests are handled meanwhile."""
+
+    throttled: bool
+    page: Any = None
+    page_bytes: int = 0  # the page and its theme
+    search_bytes: int = 0  # what only search loads: its index, worker and program
+    requests: list[str] = field(default_factory=list)
+    link_free_at: float = 0.0
+
+    def count_file(self, url: str) -> None:
+        path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
+        size = path.stat().st_size if path.is_file() else 0
+        if any(part in url for part in (*SEARCH_FILES, "/search/search_index.js")):
+            self.search_bytes += size
+        else:
+            self.page_bytes += size
+        self.requests.append(url)
+
+    def handle(self, route: Any) -> None:
+        response = route.fetch()
+        body = response.body()
+        headers = {
+            name: value
+            for name, value in response.headers.items()
+            if name.lower() not in ("content-encoding", "content-length")
+        }
+        # Playwright hands over the body decompressed; the wire carried the gzip length.
+        size = int(response.headers.get("content-length", len(body))) + 300  # and headers
+        url = route.request.url
+        if any(part in url for part in SEARCH_FILES):
+            self.search_bytes += size
+        else:
+            self.page_bytes += size
+        self.requests.append(url)
+        if self.throttled and self.page is not None:
+            start = max(time.monotonic() + LATENCY_S, self.link_free_at)
+            self.link_free_at = start + size / BYTES_PER_S
+            wait = self.link_free_at - time.monotonic()
+            if wait > 0:
+                self.page.wait_for_timeout(wait * 1000)
+        route.fulfill(status=response.status, headers=headers, body=body)
+
+
+def measure(browser: Any, base: str, word: str, story: str, profile: str) -> Run:
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=False)
+    network = Network(throttled=profile == "phone")
+    if base.startswith("file:"):  # read from disk: counted by file size, not delayed
+        context.on("request", lambda request: network.count_file(request.url))
+    else:
+        context.route("**/*", network.handle)
+    page = network.page = context.new_page()
+    # A page building a large index on a slowed CPU does not take a key press for a long time.
+    context.set_default_timeout(600_000)
+    if os.environ.get("SEARCH_BENCH_DEBUG"):
+        page.on("console", lambda message: print("console:", message.text))
+        page.on("pageerror", lambda error: print("page error:", error))
+    try:
+        if profile == "phone":
+            cdp = context.new_cdp_session(page)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+        page.goto(base, wait_until="load", timeout=600_000)
+        load = page.evaluate("performance.timing.loadEventEnd - performance.timing.navigationStart")
+        page.locator("label[for=__search]").first.click()
+        box = page.locator(".md-search__input")
+        box.press_sequentially(word, delay=60)
+        typed = page.evaluate("performance.now()")
+        link = page.locator(".md-search-result__item > .md-search-result__link").first
+        link.wait_for(state="visible", timeout=600_000)
+        shown = page.evaluate("performance.now()")
+        href = link.get_attribute("href") or ""
+        if os.environ.get("SEARCH_BENCH_DEBUG"):
+            print("\n".join(network.requests))
+        return Run(
+            engine="",
+            profile=profile,
+            size=0,
+            load=load / 1000,
+            typed=typed / 1000,
+            first_result=shown / 1000,
+            right_story=story.rstrip("/") in href,
+            bytes_page=network.page_bytes,
+            bytes_search=network.search_bytes,
+        )
+    finally:
+        context.unroute_all(behavior="ignoreErrors")
+        context.close()
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def table(runs: list[Run], builds: dict[tuple[str, int], float]) -> str:
+    lines = [
+        "| N | search | profile | page loaded | first result from navigation "
+        "| after the last key | right story first | page | search | build |",
+        "|---:|---|---|---:|---:|---:|---|---:|---:|---:|",
+    ]
+    groups: dict[tuple[int, str, str], list[Run]] = {}
+    for run in runs:
+        groups.setdefault((run.size, run.engine, run.profile), []).append(run)
+    for (size, engine, profile), group in groups.items():
+        first = statistics.median(run.first_result for run in group)
+        after = statistics.median(run.first_result - run.typed for run in group)
+        lines.append(
+            f"| {size:,} | {engine} | {profile} "
+            f"| {statistics.median(run.load for run in group):.2f} s "
+            f"| {first:.2f} s | {after:.2f} s "
+            f"| {'yes' if all(run.right_story for run in group) else 'NO'} "
+            f"| {kb(statistics.median(run.bytes_page for run in group))} "
+            f"| {kb(statistics.median(run.bytes_search for run in group))} "
+            f"| {builds[(engine, size)]:.1f} s |"
+        )
+    return "\n".join(lines)
+
+
+def kb(size: float) -> str:
+    return f"{size / 1000:,.0f} kB"
+
+
+def sizes(text: str) -> list[int]:
+    return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+
+
+def names(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Time from opening a page to the first search result, lunr vs Pagefind.",
+        epilog="Example: python bench/search_bench.py --sizes 1000 --repeat 3",
+    )
+    parser.add_argument("--sizes", type=sizes, default=[300, 1000, 3000],
+                        help="library sizes (default 300,1000,3000)")  # fmt: skip
+    parser.add_argument("--engines", type=names, default=list(ENGINES),
+                        help="search engines (default lunr,pagefind,offline)")  # fmt: skip
+    parser.add_argument("--profiles", type=names, default=["phone", "desktop"],
+                        help="phone (throttled) and/or desktop (default both)")  # fmt: skip
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each, median kept")
+    parser.add_argument("--seed", type=int, default=6, help="seed of the synthetic library")
+    parser.add_argument("--quick", action="store_true",
+                        help="a tiny library (N=12), once, to check that the benchmark runs")  # fmt: skip
+    parser.add_argument("--workdir", type=Path, help="where to build (default: a temporary folder)")
+    parser.add_argument("--output", type=Path, help="also write the table to this file")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.repeat = [12], 1
+    unknown = set(args.engines) - set(ENGINES) | set(args.profiles) - {"phone", "desktop"}
+    if unknown:
+        parser.error(f"unknown engine(s) or profile(s): {', '.join(sorted(unknown))}")
+
+    from playwright.sync_api import sync_playwright
+
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="storybook-search-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    runs: list[Run] = []
+    builds: dict[tuple[str, int], float] = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync", "--no-first-run"],
+            )  # fmt: skip
+            for size in args.sizes:
+                project = make_project(work, size, args.seed)
+                word, story = target(size)
+                for engine in args.engines:
+                    site, seconds = build(project, engine)
+                    builds[(engine, size)] = seconds
+                    with Server(site) as server:
+                        base = server.url
+                        if engine == "offline":
+                            base = site.as_uri() + "/index.html"
+                        for profile in args.profiles:
+                            for _ in range(args.repeat):
+                                run = measure(browser, base, word, story, profile)
+                                run.engine, run.size = engine, size
+                                runs.append(run)
+                                print(
+                                    f"N={size} {engine} {profile}: page loaded {run.load:.2f} s, "
+                                    f"first result {run.first_result:.2f} s "
+                                    f"({run.first_result - run.typed:.2f} s after typing), "
+                                    f"page {kb(run.bytes_page)}, search {kb(run.bytes_search)}",
+                                    flush=True,
+                                )
+                    shutil.rmtree(site, ignore_errors=True)
+            browser.close()
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    report = (
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; load average at the end {load[0]:.2f}, {load[1]:.2f}, "
+        f"{load[2]:.2f}\n\n" + table(runs, builds) + "\n"
+    )
+    print("\n" + report)
+    if args.output:
+        args.output.write_text(report, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,207 @@
+/* Leadership Storybook: Material's search box, answered by Pagefind.
+ *
+ * Material's search downloads one index of the whole site as the page opens, and builds it
+ * in a worker before the first result: seconds on a phone once a library has thousands of
+ * stories. A built site served over http(s) also carries a Pagefind index (pagefind/), split
+ * into small chunks of which a search fetches only the few it needs. This script, loaded
+ * before Material's own, keeps Material's search dialog, keyboard handling and result list,
+ * and changes only what answers them:
+ *
+ * - Material asks for search/search_index.json as every page opens; it gets an index with
+ *   no documents instead, without a request, since Pagefind does the searching;
+ * - Material's search worker is replaced by an object that speaks the same messages and asks
+ *   Pagefind. Pagefind is loaded when the reader first focuses the search box, not before.
+ *
+ * Opened from disk (file://) it does nothing: Pagefind cannot work there, and the offline
+ * build uses Material's search without this script.
+ */
+(function () {
+  "use strict";
+  if (location.protocol === "file:" || typeof WebAssembly !== "object") return;
+
+  // Material's worker messages (integrations/search/worker/message).
+  var SETUP = 0;
+  var READY = 1;
+  var QUERY = 2;
+  var RESULT = 3;
+  // Results whose text is fetched and shown; Pagefind fetches each one's text separately.
+  var SHOWN = 10;
+  // Milliseconds without a key press before a search fetches the texts of its results.
+  var PAUSE = 120;
+  var EMPTY_INDEX =
+    "data:application/json," +
+    encodeURIComponent(JSON.stringify({ config: { lang: ["en"], separator: "[\\s\\-]+", pipeline: [] }, docs: [] }));
+
+  var open = XMLHttpRequest.prototype.open;
+  XMLHttpRequest.prototype.open = function (method, url) {
+    var args = Array.prototype.slice.call(arguments);
+    if (/\/search\/search_index\.json$/.test(new URL(String(url), location.href).pathname)) {
+      args[1] = EMPTY_INDEX;
+    }
+    return open.apply(this, args);
+  };
+
+  function siteRoot() {
+    var config = document.getElementById("__config");
+    var base = config ? JSON.parse(config.textContent).base : ".";
+    return new URL(base.replace(/\/?$/, "/"), location.href);
+  }
+
+  function escapeHTML(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  // Where a result is, relative to the site's root: Material resolves it against its base.
+  function location_(url) {
+    return String(url).replace(/^\//, "");
+  }
+
+  // One result as Material's renderer expects it: the page, then its sections. The page
+  // scores highest so that its title and the passage with the word show; the sections
+  // fold under "N more on this page". The words searched for are highlighted on the page
+  // a result opens (Material's search.highlight).
+  function item(data, terms) {
+    var page = {
+      location: location_(data.url),
+      title: escapeHTML(page_title(data)),
+      text: "<p>" + data.excerpt + "</p>",
+      score: 2,
+      terms: terms,
+    };
+    var sections = (data.sub_results || [])
+      .filter(function (sub) {
+        return sub.url.indexOf("#") >= 0 && sub.title !== page_title(data);
+      })
+      .slice(0, 3)
+      .map(function (sub) {
+        return {
+          location: location_(sub.url),
+          title: escapeHTML(sub.title),
+          text: "<p>" + sub.excerpt + "</p>",
+          score: 1,
+          terms: terms,
+        };
+      });
+    return [page].concat(sections);
+  }
+
+  function page_title(data) {
+    return data.meta && data.meta.title ? data.meta.title : data.url;
+  }
+
+  function termsOf(text) {
+    var terms = {};
+    text
+      .toLowerCase()
+      .split(/\s+/)
+      .filter(Boolean)
+      .forEach(function (word) {
+        terms[word] = true;
+      });
+    return terms;
+  }
+
+  class PagefindSearch extends EventTarget {
+    constructor(root) {
+      super();
+      this.onmessage = null;
+      this.onerror = null;
+      this._root = root;
+      this._pagefind = null;
+      this._latest = 0;
+      var search = this;
+      document.addEventListener("focusin", function (event) {
+        if (event.target && event.target.matches && event.target.matches(".md-search__input")) {
+          search._load().catch(function () {});
+        }
+      });
+    }
+
+    _load() {
+      if (!this._pagefind) {
+        var root = this._root;
+        this._pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
+          return pagefind.options({ baseUrl: "/", excerptLength: 24 }).then(function () {
+            return pagefind.init().then(function () {
+              return pagefind;
+            });
+          });
+        });
+      }
+      return this._pagefind;
+    }
+
+    postMessage(message) {
+      if (message.type === SETUP) this._reply({ type: READY });
+      else if (message.type === QUERY) this._query(String(message.data || ""));
+    }
+
+    terminate() {}
+
+    _query(text) {
+      var turn = ++this._latest;
+      var search = this;
+      if (!text.trim()) {
+        this._reply({ type: RESULT, data: { items: [] } });
+        return;
+      }
+      // While the reader is still typing, only fetch the index chunks the words need; the
+      // results' texts are fetched once a pause shows which words they are.
+      this._load()
+        .then(function (pagefind) {
+          pagefind.preload(text);
+          return new Promise(function (resolve) {
+            setTimeout(function () {
+              resolve(pagefind);
+            }, PAUSE);
+          });
+        })
+        .then(function (pagefind) {
+          if (turn !== search._latest) return null;
+          return pagefind.search(text);
+        })
+        .then(function (found) {
+          if (turn !== search._latest || !found) return null;
+          return Promise.all(
+            found.results.slice(0, SHOWN).map(function (result) {
+              return result.data();
+            })
+          );
+        })
+        .then(function (pages) {
+          if (turn !== search._latest || !pages) return;
+          var terms = termsOf(text);
+          var items = pages.map(function (data) {
+            return item(data, terms);
+          });
+          search._reply({ type: RESULT, data: { items: items } });
+        })
+        .catch(function (error) {
+          search._emit(new ErrorEvent("error", { message: String(error) }), search.onerror);
+        });
+    }
+
+    _reply(data) {
+      var search = this;
+      setTimeout(function () {
+        search._emit(new MessageEvent("message", { data: data }), search.onmessage);
+      });
+    }
+
+    _emit(event, handler) {
+      if (typeof handler === "function") handler.call(this, event);
+      this.dispatchEvent(event);
+    }
+  }
+
+  var NativeWorker = window.Worker;
+  window.Worker = function (url, options) {
+    if (/\/workers\/search\.[^/]*\.js$/.test(new URL(String(url), location.href).pathname)) {
+      return new PagefindSearch(siteRoot());
+    }
+    return new NativeWorker(url, options);
+  };
+  window.Worker.prototype = NativeWorker.prototype;
+})();

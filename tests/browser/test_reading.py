@@ -133,15 +133,23 @@ def test_readme_screenshots_of_a_story_and_its_journal(reader: Reader, tmp_path:
     page.locator(".storybook-answer__box").first.fill(
         "He saw the number and assumed she had stopped trying. He never asked."
     )
-    page.locator("#reflection").evaluate(
-        "node => scrollTo(0, node.getBoundingClientRect().top + scrollY - 64)"
-    )
     # The header shows the story's title, the contents highlight the questions, and the
-    # address names them: the page has caught up with the scroll.
+    # address names them: the page has caught up with the scroll. On a busy machine the
+    # theme may still be starting when the first scroll happens and miss it, so each check
+    # that fails scrolls again, a pixel apart, until the theme has seen a scroll.
     page.wait_for_function(
-        """() => location.hash === "#reflection"
-            && document.querySelector(".md-header__title--active") !== null
-            && document.querySelector('.md-nav__link--active[href$="#reflection"]') !== null"""
+        """() => {
+            const done = location.hash === "#reflection"
+                && document.querySelector(".md-header__title--active") !== null
+                && document.querySelector('.md-nav__link--active[href$="#reflection"]') !== null;
+            if (!done) {
+                const top = document.querySelector("#reflection").getBoundingClientRect().top;
+                window.__nudge = !window.__nudge;
+                scrollTo(0, top + scrollY - 64 + (window.__nudge ? 1 : 0));
+            }
+            return done;
+        }""",
+        polling=250,
     )
     wait_until_still(page)
     journal = tmp_path / "reflection-journal.png"

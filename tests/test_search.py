@@ -101,7 +101,8 @@ def test_lists_of_stories_are_marked_for_both_indexes(sample: Path) -> None:
     """Material removes its own mark after indexing a page; Pagefind's stays for Pagefind."""
     site = build(sample)
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert '<div class="storybook-list" data-pagefind-ignore>' in home
+    assert '<div class="storybook-cards" data-pagefind-ignore role="list">' in home
+    assert home.count('<div class="storybook-card" data-pagefind-ignore') >= 20
     story = (site / "stories" / "the-quiet-slump" / "index.html").read_text(encoding="utf-8")
     assert 'class="storybook-related"' in story  # excluded by its class (search.py)
     assert not [doc for doc in search_index(site) if "hailstorm" in doc["text"].lower()

@@ -34,22 +34,33 @@ def main() -> None:
 
 
 def _folders(func: click.decorators.FC) -> click.decorators.FC:
+    """--stories and --templates; unset, the folders mkdocs.yml names (see _story_folders)."""
     func = click.option(
         "--templates",
         "templates_dir",
-        default="templates",
-        show_default=True,
+        default=None,
         type=click.Path(file_okay=False, path_type=Path),
-        help="Folder of Jinja templates and tags.yml.",
+        help="Folder of Jinja templates and tags.yml.  [default: from mkdocs.yml, else templates]",
     )(func)
     return click.option(
         "--stories",
         "stories_dir",
-        default="stories",
-        show_default=True,
+        default=None,
         type=click.Path(file_okay=False, path_type=Path),
-        help="Folder of story files.",
+        help="Folder of story files.  [default: stories_dir in mkdocs.yml, else stories]",
     )(func)
+
+
+def _story_folders(
+    project: Project | None, stories_dir: Path | None, templates_dir: Path | None
+) -> tuple[Path, Path]:
+    """The folders given, else those mkdocs.yml names, else stories/ and templates/; both
+    must exist."""
+    stories = stories_dir or (project.stories_dir if project else Path("stories"))
+    templates = templates_dir or (project.templates_dir if project else Path("templates"))
+    _require_folder(stories, "stories")
+    _require_folder(templates, "templates")
+    return stories, templates
 
 
 def _require_folder(path: Path, what: str) -> None:
@@ -70,20 +81,7 @@ CONFIG_FILE = click.option(
 
 
 @main.command()
-@click.option(
-    "--stories",
-    "stories_dir",
-    default=None,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of story files.  [default: stories_dir in mkdocs.yml, else stories]",
-)
-@click.option(
-    "--templates",
-    "templates_dir",
-    default=None,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of Jinja templates and tags.yml.  [default: from mkdocs.yml, else templates]",
-)
+@_folders
 @click.option(
     "--workshops",
     "workshops_dir",
@@ -113,16 +111,11 @@ def check(
     says what `mkdocs build` will say.
     """
     project = _project(config_file)
+    stories_dir, templates_dir = _story_folders(project, stories_dir, templates_dir)
     if project is not None:
-        stories_dir = stories_dir or project.stories_dir
-        templates_dir = templates_dir or project.templates_dir
         workshops_dir = workshops_dir or project.workshops_dir
         paths_dir = paths_dir or project.paths_dir
-    stories_dir = stories_dir or Path("stories")
-    templates_dir = templates_dir or Path("templates")
-    _require_folder(stories_dir, "stories")
-    _require_folder(templates_dir, "templates")
-    if project is None:
+    else:
         workshops_dir = find_workshops_dir(workshops_dir, Path.cwd())
         paths_dir = find_paths_dir(paths_dir, Path.cwd())
     # Both editions, drafts included, so that every template is rendered at least once.
@@ -186,10 +179,14 @@ def _fail(error: StorybookError, what_happened: str) -> NoReturn:
 @main.command()
 @click.argument("title")
 @_folders
-def new(title: str, stories_dir: Path, templates_dir: Path) -> None:
-    """Create a new draft story called TITLE; never overwrites an existing file."""
-    _require_folder(stories_dir, "stories")
-    _require_folder(templates_dir, "templates")
+@CONFIG_FILE
+def new(
+    title: str, stories_dir: Path | None, templates_dir: Path | None, config_file: Path
+) -> None:
+    """Create a new draft story called TITLE; never overwrites an existing file.
+
+    It goes into the stories folder mkdocs.yml names, as `mkdocs build` will read it."""
+    stories_dir, templates_dir = _story_folders(_project(config_file), stories_dir, templates_dir)
     slug = short_slug(slugify(title))
     if not slug:
         raise click.ClickException("the title needs at least one letter or digit")

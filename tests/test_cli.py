@@ -224,3 +224,22 @@ def test_check_names_every_file_it_does_not_read_as_a_story(
         "stories/y.md.txt: this file is not read as a story: story files end in .md"
         " - rename it to y.md, or move it out of the stories folder",
     ]
+
+
+def test_new_writes_into_the_stories_folder_mkdocs_yml_names(
+    mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    project = in_project(mini_project({}))
+    (project / "content").mkdir()
+    (project / "stories").rename(project / "content" / "stories")
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - storybook\n", "  - storybook:\n      stories_dir: content/stories\n"
+        ),
+        encoding="utf-8",
+    )
+    code, output = run(project, "new", "A story in its place")
+    assert code == 0, output
+    assert (project / "content" / "stories" / "a-story-in-its-place.md").is_file()
+    assert run(project, "check")[0] == 0

@@ -112,11 +112,6 @@ def facilitator_view(story: Story) -> dict[str, Any]:
     }
 
 
-def edition_banner() -> str:
-    """The box at the top of every page of the facilitator edition."""
-    return FACILITATOR_EDITION.banner
-
-
 def split_page_front_matter(markdown: str) -> tuple[str, str]:
     """A generated page's front matter (with its fences) and the rest."""
     if markdown.startswith("---\n"):

@@ -166,11 +166,6 @@ def find_story_files(stories_dir: Path) -> list[Path]:
     return scan_stories_folder(stories_dir)[0]
 
 
-def skipped_files(stories_dir: Path) -> list[Problem]:
-    """Files in the stories folder that look meant as stories but are not read as one."""
-    return scan_stories_folder(stories_dir)[1]
-
-
 _LOOKS_LIKE_MARKDOWN = (".markdown", ".mdown", ".mkd", ".mkdn", ".txt")
 
 

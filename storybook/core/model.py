@@ -75,10 +75,6 @@ def _content_note(value: object, cursor: Cursor) -> str | None:
     return value
 
 
-def _text_item(value: object, cursor: Cursor) -> str | None:
-    return f.text(value, cursor)
-
-
 SEGMENT_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "title",
@@ -234,7 +230,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "reveal",
-        f.list_of(_text_item, noun="headings", hint='write e.g. reveal: ["What she was carrying"]'),
+        f.list_of(f.text, noun="headings", hint='write e.g. reveal: ["What she was carrying"]'),
         "list of headings",
         "Headings (## lines) of the story that each begin a part held back until the room has "
         "discussed what came before. A reader alone finds each such part folded.",

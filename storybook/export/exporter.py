@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from storybook import __version__
-from storybook.core.editions import LEARNER, Edition
+from storybook.core.editions import Edition
 from storybook.core.editions import edition as edition_policy
 from storybook.core.errors import ExportError, Problem, StorybookError
 from storybook.core.load import encoding_problem
@@ -46,7 +46,6 @@ from storybook.workshops.plan import WORKSHOPS_FOLDER
 PLUGIN = "storybook"
 NOTE = "STORYBOOK-EXPORT.md"
 DOCS = "docs"
-DEFAULT_EDITION = LEARNER
 
 
 @dataclass

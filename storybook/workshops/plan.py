@@ -243,10 +243,6 @@ def _story_slug(value: object, cursor: Cursor) -> str | None:
     return value
 
 
-def _break_label(value: object, cursor: Cursor) -> str | None:
-    return "Break" if value is None else f.text(value, cursor)
-
-
 SESSION_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "story",
@@ -256,7 +252,7 @@ SESSION_FIELDS: tuple[FieldSpec, ...] = (
         "- story: the-friday-rota",
         on_page=False,
     ),
-    FieldSpec("break", _break_label, "text", "A break, with what it is.", '- break: "Coffee"'),
+    FieldSpec("break", f.text, "text", "A break, with what it is.", '- break: "Coffee"'),
     FieldSpec(
         "exercise",
         f.text,

@@ -2,24 +2,25 @@
 """How long a reader waits for the first search result, and how much it downloads.
 
 For each library size N it writes N synthetic stories (``synthetic.py``), builds the site
-with the storybook once per search engine, serves it with gzip from a small threaded server
-on 127.0.0.1, and opens it in headless Chromium (Debian's, through Playwright):
+with the storybook once per search engine, serves it from a small threaded server on
+127.0.0.1 as a static host does (gzip, cacheable for ten minutes), and opens it in headless
+Chromium (Debian's, through Playwright), a new browser context (an empty cache) each run:
 
 - **engines**: ``lunr`` (Material's own search, the lists kept out of its index),
   ``pagefind`` (the storybook's default for a built site: a Pagefind index behind Material's
   search box) and ``offline`` (the ``STORYBOOK_OFFLINE=true`` build, Material's search with
   its index loaded as a script, opened from disk: the phone profile slows only its CPU, and
   its bytes are the sizes of the files read).
-- **profiles**: ``phone`` (the CPU slowed 4x through the DevTools protocol, and every request,
-  those of the page's workers included, delayed by 150 ms and paced to 1.6 Mbit/s in a
-  Playwright route handler: the protocol's network throttling does not reach dedicated
-  workers) and ``desktop`` (no throttling).
+- **profiles**: ``phone`` (the CPU slowed 4x through the DevTools protocol, and every
+  response, those to the page's workers included, held back 150 ms and paced to 1.6 Mbit/s
+  on one shared link, in the server: see ``Link``) and ``desktop`` (no throttling).
 
-Each run opens the home page, waits for it to load, types a word that only one story holds,
-key by key as a reader does, and waits until a search result is visible. It records the time
-from navigation start to the page's load, to the last key press and to the first visible
-result, whether that result is the story holding the word, and the bytes transferred (gzipped, as
-sent): for the page and its theme, and for search alone (index, worker, search program). No test checks these timings.
+Each run opens the home page, waits for it to load, taps the search button, types a word
+that only one story holds, key by key as a reader does (60 ms apart), and waits until a
+search result is visible. It records the time from navigation start to the page's load, to
+the last key press and to the first visible result, whether that result is the story holding
+the word, and the bytes transferred (gzipped, as sent): for the page and its theme, and for
+search alone (index, worker, search program). No test checks these timings.
 
     python bench/search_bench.py                       # N = 300, 1000, 3000, both profiles
     python bench/search_bench.py --sizes 1000 --repeat 3 --profiles phone
@@ -117,16 +118,63 @@ def target(size: int) -> tuple[str, str]:
     return WORD, f"stories/story-{size // 2:05d}/"
 
 
-# --- a gzip server --------------------------------------------------------------------------
+# --- a server shaped like a phone's network ---------------------------------------------------
 
 
-class GzipHandler(SimpleHTTPRequestHandler):
-    """Serves a folder, compressing text files for clients that accept gzip, as hosts do."""
+@dataclass
+class Link:
+    """One network link shared by every request of a run: what it carried, and, on the phone
+    profile, each response held back as a phone's network would hold it.
 
-    cache: dict[Path, bytes] = {}  # noqa: RUF012 - one cache per server class
+    Each response starts at least 150 ms after its request and after the responses before it
+    have gone through at 1.6 Mbit/s. It is shaped in the server, so that it reaches every
+    request, those of the page's workers included (the DevTools protocol's network throttling
+    does not reach dedicated workers), and leaves the browser's cache alone (Playwright's
+    request interception turns Chromium's HTTP cache off, so a stylesheet the page asks for
+    twice went over the slowed link twice, where a phone takes the second from its cache)."""
+
+    throttled: bool = False
+    page_bytes: int = 0  # the page and its theme
+    search_bytes: int = 0  # what only search loads: its index, worker and program
+    requests: list[str] = field(default_factory=list)
+    free_at: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reset(self, throttled: bool) -> None:
+        with self.lock:
+            self.throttled, self.page_bytes, self.search_bytes = throttled, 0, 0
+            self.requests, self.free_at = [], 0.0
+
+    def carry(self, path: str, size: int) -> float:
+        """Counts a response of ``size`` bytes; returns how long to hold it back."""
+        size += 300  # and its headers
+        with self.lock:
+            if any(part in path for part in SEARCH_FILES):
+                self.search_bytes += size
+            else:
+                self.page_bytes += size
+            self.requests.append(path)
+            if not self.throttled:
+                return 0.0
+            now = time.monotonic()
+            start = max(now + LATENCY_S, self.free_at)
+            self.free_at = start + size / BYTES_PER_S
+            return self.free_at - now
+
+
+class ShapedHandler(SimpleHTTPRequestHandler):
+    """Serves a folder as a static host does: text compressed for clients that accept gzip,
+    cacheable for ten minutes (as GitHub Pages sends it), every response through the link."""
+
+    link: Link
+    cache: dict[Path, bytes]
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
 
     def send_head(self) -> Any:
         path = Path(self.translate_path(self.path))
@@ -134,27 +182,36 @@ class GzipHandler(SimpleHTTPRequestHandler):
             path = path / "index.html"
         accepts = "gzip" in self.headers.get("Accept-Encoding", "")
         if not accepts or path.suffix not in GZIP_TYPES or not path.is_file():
+            size = path.stat().st_size if path.is_file() else 0
+            self.hold(size)
             return super().send_head()  # as is, or the redirect to a folder's address
         body = self.cache.get(path)
         if body is None:
             body = self.cache[path] = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.hold(len(body))
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
         self.end_headers()
         return io.BytesIO(body)
+
+    def hold(self, size: int) -> None:
+        wait = self.link.carry(self.path, size)
+        if wait > 0:
+            time.sleep(wait)
 
 
 class Server:
     def __init__(self, site: Path) -> None:
-        handler = type("Handler", (GzipHandler,), {"cache": {}})
+        self.link = Link()
+        handler = type("Handler", (ShapedHandler,), {"cache": {}, "link": self.link})
 
-        def make(*args: Any, **kwargs: Any) -> GzipHandler:
+        def make(*args: Any, **kwargs: Any) -> ShapedHandler:
             return handler(*args, directory=str(site), **kwargs)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), make)
+        self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -184,63 +241,23 @@ class Run:
     bytes_search: int  # transferred for search alone: index, worker, search program
 
 
-@dataclass
-class Network:
-    """Delays and paces every request of a browser context; counts what it transfers.
-
-    The requests share one link: each response starts at least 150 ms after its request and
-    after the responses before it have gone through at 1.6 Mbit/s. The handler waits with
-    Playwright's own timer, so that other requests are handled meanwhile."""
-
-    throttled: bool
-    page: Any = None
-    page_bytes: int = 0  # the page and its theme
-    search_bytes: int = 0  # what only search loads: its index, worker and program
-    requests: list[str] = field(default_factory=list)
-    link_free_at: float = 0.0
-
-    def count_file(self, url: str) -> None:
-        path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
-        size = path.stat().st_size if path.is_file() else 0
-        if any(part in url for part in (*SEARCH_FILES, "/search/search_index.js")):
-            self.search_bytes += size
-        else:
-            self.page_bytes += size
-        self.requests.append(url)
-
-    def handle(self, route: Any) -> None:
-        response = route.fetch()
-        body = response.body()
-        headers = {
-            name: value
-            for name, value in response.headers.items()
-            if name.lower() not in ("content-encoding", "content-length")
-        }
-        # Playwright hands over the body decompressed; the wire carried the gzip length.
-        size = int(response.headers.get("content-length", len(body))) + 300  # and headers
-        url = route.request.url
-        if any(part in url for part in SEARCH_FILES):
-            self.search_bytes += size
-        else:
-            self.page_bytes += size
-        self.requests.append(url)
-        if self.throttled and self.page is not None:
-            start = max(time.monotonic() + LATENCY_S, self.link_free_at)
-            self.link_free_at = start + size / BYTES_PER_S
-            wait = self.link_free_at - time.monotonic()
-            if wait > 0:
-                self.page.wait_for_timeout(wait * 1000)
-        route.fulfill(status=response.status, headers=headers, body=body)
-
-
-def measure(browser: Any, base: str, word: str, story: str, profile: str) -> Run:
-    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=False)
-    network = Network(throttled=profile == "phone")
-    if base.startswith("file:"):  # read from disk: counted by file size, not delayed
-        context.on("request", lambda request: network.count_file(request.url))
+def count_file(link: Link, url: str) -> None:
+    """Counts a file the offline copy reads from disk (by its size: nothing is compressed)."""
+    path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
+    size = path.stat().st_size if path.is_file() else 0
+    if any(part in url for part in (*SEARCH_FILES, "/search/search_index.js")):
+        link.search_bytes += size
     else:
-        context.route("**/*", network.handle)
-    page = network.page = context.new_page()
+        link.page_bytes += size
+    link.requests.append(url)
+
+
+def measure(browser: Any, base: str, link: Link, word: str, story: str, profile: str) -> Run:
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=False)
+    link.reset(throttled=profile == "phone" and not base.startswith("file:"))
+    if base.startswith("file:"):  # read from disk: counted by file size, not delayed
+        context.on("request", lambda request: count_file(link, request.url))
+    page = context.new_page()
     # A page building a large index on a slowed CPU does not take a key press for a long time.
     context.set_default_timeout(600_000)
     if os.environ.get("SEARCH_BENCH_DEBUG"):
@@ -256,12 +273,12 @@ def measure(browser: Any, base: str, word: str, story: str, profile: str) -> Run
         box = page.locator(".md-search__input")
         box.press_sequentially(word, delay=60)
         typed = page.evaluate("performance.now()")
-        link = page.locator(".md-search-result__item > .md-search-result__link").first
-        link.wait_for(state="visible", timeout=600_000)
+        result = page.locator(".md-search-result__item > .md-search-result__link").first
+        result.wait_for(state="visible", timeout=600_000)
         shown = page.evaluate("performance.now()")
-        href = link.get_attribute("href") or ""
+        href = result.get_attribute("href") or ""
         if os.environ.get("SEARCH_BENCH_DEBUG"):
-            print("\n".join(network.requests))
+            print("\n".join(link.requests))
         return Run(
             engine="",
             profile=profile,
@@ -270,11 +287,10 @@ def measure(browser: Any, base: str, word: str, story: str, profile: str) -> Run
             typed=typed / 1000,
             first_result=shown / 1000,
             right_story=story.rstrip("/") in href,
-            bytes_page=network.page_bytes,
-            bytes_search=network.search_bytes,
+            bytes_page=link.page_bytes,
+            bytes_search=link.search_bytes,
         )
     finally:
-        context.unroute_all(behavior="ignoreErrors")
         context.close()
 
 
@@ -366,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
                             base = site.as_uri() + "/index.html"
                         for profile in args.profiles:
                             for _ in range(args.repeat):
-                                run = measure(browser, base, word, story, profile)
+                                run = measure(browser, base, server.link, word, story, profile)
                                 run.engine, run.size = engine, size
                                 runs.append(run)
                                 print(

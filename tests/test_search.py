@@ -64,8 +64,10 @@ def test_a_built_site_searches_pagefind_through_materials_search_box(sample: Pat
     assert entry["languages"]["en"]["page_count"] == len(pages)
     assert not (site / ".pagefind-pages").exists()
     assert len(list((site / "pagefind" / "fragment").glob("*.pf_fragment"))) == len(pages)
-    # Only what the script behind Material's box loads; not Pagefind's own interfaces.
+    # Only what the script behind Material's box loads: not Pagefind's own interfaces, nor its
+    # worker (Pagefind runs in the page).
     assert not list((site / "pagefind").glob("pagefind-*ui*"))
+    assert not (site / "pagefind" / "pagefind-worker.js").exists()
     scripts = scripts_in_order((site / "stories" / "the-quiet-slump" / "index.html").read_text())
     ours = next(index for index, src in enumerate(scripts) if src.endswith(PAGEFIND_SEARCH))
     bundle = next(index for index, src in enumerate(scripts) if BUNDLE in src)

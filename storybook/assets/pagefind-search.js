@@ -10,7 +10,14 @@
  * - Material asks for search/search_index.json as every page opens; it gets an index with
  *   no documents instead, without a request, since Pagefind does the searching;
  * - Material's search worker is replaced by an object that speaks the same messages and asks
- *   Pagefind. Pagefind is loaded when the reader first focuses the search box, not before.
+ *   Pagefind. Pagefind is loaded when the reader reaches for the search box (presses the
+ *   search button or focuses the box), not before.
+ *
+ * On a phone's network each request costs a round trip, and Pagefind fetches its files one
+ * after the other (its script, its worker, its entry file, then its metadata and WebAssembly).
+ * Here it runs without its worker, and the files it will ask for are requested together as
+ * soon as the reader reaches for search; Pagefind's own requests for them are answered from
+ * those (see prefetch), whatever the host's caching headers say.
  *
  * Opened from disk (file://) it does nothing: Pagefind cannot work there, and the offline
  * build uses Material's search without this script.
@@ -24,6 +31,8 @@
   var READY = 1;
   var QUERY = 2;
   var RESULT = 3;
+  // Pagefind's files, relative to the site's root.
+  var FOLDER = "pagefind/";
   // Results whose text is fetched and shown; Pagefind fetches each one's text separately.
   var SHOWN = 10;
   // Milliseconds without a key press before a search fetches the texts of its results.
@@ -103,6 +112,69 @@
     return terms;
   }
 
+  // Pagefind's start, fetched in one go: answers for the requests Pagefind will make, by
+  // address (the query string aside: Pagefind adds a time to its entry file's address).
+  var nativeFetch = window.fetch;
+  var prefetched = {}; // address: the response, until Pagefind asks for it
+  var requested = {}; // address: the response, for good (nothing is fetched twice)
+
+  function prefetch(url, options) {
+    var key = url.pathname;
+    if (!requested[key]) {
+      requested[key] = prefetched[key] = nativeFetch.call(window, url.href, options);
+    }
+    return requested[key];
+  }
+
+  // The entry file names the metadata and the WebAssembly for the page's language (chosen as
+  // Pagefind chooses it); the WebAssembly is named after the language, so it is asked for at
+  // once, with the entry file, while Pagefind's script loads.
+  function prefetchStart(folder) {
+    var lang = (document.documentElement.getAttribute("lang") || "unknown").toLowerCase();
+    prefetch(new URL("pagefind-entry.json", folder), { cache: "no-cache" })
+      .then(function (response) {
+        return response.clone().json();
+      })
+      .then(function (entry) {
+        var languages = entry.languages || {};
+        var index =
+          languages[lang] ||
+          languages[lang.split("-")[0]] ||
+          Object.keys(languages)
+            .map(function (key) {
+              return languages[key];
+            })
+            .sort(function (a, b) {
+              return b.page_count - a.page_count;
+            })[0];
+        if (!index) return;
+        prefetch(new URL("pagefind." + index.hash + ".pf_meta", folder));
+        prefetch(new URL("wasm." + (index.wasm || "unknown") + ".pagefind", folder));
+      })
+      .catch(function () {});
+    prefetch(new URL("wasm." + lang.split("-")[0] + ".pagefind", folder));
+  }
+
+  window.fetch = function (input, init) {
+    var address = input instanceof Request ? input.url : String(input);
+    var key = new URL(address, location.href).pathname;
+    var answer = prefetched[key];
+    if (answer && !init) {
+      delete prefetched[key]; // each answers one request; a later one goes to the network
+      var self = this;
+      var args = arguments;
+      return answer.then(
+        function (response) {
+          return response.clone();
+        },
+        function () {
+          return nativeFetch.apply(self, args);
+        }
+      );
+    }
+    return nativeFetch.apply(this, arguments);
+  };
+
   class PagefindSearch extends EventTarget {
     constructor(root) {
       super();
@@ -112,18 +184,22 @@
       this._pagefind = null;
       this._latest = 0;
       var search = this;
-      document.addEventListener("focusin", function (event) {
-        if (event.target && event.target.matches && event.target.matches(".md-search__input")) {
+      function reaching(event) {
+        var target = event.target;
+        if (target && target.closest && target.closest(".md-search__input, label[for='__search']")) {
           search._load().catch(function () {});
         }
-      });
+      }
+      document.addEventListener("pointerdown", reaching, true);
+      document.addEventListener("focusin", reaching, true);
     }
 
     _load() {
       if (!this._pagefind) {
-        var root = this._root;
-        this._pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
-          return pagefind.options({ baseUrl: "/", excerptLength: 24 }).then(function () {
+        var folder = new URL(FOLDER, this._root);
+        prefetchStart(folder);
+        this._pagefind = import(new URL("pagefind.js", folder).href).then(function (pagefind) {
+          return pagefind.options({ baseUrl: "/", excerptLength: 24, noWorker: true }).then(function () {
             return pagefind.init().then(function () {
               return pagefind;
             });
@@ -151,6 +227,8 @@
       // results' texts are fetched once a pause shows which words they are.
       this._load()
         .then(function (pagefind) {
+          // A word already typed further needs no chunks of its own.
+          if (turn !== search._latest) return null;
           pagefind.preload(text);
           return new Promise(function (resolve) {
             setTimeout(function () {
@@ -159,7 +237,7 @@
           });
         })
         .then(function (pagefind) {
-          if (turn !== search._latest) return null;
+          if (turn !== search._latest || !pagefind) return null;
           return pagefind.search(text);
         })
         .then(function (found) {

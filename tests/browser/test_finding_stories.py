@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -91,6 +92,36 @@ def test_a_word_from_one_story_finds_that_story_and_no_list_of_stories(
     )
     assert all(f"stories/{slug}/" in href for href in hrefs), hrefs
     assert any("/pagefind/" in url for url in reader.requests) == (engine == "pagefind")
+
+
+def test_search_starts_as_the_reader_reaches_for_it_and_fetches_each_file_once(
+    open_reader: Callable[..., Reader],
+) -> None:
+    """Nothing of Pagefind loads with the page. The tap on the search button asks for Pagefind's
+    start (its entry file, metadata and WebAssembly) at once, before a word is typed, and
+    Pagefind's own requests for those are answered from them: each file goes over the network
+    once, though routing turns Chromium's cache off here. Pagefind runs in the page, without
+    its worker."""
+    reader = open_reader(viewport=PHONE)
+    reader.page.context.route("**/pagefind/**", lambda route: route.continue_())
+    page = reader.open()
+    assert not [url for url in reader.requests if "/pagefind/" in url]
+    with page.expect_request(re.compile(r"/pagefind/pagefind\.en_\w+\.pf_meta$")):
+        page.locator("label[for=__search]").first.click()
+    search(page, "christening")
+    first = page.locator(RESULT_LINKS).first
+    expect(first).to_have_attribute("href", re.compile(r"stories/the-friday-rota/\?h=christening$"))
+    reader.settle()
+    files = Counter(
+        url.split("/pagefind/", 1)[1].split("?")[0]
+        for url in reader.requests
+        if "/pagefind/" in url
+    )
+    assert {"pagefind.js", "pagefind-entry.json", "wasm.en.pagefind"} <= set(files), files
+    assert any(name.startswith("index/") for name in files), files
+    assert any(name.startswith("fragment/") for name in files), files
+    assert "pagefind-worker.js" not in files
+    assert [name for name, count in files.items() if count > 1] == [], files
 
 
 def test_home_to_theme_to_story_to_a_related_story(reader: Reader) -> None:

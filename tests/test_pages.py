@@ -3,6 +3,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from storybook.core.library import load_library
@@ -105,6 +106,18 @@ def test_related_stories_rank_by_shared_tags_then_rarity_then_title() -> None:
 def test_related_stories_respect_the_limit() -> None:
     stories = [tagged(f"Story {i}", "feedback") for i in range(10)]
     assert {len(items) for items in related_stories(stories, limit=3).values()} == {3}
+
+
+def test_related_stories_are_the_stories_given_whatever_was_ranked_before() -> None:
+    """The ranking is kept between calls while slugs, titles and tags stay the same (a save
+    under `mkdocs serve`), but what it hands back is always the stories it was given."""
+    stories = [tagged("Home", "feedback"), tagged("Near", "feedback"), tagged("Far", "delegation")]
+    assert related_stories(stories)["home"][0].story is stories[1]
+    edited = [stories[0], replace(stories[1], body="Rewritten."), stories[2]]
+    assert related_stories(edited)["home"][0].story is edited[1]
+    retagged = [stories[0], replace(stories[1], tags=("delegation",)), stories[2]]
+    assert related_stories(retagged)["home"] == []
+    assert related_stories(retagged)["near"][0].story is stories[2]
 
 
 def test_related_stories_are_those_of_comparing_every_pair() -> None:

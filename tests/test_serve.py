@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -17,8 +18,11 @@ import pytest
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from watchdog.events import FileClosedEvent, FileDeletedEvent, FileModifiedEvent, FileOpenedEvent
+from watchdog.observers import Observer
 
 import storybook.plugin.hooks
+from storybook.plugin.serve import _Changes, keep_watching
 
 from .conftest import free_port, story_text
 
@@ -329,3 +333,92 @@ def test_serve_keeps_answering_when_mkdocs_yml_or_a_page_is_saved_broken(
         server.wait_for("/about/", lambda html: "Fixed." in html and "UTF-8" not in html)
     finally:
         server.stop()
+
+
+class CountingCondition(threading.Condition):
+    """A condition that counts its notifications: one per rebuild request."""
+
+    notified = 0
+
+    def notify_all(self) -> None:
+        self.notified += 1
+        super().notify_all()
+
+
+class FakeServer:
+    """What keep_watching uses of MkDocs' live-reload server: its polling observer, its list
+    of watched paths and its rebuild request. Its poll is an hour apart: only native events
+    can be seen in a test."""
+
+    def __init__(self) -> None:
+        from watchdog.observers.polling import PollingObserver
+
+        self.observer = PollingObserver(timeout=3600)
+        self._watched_paths: dict[str, int] = {}
+        self._watch_refs: dict[str, object] = {}
+        self._rebuild_cond = CountingCondition()
+        self._want_rebuild = False
+
+    def rebuild_requested(self, timeout: float = 15) -> bool:
+        """Wait for a rebuild request (the build loop's own wait); take it, as MkDocs does."""
+        with self._rebuild_cond:
+            wanted = self._rebuild_cond.wait_for(lambda: self._want_rebuild, timeout=timeout)
+            self._want_rebuild = False
+            return wanted
+
+
+@pytest.fixture
+def watched(tmp_path: Path) -> Iterator[tuple[FakeServer, Path]]:
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    (stories / "kept.md").write_text("Kept.\n", encoding="utf-8")
+    server = FakeServer()
+    native = keep_watching(server, [stories])  # type: ignore[arg-type]
+    yield server, stories
+    native.stop()
+    native.join()
+
+
+def test_a_save_is_seen_at_once_without_waiting_for_mkdocs_poll(
+    watched: tuple[FakeServer, Path],
+) -> None:
+    """MkDocs polls every half second; the story folders are watched with native events too
+    (here the poll never comes), and reading a file is no change."""
+    server, stories = watched
+    assert server._watched_paths == {str(stories.resolve()): 1}  # MkDocs lists and polls it
+    for _ in range(20):
+        (stories / "kept.md").read_text(encoding="utf-8")
+    # Saved as many editors save: written beside, then moved in (one event, the whole file).
+    incoming = stories.parent / "incoming.md"
+    incoming.write_text("Kept, and edited.\n", encoding="utf-8")
+    os.replace(incoming, stories / "kept.md")
+    assert server.rebuild_requested()
+    # Events come in order: had a read asked for a rebuild, it would have come first.
+    assert server._rebuild_cond.notified == 1
+    (stories / "new.md").write_text("New.\n", encoding="utf-8")
+    assert server.rebuild_requested()
+    (stories / "new.md").unlink()
+    assert server.rebuild_requested()
+
+
+def test_a_change_both_watchers_report_rebuilds_once(tmp_path: Path) -> None:
+    """What the native events saw first, the poll reports again; only a new change counts."""
+    server = FakeServer()
+    changes = _Changes(server, Observer())  # type: ignore[arg-type]
+    story = tmp_path / "a.md"
+    story.write_text("One.\n", encoding="utf-8")
+    changes.on_any_event(FileModifiedEvent(str(story)))  # native
+    assert server.rebuild_requested(timeout=0)
+    changes.on_any_event(FileModifiedEvent(str(story)))  # the poll, half a second later
+    changes.on_any_event(FileClosedEvent(str(story)))
+    assert not server.rebuild_requested(timeout=0)
+    story.write_text("Two, longer.\n", encoding="utf-8")
+    changes.on_any_event(FileModifiedEvent(str(story)))
+    assert server.rebuild_requested(timeout=0)
+    story.unlink()
+    changes.on_any_event(FileDeletedEvent(str(story)))
+    assert server.rebuild_requested(timeout=0)
+    changes.on_any_event(FileDeletedEvent(str(story)))
+    assert not server.rebuild_requested(timeout=0)
+    changes.on_any_event(FileOpenedEvent(str(tmp_path / "b.md")))  # opened, not changed
+    assert not server.rebuild_requested(timeout=0)

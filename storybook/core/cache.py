@@ -3,7 +3,8 @@
 Every save under `mkdocs serve` rebuilds the site. This cache keeps that cheap, keyed so
 that a stale entry cannot be used:
 
-- :class:`StoryCache` keeps, per story file, the validated story and its rendered page. A
+- :class:`StoryCache` keeps, per story file, the validated story, its rendered page and its
+  room page (the projector view, or the facilitator's console). A
   story is reused only while the file's bytes are the same, and everything is dropped as soon
   as anything else that shapes a page changes: any file in the templates folder (the page
   templates and ``tags.yml``) or a plugin setting.
@@ -24,6 +25,7 @@ from storybook.core.library import read_story
 from storybook.core.model import Story
 from storybook.core.pages import Page, Related, render_story_page
 from storybook.core.render import Renderer
+from storybook.core.room_pages import RoomSettings, render_room_page
 from storybook.core.vocabulary import Vocabulary
 
 
@@ -49,6 +51,7 @@ class StoryCache:
         self._renderer: Renderer | None = None
         self._stories: dict[Path, tuple[bytes, Story | list[Problem]]] = {}
         self._pages: dict[Path, tuple[tuple[Story, tuple[Related, ...], bool], Page]] = {}
+        self._room_pages: dict[Path, tuple[tuple[Story, RoomSettings, bool], Page]] = {}
         self._seen: set[Path] = set()
 
     def prepare(self, templates_dir: Path, settings: Mapping[str, object]) -> StoryCache:
@@ -61,6 +64,7 @@ class StoryCache:
             self._renderer = Renderer(templates_dir)
             self._stories.clear()
             self._pages.clear()
+            self._room_pages.clear()
         self._seen.clear()
         return self
 
@@ -109,9 +113,25 @@ class StoryCache:
             cached = self._pages[story.path] = (key, page)
         return cached[1]
 
+    def render_room_page(
+        self,
+        story: Story,
+        vocabulary: Vocabulary,
+        renderer: Renderer,
+        settings: RoomSettings,
+        *,
+        facilitator: bool,
+    ) -> Page:
+        """The room page of ``story``, rendered again only if it or the room changed."""
+        key = (story, settings, facilitator)
+        cached = self._room_pages.get(story.path)
+        if cached is None or cached[0] != key:
+            page = render_room_page(story, vocabulary, renderer, settings, facilitator=facilitator)
+            cached = self._room_pages[story.path] = (key, page)
+        return cached[1]
+
     def prune(self) -> None:
         """Forget stories whose files are gone."""
-        for path in self._stories.keys() - self._seen:
-            del self._stories[path]
-        for path in self._pages.keys() - self._seen:
-            del self._pages[path]
+        for cache in (self._stories, self._pages, self._room_pages):
+            for path in cache.keys() - self._seen:
+                del cache[path]

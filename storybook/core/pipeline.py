@@ -111,7 +111,12 @@ def build_site(
             problems += more_problems
         if room is not None and library.vocabulary is not None:
             more, more_problems = build_room_pages(
-                library.published, library.vocabulary, renderer, edition=edition, settings=room
+                library.published,
+                library.vocabulary,
+                renderer,
+                edition=edition,
+                settings=room,
+                render=cache.render_room_page if cache else None,
             )
             pages += more
             problems += more_problems

@@ -15,7 +15,7 @@ import io
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import yaml
@@ -102,6 +102,18 @@ def origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+class RenderRoomPage(Protocol):
+    def __call__(
+        self,
+        story: Story,
+        vocabulary: Vocabulary,
+        renderer: Renderer,
+        settings: RoomSettings,
+        *,
+        facilitator: bool,
+    ) -> Page: ...
+
+
 def build_room_pages(
     stories: Sequence[Story],
     vocabulary: Vocabulary,
@@ -109,8 +121,11 @@ def build_room_pages(
     *,
     edition: str,
     settings: RoomSettings,
+    render: RenderRoomPage | None = None,
 ) -> tuple[list[Page], list[Problem]]:
-    """Projector pages in the learner edition, console pages in the facilitator edition."""
+    """Projector pages in the learner edition, console pages in the facilitator edition.
+    ``render``: a cached :func:`render_room_page` (under `mkdocs serve`)."""
+    render = render or render_room_page
     pages: list[Page] = []
     problems: list[Problem] = []
     facilitator = is_facilitator(edition)
@@ -118,13 +133,24 @@ def build_room_pages(
         if story.draft:
             continue
         try:
-            if facilitator:
-                pages.append(render_console_page(story, vocabulary, renderer, settings))
-            else:
-                pages.append(render_present_page(story, vocabulary, renderer, settings))
+            pages.append(render(story, vocabulary, renderer, settings, facilitator=facilitator))
         except StorybookError as exc:
             problems.extend(exc.problems)
     return pages, problems
+
+
+def render_room_page(
+    story: Story,
+    vocabulary: Vocabulary,
+    renderer: Renderer,
+    settings: RoomSettings,
+    *,
+    facilitator: bool,
+) -> Page:
+    """The story's console page for the facilitator edition, its projector page otherwise."""
+    if facilitator:
+        return render_console_page(story, vocabulary, renderer, settings)
+    return render_present_page(story, vocabulary, renderer, settings)
 
 
 def slide_parts(story: Story) -> list[dict[str, Any]]:

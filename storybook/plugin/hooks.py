@@ -58,6 +58,7 @@ from storybook.workshops.plan import find_workshops_dir
 
 if TYPE_CHECKING:  # only `mkdocs serve` imports the live-reload server
     from mkdocs.livereload import LiveReloadServer
+    from watchdog.observers.api import BaseObserver
 
 log = logging.getLogger("mkdocs.plugins.storybook")
 
@@ -95,6 +96,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.cache = StoryCache()
         self.theme_bytecode = ThemeBytecode()
         self.dirty = DirtyServe()
+        self.native_events: BaseObserver | None = None  # under serve: see keep_watching
 
     def _reset(self) -> None:
         self.serving = False
@@ -233,7 +235,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         paths = find_paths_dir(self.config.paths_dir, self.root)
         if paths is not None:
             folders.append(paths)
-        keep_watching(server, folders)
+        self.native_events = keep_watching(server, folders)
         keep_answering(server, Path(config.config_file_path))
         return server
 
@@ -376,6 +378,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         if not self.serving and self.site_dir and not self.finished:
             discard_failed_site(Path(self.site_dir))
         self.dirty.stop()
+        if self.native_events is not None:
+            self.native_events.stop()
+            self.native_events = None
 
 
 def _page_file(config: MkDocsConfig, src_uri: str, content: str, source: Path | None) -> File:

@@ -8,9 +8,10 @@ Chromium (Debian's, through Playwright), a new browser context (an empty cache) 
 
 - **engines**: ``lunr`` (Material's own search, the lists kept out of its index),
   ``pagefind`` (the storybook's default for a built site: a Pagefind index behind Material's
-  search box) and ``offline`` (the ``STORYBOOK_OFFLINE=true`` build, Material's search with
-  its index loaded as a script, opened from disk: the phone profile slows only its CPU, and
-  its bytes are the sizes of the files read).
+  search box), ``offline`` (the ``STORYBOOK_OFFLINE=true`` build, Pagefind's index packed
+  into scripts, opened from disk: the phone profile slows only its CPU, and its bytes are the
+  sizes of the files read) and ``offline-lunr`` (the same with ``search: lunr``: Material's
+  search with its whole index loaded as a script, as the offline build searched before).
 - **profiles**: ``phone`` (the CPU slowed 4x through the DevTools protocol, and every
   response, those to the page's workers included, held back 150 ms and paced to 1.6 Mbit/s
   on one shared link, in the server: see ``Link``) and ``desktop`` (no throttling).
@@ -56,9 +57,9 @@ from storybook.core.vocabulary import load_vocabulary
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# offline: the STORYBOOK_OFFLINE=true build (Material's search, its index loaded as a script),
-# opened from disk; the phone profile slows its CPU only, since nothing goes over a network.
-ENGINES = ("lunr", "pagefind", "offline")
+# offline, offline-lunr: the STORYBOOK_OFFLINE=true build with each search, opened from disk;
+# the phone profile slows its CPU only, since nothing goes over a network.
+ENGINES = ("lunr", "pagefind", "offline", "offline-lunr")
 # The phone profile: what the issue measured Material's search on.
 CPU_SLOWDOWN = 4
 LATENCY_S = 0.150
@@ -95,10 +96,11 @@ def build(project: Path, engine: str) -> tuple[Path, float]:
     """Build the site with one search engine; returns its folder and the build's seconds."""
     config = project / f"mkdocs-{engine}.yml"
     text = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    chosen = "lunr" if engine == "offline" else engine
+    chosen = "lunr" if engine.endswith("lunr") else "pagefind"
     text = text.replace("search: pagefind", f"search: {chosen}")
     config.write_text(text, encoding="utf-8")
-    env = {**ENV, "STORYBOOK_OFFLINE": "true" if engine == "offline" else "false"}
+    offline = engine.startswith("offline")
+    env = {**ENV, "STORYBOOK_OFFLINE": "true" if offline else "false"}
     site = project / f"site-{engine}"
     start = time.perf_counter()
     result = subprocess.run(
@@ -341,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=sizes, default=[300, 1000, 3000],
                         help="library sizes (default 300,1000,3000)")  # fmt: skip
     parser.add_argument("--engines", type=names, default=list(ENGINES),
-                        help="search engines (default lunr,pagefind,offline)")  # fmt: skip
+                        help="search engines (default lunr,pagefind,offline,offline-lunr)")  # fmt: skip
     parser.add_argument("--profiles", type=names, default=["phone", "desktop"],
                         help="phone (throttled) and/or desktop (default both)")  # fmt: skip
     parser.add_argument("--repeat", type=int, default=1, help="runs of each, median kept")
@@ -378,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
                     builds[(engine, size)] = seconds
                     with Server(site) as server:
                         base = server.url
-                        if engine == "offline":
+                        if engine.startswith("offline"):
                             base = site.as_uri() + "/index.html"
                         for profile in args.profiles:
                             for _ in range(args.repeat):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -29,6 +31,8 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+# One of Pagefind's files as the offline build packs it (storybook/plugin/search.py).
+PACKED_FILE = re.compile(rb'__storybookPagefindFile\("[^"]+","(?P<payload>[A-Za-z0-9+/=]*)"\);\n')
 
 MINI_MKDOCS_YML = """\
 site_name: Test storybook
@@ -238,6 +242,10 @@ def site_bytes(site: Path) -> dict[str, bytes]:
 
     files = snapshot(site)
     for name, data in list(files.items()):
+        packed = PACKED_FILE.fullmatch(data)
+        if packed:  # an offline build's Pagefind file, packed into a script
+            data = files[name + " (unpacked)"] = base64.b64decode(packed["payload"])
+            name += " (unpacked)"
         if data[:2] == b"\x1f\x8b":  # gzip, whatever the file is called
             files[name + " (decompressed)"] = gzip.decompress(data)
     return files

@@ -155,6 +155,30 @@ def test_the_learner_edition_holds_no_facilitator_byte_anywhere(
         assert b"stories/wip" not in data, name
 
 
+def test_the_offline_learner_edition_holds_no_facilitator_byte_in_its_packed_index(
+    marked_project: Path,
+) -> None:
+    """Offline, Pagefind's files are packed into scripts, their bytes in base64, which a scan
+    of the bytes alone would not see into: unpacked and decompressed, the facilitator
+    edition's carry the markers and the learner edition's none."""
+    config = marked_project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("  - search\n", "  - search\n  - offline\n")
+    config.write_text(text, encoding="utf-8")
+    sites = {edition: site_bytes(build_edition(marked_project, edition)) for edition in EDITIONS}
+    fragment = ".pf_fragment.js (unpacked) (decompressed)"
+    facilitator = b"".join(
+        data for name, data in sites["facilitator"].items() if name.endswith(fragment)
+    )
+    assert b"MARKER-PLAN-LISTEN" in facilitator and b"MARKER-SESSION-NOTES" in facilitator
+    learner = sites["learner"]
+    assert any(name.endswith(fragment) for name in learner)
+    assert not any(name.endswith((".pf_fragment", ".pf_index", ".pf_meta")) for name in learner)
+    for name, data in learner.items():
+        for marker in [*TEXT_MARKERS, MINUTES_SHOWN]:
+            assert marker.encode() not in data, (marker, name)
+        assert b"stories/wip" not in data, name
+
+
 def test_templates_that_print_everything_they_get_still_show_learners_nothing(
     marked_project: Path,
 ) -> None:

@@ -1,4 +1,5 @@
-"""Which search a site gets: Pagefind for a built site, Material's own (lunr) elsewhere.
+"""Which search a site gets: Pagefind for a built site (served, or offline packed into
+scripts), Material's own (lunr) under `mkdocs serve` and with `search: lunr`.
 
 Real builds of the sample storybook; what the reader sees of search is in
 tests/browser/test_finding_stories.py and tests/browser/test_offline.py.
@@ -6,6 +7,7 @@ tests/browser/test_finding_stories.py and tests/browser/test_offline.py.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from pathlib import Path
@@ -14,10 +16,10 @@ from unittest import mock
 
 import pytest
 
-from storybook.plugin.search import mark_excluded, uses_pagefind
+from storybook.plugin.search import mark_excluded, pack_for_disk, plain_script, uses_pagefind
 from storybook.plugin.theme import PAGEFIND_SEARCH
 
-from .conftest import copy_sample, search_index
+from .conftest import PACKED_FILE, copy_sample, search_index
 
 BUNDLE = "assets/javascripts/bundle."
 
@@ -83,12 +85,74 @@ def test_search_lunr_keeps_materials_search_everywhere(sample: Path) -> None:
     assert PAGEFIND_SEARCH not in (site / "index.html").read_text(encoding="utf-8")
 
 
-def test_the_offline_build_keeps_materials_search_which_works_from_disk(sample: Path) -> None:
+def test_the_offline_build_packs_pagefinds_index_into_scripts_it_can_read_from_disk(
+    sample: Path,
+) -> None:
+    """Opened from disk a browser fetches nothing and runs no module: every file of the index
+    is a plain script holding its bytes, and Material's own index, which it loads with every
+    page from disk, has no documents (the reader's search is in tests/browser/test_offline.py)."""
     with mock.patch.dict(os.environ, {"STORYBOOK_OFFLINE": "true"}):
         site = build(sample)
-    assert not (site / "pagefind").exists()
-    assert (site / "search" / "search_index.js").is_file()
-    assert PAGEFIND_SEARCH not in (site / "index.html").read_text(encoding="utf-8")
+    folder = site / "pagefind"
+    files = [path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()]
+    assert "pagefind.js.js" in files and "pagefind-entry.json.js" in files
+    assert all(name.endswith(".js") for name in files), files
+    assert any(name.startswith("fragment/") for name in files)
+    program = (folder / "pagefind.js.js").read_text(encoding="utf-8")
+    assert "import.meta" not in program and "export{" not in program
+    assert (site / "search" / "search_index.js").read_text(encoding="utf-8").endswith('"docs": []}')
+    assert search_index(site)  # Material's index as JSON is still there, for nothing offline
+    assert PAGEFIND_SEARCH in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_packing_keeps_every_byte_and_removes_what_no_browser_reads_from_disk(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "pagefind"
+    (folder / "index").mkdir(parents=True)
+    files = {
+        "index/en_1.pf_index": bytes(range(256)) * 3,
+        "pagefind-entry.json": '{"a": "é"}'.encode(),
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    (folder / "pagefind.js").write_text(MODULE, encoding="utf-8")
+    pack_for_disk(folder)
+    packed = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
+    assert packed == {f"{name}.js" for name in [*files, "pagefind.js"]}
+    for name, data in files.items():
+        text = (folder / f"{name}.js").read_bytes()
+        match = PACKED_FILE.fullmatch(text)
+        assert match is not None, text[:80]
+        assert text.startswith(f'__storybookPagefindFile("{name}",'.encode())
+        assert base64.b64decode(match["payload"]) == data
+
+
+# Pagefind's program as the pinned release shapes it: one export list at its very end.
+MODULE = (
+    'const v="1";let base=import.meta.url;function init(){}var search=()=>1;export{init,search};'
+)
+
+
+def test_pagefinds_program_becomes_a_plain_script() -> None:
+    script = plain_script(MODULE)
+    assert "import.meta" not in script and "export" not in script
+    assert "window.__storybookPagefind={init:init,search:search};" in script
+    assert script.startswith('(function(){"use strict";var pagefindScript=document.currentScript')
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        'import{a}from"./a.js";let b=import.meta.url;export{a};',  # imports another module
+        "let b=import.meta.url;export default b;",  # a default export
+        "let b=import.meta.url;export{b};let c=1;",  # code after the exports
+        "function init(){}export{init};",  # finds its folder some other way
+    ],
+)
+def test_a_pagefind_program_shaped_otherwise_stops_the_build(module: str) -> None:
+    with pytest.raises(RuntimeError, match="not shaped as the storybook expects"):
+        plain_script(module)
 
 
 def test_mkdocs_serve_keeps_materials_search_which_it_updates_after_each_save(
@@ -123,15 +187,8 @@ def test_mark_excluded_adds_pagefinds_mark_to_each_of_materials() -> None:
 
 
 @pytest.mark.parametrize(
-    ("engine", "serving", "offline", "expected"),
-    [
-        ("pagefind", False, False, True),
-        ("pagefind", True, False, False),
-        ("pagefind", False, True, False),
-        ("lunr", False, False, False),
-    ],
+    ("engine", "serving", "expected"),
+    [("pagefind", False, True), ("pagefind", True, False), ("lunr", False, False)],
 )
-def test_which_search_a_site_gets(
-    engine: str, serving: bool, offline: bool, expected: bool
-) -> None:
-    assert uses_pagefind(engine, serving=serving, offline=offline) is expected
+def test_which_search_a_site_gets(engine: str, serving: bool, expected: bool) -> None:
+    assert uses_pagefind(engine, serving=serving) is expected

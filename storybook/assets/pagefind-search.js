@@ -19,12 +19,16 @@
  * soon as the reader reaches for search; Pagefind's own requests for them are answered from
  * those (see prefetch), whatever the host's caching headers say.
  *
- * Opened from disk (file://) it does nothing: Pagefind cannot work there, and the offline
- * build uses Material's search without this script.
+ * Opened from disk (file://, the offline build) a browser fetches no file and runs no module
+ * script. There each of Pagefind's files F is a plain script F.js that hands its bytes to
+ * window.__storybookPagefindFile, Pagefind's program a plain script (pagefind.js.js), and
+ * Pagefind's requests are answered by adding the script of the file it asks for to the page
+ * (readPacked). Material's index is an empty one there too.
  */
 (function () {
   "use strict";
-  if (location.protocol === "file:" || typeof WebAssembly !== "object") return;
+  if (typeof WebAssembly !== "object") return;
+  var DISK = location.protocol === "file:";
 
   // Material's worker messages (integrations/search/worker/message).
   var SETUP = 0;
@@ -115,21 +119,74 @@
   // Pagefind's start, fetched in one go: answers for the requests Pagefind will make, by
   // address (the query string aside: Pagefind adds a time to its entry file's address).
   var nativeFetch = window.fetch;
+  var folder = null; // Pagefind's folder, once the reader reaches for search
   var prefetched = {}; // address: the response, until Pagefind asks for it
   var requested = {}; // address: the response, for good (nothing is fetched twice)
 
   function prefetch(url, options) {
     var key = url.pathname;
     if (!requested[key]) {
-      requested[key] = prefetched[key] = nativeFetch.call(window, url.href, options);
+      requested[key] = prefetched[key] = DISK ? readPacked(key) : nativeFetch.call(window, url.href, options);
     }
     return requested[key];
   }
 
+  // From disk: the bytes of each of Pagefind's files, by its path in Pagefind's folder, as
+  // the plain script packed with it hands them over.
+  var packed = {};
+
+  window.__storybookPagefindFile = function (name, base64) {
+    var waiting = packed[name];
+    if (!waiting || waiting.bytes) return;
+    var binary = atob(base64);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    waiting.bytes = bytes;
+  };
+
+  function readPacked(path) {
+    var name = path.slice(folder.pathname.length);
+    if (!packed[name]) {
+      var waiting = (packed[name] = { bytes: null });
+      waiting.read = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = new URL(name + ".js", folder).href;
+        script.onload = function () {
+          script.remove();
+          if (waiting.bytes) resolve(waiting.bytes);
+          else reject(new Error("Pagefind's " + name + " handed over nothing"));
+        };
+        script.onerror = function () {
+          script.remove();
+          reject(new Error("Pagefind's " + name + " is missing"));
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return packed[name].read.then(function (bytes) {
+      return new Response(bytes);
+    });
+  }
+
+  function loadScript(url) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = url.href;
+      script.onload = resolve;
+      script.onerror = function () {
+        reject(new Error("could not load " + url.href));
+      };
+      document.head.appendChild(script);
+    });
+  }
+
+  // Whatever goes wrong in a prefetch, Pagefind meets again when it asks for the file.
+  function ignore() {}
+
   // The entry file names the metadata and the WebAssembly for the page's language (chosen as
   // Pagefind chooses it); the WebAssembly is named after the language, so it is asked for at
   // once, with the entry file, while Pagefind's script loads.
-  function prefetchStart(folder) {
+  function prefetchStart() {
     var lang = (document.documentElement.getAttribute("lang") || "unknown").toLowerCase();
     prefetch(new URL("pagefind-entry.json", folder), { cache: "no-cache" })
       .then(function (response) {
@@ -148,17 +205,21 @@
               return b.page_count - a.page_count;
             })[0];
         if (!index) return;
-        prefetch(new URL("pagefind." + index.hash + ".pf_meta", folder));
-        prefetch(new URL("wasm." + (index.wasm || "unknown") + ".pagefind", folder));
+        prefetch(new URL("pagefind." + index.hash + ".pf_meta", folder)).catch(ignore);
+        prefetch(new URL("wasm." + (index.wasm || "unknown") + ".pagefind", folder)).catch(ignore);
       })
-      .catch(function () {});
-    prefetch(new URL("wasm." + lang.split("-")[0] + ".pagefind", folder));
+      .catch(ignore);
+    // A wrong guess (a language Pagefind has no WebAssembly of its own for) is only unused.
+    prefetch(new URL("wasm." + lang.split("-")[0] + ".pagefind", folder)).catch(ignore);
   }
 
   window.fetch = function (input, init) {
     var address = input instanceof Request ? input.url : String(input);
     var key = new URL(address, location.href).pathname;
     var answer = prefetched[key];
+    if (!answer && DISK && folder && key.indexOf(folder.pathname) === 0) {
+      return readPacked(key);
+    }
     if (answer && !init) {
       delete prefetched[key]; // each answers one request; a later one goes to the network
       var self = this;
@@ -196,10 +257,16 @@
 
     _load() {
       if (!this._pagefind) {
-        var folder = new URL(FOLDER, this._root);
-        prefetchStart(folder);
-        this._pagefind = import(new URL("pagefind.js", folder).href).then(function (pagefind) {
-          return pagefind.options({ baseUrl: "/", excerptLength: 24, noWorker: true }).then(function () {
+        folder = new URL(FOLDER, this._root);
+        prefetchStart();
+        var program = DISK
+          ? loadScript(new URL("pagefind.js.js", folder)).then(function () {
+              return window.__storybookPagefind;
+            })
+          : import(new URL("pagefind.js", folder).href);
+        this._pagefind = program.then(function (pagefind) {
+          var options = { basePath: folder.href, baseUrl: "/", excerptLength: 24, noWorker: true };
+          return pagefind.options(options).then(function () {
             return pagefind.init().then(function () {
               return pagefind;
             });

@@ -75,8 +75,8 @@ class StorybookConfig(Config):  # type: ignore[no-untyped-call]
     paths_dir = c.Optional(c.Dir(exists=False))
     # mkdocs.yml sets it with `edition: !ENV [STORYBOOK_EDITION, learner]`.
     edition = c.Choice(EDITIONS, default=LEARNER)
-    # pagefind: a built site searches a Pagefind index (mkdocs serve and the offline build
-    # keep Material's search); lunr: Material's search everywhere. See search.py.
+    # pagefind: a built site, served or offline, searches a Pagefind index (mkdocs serve keeps
+    # Material's search); lunr: Material's search everywhere. See search.py.
     search = c.Choice(ENGINES, default=PAGEFIND)
     # The room (see core/room_pages.py). Unset: what `storybook serve --room` says in the
     # environment, else the room's default ports on 127.0.0.1.
@@ -240,9 +240,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         return server
 
     def _wants_pagefind(self, config: MkDocsConfig) -> bool:
-        wanted = uses_pagefind(
-            self.config.search, serving=self.serving, offline=offline_build(config)
-        )
+        wanted = uses_pagefind(self.config.search, serving=self.serving)
         if wanted and not pagefind_available():
             log.warning(
                 "Pagefind is not installed, so the site keeps Material's search, which is slow "
@@ -355,7 +353,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             self.dirty.page_built(page.url)
         return output
 
-    @event_priority(-100)  # after the search plugin has written its index
+    # After the search plugin has written its index, and Material's offline plugin (at -100)
+    # its copy as a script, which write_search_index empties when Pagefind answers offline.
+    @event_priority(-110)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.finished = True
         if self.dirty.active:
@@ -363,7 +363,12 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         if self.pagefind:
             language = str(config.theme.get("language") or "en")
             try:
-                pages = write_search_index(Path(config.site_dir), self.searchable, language)
+                pages = write_search_index(
+                    Path(config.site_dir),
+                    self.searchable,
+                    language,
+                    offline=offline_build(config),
+                )
             except Exception as exc:
                 raise PluginError(
                     f"Pagefind could not index the site ({type(exc).__name__}: {exc}) - "

@@ -10,15 +10,23 @@ that comes inside the ``pagefind_bin`` wheel) into ``site/pagefind/``. In the re
 ``assets/pagefind-search.js`` answers Material's search box from that index: Material's own
 dialog, keyboard handling and result list stay, only the search behind them changes.
 
-Pagefind cannot work from ``file://``, and rebuilding its index after every save would slow
-down ``mkdocs serve``: the offline build and ``mkdocs serve`` keep Material's own search (see
-:func:`uses_pagefind`). The same parts of a page are left out of both indexes: the lists of
-stories on listing pages, related stories (marked ``data-search-exclude`` in the templates)
-and the headings' permalink signs.
+Opened from disk (``file://``, the offline build), a browser fetches no file and runs no
+module script, and Pagefind does both. For the offline build :func:`pack_for_disk` turns each
+of Pagefind's files into a plain script of the same name plus ``.js`` that hands its bytes to
+``pagefind-search.js``, and Pagefind's program into a plain script: the offline copy searches
+as a served site does, reading only the few chunks a word needs, and no longer loads
+Material's whole index with every page (:func:`empty_offline_index`).
+
+Rebuilding Pagefind's index after every save would slow down ``mkdocs serve``, so serving
+keeps Material's own search (see :func:`uses_pagefind`). The same parts of a page are left
+out of both indexes: the lists of stories on listing pages, related stories (marked
+``data-search-exclude`` in the templates) and the headings' permalink signs.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import re
 import shutil
@@ -51,9 +59,19 @@ UNUSED = (
 )  # fmt: skip
 
 
-def uses_pagefind(engine: str, *, serving: bool, offline: bool) -> bool:
-    """Pagefind for a built site served over http(s); Material's search otherwise."""
-    return engine == PAGEFIND and not serving and not offline
+# The offline copy: what each packed file calls with its name and bytes (pagefind-search.js
+# defines it), and where Pagefind's program, made a plain script, leaves its functions.
+PACKED_CALL = "__storybookPagefindFile"
+PROGRAM = "pagefind.js"
+PROGRAM_GLOBAL = "__storybookPagefind"
+_EXPORTS = re.compile(r"export\{(?P<names>[\w$]+(?:,[\w$]+)*)\};?\s*$")
+_IMPORT_STATEMENT = re.compile(r"(?:^|[;}])\s*import\s*[\w{*\"']")
+
+
+def uses_pagefind(engine: str, *, serving: bool) -> bool:
+    """Pagefind for a built site, served or opened from disk; Material's search while serving,
+    or where mkdocs.yml asks for it (``search: lunr``)."""
+    return engine == PAGEFIND and not serving
 
 
 def mark_excluded(html: str) -> str:
@@ -78,9 +96,11 @@ def searchable(meta: Mapping[str, Any]) -> bool:
     return not (isinstance(search, Mapping) and search.get("exclude"))
 
 
-def write_index(site_dir: Path, pages: Iterable[Path], language: str) -> int:
-    """Index the built ``pages`` (HTML files in ``site_dir``) into ``site_dir/pagefind/``;
-    returns how many pages were indexed."""
+def write_index(
+    site_dir: Path, pages: Iterable[Path], language: str, *, offline: bool = False
+) -> int:
+    """Index the built ``pages`` (HTML files in ``site_dir``) into ``site_dir/pagefind/``,
+    packed to be read from disk if ``offline``; returns how many pages were indexed."""
     from pagefind.service import get_executable
 
     program = get_executable()
@@ -106,7 +126,55 @@ def write_index(site_dir: Path, pages: Iterable[Path], language: str) -> int:
         shutil.rmtree(staging, ignore_errors=True)
     for name in UNUSED:
         (output / name).unlink(missing_ok=True)
-    return len(list((output / "fragment").glob("*.pf_fragment")))
+    indexed = len(list((output / "fragment").glob("*.pf_fragment")))
+    if offline:
+        pack_for_disk(output)
+        empty_offline_index(site_dir, language)
+    return indexed
+
+
+def pack_for_disk(output: Path) -> None:
+    """Make Pagefind's index readable from ``file://``: each file F becomes a plain script
+    ``F.js`` that hands F's bytes (base64) to pagefind-search.js, and Pagefind's program the
+    plain script ``pagefind.js.js`` (a name Pagefind still finds its folder by). The
+    originals are removed: nothing could read them from disk."""
+    for path in sorted(item for item in output.rglob("*") if item.is_file()):
+        name = path.relative_to(output).as_posix()
+        packed = path.with_name(path.name + ".js")
+        if name == PROGRAM:
+            packed.write_text(plain_script(path.read_text(encoding="utf-8")), encoding="utf-8")
+        else:
+            payload = base64.b64encode(path.read_bytes()).decode("ascii")
+            packed.write_text(f'{PACKED_CALL}({json.dumps(name)},"{payload}");\n', "utf-8")
+        path.unlink()
+
+
+def plain_script(module: str) -> str:
+    """Pagefind's program, an ES module, as a plain script that leaves its functions in
+    ``window.__storybookPagefind``: browsers run no module from ``file://``. Pagefind is
+    pinned; a release shaped otherwise fails the build here, not search in the reader's page."""
+    exports = _EXPORTS.search(module)
+    if exports is None or "import.meta.url" not in module or _IMPORT_STATEMENT.search(module):
+        raise RuntimeError(
+            "Pagefind's program is not shaped as the storybook expects (one export at its end)"
+        )
+    body = module[: exports.start()].replace("import.meta.url", "pagefindScript")
+    api = ",".join(f"{name}:{name}" for name in exports["names"].split(","))
+    return (
+        '(function(){"use strict";'
+        "var pagefindScript=document.currentScript?document.currentScript.src:undefined;\n"
+        f"{body}\nwindow.{PROGRAM_GLOBAL}={{{api}}};\n}})();\n"
+    )
+
+
+def empty_offline_index(site_dir: Path, language: str) -> None:
+    """Opened from disk, Material loads its whole index as a script with every page (17 MB at
+    3,000 stories); with Pagefind answering, it gets an index with no documents instead."""
+    script = site_dir / "search" / "search_index.js"
+    if script.exists():
+        config = {"lang": [language], "separator": r"[\s\-]+", "pipeline": []}
+        index = json.dumps({"config": config, "docs": []})
+        script.write_text(f"var __index = {index}", encoding="utf-8")
 
 
 def _run(program: Path, site: Path, output: Path, language: str) -> None:

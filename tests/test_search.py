@@ -101,8 +101,13 @@ def test_the_offline_build_packs_pagefinds_index_into_scripts_it_can_read_from_d
     program = (folder / "pagefind.js.js").read_text(encoding="utf-8")
     assert "import.meta" not in program and "export{" not in program
     assert (site / "search" / "search_index.js").read_text(encoding="utf-8").endswith('"docs": []}')
-    assert search_index(site)  # Material's index as JSON is still there, for nothing offline
+    assert not (site / "search" / "search_index.json").exists()  # nothing reads it here
     assert PAGEFIND_SEARCH in (site / "index.html").read_text(encoding="utf-8")
+    # This build's copy of the script reads the packed files, opened from disk or served.
+    script = (site / PAGEFIND_SEARCH).read_text(encoding="utf-8")
+    assert "var PACKED = true;" in script and "var PACKED = false;" not in script
+    served = build(copy_sample(sample.parent / "served"))
+    assert "var PACKED = false;" in (served / PAGEFIND_SEARCH).read_text(encoding="utf-8")
 
 
 def test_packing_keeps_every_byte_and_removes_what_no_browser_reads_from_disk(

@@ -19,16 +19,19 @@
  * soon as the reader reaches for search; Pagefind's own requests for them are answered from
  * those (see prefetch), whatever the host's caching headers say.
  *
- * Opened from disk (file://, the offline build) a browser fetches no file and runs no module
- * script. There each of Pagefind's files F is a plain script F.js that hands its bytes to
- * window.__storybookPagefindFile, Pagefind's program a plain script (pagefind.js.js), and
+ * Opened from disk (file://) a browser fetches no file and runs no module script. In the
+ * offline build, made to be opened from disk (or served, as it may be too), each of
+ * Pagefind's files F is a plain script F.js that hands its bytes to
+ * window.__storybookPagefindFile, Pagefind's program is a plain script (pagefind.js.js), and
  * Pagefind's requests are answered by adding the script of the file it asks for to the page
- * (readPacked). Material's index is an empty one there too.
+ * (readPacked). Material's index is an empty one there too. Any other build opened from disk
+ * keeps Material's search, which has no index there.
  */
 (function () {
   "use strict";
-  if (typeof WebAssembly !== "object") return;
-  var DISK = location.protocol === "file:";
+  // The offline build's copy of this script says true (storybook/plugin/theme.py).
+  var PACKED = false;
+  if (typeof WebAssembly !== "object" || (!PACKED && location.protocol === "file:")) return;
 
   // Material's worker messages (integrations/search/worker/message).
   var SETUP = 0;
@@ -126,7 +129,7 @@
   function prefetch(url, options) {
     var key = url.pathname;
     if (!requested[key]) {
-      requested[key] = prefetched[key] = DISK ? readPacked(key) : nativeFetch.call(window, url.href, options);
+      requested[key] = prefetched[key] = PACKED ? readPacked(key) : nativeFetch.call(window, url.href, options);
     }
     return requested[key];
   }
@@ -217,7 +220,7 @@
     var address = input instanceof Request ? input.url : String(input);
     var key = new URL(address, location.href).pathname;
     var answer = prefetched[key];
-    if (!answer && DISK && folder && key.indexOf(folder.pathname) === 0) {
+    if (!answer && PACKED && folder && key.indexOf(folder.pathname) === 0) {
       return readPacked(key);
     }
     if (answer && !init) {
@@ -259,7 +262,7 @@
       if (!this._pagefind) {
         folder = new URL(FOLDER, this._root);
         prefetchStart();
-        var program = DISK
+        var program = PACKED
           ? loadScript(new URL("pagefind.js.js", folder)).then(function () {
               return window.__storybookPagefind;
             })

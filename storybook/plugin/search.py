@@ -169,7 +169,10 @@ def plain_script(module: str) -> str:
 
 def empty_offline_index(site_dir: Path, language: str) -> None:
     """Opened from disk, Material loads its whole index as a script with every page (17 MB at
-    3,000 stories); with Pagefind answering, it gets an index with no documents instead."""
+    3,000 stories); with Pagefind answering, it gets an index with no documents instead. The
+    index as JSON, which nothing reads in this build (pagefind-search.js answers Material's
+    request for it when served), is removed: 19 MB less to copy at 3,000 stories."""
+    (site_dir / "search" / "search_index.json").unlink(missing_ok=True)
     script = site_dir / "search" / "search_index.js"
     if script.exists():
         config = {"lang": [language], "separator": r"[\s\-]+", "pipeline": []}

@@ -76,6 +76,16 @@ def use_local_worker_shim(config: MkDocsConfig) -> None:
     config.extra["polyfills"] = polyfills
 
 
+# The line of pagefind-search.js that the offline build's copy says true: its Pagefind files
+# are packed into scripts (see search.py), whether it is opened from disk or served.
+NOT_PACKED = b"var PACKED = false;"
+
+
 def asset_files(config: MkDocsConfig) -> list[File]:
-    paths = (*ASSETS, PAGEFIND_SEARCH)
-    return [File.generated(config, path, content=asset_bytes(path)) for path in paths]
+    files = [File.generated(config, path, content=asset_bytes(path)) for path in ASSETS]
+    search = asset_bytes(PAGEFIND_SEARCH)
+    if offline_build(config):
+        if search.count(NOT_PACKED) != 1:
+            raise RuntimeError(f"{PAGEFIND_SEARCH} no longer says {NOT_PACKED.decode()}")
+        search = search.replace(NOT_PACKED, b"var PACKED = true;")
+    return [*files, File.generated(config, PAGEFIND_SEARCH, content=search)]

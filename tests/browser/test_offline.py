@@ -41,3 +41,19 @@ def test_offline_site_searches_from_disk_without_any_outside_request(
     assert any(url.endswith("/assets/iframe-worker-shim.js") for url in reader.requests)
     outside = [url for url in reader.requests if not url.startswith(offline_site.as_uri())]
     assert outside == []
+
+
+def test_the_offline_copy_searches_when_served_too(
+    open_reader: Callable[..., Reader],
+    offline_site: Path,
+    serve_folder: Callable[[Path], str],
+) -> None:
+    """The README says the offline copy works from any web server as well: its packed
+    Pagefind files are read the same way there."""
+    reader = open_reader(base=serve_folder(offline_site) + "/")
+    page = reader.open("index.html")
+    search(page, "christening")
+    hit = page.locator('.md-search-result__link[href*="stories/the-friday-rota.html"]').first
+    expect(hit).to_be_visible()
+    assert any(url.endswith("/pagefind/pagefind.js.js") for url in reader.requests)
+    assert not any(url.endswith("/pagefind/pagefind.js") for url in reader.requests)

@@ -162,6 +162,9 @@ MARKUP = [
     "{{ onclick }}", "{{ story.title }}", "{% onclick %}", "{# x #}", "{", "}", "{{", "}}", ":",
     " ", "  \n", "\n", "\n\n", "    ", "# ", "- ", "1. ", "| ", " |", "|---|---|\n", "> ",
     "!!! note ", "```", "~~~", "x", "=", '"', "\\", "&#123;", "data-md-x",
+    # Tags kept whatever surrounds them, and pieces to build others around them from.
+    "<cite>", "</cite>", "<em>", "</kbd>", "<", ">", "/", "script", " onclick=x", "<!--", "-->",
+    "http://x", "cite", "&lt;",
 ]  # fmt: skip
 
 

@@ -188,13 +188,19 @@ def _link_problem(url: str) -> tuple[str, str]:
 # a list with leftovers. tests/test_properties.py searches for a text where this is wrong.
 _LINK_TARGET = re.compile(r"\]\s*[(\[:]")
 _SPACED_JINJA_VALUE = re.compile(r"(?<!\S)\{\{[^{}\n]*\}\}")
+# Bare inline tags the cleaner keeps wherever they stand. Every bank question names its story
+# with <cite> (reading.marked_title): converting each to find nothing took most of the time
+# the storybook spends rendering (1.2 of 1.4 s at 1,000 stories).
+_KEPT_TAGS = re.compile(r"</?(?:cite|em|strong|mark|kbd)>")
 
 
 def may_make_markup(text: str) -> bool:
     """Whether converting the text could give markup at all; most stories' texts cannot, and
     converting every one to find out took a third of the storybook's own build time."""
     # The plain `in` tests first: they cost a tenth of a regular expression on a long story.
-    if "<" in text or ("]" in text and _LINK_TARGET.search(text)):
+    if "<" in text and "<" in _KEPT_TAGS.sub("", text):
+        return True
+    if "]" in text and _LINK_TARGET.search(text):
         return True
     return "{" in text and "{" in _SPACED_JINJA_VALUE.sub("", text)
 

@@ -124,14 +124,16 @@
   var nativeFetch = window.fetch;
   var folder = null; // Pagefind's folder, once the reader reaches for search
   var prefetched = {}; // address: the response, until Pagefind asks for it
-  var requested = {}; // address: the response, for good (nothing is fetched twice)
+  // Addresses asked for already, here or by Pagefind itself: none is asked for twice. Pagefind
+  // may read the entry file before this script does, and ask for the metadata first.
+  var requested = {};
 
   function prefetch(url, options) {
     var key = url.pathname;
-    if (!requested[key]) {
-      requested[key] = prefetched[key] = PACKED ? readPacked(key) : nativeFetch.call(window, url.href, options);
-    }
-    return requested[key];
+    if (requested[key]) return Promise.resolve(null);
+    requested[key] = true;
+    prefetched[key] = PACKED ? readPacked(key) : nativeFetch.call(window, url.href, options);
+    return prefetched[key];
   }
 
   // From disk: the bytes of each of Pagefind's files, by its path in Pagefind's folder, as
@@ -193,9 +195,10 @@
     var lang = (document.documentElement.getAttribute("lang") || "unknown").toLowerCase();
     prefetch(new URL("pagefind-entry.json", folder), { cache: "no-cache" })
       .then(function (response) {
-        return response.clone().json();
+        return response ? response.clone().json() : null;
       })
       .then(function (entry) {
+        if (!entry) return;
         var languages = entry.languages || {};
         var index =
           languages[lang] ||
@@ -220,8 +223,10 @@
     var address = input instanceof Request ? input.url : String(input);
     var key = new URL(address, location.href).pathname;
     var answer = prefetched[key];
-    if (!answer && PACKED && folder && key.indexOf(folder.pathname) === 0) {
-      return readPacked(key);
+    var pagefinds = folder !== null && key.indexOf(folder.pathname) === 0;
+    if (!answer && pagefinds) {
+      requested[key] = true;
+      if (PACKED) return readPacked(key);
     }
     if (answer && !init) {
       delete prefetched[key]; // each answers one request; a later one goes to the network

@@ -18,6 +18,7 @@ from storybook.core.pages import Page, front_matter, story_questions, story_uri,
 from storybook.core.render import Renderer
 from storybook.core.vocabulary import Vocabulary
 from storybook.workshops.pages import KIND_LABELS, long_date, workshop_uri
+from storybook.workshops.pages import workshop_view as agenda_workshop_view
 from storybook.workshops.plan import Slot, Workshop, clock, schedule, usable
 
 # Material hides the sidebars of these pages on screen, and print.css everything but the page.
@@ -96,12 +97,11 @@ def render_workbook(
     page_uris: Collection[str] = (),
 ) -> Page:
     slots = schedule(workshop)
-    chosen = [stories[slot.session.story] for slot in slots if slot.session.story is not None]
     content = renderer.render_template(
         "workbook.md.j2",
         workshop=workshop_view(workshop),
         slots=[slot_view(slot, stories) for slot in slots],
-        stories=[workbook_story(story, vocabulary, renderer) for story in chosen],
+        stories=[workbook_story(story, vocabulary, renderer) for story in run(slots, stories)],
     )
     title = f"{workshop.title}: workbook"
     description = f"Workbook for {workshop.title}, {long_date(workshop.date)}."
@@ -116,12 +116,11 @@ def render_pack(
     page_uris: Collection[str] = (),
 ) -> Page:
     slots = schedule(workshop)
-    chosen = [stories[slot.session.story] for slot in slots if slot.session.story is not None]
     content = renderer.render_template(
         "pack.md.j2",
         workshop={**workshop_view(workshop), "notes": workshop.facilitator_notes or ""},
         slots=[{**slot_view(slot, stories), "notes": slot.session.notes or ""} for slot in slots],
-        stories=[pack_story(story) for story in chosen],
+        stories=[pack_story(story) for story in run(slots, stories)],
     )
     title = f"{workshop.title}: facilitator pack"
     description = f"Facilitator pack for {workshop.title}, {long_date(workshop.date)}."
@@ -165,16 +164,14 @@ def render_console(
 
 
 def workshop_view(workshop: Workshop) -> dict[str, Any]:
-    """What every handout shows of a workshop: never its facilitator notes."""
-    return {
-        "title": workshop.title,
-        "slug": workshop.slug,
-        "date": long_date(workshop.date),
-        "start": clock(workshop.start),
-        "end": clock(workshop.start + workshop.total_minutes),
-        "summary": workshop.summary or "",
-        "uri": workshop_uri(workshop.slug),
-    }
+    """What every handout shows of a workshop (as its agenda does, and its address): never
+    its facilitator notes."""
+    return {**agenda_workshop_view(workshop), "uri": workshop_uri(workshop.slug)}
+
+
+def run(slots: Sequence[Slot], stories: Mapping[str, Story]) -> list[Story]:
+    """The stories a workshop runs, in the order of its sessions."""
+    return [stories[slot.session.story] for slot in slots if slot.session.story is not None]
 
 
 def slot_view(slot: Slot, stories: Mapping[str, Story]) -> dict[str, Any]:

@@ -104,7 +104,7 @@ def render_run_of_show(
     slots = schedule(workshop)
     total = workshop.total_minutes
     view = {
-        **_workshop_view(workshop),
+        **workshop_view(workshop),
         "planned_minutes": workshop.planned_minutes,
         "planned_end": clock(workshop.start + workshop.planned_minutes),
         "total_minutes": total,
@@ -142,15 +142,13 @@ def render_agenda(workshop: Workshop, stories: Mapping[str, Story], renderer: Re
             else []
         )
         rows.append({**_slot_view(slot, story), "questions": questions})
-    content = renderer.render_template(
-        "agenda.md.j2", workshop=_workshop_view(workshop), slots=rows
-    )
+    content = renderer.render_template("agenda.md.j2", workshop=workshop_view(workshop), slots=rows)
     description = workshop.summary or f"Agenda for {workshop.title}, {long_date(workshop.date)}."
     return Page(workshop_uri(workshop.slug), front_matter(workshop.title, description) + content)
 
 
-def _workshop_view(workshop: Workshop) -> dict[str, Any]:
-    """What both editions show of a workshop."""
+def workshop_view(workshop: Workshop) -> dict[str, Any]:
+    """What both editions, and every handout, show of a workshop: never its notes."""
     return {
         "title": workshop.title,
         "slug": workshop.slug,

@@ -1,4 +1,4 @@
-"""Search for a served site: a Pagefind index of the built pages, behind Material's search box.
+"""Search for a built site, served or offline: a Pagefind index behind Material's search box.
 
 Material's own search downloads one index of the whole site (19 MB, 1.6 MB gzipped, at 3,000
 stories) and builds it in the reader's browser before the first result: 17-21 s on a phone.
@@ -54,8 +54,9 @@ _SEARCH_EXCLUDE = re.compile(r"(\sdata-search-exclude(?:=\"[^\"]*\")?)(?=[\s>/])
 # Pagefind's own user interfaces (the storybook keeps Material's search box instead), and its
 # worker: pagefind-search.js runs Pagefind in the page, a round trip and 12 kB sooner.
 UNUSED = (
-    "pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-    "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
+    "pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+    "pagefind-highlight.js",
 )  # fmt: skip
 
 
@@ -168,10 +169,10 @@ def plain_script(module: str) -> str:
 
 
 def empty_offline_index(site_dir: Path, language: str) -> None:
-    """Opened from disk, Material loads its whole index as a script with every page (17 MB at
+    """Opened from disk, Material loads its whole index as a script with every page (16 MB at
     3,000 stories); with Pagefind answering, it gets an index with no documents instead. The
     index as JSON, which nothing reads in this build (pagefind-search.js answers Material's
-    request for it when served), is removed: 19 MB less to copy at 3,000 stories."""
+    request for it when served), is removed: 16 MB less to copy at 3,000 stories."""
     (site_dir / "search" / "search_index.json").unlink(missing_ok=True)
     script = site_dir / "search" / "search_index.js"
     if script.exists():

@@ -288,8 +288,9 @@ class _LastRelated:
     stories' slugs, titles and tags, in order: under `mkdocs serve` a save rarely changes
     those, and ranking 1,000 stories again took a third of the save."""
 
-    shape: object = None
-    found: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # noqa: RUF012 - one instance
+    def __init__(self) -> None:
+        self.shape: object = None
+        self.found: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
 
 
 _last_related = _LastRelated()

@@ -6,7 +6,7 @@ import heapq
 import html
 import posixpath
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any, Protocol
@@ -51,10 +51,20 @@ STORIES_PER_PAGE = 100
 
 @dataclass(frozen=True)
 class Page:
-    """A generated Markdown document and the docs-relative path it pretends to live at."""
+    """A generated Markdown document and the docs-relative path it pretends to live at.
+
+    ``stories``: the slugs of the stories it is made from (every story whose view its template
+    was given). Under `mkdocs serve` a page kept from the last good build is withdrawn as soon
+    as one of them is (see lastgood.py)."""
 
     src_uri: str
     content: str
+    stories: frozenset[str] = frozenset()
+
+
+def slugs(views: Iterable[Mapping[str, Any]]) -> frozenset[str]:
+    """The stories of a list of story views (see :func:`story_view`)."""
+    return frozenset(str(view["slug"]) for view in views)
 
 
 def story_uri(slug: str) -> str:
@@ -190,7 +200,8 @@ def render_story_page(
         # The learner edition passes nothing at all of the facilitator material.
         facilitator=facilitator_view(story) if facilitator else None,
     )
-    return Page(story_uri(story.slug), front_matter(story.title, story.summary) + content)
+    made_from = frozenset({story.slug, *(item.story.slug for item in related)})
+    return Page(story_uri(story.slug), front_matter(story.title, story.summary) + content, made_from)
 
 
 def story_questions(story: Story, vocabulary: Vocabulary, renderer: Renderer) -> QuestionPlan:
@@ -423,6 +434,7 @@ def render_index_pages(
                 workshops=list(workshops),
                 paths=list(paths),
             ),
+            slugs(first_stories) | slugs(step for path in paths for step in path["steps"]),
         ),
         Page(
             TAGS_INDEX,
@@ -447,7 +459,7 @@ def render_index_pages(
             "all-stories.md.j2", stories=chunk, pager=pager, root=root_of(uri)
         )
         title = f"All stories, page {pager['number']} of {pager['count']}"
-        pages.append(Page(uri, front_matter(title, title) + content))
+        pages.append(Page(uri, front_matter(title, title) + content, slugs(chunk)))
     for tag in vocabulary.tags.values():
         tagged = [
             view for view, story in zip(views, stories, strict=True) if tag.name in story.tags
@@ -458,7 +470,7 @@ def render_index_pages(
             )
             number = pager["number"] if pager else 1
             title = tag.label if number == 1 else f"{tag.label}, page {number}"
-            pages.append(Page(uri, front_matter(title, tag.description) + content))
+            pages.append(Page(uri, front_matter(title, tag.description) + content, slugs(chunk)))
     return pages
 
 
@@ -496,7 +508,7 @@ def render_coverage_page(library: Library, vocabulary: Vocabulary, renderer: Ren
     content = renderer.render_template(
         "coverage.md.j2", total=len(found.stories), warnings=warnings, kinds=kinds, stories=stories
     )
-    return Page(COVERAGE, content)
+    return Page(COVERAGE, content, frozenset(story.slug for story in found.stories))
 
 
 def _linked(story: Story) -> dict[str, str]:

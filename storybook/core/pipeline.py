@@ -27,13 +27,17 @@ if TYPE_CHECKING:
 
 @dataclass
 class BuildResult:
-    """The pages that rendered (docs-relative path to Markdown) and every problem found."""
+    """The pages that rendered (docs-relative path to Markdown) and every problem found.
+
+    ``made_from``: the slugs of the stories each page is made from, by its path (see
+    :class:`storybook.core.pages.Page`)."""
 
     pages: dict[str, str]
     problems: list[Problem]
     library: Library
     workshops: list[Workshop] = field(default_factory=list)
     paths: list[LearningPath] = field(default_factory=list)
+    made_from: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def sources(self) -> dict[str, Path]:
         """The file each story's, workshop's and path's page is made from, by its path."""
@@ -143,6 +147,7 @@ def build_site(
         library=library,
         workshops=workshops,
         paths=paths,
+        made_from={page.src_uri: page.stories for page in pages},
     )
 
 

@@ -182,7 +182,8 @@ def render_present_page(
         join={"url": settings.join_url, "qr": "join.svg"} if settings.join_url else None,
     )
     meta = {"template": PROJECTOR_THEME_TEMPLATE, "search": {"exclude": True}}
-    return Page(present_uri(story.slug), _front_matter(story.title, story.summary, meta) + content)
+    front = _front_matter(story.title, story.summary, meta)
+    return Page(present_uri(story.slug), front + content, frozenset({story.slug}))
 
 
 def render_console_page(
@@ -197,7 +198,8 @@ def render_console_page(
     )
     meta = {"hide": ["navigation", "toc"], "search": {"exclude": True}}
     title = f"Console: {story.title}"
-    return Page(console_uri(story.slug), _front_matter(title, story.summary, meta) + content)
+    front = _front_matter(title, story.summary, meta)
+    return Page(console_uri(story.slug), front + content, frozenset({story.slug}))
 
 
 def _front_matter(title: str, description: str, meta: dict[str, Any]) -> str:

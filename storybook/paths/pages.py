@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.model import Story
@@ -23,6 +23,11 @@ def with_block(content: str, block: str) -> str:
     return before + block + "\n" + found + after
 
 
+def stories_of(paths: Iterable[LearningPath]) -> frozenset[str]:
+    """The stories the given paths lead through."""
+    return frozenset(step.story for learning_path in paths for step in learning_path.steps)
+
+
 def build_path_pages(
     paths: Sequence[LearningPath],
     stories: Sequence[Story],
@@ -38,17 +43,20 @@ def build_path_pages(
     try:
         views = [path_view(p, by_slug) for p in usable]
         content = renderer.render_template("paths.md.j2", paths=views, root="../")
-        pages.append(Page(PATHS_INDEX, content))
-        for view in views:
+        pages.append(Page(PATHS_INDEX, content, stories_of(usable)))
+        for learning_path, view in zip(usable, views, strict=True):
             content = renderer.render_template("path.md.j2", path=view, root="../")
             description = view["summary"] or f"A learning path: {view['title']}."
-            pages.append(Page(view["uri"], front_matter(view["title"], description) + content))
+            front = front_matter(view["title"], description)
+            pages.append(Page(view["uri"], front + content, stories_of([learning_path])))
         stops = stops_on_paths(usable, by_slug)
         for page in story_pages:
             slug = page.src_uri.removeprefix("stories/").removesuffix(".md")
             if slug in stops:
                 block = renderer.render_template("on-path.md.j2", stops=stops[slug], root="../")
-                pages.append(Page(page.src_uri, with_block(page.content, block)))
+                on_paths = stories_of(p for p in usable if any(s.story == slug for s in p.steps))
+                made_from = page.stories | on_paths
+                pages.append(Page(page.src_uri, with_block(page.content, block), made_from))
     except StorybookError as exc:
         problems.extend(exc.problems)
     return pages, problems

@@ -26,11 +26,9 @@ from storybook.core.editions import (
     edition,
 )
 from storybook.core.errors import Problem, StorybookError
+from storybook.core.lastgood import LastGood
 from storybook.core.load import encoding_problem
-from storybook.core.model import Story
-from storybook.core.pages import story_uri
-from storybook.core.pipeline import BuildResult, build_site
-from storybook.core.private import declares_draft
+from storybook.core.pipeline import build_site
 from storybook.core.room_pages import JOIN_QR, join_qr_svg, room_settings, show_problem_banner
 from storybook.core.safety import clean
 from storybook.core.site import (
@@ -103,11 +101,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.command = ""
         self.problems: list[Problem] = []
         self.root = Path.cwd()
-        self.last_good: dict[str, str] = {}
+        # Under serve: the last good stories and pages, standing in while something is broken.
+        self.last_good = LastGood()
         self.last_good_docs: dict[str, str] = {}
-        # Under serve: the last good version of each story file, and which file made each page.
-        self.last_good_stories: dict[Path, Story] = {}
-        self.page_sources: dict[str, Path] = {}
         self.generated: set[str] = set()
         self.to_clean: list[MkDocsPage] = []  # generated pages converted in this build
         self.site_dir = ""
@@ -157,7 +153,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 edition=self.config.edition,
                 workshops_dir=self.workshops_dir(),
                 paths_dir=find_paths_dir(self.config.paths_dir, self.root),
-                fallback=self.last_good_stories if self.serving else None,
+                fallback=self.last_good.stories if self.serving else None,
                 cache=cache,
                 room=room_settings(dict(self.config)),
             )
@@ -174,12 +170,11 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 raise PluginError(f"The storybook has {len(problems)} problem(s):\n{report}")
             for line in report.splitlines():
                 log.warning(line)
-            # Keep serving the last good version of anything that is broken now.
-            pages = {**self._still_wanted(self.last_good, result), **pages}
-        else:
-            self.last_good = dict(pages)
-        if self.serving and result is not None:
-            self._remember_good_stories(result, problems)
+        if self.serving:
+            # The last good version of anything broken now, but nothing of a withdrawn story.
+            pages = self.last_good.pages_to_serve(
+                result, problems, edition=self.edition, stories_dir=Path(self.config.stories_dir)
+            )
         self.problems = problems
         self.generated = set(pages)
         self.to_clean = []
@@ -284,39 +279,6 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
 
     def workshops_dir(self) -> Path | None:
         return find_workshops_dir(self.config.workshops_dir, self.root)
-
-    def _remember_good_stories(self, result: BuildResult, problems: list[Problem]) -> None:
-        """Under serve, note the stories that are good now, to stand in if they break later."""
-        broken = {problem.path for problem in problems}
-        stories = {s.path: s for s in result.library.stories if s.path not in broken}
-        self.last_good_stories = {
-            path: story
-            for path, story in {**self.last_good_stories, **stories}.items()
-            if self._still_there(path)
-        }
-        for story in result.library.stories:
-            self.page_sources[story_uri(story.slug)] = story.path
-
-    def _still_wanted(self, pages: dict[str, str], result: BuildResult | None) -> dict[str, str]:
-        """The last good pages, without those of stories deleted since, and, in an edition
-        without drafts, without those of stories made drafts since: withdrawn at once."""
-        withdrawn: set[Path] = set()
-        if result is not None and not self.edition.shows_drafts:
-            withdrawn = {story.path for story in result.library.stories if story.draft}
-            withdrawn |= {p.path for p in result.problems if declares_draft(p.path)}
-        return {
-            src_uri: content
-            for src_uri, content in pages.items()
-            if src_uri not in self.page_sources
-            or (
-                self._still_there(self.page_sources[src_uri])
-                and self.page_sources[src_uri] not in withdrawn
-            )
-        }
-
-    def _still_there(self, story_file: Path) -> bool:
-        """False for a deleted story; a missing stories folder keeps every last good page."""
-        return story_file.is_file() or not Path(self.config.stories_dir).is_dir()
 
     # Incremental rebuilds under `mkdocs serve --dirty`: thin wiring to incremental.py.
 

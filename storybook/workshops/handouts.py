@@ -17,7 +17,7 @@ from storybook.core.model import Story
 from storybook.core.pages import Page, front_matter, story_questions, story_uri, story_view
 from storybook.core.render import Renderer
 from storybook.core.vocabulary import Vocabulary
-from storybook.workshops.pages import KIND_LABELS, long_date, workshop_uri
+from storybook.workshops.pages import KIND_LABELS, long_date, stories_of, workshop_uri
 from storybook.workshops.pages import workshop_view as agenda_workshop_view
 from storybook.workshops.plan import Slot, Workshop, clock, schedule, usable
 
@@ -105,7 +105,8 @@ def render_workbook(
     )
     title = f"{workshop.title}: workbook"
     description = f"Workbook for {workshop.title}, {long_date(workshop.date)}."
-    return Page(workbook_uri(workshop.slug), handout_front_matter(title, description) + content)
+    front = handout_front_matter(title, description)
+    return Page(workbook_uri(workshop.slug), front + content, stories_of(workshop))
 
 
 def render_pack(
@@ -124,7 +125,8 @@ def render_pack(
     )
     title = f"{workshop.title}: facilitator pack"
     description = f"Facilitator pack for {workshop.title}, {long_date(workshop.date)}."
-    return Page(pack_uri(workshop.slug), handout_front_matter(title, description) + content)
+    front = handout_front_matter(title, description)
+    return Page(pack_uri(workshop.slug), front + content, stories_of(workshop))
 
 
 def render_console(
@@ -160,7 +162,8 @@ def render_console(
     )
     title = f"{workshop.title}: console"
     description = f"Workshop console for {workshop.title}, {long_date(workshop.date)}."
-    return Page(console_uri(workshop.slug), handout_front_matter(title, description) + content)
+    front = handout_front_matter(title, description)
+    return Page(console_uri(workshop.slug), front + content, stories_of(workshop))
 
 
 def workshop_view(workshop: Workshop) -> dict[str, Any]:

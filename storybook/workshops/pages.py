@@ -35,6 +35,11 @@ def workshop_uri(slug: str) -> str:
     return f"workshops/{slug}.md"
 
 
+def stories_of(workshop: Workshop) -> frozenset[str]:
+    """The stories a workshop's pages are made from: those its sessions run."""
+    return frozenset(s.story for s in workshop.sessions if s.story is not None)
+
+
 def long_date(day: datetime.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
@@ -129,7 +134,8 @@ def render_run_of_show(
         )
     content = renderer.render_template("run-of-show.md.j2", workshop=view, slots=rows)
     description = f"Run-of-show for {workshop.title}, {long_date(workshop.date)}."
-    return Page(workshop_uri(workshop.slug), front_matter(workshop.title, description) + content)
+    front = front_matter(workshop.title, description)
+    return Page(workshop_uri(workshop.slug), front + content, stories_of(workshop))
 
 
 def render_agenda(workshop: Workshop, stories: Mapping[str, Story], renderer: Renderer) -> Page:
@@ -144,7 +150,8 @@ def render_agenda(workshop: Workshop, stories: Mapping[str, Story], renderer: Re
         rows.append({**_slot_view(slot, story), "questions": questions})
     content = renderer.render_template("agenda.md.j2", workshop=workshop_view(workshop), slots=rows)
     description = workshop.summary or f"Agenda for {workshop.title}, {long_date(workshop.date)}."
-    return Page(workshop_uri(workshop.slug), front_matter(workshop.title, description) + content)
+    front = front_matter(workshop.title, description)
+    return Page(workshop_uri(workshop.slug), front + content, stories_of(workshop))
 
 
 def workshop_view(workshop: Workshop) -> dict[str, Any]:

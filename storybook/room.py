@@ -9,7 +9,6 @@ on 127.0.0.1: it must not be reachable from the room's network.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import os
 import signal
 import socket
@@ -29,6 +28,7 @@ from storybook.core.editions import (
     FACILITATOR,
     LEARNER,
     ROOM_EDITION_VARIABLE,
+    is_loopback,
 )
 from storybook.core.errors import RoomError
 from storybook.core.room_pages import (
@@ -36,6 +36,7 @@ from storybook.core.room_pages import (
     JOIN_URL_VARIABLE,
     PROBLEM_BANNER_VARIABLE,
     PROJECTOR_URL_VARIABLE,
+    ROOM_VARIABLES,
     join_qr_terminal,
 )
 
@@ -65,13 +66,6 @@ class Server:
         """Its address as a browser on this machine opens it (never 0.0.0.0)."""
         host = LOCAL if self.host in ANY_ADDRESS else self.host
         return f"http://{host}:{self.port}/"
-
-
-def is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 def lan_address() -> str | None:
@@ -247,7 +241,11 @@ def _start(
     server: Server, servers: list[Server], config_file: Path, echo: Callable[[str], None]
 ) -> subprocess.Popen[str]:
     env = {
-        **os.environ,
+        # Every room variable a server sees is the room's (the plugin lets them win over
+        # mkdocs.yml): none is inherited from the shell that started the room.
+        **{
+            name: value for name, value in os.environ.items() if name not in ROOM_VARIABLES.values()
+        },
         **server_environment(server, servers),
         # Checked by the plugin on every rebuild, whatever mkdocs.yml comes to say.
         ROOM_EDITION_VARIABLE: server.edition,

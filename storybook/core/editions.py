@@ -8,6 +8,7 @@ cannot reach a :class:`Story`. A third edition would be one more :class:`Edition
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +88,14 @@ FACILITATOR = FACILITATOR_EDITION.name
 def edition(name: str) -> Edition:
     """The policy of the edition called ``name`` (one of :data:`EDITIONS`)."""
     return BY_NAME[name]
+
+
+def is_loopback(host: str) -> bool:
+    """Whether an address reaches this machine only: 127.0.0.0/8, ::1 or localhost."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def is_facilitator(name: str) -> bool:

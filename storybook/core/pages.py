@@ -201,7 +201,9 @@ def render_story_page(
         facilitator=facilitator_view(story) if facilitator else None,
     )
     made_from = frozenset({story.slug, *(item.story.slug for item in related)})
-    return Page(story_uri(story.slug), front_matter(story.title, story.summary) + content, made_from)
+    return Page(
+        story_uri(story.slug), front_matter(story.title, story.summary) + content, made_from
+    )
 
 
 def story_questions(story: Story, vocabulary: Vocabulary, renderer: Renderer) -> QuestionPlan:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from storybook.core.editions import facilitator_view, is_facilitator
+from storybook.core.editions import ROOM_EDITION_VARIABLE, facilitator_view, is_facilitator
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.model import Story
 from storybook.core.pages import Dumper, Page, story_view
@@ -42,18 +42,52 @@ JOIN_URL_VARIABLE = "STORYBOOK_JOIN_URL"
 # `storybook serve --room` sets it to "off" for the learner edition: the projector's pages
 # never show authoring problems; the terminal and the facilitator edition still do.
 PROBLEM_BANNER_VARIABLE = "STORYBOOK_PROBLEM_BANNER"
+# The plugin option each of the room's variables stands for.
+ROOM_VARIABLES = {
+    "projector_url": PROJECTOR_URL_VARIABLE,
+    "console_url": CONSOLE_URL_VARIABLE,
+    "join_url": JOIN_URL_VARIABLE,
+    "problem_banner": PROBLEM_BANNER_VARIABLE,
+}
+
+
+def in_a_room() -> bool:
+    """Whether `storybook serve` started this server. It then sets the room's variables
+    itself, and what it sets for its own servers wins over mkdocs.yml: a copied setting must
+    not put problems on the projector or point the console at another port."""
+    return ROOM_EDITION_VARIABLE in os.environ
+
+
+def _chosen(options: Mapping[str, object], option: str) -> object:
+    """The room's value of a setting, else mkdocs.yml's, else the environment's (None: unset)."""
+    told = os.environ.get(ROOM_VARIABLES[option], "").strip() or None
+    value = options.get(option)
+    written = (value.strip() or None) if isinstance(value, str) else value
+    if in_a_room() and told is not None:
+        return told
+    return told if written is None else written
+
+
+def overridden_by_the_room(options: Mapping[str, object]) -> list[str]:
+    """The settings in mkdocs.yml that the room sets otherwise for this server, each said
+    as "option: the room's value"."""
+    return [
+        f"{option}: {os.environ[variable].strip()}"
+        for option, variable in ROOM_VARIABLES.items()
+        if in_a_room()
+        and os.environ.get(variable, "").strip()
+        and options.get(option) is not None
+        and str(options.get(option)).strip().lower() != os.environ[variable].strip().lower()
+    ]
 
 
 def show_problem_banner(options: Mapping[str, object]) -> bool:
-    """The plugin's problem_banner option, else the environment: on unless turned off."""
-    chosen = options.get("problem_banner")
+    """Under serve, whether problems go on a red box on every page: what the room says, else
+    the plugin's problem_banner option, else the environment; on unless turned off."""
+    chosen = _chosen(options, "problem_banner")
     if isinstance(chosen, bool):
         return chosen
-    return os.environ.get(PROBLEM_BANNER_VARIABLE, "on").strip().lower() not in (
-        "off",
-        "false",
-        "0",
-    )
+    return str(chosen or "on").lower() not in ("off", "false", "0")
 
 
 DEFAULT_PROJECTOR_URL = "http://127.0.0.1:8000/"
@@ -72,19 +106,17 @@ class RoomSettings:
 
 
 def room_settings(options: Mapping[str, object]) -> RoomSettings:
-    """The plugin's options where set, else what `storybook serve --room` put in the
-    environment, else the defaults."""
+    """In a room, what the room set for this server; then the plugin's options where set,
+    else the environment, else the defaults."""
 
-    def pick(option: str, variable: str) -> str | None:
-        value = options.get(option)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        return os.environ.get(variable, "").strip() or None
+    def pick(option: str) -> str | None:
+        chosen = _chosen(options, option)
+        return chosen if isinstance(chosen, str) else None
 
     return RoomSettings(
-        projector_url=pick("projector_url", PROJECTOR_URL_VARIABLE) or DEFAULT_PROJECTOR_URL,
-        console_url=pick("console_url", CONSOLE_URL_VARIABLE) or DEFAULT_CONSOLE_URL,
-        join_url=pick("join_url", JOIN_URL_VARIABLE),
+        projector_url=pick("projector_url") or DEFAULT_PROJECTOR_URL,
+        console_url=pick("console_url") or DEFAULT_CONSOLE_URL,
+        join_url=pick("join_url"),
     )
 
 

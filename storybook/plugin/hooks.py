@@ -29,7 +29,13 @@ from storybook.core.errors import Problem, StorybookError
 from storybook.core.lastgood import LastGood
 from storybook.core.load import encoding_problem
 from storybook.core.pipeline import build_site
-from storybook.core.room_pages import JOIN_QR, join_qr_svg, room_settings, show_problem_banner
+from storybook.core.room_pages import (
+    JOIN_QR,
+    join_qr_svg,
+    overridden_by_the_room,
+    room_settings,
+    show_problem_banner,
+)
 from storybook.core.safety import clean
 from storybook.core.site import (
     MARKDOWN_EXTENSIONS,
@@ -48,6 +54,7 @@ from storybook.plugin.serve import (
     error_banner,
     keep_answering,
     keep_watching,
+    local_only_problem,
     never_abort_on_warnings,
 )
 from storybook.plugin.sitedir import discard_failed_site
@@ -110,6 +117,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.pagefind = False  # this build writes a Pagefind index
         self.searchable: list[Path] = []  # the HTML files of the pages it indexes
         self.finished = False
+        self.told: set[str] = set()  # what the terminal was told once already
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # MkDocs keeps one plugin instance per process: start every session afresh.
@@ -127,6 +135,15 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._hold_the_room_edition()
+        if self.serving:
+            self._refuse_the_network(config)
+        for setting in overridden_by_the_room(dict(self.config)):
+            if setting not in self.told:
+                self.told.add(setting)
+                log.info(
+                    f"mkdocs.yml sets {setting.split(':')[0]}, but this server of the "
+                    f"room keeps the room's own: {setting}"
+                )
         _edition_config(config, self.edition, self.command)
         for extension in MARKDOWN_EXTENSIONS:
             if extension not in config.markdown_extensions:
@@ -223,6 +240,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
+        # Before the server binds its address; `mkdocs serve --clean` says it builds, so this
+        # is the first hook to know it serves.
+        self._refuse_the_network(config)
         folders = [Path(self.config.stories_dir), Path(self.config.templates_dir)]
         workshops = self.workshops_dir()
         if workshops is not None:
@@ -244,6 +264,12 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             )
             return False
         return wanted
+
+    def _refuse_the_network(self, config: MkDocsConfig) -> None:
+        """The facilitator edition is served on this machine only, however it is started."""
+        problem = local_only_problem(self.edition, config)
+        if problem is not None:
+            raise PluginError(problem.format(Path(config.config_file_path).parent))
 
     def _hold_the_room_edition(self) -> None:
         """In a room, each server builds its one edition, on every rebuild: a mkdocs.yml edited

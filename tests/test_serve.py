@@ -31,7 +31,7 @@ REBUILD_SECONDS = 180
 
 
 class Server:
-    def __init__(self, project: Path) -> None:
+    def __init__(self, project: Path, *options: str, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = project.parent / "serve.log"
@@ -45,11 +45,17 @@ class Server:
                 "--livereload",
                 "-a",
                 f"127.0.0.1:{self.port}",
+                *options,
             ],
             cwd=project,
             stdout=self.log_stream,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"},
+            env={
+                **os.environ,
+                "NO_MKDOCS_2_WARNING": "1",
+                "DISABLE_MKDOCS_2_WARNING": "true",
+                **(env or {}),
+            },
         )
 
     def get(self, path: str, timeout: float = 30) -> str:

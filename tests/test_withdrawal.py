@@ -4,6 +4,7 @@ every page made from it along at once, though the broken story's last good pages
 
 from __future__ import annotations
 
+import html
 import re
 import time
 import urllib.error
@@ -14,7 +15,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import make_mini, story_text
+from storybook.core.pipeline import build_site
+from storybook.core.room_pages import RoomSettings
+
+from .conftest import ROOT, make_mini, story_text
 from .test_room import Room
 from .test_serve import REBUILD_SECONDS, Server
 
@@ -224,3 +228,28 @@ def test_in_the_room_a_story_leaves_the_projector_at_once(project: Path, room: R
 
     leave_one_by_one(project, room.learner, facilitator_edition)
     assert BROKEN_PROBLEM in text_of(room.facilitator, "/stories/stays/")
+
+
+@pytest.mark.parametrize("edition", ["learner", "facilitator"])
+def test_every_generated_page_records_the_stories_it_shows(edition: str) -> None:
+    """What withdraws a page with its stories: whatever kind of page shows a story's title
+    (agendas, workbooks, paths, cards, consoles, ...) says it is made from that story."""
+    result = build_site(
+        ROOT / "stories",
+        ROOT / "templates",
+        edition=edition,
+        workshops_dir=ROOT / "workshops",
+        paths_dir=ROOT / "paths",
+        room=RoomSettings(),
+    )
+    assert result.problems == []
+    unrecorded = [
+        f"{src_uri} shows {story.slug}"
+        for src_uri, content in result.pages.items()
+        for story in result.library.stories
+        if (story.title in content or html.escape(story.title) in content)
+        and story.slug not in result.made_from[src_uri]
+    ]
+    assert unrecorded == []
+    shown = {slug for made_from in result.made_from.values() for slug in made_from}
+    assert shown == {story.slug for story in result.library.published}

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -117,6 +117,21 @@ def server_environment(server: Server, servers: list[Server]) -> dict[str, str]:
     elif LEARNER in others:
         env[PROJECTOR_URL_VARIABLE] = others[LEARNER].local_url
     return env
+
+
+def child_environment(
+    server: Server, servers: list[Server], inherited: Mapping[str, str]
+) -> dict[str, str]:
+    """The whole environment of one server's `mkdocs serve`. Every room variable in it is the
+    room's (the plugin lets them win over mkdocs.yml): none comes from the shell."""
+    return {
+        **{name: value for name, value in inherited.items() if name not in ROOM_VARIABLES.values()},
+        **server_environment(server, servers),
+        # Checked by the plugin on every rebuild, whatever mkdocs.yml comes to say.
+        ROOM_EDITION_VARIABLE: server.edition,
+        "NO_MKDOCS_2_WARNING": "1",
+        "DISABLE_MKDOCS_2_WARNING": "true",
+    }
 
 
 def room_servers(host: str, port: int, facilitator_port: int) -> list[Server]:
@@ -240,21 +255,9 @@ def _say_how_to_join(server: Server, echo: Callable[[str], None]) -> None:
 def _start(
     server: Server, servers: list[Server], config_file: Path, echo: Callable[[str], None]
 ) -> subprocess.Popen[str]:
-    env = {
-        # Every room variable a server sees is the room's (the plugin lets them win over
-        # mkdocs.yml): none is inherited from the shell that started the room.
-        **{
-            name: value for name, value in os.environ.items() if name not in ROOM_VARIABLES.values()
-        },
-        **server_environment(server, servers),
-        # Checked by the plugin on every rebuild, whatever mkdocs.yml comes to say.
-        ROOM_EDITION_VARIABLE: server.edition,
-        "NO_MKDOCS_2_WARNING": "1",
-        "DISABLE_MKDOCS_2_WARNING": "true",
-    }
     process = subprocess.Popen(
         serve_command(server, config_file),
-        env=env,
+        env=child_environment(server, servers, os.environ),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,

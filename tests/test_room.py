@@ -268,8 +268,9 @@ def test_the_rooms_own_settings_win_over_those_in_mkdocs_yml(
         assert f'data-console="http://127.0.0.1:{room.facilitator.port}"' in present
         console = room.facilitator.wait_for("/console/one/", lambda html: "First title" in html)
         assert f'data-projector="http://127.0.0.1:{room.learner.port}/present/one/"' in console
-        assert "mkdocs.yml sets console_url, but this server of the room keeps" in (
-            room.log.read_text(encoding="utf-8")
+        assert (
+            "mkdocs.yml sets console_url, but this server of the room keeps console_url: http"
+            in (room.log.read_text(encoding="utf-8"))
         )
         # A broken story, then another edit: the build that shows the edit has the problem.
         (project / "stories" / "two.md").write_text("no front matter\n", encoding="utf-8")

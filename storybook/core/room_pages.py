@@ -71,23 +71,31 @@ def _chosen(options: Mapping[str, object], option: str) -> object:
 def overridden_by_the_room(options: Mapping[str, object]) -> list[str]:
     """The settings in mkdocs.yml that the room sets otherwise for this server, each said
     as "option: the room's value"."""
-    return [
-        f"{option}: {os.environ[variable].strip()}"
-        for option, variable in ROOM_VARIABLES.items()
-        if in_a_room()
-        and os.environ.get(variable, "").strip()
-        and options.get(option) is not None
-        and str(options.get(option)).strip().lower() != os.environ[variable].strip().lower()
-    ]
+    if not in_a_room():
+        return []
+    said = []
+    for option, variable in ROOM_VARIABLES.items():
+        told = os.environ.get(variable, "").strip()
+        written = options.get(option)
+        if told and written is not None and _meaning(option, written) != _meaning(option, told):
+            said.append(f"{option}: {told}")
+    return said
+
+
+def _meaning(option: str, value: object) -> object:
+    return _banner_on(value) if option == "problem_banner" else str(value).strip()
+
+
+def _banner_on(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value or "on").strip().lower() not in ("off", "false", "0")
 
 
 def show_problem_banner(options: Mapping[str, object]) -> bool:
     """Under serve, whether problems go on a red box on every page: what the room says, else
     the plugin's problem_banner option, else the environment; on unless turned off."""
-    chosen = _chosen(options, "problem_banner")
-    if isinstance(chosen, bool):
-        return chosen
-    return str(chosen or "on").lower() not in ("off", "false", "0")
+    return _banner_on(_chosen(options, "problem_banner"))
 
 
 DEFAULT_PROJECTOR_URL = "http://127.0.0.1:8000/"

@@ -137,13 +137,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self._hold_the_room_edition()
         if self.serving:
             self._refuse_the_network(config)
-        for setting in overridden_by_the_room(dict(self.config)):
-            if setting not in self.told:
-                self.told.add(setting)
-                log.info(
-                    f"mkdocs.yml sets {setting.split(':')[0]}, but this server of the "
-                    f"room keeps the room's own: {setting}"
-                )
+        self._say_what_the_room_keeps()
         _edition_config(config, self.edition, self.command)
         for extension in MARKDOWN_EXTENSIONS:
             if extension not in config.markdown_extensions:
@@ -270,6 +264,14 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         problem = local_only_problem(self.edition, config)
         if problem is not None:
             raise PluginError(problem.format(Path(config.config_file_path).parent))
+
+    def _say_what_the_room_keeps(self) -> None:
+        """Once per setting: mkdocs.yml asks for another value than the room set."""
+        for setting in overridden_by_the_room(dict(self.config)):
+            if setting not in self.told:
+                self.told.add(setting)
+                option = setting.split(":", 1)[0]
+                log.info(f"mkdocs.yml sets {option}, but this server of the room keeps {setting}")
 
     def _hold_the_room_edition(self) -> None:
         """In a room, each server builds its one edition, on every rebuild: a mkdocs.yml edited

@@ -41,6 +41,7 @@ from storybook.core.site import (
     without_trainer_pages,
 )
 from storybook.paths.plan import PATHS_INDEX, find_paths_dir
+from storybook.plugin.csp import live_reload_file, live_reload_from_file
 from storybook.plugin.incremental import DirtyServe
 from storybook.plugin.mirror import ThemeBytecode
 from storybook.plugin.search import ENGINES, PAGEFIND, mark_excluded, searchable, uses_pagefind
@@ -195,6 +196,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 files.append(_page_file(config, src_uri, content, sources.get(src_uri)))
         for asset in asset_files(config):
             files.append(asset)
+        live_reload = live_reload_file(config) if self.serving else None
+        if live_reload is not None:
+            files.append(live_reload)
         join_url = room_settings(dict(self.config)).join_url
         if join_url and not self.edition.shows_facilitator:
             files.append(File.generated(config, JOIN_QR, content=join_qr_svg(join_url)))
@@ -236,6 +240,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         if paths is not None:
             folders.append(paths)
         self.native_events = keep_watching(server, folders)
+        live_reload_from_file(server)  # the pages' policy runs no inline script
         keep_answering(server, Path(config.config_file_path))
         return server
 

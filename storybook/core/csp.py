@@ -64,6 +64,5 @@ def inline_scripts(page: str) -> list[str]:
     return [
         found["body"]
         for found in _SCRIPT.finditer(page)
-        if not _SOURCE.search(found["attributes"])
-        and not _DATA_TYPE.search(found["attributes"])
+        if not _SOURCE.search(found["attributes"]) and not _DATA_TYPE.search(found["attributes"])
     ]

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from storybook import __version__
+from storybook.core.csp import theme_overrides
 from storybook.core.editions import Edition
 from storybook.core.editions import edition as edition_policy
-from storybook.core.csp import theme_overrides
 from storybook.core.errors import ExportError, Problem, StorybookError
 from storybook.core.load import encoding_problem
 from storybook.core.pipeline import build_site

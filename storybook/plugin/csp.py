@@ -46,10 +46,7 @@ def live_reload_from_file(server: LiveReloadServer) -> None:
     def inject(content: bytes, epoch: int) -> bytes:
         end = content.rfind(b"</body>")
         end = len(content) if end < 0 else end
-        tag = (
-            f'<script src="{source}" data-epoch="{epoch}" '
-            f'data-request="{_timestamp()}"></script>'
-        )
+        tag = f'<script src="{source}" data-epoch="{epoch}" data-request="{_timestamp()}"></script>'
         return content[:end] + tag.encode("utf-8") + content[end:]
 
     server._inject_js_into_html = inject  # type: ignore[method-assign]

@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from storybook.core.csp import page_policies, policy
 
 from ..conftest import build, story_text
+from ..test_export import build_with, export
 from ..test_serve import Server
 from .conftest import SETTLE_SECONDS, SLUMP, QuietHandler, Reader, search
 from .test_room_views import MARKED, RoomSites, _console, _open_projector
@@ -333,3 +334,31 @@ def test_the_projector_shows_its_join_code_under_the_policy(
     assert qr.evaluate("image => image.complete && image.naturalWidth > 0")
     page.keyboard.press("ArrowRight")
     assert page.evaluate("window.__refused") == []
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_the_export_built_by_another_engine_searches_under_the_policy(
+    open_reader: Callable[..., Reader],
+    mini_project: Callable[..., Path],
+    serve_folder: Callable[[Path], str],
+    tmp_path: Path,
+    engine: str,
+) -> None:
+    """The export, built without the storybook: the theme overrides it ships keep the policy,
+    the theme's scripts run under it, and Material's search runs its worker under it.
+    (Zensical's search has a dialog of its own, which these tests do not drive.)"""
+    project = mini_project(
+        {"one.md": story_text(title="Exported story", body="A caregiving week.")}
+    )
+    code, output, errors = export(project, tmp_path / "out")
+    assert code == 0, output + errors
+    site = build_with(engine, tmp_path / "out")
+    reader = watched(open_reader, serve_folder(site) + "/")
+    page = reader.open("stories/one/")
+    in_force(reader)
+    assert page.evaluate("typeof window.__md_scope") == "object"
+    assert page.locator("html").get_attribute("data-platform") is not None
+    if engine == "mkdocs":
+        search(page, "caregiving")
+        expect(page.locator(".md-search-result__item").first).to_contain_text("Exported story")
+        assert any("/workers/search." in url for url in reader.requests)

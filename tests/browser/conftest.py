@@ -257,8 +257,10 @@ BLOCKING = {"serious", "critical"}
 
 def wait_until_still(page: Page) -> None:
     """Wait for every CSS transition and animation to finish."""
+    # A function, not an expression: Playwright evaluates an expression with eval, which the
+    # pages' Content-Security-Policy refuses.
     page.wait_for_function(
-        "document.getAnimations().every(animation => animation.playState !== 'running')"
+        "() => document.getAnimations().every(animation => animation.playState !== 'running')"
     )
 
 

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from storybook.core.csp import inline_scripts, page_policies, policy, theme_overrides
+from storybook.core.csp import (
+    inline_scripts,
+    page_policies,
+    policy,
+    theme_overrides,
+    with_policy,
+)
 from storybook.export.exporter import _with_theme_overrides
 
 from .conftest import build, story_text
@@ -82,3 +88,25 @@ def test_the_export_puts_the_overrides_into_the_theme_folder(tmp_path: Path) -> 
     assert "theme/partials/javascripts/base.html" in files
     # Another theme has no such partials.
     assert _with_theme_overrides({"theme": {"name": "mkdocs"}}, {})[1] == {}
+
+
+def test_a_page_whose_theme_dropped_the_policy_gets_it_first_in_its_head(
+    mini_project: Callable[..., Path],
+) -> None:
+    """A project's own theme folder may replace the partial that holds the policy; the
+    plugin puts the policy back, where it runs before anything else in the page."""
+    project = mini_project({"one.md": story_text()})
+    own = project / "overrides" / "partials" / "storybook-csp.html"
+    own.parent.mkdir(parents=True)
+    own.write_text("", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    )
+    site = build(project, strict=True)
+    assert unguarded_pages(site) == []
+    page = (site / "stories" / "one" / "index.html").read_text(encoding="utf-8")
+    assert page.index("Content-Security-Policy") < page.index("<meta charset")
+    assert with_policy(page) == page
+    assert with_policy("<p>no head</p>") == "<p>no head</p>"

@@ -10,6 +10,7 @@ page, served, opened from disk or rendered by another engine.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterator
@@ -45,6 +46,7 @@ def _files(folder: Traversable, prefix: str) -> Iterator[tuple[str, bytes]]:
             yield name, entry.read_bytes()
 
 
+@functools.cache
 def policy() -> str:
     """The policy, as the pages carry it."""
     partial = dict(theme_overrides())[POLICY_PARTIAL].decode("utf-8")
@@ -66,3 +68,18 @@ def inline_scripts(page: str) -> list[str]:
         for found in _SCRIPT.finditer(page)
         if not _SOURCE.search(found["attributes"]) and not _DATA_TYPE.search(found["attributes"])
     ]
+
+
+_HEAD = re.compile(r"<head\b[^>]*>", re.I)
+
+
+def with_policy(page: str) -> str:
+    """``page`` with the policy first in its head, unless its template put it there: a
+    project's own theme override of the partial that holds it must not lift it."""
+    if _POLICY.search(page):
+        return page
+    head = _HEAD.search(page)
+    if head is None:
+        return page
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy())}">'
+    return page[: head.end()] + meta + page[head.end() :]

@@ -17,6 +17,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from storybook.core.cache import StoryCache
+from storybook.core.csp import with_policy
 from storybook.core.editions import (
     EDITION_VARIABLE,
     EDITIONS,
@@ -356,7 +357,11 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         if self.dirty.active:
             self.dirty.page_built(page.url)
-        return output
+        return with_policy(output)  # the theme overrides put it there; see core/csp.py
+
+    def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
+        # The 404 page is rendered as a template, not as a page.
+        return with_policy(output) if template_name.endswith(".html") else output
 
     # After the search plugin has written its index, and Material's offline plugin (at -100)
     # its copy as a script, which write_search_index empties when Pagefind answers offline.

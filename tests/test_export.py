@@ -17,6 +17,7 @@ import yaml
 from click.testing import CliRunner
 
 from storybook.cli import main
+from storybook.core.csp import inline_scripts, page_policies, policy
 from storybook.core.project import plugin_options
 from storybook.core.siteconfig import Tagged, read_config
 from storybook.export.exporter import site_config
@@ -150,7 +151,11 @@ def test_every_engine_builds_the_export_with_stories_questions_and_search(
             assert FACILITATOR_MARKER.encode() not in data, path
             assert DRAFT_MARKER.encode() not in data, path
     for page in site.rglob("*.html"):
-        assert BANNER not in page.read_text(encoding="utf-8"), f"{page} says stories are missing"
+        text = page.read_text(encoding="utf-8")
+        assert BANNER not in text, f"{page} says stories are missing"
+        # The theme overrides the export ships hold in every engine (see core/csp.py).
+        assert page_policies(text) == [policy()], page
+        assert inline_scripts(text) == [], page
 
 
 def test_export_is_plain_mkdocs_config_without_the_plugin(exported: dict[str, Path]) -> None:

@@ -124,7 +124,8 @@ def serve(mini_project: Callable[..., Path]) -> Iterator[tuple[Server, Path]]:
 
 
 def epoch_of(page: str) -> int:
-    match = re.search(r"livereload\((\d+),", page)
+    # The tag that loads the live-reload script from the site (see storybook/plugin/csp.py).
+    match = re.search(r'data-epoch="(\d+)"', page)
     assert match, "the served page must carry the live-reload script"
     return int(match.group(1))
 

@@ -25,6 +25,7 @@ __all__ = [
     "PAGES_FLAG",
     "SCRIPTS",
     "STYLESHEETS",
+    "THEME_SCRIPTS",
     "WORKER_SHIM",
     "asset_bytes",
     "assets",
@@ -54,7 +55,9 @@ SCRIPTS = (
 PROJECTOR_ASSETS = ("assets/present.css", "assets/present.js")
 # Material's offline plugin adds its CDN shim unless a polyfill named like this is present.
 WORKER_SHIM = "assets/iframe-worker-shim.js"
-ASSETS = (*STYLESHEETS, *SCRIPTS, *PROJECTOR_ASSETS, WORKER_SHIM)
+# The theme's inline scripts, which the theme's overrides load as a file (see core/csp.py).
+THEME_SCRIPTS = "assets/theme-scripts.js"
+ASSETS = (*STYLESHEETS, *SCRIPTS, *PROJECTOR_ASSETS, WORKER_SHIM, THEME_SCRIPTS)
 # The footer's line when mkdocs.yml sets no `copyright:`: what the site is.
 DEFAULT_FOOTER = (
     "{site_name}: stories of the moments that make or break a new front-line manager, "

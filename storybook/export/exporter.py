@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from storybook import __version__
+from storybook.core.csp import theme_overrides
 from storybook.core.editions import Edition
 from storybook.core.editions import edition as edition_policy
 from storybook.core.errors import ExportError, Problem, StorybookError
@@ -85,6 +86,7 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
                 line=0,
             )
     plain, copies = _theme_and_hooks(config, root)
+    plain, overrides = _with_theme_overrides(plain, copies)
     _check_destination(
         out,
         root,
@@ -125,6 +127,7 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
             unreadable.append(encoding_problem(path, data, exc))
     if unreadable:
         raise StorybookError(unreadable)
+    files.update(overrides)
     files.update({rel: path.read_bytes() for rel, path in copies.items()})
     files.update(generated)
     if isinstance(plain.get("site_name"), str):
@@ -263,6 +266,33 @@ def _theme_and_hooks(config: dict[str, Any], root: Path) -> tuple[dict[str, Any]
     if isinstance(hooks, list):
         data["hooks"] = [place(hook, folder=False) for hook in hooks]
     return data, copies
+
+
+# The theme folder of an export whose project has none: it holds the storybook's overrides.
+THEME_FOLDER = "overrides"
+
+
+def _with_theme_overrides(
+    config: dict[str, Any], copies: dict[str, Path]
+) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """The config with a theme folder, and the storybook's theme overrides to write into it:
+    they carry the pages' Content-Security-Policy and run the theme's inline scripts from a
+    file (see core/csp.py), in every engine that renders Material's templates. A partial of
+    the project's own theme folder of the same name is kept instead; a theme folder outside
+    the project, which the export does not copy, gets none."""
+    theme = config.get("theme")
+    if isinstance(theme, str):
+        theme = {"name": theme}
+    if not isinstance(theme, dict) or theme.get("name") != "material":
+        return config, {}
+    folder = theme.get("custom_dir")
+    if folder is None:
+        folder = THEME_FOLDER
+        config = {**config, "theme": {**theme, "custom_dir": folder}}
+    if not isinstance(folder, str) or Path(folder).is_absolute():
+        return config, {}
+    overrides = {f"{folder}/{rel}": data for rel, data in theme_overrides()}
+    return config, {rel: data for rel, data in overrides.items() if rel not in copies}
 
 
 def _check_destination(out: Path, root: Path, sources: list[Path]) -> None:

@@ -17,6 +17,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from storybook.core.cache import StoryCache
+from storybook.core.csp import with_policy
 from storybook.core.editions import (
     EDITION_VARIABLE,
     EDITIONS,
@@ -45,6 +46,7 @@ from storybook.core.site import (
     without_trainer_pages,
 )
 from storybook.paths.plan import PATHS_INDEX, find_paths_dir
+from storybook.plugin.csp import live_reload_file, live_reload_from_file
 from storybook.plugin.incremental import DirtyServe
 from storybook.plugin.mirror import ThemeBytecode
 from storybook.plugin.search import ENGINES, PAGEFIND, mark_excluded, searchable, uses_pagefind
@@ -201,6 +203,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 files.append(_page_file(config, src_uri, content, sources.get(src_uri)))
         for asset in asset_files(config):
             files.append(asset)
+        live_reload = live_reload_file(config) if self.serving else None
+        if live_reload is not None:
+            files.append(live_reload)
         join_url = room_settings(dict(self.config)).join_url
         if join_url and not self.edition.shows_facilitator:
             files.append(File.generated(config, JOIN_QR, content=join_qr_svg(join_url)))
@@ -245,6 +250,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         if paths is not None:
             folders.append(paths)
         self.native_events = keep_watching(server, folders)
+        live_reload_from_file(server)  # the pages' policy runs no inline script
         keep_answering(server, Path(config.config_file_path))
         return server
 
@@ -341,7 +347,11 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         if self.dirty.active:
             self.dirty.page_built(page.url)
-        return output
+        return with_policy(output)  # the theme overrides put it there; see core/csp.py
+
+    def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
+        # The 404 page is rendered as a template, not as a page.
+        return with_policy(output) if template_name.endswith(".html") else output
 
     # After the search plugin has written its index, and Material's offline plugin (at -100)
     # its copy as a script, which write_search_index empties when Pagefind answers offline.

@@ -27,7 +27,8 @@ from storybook.core.site import (
 # Only the plugin builds a Pagefind index, so only the plugin's builds load it.
 PAGEFIND_SEARCH = "assets/pagefind-search.js"
 
-# Page templates of the storybook's own (the projector view), after the site's own theme.
+# Page templates of the storybook's own (the projector view), and its overrides of the
+# theme's partials that carry the Content-Security-Policy (see core/csp.py).
 THEME_TEMPLATES = "theme"
 
 
@@ -51,7 +52,9 @@ def extend_theme(config: MkDocsConfig, *, pagefind: bool = False) -> None:
 
     templates = str(resources.files("storybook.plugin").joinpath(THEME_TEMPLATES))
     if templates not in config.theme.dirs:
-        config.theme.dirs.append(templates)
+        # After the project's own theme folder, before the theme's: the storybook's partials
+        # replace the theme's inline scripts (see core/csp.py).
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, templates)
     if not config.copyright:
         config.copyright = DEFAULT_FOOTER.format(site_name=config.site_name)
 

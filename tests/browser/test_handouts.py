@@ -209,7 +209,7 @@ def open_console_at(browser: Browser, facilitator_url: str, when: datetime.datet
 
 def now_marked(page: Page) -> str:
     page.wait_for_function(
-        "document.querySelectorAll('.storybook-console__session--now').length === 1"
+        "() => document.querySelectorAll('.storybook-console__session--now').length === 1"
     )
     title: str = page.locator(".storybook-console__session--now h2").inner_text()
     return title.replace("¶", "").strip()
@@ -228,7 +228,7 @@ def test_the_now_marker_follows_the_clock_and_the_pace_follows_sessions_done(
 
         page.clock.fast_forward("20:00")  # 09:55, in the second session
         page.wait_for_function(
-            "document.querySelector('.storybook-console__session--now h2')"
+            "() => document.querySelector('.storybook-console__session--now h2')"
             ".innerText.startsWith('09:45')"
         )
         assert "The Friday Rota" in now_marked(page)

@@ -25,11 +25,12 @@ class SourceStory:
     body_line: int
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, *, what: str = "story") -> str:
     """Read a trainer's file as UTF-8, accepting a byte-order mark and Windows line endings.
 
     UTF-16 with a byte-order mark (Notepad's "Unicode") is unambiguous, so it is read too;
     any other encoding is refused with a message naming it, never guessed into garbage.
+    ``what`` names the file in messages: a story, a path, a workshop.
     """
     try:
         with path.open("rb") as stream:
@@ -54,7 +55,7 @@ def read_text(path: Path) -> str:
     try:
         text = _decode(raw)
     except UnicodeDecodeError as exc:
-        raise StorybookError([encoding_problem(path, raw, exc)]) from None
+        raise StorybookError([encoding_problem(path, raw, exc, what=what)]) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -79,7 +80,9 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8-sig")
 
 
-def encoding_problem(path: Path, raw: bytes, exc: UnicodeDecodeError) -> Problem:
+def encoding_problem(
+    path: Path, raw: bytes, exc: UnicodeDecodeError, *, what: str = "story"
+) -> Problem:
     line = raw.count(b"\n", 0, exc.start) + 1
     hint = "save it again choosing the UTF-8 encoding in your editor"
     if b"\x00" in raw[:4096]:
@@ -87,7 +90,8 @@ def encoding_problem(path: Path, raw: bytes, exc: UnicodeDecodeError) -> Problem
             path,
             1,
             "this is not a plain text file (it may be a word-processor document)",
-            "save the story as plain text with the UTF-8 encoding, ending in .md",
+            f"save the {what} as plain text with the UTF-8 encoding, ending in "
+            f"{path.suffix or '.md'}",
         )
     byte = raw[exc.start : exc.start + 1]
     try:

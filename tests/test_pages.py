@@ -57,7 +57,9 @@ def test_story_gets_its_own_questions_then_its_tags_banks(
 def test_a_title_with_code_shows_it_once_escaped_in_bank_questions(
     mini_project: Callable[..., Path],
 ) -> None:
-    project = mini_project({"one.md": story_text(title="Why `<img>` & co broke", tags="[feedback]")})
+    project = mini_project(
+        {"one.md": story_text(title="Why `<img>` & co broke", tags="[feedback]")}
+    )
     page = (build(project, strict=True) / "stories" / "one" / "index.html").read_text("utf-8")
     banks = page[page.index("Going further") :]
     assert "<cite>Why <code>&lt;img&gt;</code> &amp; co broke</cite>" in banks

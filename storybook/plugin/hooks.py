@@ -357,25 +357,41 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     # its copy as a script, which write_search_index empties when Pagefind answers offline.
     @event_priority(-110)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self.finished = True
         if self.dirty.active:
             self.dirty.after_build(config)
         if self.pagefind:
-            language = str(config.theme.get("language") or "en")
-            try:
-                pages = write_search_index(
-                    Path(config.site_dir),
-                    self.searchable,
-                    language,
-                    offline=offline_build(config),
-                )
-            except Exception as exc:
-                raise PluginError(
-                    f"Pagefind could not index the site ({type(exc).__name__}: {exc}) - "
-                    "build again; if it fails again, set search: lunr under the storybook "
-                    "plugin in mkdocs.yml to build with Material's search"
-                ) from exc
-            log.info(f"Search: Pagefind indexed {pages} pages")
+            self._write_search_index(config)
+        # Only now: a build stopped before (Ctrl-C while Pagefind indexes) is not finished,
+        # and on_shutdown empties its site folder.
+        self.finished = True
+
+    def _write_search_index(self, config: MkDocsConfig) -> None:
+        """The search index is part of the build: a build whose index is not whole fails,
+        saying why at the file, and leaves no site behind (on_build_error, on_shutdown)."""
+        site_dir = Path(config.site_dir)
+        language = str(config.theme.get("language") or "en")
+        try:
+            pages = write_search_index(
+                site_dir, self.searchable, language, offline=offline_build(config)
+            )
+        except KeyboardInterrupt:
+            log.error(
+                f"{site_dir.name}/pagefind: the build was stopped (Ctrl-C) while Pagefind "
+                "indexed the site, so it has no search - build again"
+            )
+            raise
+        except StorybookError as exc:
+            raise PluginError(
+                f"The search index is not whole, so the site is not built:\n{exc.format(self.root)}"
+            ) from None
+        except Exception as exc:
+            raise PluginError(
+                f"{site_dir.name}/pagefind: Pagefind could not index the site "
+                f"({type(exc).__name__}: {exc}) - build again; if it fails again, set "
+                "search: lunr under the storybook plugin in mkdocs.yml to build with "
+                "Material's search"
+            ) from None
+        log.info(f"Search: Pagefind indexed {pages} pages")
 
     def on_shutdown(self) -> None:
         # MkDocs calls this after a build that Ctrl-C stopped too, but no build error hook:

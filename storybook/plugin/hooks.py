@@ -26,7 +26,7 @@ from storybook.core.editions import (
     edition,
 )
 from storybook.core.errors import Problem, StorybookError
-from storybook.core.load import encoding_problem
+from storybook.core.load import MAX_PAGE_BYTES, encoding_problem, read_bounded
 from storybook.core.model import Story
 from storybook.core.pages import story_uri
 from storybook.core.pipeline import BuildResult, build_site
@@ -273,10 +273,19 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             if file.generated_by or not file.abs_src_path:
                 continue
             try:
+                # Within the limit, and a plain file (MkDocs would wait on a FIFO for ever).
+                read_bounded(Path(file.abs_src_path), MAX_PAGE_BYTES, what="page")
+            except StorybookError as exc:
+                problems += exc.problems
+                file.content_string = self.last_good_docs.get(
+                    file.src_uri, "# This page could not be read\n\nSee the problem above.\n"
+                )
+                continue
+            try:
                 self.last_good_docs[file.src_uri] = file.content_string
             except UnicodeDecodeError as exc:
                 path = Path(file.abs_src_path)
-                problems.append(encoding_problem(path, path.read_bytes(), exc))
+                problems.append(encoding_problem(path, read_bounded(path, MAX_PAGE_BYTES), exc))
                 file.content_string = self.last_good_docs.get(
                     file.src_uri, "# This page could not be read\n\nSave it as UTF-8.\n"
                 )
@@ -333,7 +342,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         for page in self.to_clean:
             page.content = clean(page.content or "")
         if self.serving:
-            config_file = Path(config.config_file_path).read_bytes()
+            config_file = read_bounded(Path(config.config_file_path), what="settings")
             env.bytecode_cache = self.theme_bytecode.for_config(config_file)
         if self.dirty.active:
             self.dirty.pages_ready(files)

@@ -14,6 +14,7 @@ from storybook.core.coverage import coverage_warnings
 from storybook.core.editions import EDITION_VARIABLE, EDITIONS, LEARNER
 from storybook.core.errors import StorybookError
 from storybook.core.library import load_library
+from storybook.core.model import MAX_TITLE
 from storybook.core.pipeline import build_site
 from storybook.core.project import Project, read_project
 from storybook.core.render import Renderer
@@ -190,6 +191,11 @@ def new(
     slug = short_slug(slugify(title))
     if not slug:
         raise click.ClickException("the title needs at least one letter or digit")
+    if len(title.strip()) > MAX_TITLE:
+        raise click.ClickException(
+            f"the title is {len(title.strip())} characters long, more than the {MAX_TITLE} "
+            "a story's title may have - shorten it; nothing was written"
+        )
     target = stories_dir / f"{slug}.md"
     if target.exists():
         raise click.ClickException(

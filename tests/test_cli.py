@@ -160,7 +160,7 @@ def test_check_refuses_a_missing_workshops_folder_as_build_does(
     [
         'He said "no" \\ then: left',
         "Emoji 😀 and a tab\there",
-        "A very long title " * 30,
+        ("A very long title " * 30)[:120].strip(),
         "<b>Bold</b> [links] {{ braces }} #hash",
     ],
 )
@@ -174,6 +174,16 @@ def test_what_new_writes_always_passes_its_own_check(
     assert len(written.name) <= 64
     code, output = run(project, "check")
     assert code == 0, output
+
+
+def test_new_refuses_a_title_past_the_limit_and_writes_nothing(
+    mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    project = in_project(mini_project({}))
+    code, output = run(project, "new", "A very long title " * 30)
+    assert code == 1
+    assert "the title is 539 characters long, more than the 120" in output, output
+    assert not any((project / "stories").iterdir())
 
 
 def test_new_says_when_it_cannot_write(

@@ -536,3 +536,21 @@ def test_an_export_folder_remembers_its_edition(
     assert "export-facilitator/" in output
     assert snapshot(out) == before
     assert export(project, out, "--edition", "learner")[0] == 0
+
+
+def test_a_hand_written_page_with_windows_line_endings_keeps_its_front_matter(
+    mini_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The facilitator banner goes after the front matter, which MkDocs reads with \\r\\n too:
+    put before it, the page showed its front matter as text."""
+    project = mini_project()
+    page = "---\r\ntitle: Ground rules\r\n---\r\n\r\n# Ground rules\r\n\r\nBe kind.\r\n"
+    (project / "docs" / "rules.md").write_bytes(page.encode("utf-8"))
+    out = tmp_path / "out"
+    code, output, errors = export(project, out, "--edition", "facilitator")
+    assert code == 0, output + errors
+    exported = (out / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert exported.startswith('---\ntitle: Ground rules\n---\n<div class="admonition')
+    built = html(build_with("mkdocs", out), "rules/")
+    assert "<title>Ground rules" in built and "Facilitator edition: not for learners" in built
+    assert "title: Ground rules" not in built

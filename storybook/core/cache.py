@@ -22,6 +22,7 @@ from pathlib import Path
 
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.library import read_story
+from storybook.core.load import MAX_STORY_BYTES, read_bounded
 from storybook.core.model import Story
 from storybook.core.pages import Page, Related, render_story_page
 from storybook.core.render import Renderer
@@ -35,8 +36,18 @@ def folder_fingerprint(folder: Path) -> bytes:
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(hashlib.blake2b(path.read_bytes()).digest())
+            digest.update(hashlib.blake2b(_bytes_or_marker(path)).digest())
     return digest.digest()
+
+
+def _bytes_or_marker(path: Path) -> bytes:
+    """A file's bytes, read within the limit; for a file that cannot be read so (too large,
+    a FIFO, unreadable), a marker that changes with it: the renderer says what is wrong."""
+    try:
+        return read_bounded(path, MAX_STORY_BYTES)
+    except StorybookError:
+        info = path.stat()
+        return f"unreadable\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_mode}".encode()
 
 
 class StoryCache:
@@ -79,8 +90,8 @@ class StoryCache:
         """The story in ``path``, loaded and validated again only if its bytes changed."""
         self._seen.add(path)
         try:
-            digest = hashlib.blake2b(path.read_bytes()).digest()
-        except OSError:
+            digest = hashlib.blake2b(read_bounded(path, MAX_STORY_BYTES)).digest()
+        except StorybookError:
             return read_story(path, vocabulary)  # reports why the file cannot be read
         cached = self._stories.get(path)
         if cached is None or cached[0] != digest:

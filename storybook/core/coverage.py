@@ -100,7 +100,7 @@ def coverage_warnings(vocabulary: Vocabulary, stories: Sequence[Story]) -> list[
 
 def _tag_lines(vocabulary: Vocabulary) -> dict[str, int]:
     """Where each tag is declared in tags.yml, for warnings a trainer can jump to."""
-    located = parse_yaml(read_text(vocabulary.path), vocabulary.path)
+    located = parse_yaml(read_text(vocabulary.path, what="vocabulary"), vocabulary.path)
     return {
         tag.name: located.key_line(kind, tag.name)
         for kind in KINDS

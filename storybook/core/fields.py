@@ -122,6 +122,10 @@ class FieldSpec:
     # How templates see the value (None: not handed to templates as it is, e.g. questions,
     # which are rendered first).
     view: Callable[[Any], Any] | None = field(default=lambda value: value)
+    # The most it may hold: entries for a list, characters for a text. Every page a value
+    # reaches does work in proportion to it (a card lists every tag of a story on every
+    # theme page), so a value without a bound would make a page, and a build, without one.
+    limit: int | None = None
 
     def guide(self) -> dict[str, Any]:
         """What the authoring pages show of the field."""
@@ -132,7 +136,27 @@ class FieldSpec:
             "description": self.description,
             "example": self.example,
             "facilitator_only": self.facilitator_only,
+            "limit": self.limit,
         }
+
+    def over_limit(self, value: object, cursor: Cursor) -> bool:
+        """Whether the value holds more than the field's limit; if so, says so at its line."""
+        if self.limit is None:
+            return False
+        if isinstance(value, list) and len(value) > self.limit:
+            cursor.report(
+                f"{cursor.label} has {len(value):,} entries, more than the {self.limit} allowed",
+                f"keep the {self.limit} that matter most",
+            )
+            return True
+        if isinstance(value, str) and len(value.strip()) > self.limit:
+            cursor.report(
+                f"{cursor.label} is {len(value.strip()):,} characters long, more than the "
+                f"{self.limit} allowed",
+                f"shorten it to at most {self.limit} characters",
+            )
+            return True
+        return False
 
 
 def read_fields(
@@ -176,7 +200,8 @@ def read_fields(
                 )
             values[spec.name] = None
             continue
-        values[spec.name] = spec.read(value, cursor.at(spec.name))
+        where = cursor.at(spec.name)
+        values[spec.name] = None if spec.over_limit(value, where) else spec.read(value, where)
     return values
 
 

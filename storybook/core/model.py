@@ -25,6 +25,11 @@ PLAN_PARTS: dict[str, str] = {
     "close": "How to close",
 }
 PROVENANCE_KINDS = ("retold", "composite", "invented")
+# What one story may carry (see FieldSpec.limit): a title or a name on one line of a card,
+# a summary of a few sentences, and lists a session can use (tags, questions, headings...).
+MAX_TITLE = 120
+MAX_SUMMARY = 600
+MAX_ENTRIES = 12
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,7 @@ SEGMENT_FIELDS: tuple[FieldSpec, ...] = (
         "What the room does.",
         'title: "Pairs: what did he see?"',
         required=True,
+        limit=MAX_TITLE,
     ),
     FieldSpec(
         "minutes",
@@ -115,6 +121,7 @@ PLAN_FIELDS: tuple[FieldSpec, ...] = (
         "list of segments (title, minutes, notes)",
         "The timed parts of the session in order; they add up to at most suggested_minutes.",
         'segments:\n  - title: "Read part A"\n    minutes: 8',
+        limit=MAX_ENTRIES,
     ),
 )
 ROLE_CARD_FIELDS: tuple[FieldSpec, ...] = (
@@ -154,6 +161,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         'title: "The quarter nobody asked about"',
         required=True,
         in_questions=True,
+        limit=MAX_TITLE,
     ),
     FieldSpec(
         "summary",
@@ -163,6 +171,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         'summary: "A top seller misses her number and her new manager reaches for a plan."',
         required=True,
         in_questions=True,
+        limit=MAX_SUMMARY,
     ),
     FieldSpec(
         "tags",
@@ -172,6 +181,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "tags: [wellbeing, underperformance]",
         required=True,
         in_questions=True,
+        limit=MAX_ENTRIES,
         # Templates get each tag with its label and page (see pages.story_view).
         on_page=False,
     ),
@@ -187,6 +197,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "written like {{ story.protagonist }}.",
         'reflection:\n  - "What did the manager notice first?"',
         required=True,
+        limit=MAX_ENTRIES,
         # Rendered with Jinja first, then handed to templates as questions.
         view=None,
     ),
@@ -197,6 +208,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "The first name of the person at the heart of the story, for use in questions.",
         'protagonist: "Dana"',
         in_questions=True,
+        limit=MAX_TITLE,
     ),
     FieldSpec(
         "slug",
@@ -226,6 +238,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Sensitive subjects the story touches, from the content notes in templates/tags.yml. "
         "Readers see them in plain words before the story starts.",
         "content_notes: [bereavement, serious-illness]",
+        limit=MAX_ENTRIES,
         on_page=False,
     ),
     FieldSpec(
@@ -235,6 +248,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Headings (## lines) of the story that each begin a part held back until the room has "
         "discussed what came before. A reader alone finds each such part folded.",
         'reveal: ["What she was carrying"]',
+        limit=MAX_ENTRIES,
     ),
     FieldSpec(
         "banks",
@@ -244,6 +258,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "list of tags",
         "Which of its tags' question banks the story takes; [] for none. Without it, all of them.",
         "banks: [wellbeing]",
+        limit=MAX_ENTRIES,
         on_page=False,
     ),
     FieldSpec(
@@ -292,6 +307,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Briefs for a role-play of the conversation the story ends in, one card per role. "
         "Facilitator edition only.",
         'role_cards:\n  - role: "The manager"\n    brief: "You want to understand first."',
+        limit=MAX_ENTRIES,
         facilitator_only=True,
     ),
     FieldSpec(

@@ -41,6 +41,10 @@ AUTHORING = "authoring.md"
 TRAINER_PAGES = (AUTHORING,)
 # Facilitator edition only: which stories carry each moment and theme.
 COVERAGE = "coverage.md"
+# The coverage page names this many stories of each tag (its own page lists them all) and
+# quotes this many warnings (storybook check prints them all).
+COVERAGE_NAMED = 5
+COVERAGE_WARNINGS = 30
 SINGULAR = {"themes": "Theme", "moments": "Moment"}
 ALL_STORIES = "all-stories"
 RELATED_LIMIT = 3
@@ -163,7 +167,7 @@ def build_pages(
             page for page in index_pages if facilitator or page.src_uri not in TRAINER_PAGES
         )
         if facilitator:
-            pages.append(render_coverage_page(library, vocabulary, renderer))
+            pages.extend(render_coverage_page(library, vocabulary, renderer))
     except StorybookError as exc:
         problems.extend(exc.problems)
     problems.extend(renderer.syntax_problems())
@@ -476,11 +480,18 @@ def render_index_pages(
     return pages
 
 
-def render_coverage_page(library: Library, vocabulary: Vocabulary, renderer: Renderer) -> Page:
-    """Published stories against every moment and theme, with the gaps check warns about."""
+def render_coverage_page(
+    library: Library, vocabulary: Vocabulary, renderer: Renderer
+) -> list[Page]:
+    """Published stories against every moment and theme, with the gaps check warns about.
+
+    Bounded at any library size, like the lists of stories: each tag names its first few
+    stories and links to its own (paged) page for the rest, at most a few dozen warnings are
+    quoted, and the table of stories by tag is split into pages of STORIES_PER_PAGE stories
+    (coverage.md, then coverage/2.md, ...)."""
     found = coverage(vocabulary, library.stories)
     root = library.templates_dir.parent
-    warnings = [w.format(root) for w in coverage_warnings(vocabulary, library.stories)]
+    warnings = coverage_warnings(vocabulary, library.stories)
     kinds = [
         {
             "key": kind,
@@ -491,7 +502,8 @@ def render_coverage_page(library: Library, vocabulary: Vocabulary, renderer: Ren
                     **tag_view(row.tag),
                     "number": number,
                     "count": len(row.stories),
-                    "stories": [_linked(story) for story in row.stories],
+                    "stories": [_linked(story) for story in row.stories[:COVERAGE_NAMED]],
+                    "more": max(0, len(row.stories) - COVERAGE_NAMED),
                 }
                 for number, row in enumerate(found.kinds[kind], 1)
             ],
@@ -507,10 +519,29 @@ def render_coverage_page(library: Library, vocabulary: Vocabulary, renderer: Ren
         }
         for story in found.stories
     ]
-    content = renderer.render_template(
-        "coverage.md.j2", total=len(found.stories), warnings=warnings, kinds=kinds, stories=stories
-    )
-    return Page(COVERAGE, content, frozenset(story.slug for story in found.stories))
+    pages = []
+    for uri, chunk, pager in listing_pages(COVERAGE, stories, STORIES_PER_PAGE):
+        content = renderer.render_template(
+            "coverage.md.j2",
+            total=len(found.stories),
+            warnings=[w.format(root) for w in warnings[:COVERAGE_WARNINGS]],
+            more_warnings=max(0, len(warnings) - COVERAGE_WARNINGS),
+            kinds=kinds if pager is None or pager["number"] == 1 else [],
+            table_kinds=kinds,
+            stories=chunk,
+            pager=pager,
+            root=root_of(uri),
+        )
+        shown = {view["uri"] for view in chunk}
+        if pager is None or pager["number"] == 1:
+            shown |= {
+                named["uri"] for kind in kinds for tag in kind["tags"] for named in tag["stories"]
+            }
+        made_from = frozenset(
+            story.slug for story in found.stories if story_uri(story.slug) in shown
+        )
+        pages.append(Page(uri, content, made_from))
+    return pages
 
 
 def _linked(story: Story) -> dict[str, str]:

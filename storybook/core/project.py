@@ -14,6 +14,7 @@ from typing import Any
 
 from storybook.core.editions import EDITIONS, LEARNER
 from storybook.core.errors import Problem, StorybookError
+from storybook.core.load import peek_text
 from storybook.core.siteconfig import read_config, resolve_env
 
 PLUGIN = "storybook"
@@ -118,9 +119,8 @@ def choose_edition(project: Project, asked: str | None) -> str:
 
 def line_of(config_file: Path, key: str) -> int:
     """The line where ``key:`` is first written in the file, else 1."""
-    try:
-        text = config_file.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = peek_text(config_file)
+    if text is None:
         return 1
     match = re.search(rf"^\s*-?\s*{re.escape(key)}\s*:", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else 1

@@ -125,9 +125,22 @@ def plan_questions(
     return QuestionPlan(asked=list(own[:budget]), own_further=list(own[budget:]), bank=chosen)
 
 
+# A Markdown code span: a run of backticks, closed by a run of the same length.
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+
+
 def marked_title(title: str) -> str:
-    """A story's title as a bank question shows it: marked up as the title of a work."""
-    return f"<cite>{html.escape(title)}</cite>"
+    """A story's title as a bank question shows it: marked up as the title of a work.
+
+    Markdown converts what is inside the ``<cite>``: the text is escaped, so that it shows as
+    written, but a code span is left to Markdown, which escapes its text itself (escaped here
+    too, it would show ``&lt;img&gt;`` on the page)."""
+    parts, start = [], 0
+    for span in _CODE_SPAN.finditer(title):
+        parts += [html.escape(title[start : span.start()]), span.group()]
+        start = span.end()
+    parts.append(html.escape(title[start:]))
+    return f"<cite>{''.join(parts)}</cite>"
 
 
 def content_note_views(keys: Sequence[str], vocabulary: Vocabulary) -> list[dict[str, str]]:

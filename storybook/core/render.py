@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 import signal
 import threading
@@ -20,10 +21,12 @@ from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from storybook.core.errors import Problem, StorybookError
+from storybook.core.load import MAX_STORY_BYTES, read_bounded
 from storybook.core.model import QUESTION_FIELDS, Question, Story
 from storybook.core.safety import find_unsafe
 
@@ -49,6 +52,10 @@ def _now() -> float:
 
 class _TooSlow(Exception):
     """Raised inside a template that runs longer than RENDER_SECONDS."""
+
+
+# A template is read whole before it runs: at most as large as a story.
+MAX_TEMPLATE_BYTES = MAX_STORY_BYTES
 
 
 class _OutsideFolder(jinja2.TemplateNotFound):
@@ -222,12 +229,25 @@ class _RecordingLoader(jinja2.FileSystemLoader):
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
+        path = Path(self.searchpath[0], *split_template_path(template))
+        if not os.path.lexists(path):
+            raise jinja2.TemplateNotFound(template)
         # A link in the folder that leads outside it is the folder's edge crossed, as an
         # include of ../ would be.
-        if not Path(filename).resolve().is_relative_to(self.root):
+        if not path.resolve().is_relative_to(self.root):
             raise _OutsideFolder(template)
-        return source, filename, uptodate
+        # Read within a limit, never waiting on a FIFO; a folder or an unreadable file where a
+        # template should be is a StorybookError at the file (Jinja's own loader raised).
+        source = read_bounded(path, MAX_TEMPLATE_BYTES, what="template").decode("utf-8")
+        modified = os.path.getmtime(path)
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(path) == modified
+            except OSError:
+                return False
+
+        return source, str(path), uptodate
 
     def load(
         self,
@@ -287,6 +307,8 @@ class Renderer:
                 return _limited(self.env.get_template(name), MAX_PAGE_CHARS, context)
         except jinja2.TemplateNotFound as exc:
             raise StorybookError([self._not_found(exc, name)]) from None
+        except StorybookError:
+            raise  # a template that cannot be read, said at its file
         except jinja2.TemplateSyntaxError as exc:
             where = Path(exc.filename) if exc.filename else path
             raise StorybookError(
@@ -309,6 +331,9 @@ class Renderer:
                 source, filename, _ = self.loader.get_source(self.env, name)
             except _OutsideFolder as exc:
                 problems.append(self._not_found(exc, name))
+                continue
+            except StorybookError as exc:
+                problems += exc.problems
                 continue
             except jinja2.TemplateNotFound:
                 continue  # deleted since the folder was listed

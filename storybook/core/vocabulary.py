@@ -83,7 +83,7 @@ def load_vocabulary(templates_dir: Path) -> Vocabulary:
                 )
             ]
         )
-    located = parse_yaml(read_text(path), path)
+    located = parse_yaml(read_text(path, what="vocabulary"), path)
     data = located.data
     problems: list[Problem] = []
     if not isinstance(data, dict):

@@ -21,7 +21,7 @@ from storybook.core.csp import theme_overrides
 from storybook.core.editions import Edition
 from storybook.core.editions import edition as edition_policy
 from storybook.core.errors import ExportError, Problem, StorybookError
-from storybook.core.load import encoding_problem
+from storybook.core.load import MAX_PAGE_BYTES, encoding_problem, read_bounded
 from storybook.core.pipeline import build_site
 from storybook.core.project import choose_edition, line_of, read_project
 from storybook.core.room_pages import RoomSettings
@@ -58,6 +58,10 @@ class ExportReport:
     stories: int
     pages: int
     files: WriteReport
+
+
+# A file the export copies as it is (a picture, a PDF, a theme override): read whole.
+MAX_COPIED_BYTES = 100_000_000
 
 
 def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> ExportReport:
@@ -120,15 +124,21 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
     files: dict[str, bytes] = {}
     unreadable: list[Problem] = []
     for rel, path in hand_written.items():
-        data = path.read_bytes()
         try:
+            data = _read_copied(rel, path)
             files[f"{DOCS}/{rel}"] = _marked_file(rel, data, policy)
+        except StorybookError as exc:
+            unreadable += exc.problems
         except UnicodeDecodeError as exc:
-            unreadable.append(encoding_problem(path, data, exc))
+            unreadable.append(encoding_problem(path, data, exc, what="page"))
+    for rel, path in copies.items():
+        try:
+            files[rel] = _read_copied(rel, path)
+        except StorybookError as exc:
+            unreadable += exc.problems
     if unreadable:
         raise StorybookError(unreadable)
     files.update(overrides)
-    files.update({rel: path.read_bytes() for rel, path in copies.items()})
     files.update(generated)
     if isinstance(plain.get("site_name"), str):
         plain = {**plain, "site_name": policy.site_name(plain["site_name"])}
@@ -147,6 +157,14 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
         pages=len(result.pages),
         files=written,
     )
+
+
+def _read_copied(rel: str, path: Path) -> bytes:
+    """A file the export copies, read within its limit: a page as a story, anything else
+    (a picture, a PDF) within MAX_COPIED_BYTES."""
+    if rel.endswith(".md"):
+        return read_bounded(path, MAX_PAGE_BYTES, what="page")
+    return read_bounded(path, MAX_COPIED_BYTES, what="copied")
 
 
 def _marked_file(rel: str, data: bytes, policy: Edition) -> bytes:

@@ -162,19 +162,10 @@ def load_paths(
     by_slug = {story.slug: story for story in stories}
     broken = {slugify(path.stem) for path in broken_stories}
     found: list[LearningPath] = []
-    problems: list[Problem] = []
-    for file in sorted(paths_dir.iterdir()):
-        if not file.is_file() or file.name.startswith((".", "_")):
-            continue
-        if file.suffix == ".yaml":
-            problems.append(
-                Problem(file, 1, "path files end in .yml", f"rename it to {file.stem}{SUFFIX}")
-            )
-            continue
-        if file.suffix != SUFFIX:
-            continue
+    files, problems = scan_paths_folder(paths_dir)
+    for file in files:
         try:
-            learning_path = validate_path(file, parse_yaml(read_text(file), file))
+            learning_path = validate_path(file, parse_yaml(read_text(file, what="path"), file))
         except StorybookError as exc:
             problems.extend(exc.problems)
             continue
@@ -183,6 +174,47 @@ def load_paths(
         if not mistakes and all(step.story in by_slug for step in learning_path.steps):
             found.append(learning_path)
     return found, problems
+
+
+def scan_paths_folder(paths_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """The path files of ``paths_dir`` (``*.yml``, none starting with . or _), each with a page
+    address of its own, and a problem for each file meant as a path that is not read as one:
+    ending in .yaml, a folder or a link leading nowhere named like a path file, a second file
+    whose name makes the same address as an earlier one ("Fast Track.yml", "fast-track.yml")."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    claimed: dict[str, Path] = {}
+    for file in sorted(paths_dir.iterdir()):
+        if file.name.startswith((".", "_")) or file.suffix not in (SUFFIX, ".yaml"):
+            continue
+        if not file.exists():
+            problems.append(
+                Problem(file, 0, "this link leads to no file", "delete it, or link to a path file")
+            )
+        elif not file.is_file():
+            problems.append(
+                Problem(
+                    file, 0, "this is not a plain file, so it is not read as a path",
+                    f"save the path as a file ending in {SUFFIX}, or rename the folder",
+                )
+            )  # fmt: skip
+        elif file.suffix != SUFFIX:
+            problems.append(
+                Problem(file, 1, "path files end in .yml", f"rename it to {file.stem}{SUFFIX}")
+            )
+        elif (first := claimed.setdefault(slugify(file.stem), file)) is not file:
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    f"this path gets the same page address as {first.name}, so one would "
+                    "replace the other",
+                    "rename one of the two files",
+                )
+            )
+        else:
+            files.append(file)
+    return files, problems
 
 
 def validate_path(file: Path, located: Located) -> LearningPath:
@@ -196,7 +228,13 @@ def validate_path(file: Path, located: Located) -> LearningPath:
     f.unsafe_markup(located.data, PATH_FIELDS, cursor)
     steps = _without_repeats(values["steps"] or (), cursor)
     name = slugify(file.stem)
-    if not SLUG.match(name):
+    if name == "index":
+        cursor.report(
+            "the file name 'index' is kept for the page that lists the learning paths",
+            "rename the file, e.g. first-90-days.yml",
+            line=1,
+        )
+    elif not SLUG.match(name):
         cursor.report(
             f"no page address can be made from the file name '{file.name}'",
             "rename it with letters, digits and hyphens, e.g. first-90-days.yml",

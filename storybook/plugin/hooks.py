@@ -28,7 +28,7 @@ from storybook.core.editions import (
 )
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.lastgood import LastGood
-from storybook.core.load import encoding_problem
+from storybook.core.load import MAX_PAGE_BYTES, encoding_problem, read_bounded
 from storybook.core.pipeline import build_site
 from storybook.core.room_pages import (
     JOIN_QR,
@@ -302,10 +302,19 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             if file.generated_by or not file.abs_src_path:
                 continue
             try:
+                # Within the limit, and a plain file (MkDocs would wait on a FIFO for ever).
+                read_bounded(Path(file.abs_src_path), MAX_PAGE_BYTES, what="page")
+            except StorybookError as exc:
+                problems += exc.problems
+                file.content_string = self.last_good_docs.get(
+                    file.src_uri, "# This page could not be read\n\nSee the problem above.\n"
+                )
+                continue
+            try:
                 self.last_good_docs[file.src_uri] = file.content_string
             except UnicodeDecodeError as exc:
                 path = Path(file.abs_src_path)
-                problems.append(encoding_problem(path, path.read_bytes(), exc))
+                problems.append(encoding_problem(path, read_bounded(path, MAX_PAGE_BYTES), exc))
                 file.content_string = self.last_good_docs.get(
                     file.src_uri, "# This page could not be read\n\nSave it as UTF-8.\n"
                 )
@@ -329,7 +338,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         for page in self.to_clean:
             page.content = clean(page.content or "")
         if self.serving:
-            config_file = Path(config.config_file_path).read_bytes()
+            config_file = read_bounded(Path(config.config_file_path), what="settings")
             env.bytecode_cache = self.theme_bytecode.for_config(config_file)
         if self.dirty.active:
             self.dirty.pages_ready(files)
@@ -357,25 +366,41 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     # its copy as a script, which write_search_index empties when Pagefind answers offline.
     @event_priority(-110)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self.finished = True
         if self.dirty.active:
             self.dirty.after_build(config)
         if self.pagefind:
-            language = str(config.theme.get("language") or "en")
-            try:
-                pages = write_search_index(
-                    Path(config.site_dir),
-                    self.searchable,
-                    language,
-                    offline=offline_build(config),
-                )
-            except Exception as exc:
-                raise PluginError(
-                    f"Pagefind could not index the site ({type(exc).__name__}: {exc}) - "
-                    "build again; if it fails again, set search: lunr under the storybook "
-                    "plugin in mkdocs.yml to build with Material's search"
-                ) from exc
-            log.info(f"Search: Pagefind indexed {pages} pages")
+            self._write_search_index(config)
+        # Only now: a build stopped before (Ctrl-C while Pagefind indexes) is not finished,
+        # and on_shutdown empties its site folder.
+        self.finished = True
+
+    def _write_search_index(self, config: MkDocsConfig) -> None:
+        """The search index is part of the build: a build whose index is not whole fails,
+        saying why at the file, and leaves no site behind (on_build_error, on_shutdown)."""
+        site_dir = Path(config.site_dir)
+        language = str(config.theme.get("language") or "en")
+        try:
+            pages = write_search_index(
+                site_dir, self.searchable, language, offline=offline_build(config)
+            )
+        except KeyboardInterrupt:
+            log.error(
+                f"{site_dir.name}/pagefind: the build was stopped (Ctrl-C) while Pagefind "
+                "indexed the site, so it has no search - build again"
+            )
+            raise
+        except StorybookError as exc:
+            raise PluginError(
+                f"The search index is not whole, so the site is not built:\n{exc.format(self.root)}"
+            ) from None
+        except Exception as exc:
+            raise PluginError(
+                f"{site_dir.name}/pagefind: Pagefind could not index the site "
+                f"({type(exc).__name__}: {exc}) - build again; if it fails again, set "
+                "search: lunr under the storybook plugin in mkdocs.yml to build with "
+                "Material's search"
+            ) from None
+        log.info(f"Search: Pagefind indexed {pages} pages")
 
     def on_shutdown(self) -> None:
         # MkDocs calls this after a build that Ctrl-C stopped too, but no build error hook:

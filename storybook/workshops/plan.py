@@ -148,7 +148,7 @@ def load_workshops(
             )
             continue
         try:
-            workshop = validate_workshop(path, parse_yaml(read_text(path), path))
+            workshop = validate_workshop(path, parse_yaml(read_text(path, what="workshop"), path))
         except StorybookError as exc:
             private = (*WORKSHOP_FACILITATOR_FIELDS, *SESSION_FACILITATOR_FIELDS)
             problems.extend(mark_private(exc.problems, path, private))

@@ -12,12 +12,11 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from .conftest import build_edition, search_index
+from .conftest import build_edition, make_mini, search_index, story_text
 
 # What only part B holds: a moment and a content note. The story's theme and its note from
 # the start may be named anywhere.
@@ -65,8 +64,6 @@ WORKSHOP = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    from .conftest import make_mini
-
     project = make_mini(
         tmp_path_factory.mktemp("reveal") / "mini",
         {"the-late-rota.md": STORY, "other.md": _other_story()},
@@ -79,8 +76,6 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _other_story() -> str:
-    from .conftest import story_text
-
     return story_text(title="Another story")
 
 

@@ -133,8 +133,8 @@ def test_the_story_page_names_part_b_s_notes_and_moments_only_in_one_folded_cont
     # Opened, it names every note, where each applies, and every tag.
     told = visible_text(inside)
     for words in (
-        "Divorce or separation, from the start",
-        "Bereavement, in part B: The call",
+        "Divorce or separation, from the start.",
+        "Bereavement, in part B, “The call”.",
         "Wellbeing",
         "Personal crisis",
     ):

@@ -546,12 +546,11 @@ def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
 
 
 def held_where(reveal: Sequence[str]) -> str:
-    """Where a story's reveal_notes apply, in a reader's words: "in part B: <heading>"."""
-    if not reveal:
-        return ""
-    if len(reveal) == 1:
-        return f"in part B: {reveal[0]}"
-    return "in the held-back parts: " + "; ".join(reveal)
+    """Where a story's reveal_notes apply, in a reader's words: 'in part B, “<heading>”'."""
+    quoted = [f"“{heading}”" for heading in reveal]
+    if len(quoted) <= 1:
+        return "in part B, " + "".join(quoted)
+    return "in the held-back parts, " + ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def tag_view(tag: Tag) -> dict[str, Any]:

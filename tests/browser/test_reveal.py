@@ -58,7 +58,7 @@ def test_before_the_fold_nothing_names_part_b_and_one_click_tells_it_all(
 
     page.locator("details.storybook-touches > summary").click()
     told = page.locator("details.storybook-touches").inner_text()
-    for label in (*SPOILERS, "Wellbeing", "Divorce or separation", "in part B: The call"):
+    for label in (*SPOILERS, "Wellbeing", "Divorce or separation", "in part B, “The call”"):
         assert label in told
     assert not held_heading.is_visible(), "finding out does not open part B"
     assert serious_violations(page) == []

@@ -1,16 +1,20 @@
 """A story that holds a part back, read in Chromium: before the fold the page names nothing
-of part B; one click on "What this story touches on" names it all (issue 25)."""
+of part B; one click on "What this story touches on" names it all; on paper, the workbook
+holds part B back behind a page that says stop (issue 25)."""
 
 from __future__ import annotations
 
 import functools
+import io
+import re
 import threading
 from collections.abc import Callable, Iterator
 
 import pytest
+from pypdf import PdfReader
 
 from ..conftest import build, copy_sample
-from ..test_reveal import SPOILERS, STORY
+from ..test_reveal import AFTER_QUESTION, SPOILERS, STORY, WORKSHOP
 from .conftest import ARTICLE, PHONE, QuietHandler, Reader, serious_violations
 
 PAGE = "stories/the-late-rota/"
@@ -33,6 +37,7 @@ def reveal_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # The sample storybook, with its theme settings, and the story added.
     project = copy_sample(tmp_path_factory.mktemp("reveal") / "project")
     (project / "stories" / "the-late-rota.md").write_text(STORY, encoding="utf-8")
+    (project / "workshops" / "late-rotas.yml").write_text(WORKSHOP, encoding="utf-8")
     site = build(project, strict=True)
     handler = functools.partial(QuietHandler, directory=str(site))
     with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
@@ -79,3 +84,24 @@ def test_a_held_back_story_fits_a_phone(
     assert note_box is not None and heading_box is not None
     assert note_box["y"] < heading_box["y"]
     assert serious_violations(page) == []
+
+
+def test_the_printed_workbook_holds_part_b_back_behind_a_stop_page(
+    open_reader: Callable[..., Reader], reveal_site: str
+) -> None:
+    page = open_reader(base=reveal_site).open("workshops/late-rotas/workbook/")
+    sheets = [
+        re.sub(r"\s+", " ", sheet.extract_text())
+        for sheet in PdfReader(io.BytesIO(page.pdf(format="A4"))).pages
+    ]
+    stop = next(i for i, text in enumerate(sheets) if "Stop here." in text)
+    # The stop page holds nothing else of the story; part B starts on the page after it.
+    assert "Joe writes a warning" not in sheets[stop] and "WORDS-IN-PART-B" not in sheets[stop]
+    assert any("Joe writes a warning" in text for text in sheets[:stop])
+    assert not any("WORDS-IN-PART-B" in text for text in sheets[:stop])
+    assert "WORDS-IN-PART-B" in sheets[stop + 1]
+    assert "bereavement" in sheets[stop + 1]
+    after = " ".join(sheets[stop + 1 :])
+    assert AFTER_QUESTION.replace(" ", "") in after.replace(" ", "")
+    for label in SPOILERS:
+        assert label.lower() not in " ".join(sheets[: stop + 1]).lower()

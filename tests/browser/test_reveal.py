@@ -105,3 +105,21 @@ def test_the_printed_workbook_holds_part_b_back_behind_a_stop_page(
     assert AFTER_QUESTION.replace(" ", "") in after.replace(" ", "")
     for label in SPOILERS:
         assert label.lower() not in " ".join(sheets[: stop + 1]).lower()
+
+
+def test_the_workbook_keeps_answers_before_and_after_the_reveal(
+    open_reader: Callable[..., Reader], reveal_site: str
+) -> None:
+    """The story's two blocks of questions share one journal entry: neither overwrites the
+    other's answers, and the story page shows both."""
+    reader = open_reader(base=reveal_site)
+    page = reader.open("workshops/late-rotas/workbook/")
+    blocks = page.locator('.storybook-reflection[data-story="the-late-rota"]')
+    assert blocks.count() == 2
+    blocks.nth(0).locator(".storybook-answer__box").first.fill("BEFORE-ANSWER")
+    blocks.nth(1).locator(".storybook-answer__box").first.fill("AFTER-ANSWER")
+    blocks.nth(0).locator(".storybook-answer__box").first.fill("BEFORE-ANSWER, edited")
+    page = reader.open(PAGE)
+    boxes = page.locator(".storybook-reflection .storybook-answer__box")
+    values = boxes.evaluate_all("boxes => boxes.map(box => box.value)")
+    assert "BEFORE-ANSWER, edited" in values and "AFTER-ANSWER" in values

@@ -19,7 +19,7 @@ from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import views
 from storybook.core.library import Library
 from storybook.core.model import FIELDS, Question, Story
-from storybook.core.parts import fold_held_parts
+from storybook.core.parts import HELD_SUMMARY, fold_held_parts, held_stretches
 from storybook.core.reading import (
     BankQuestion,
     QuestionPlan,
@@ -188,6 +188,10 @@ def render_story_page(
         story=story_view(story, vocabulary),
         questions=plan.asked,
         further_questions=plan.own_further,
+        after_questions=plan.after,
+        after_further=plan.after_further,
+        after_start=len(story.reflection) + 1,
+        held_heading=story.reveal[0] if story.reveal else "",
         bank_questions=[
             {"tag": tag_view(vocabulary.tags[item.tag]), "question": item.text}
             for item in plan.bank
@@ -218,6 +222,7 @@ def story_questions(story: Story, vocabulary: Vocabulary, renderer: Renderer) ->
     fields = story.fields()
     with renderer.page_budget():
         own = ask_each(story.reflection, renderer, story, fields, problems)
+        after = ask_each(story.reflection_after, renderer, story, fields, problems)
         # A bank question names the story's title as the title of a work (marked_title).
         marked = {**fields, "title": marked_title(story.title)}
         banks = [
@@ -231,7 +236,7 @@ def story_questions(story: Story, vocabulary: Vocabulary, renderer: Renderer) ->
         ]
     if problems:
         raise StorybookError(problems)
-    return plan_questions(own, banks, story.title)
+    return plan_questions(own, banks, story.title, after=after)
 
 
 def ask_each(
@@ -549,25 +554,48 @@ def _linked(story: Story) -> dict[str, str]:
 
 
 def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
-    """What templates see of a story: every field everyone may see, never a facilitator one."""
+    """What templates see of a story: every field everyone may see, never a facilitator one.
+
+    A story with held-back parts keeps them a surprise: ``content_notes`` holds only the
+    notes that apply from the start, ``reveal_notes`` those of the held-back parts, and
+    ``touches_on`` both, each saying where it applies, for the one control a reader opens
+    to find out before reading. ``themes`` and ``moments`` split ``tags`` by kind."""
+    held = held_stretches(story.body, story.reveal)
+    where_held = held_where(story.reveal)
+    content_notes = content_note_views(story.content_notes, vocabulary)
+    reveal_notes = content_note_views(story.reveal_notes, vocabulary)
+    tags = [tag_view(vocabulary.tags[name]) for name in story.tags]
     return {
         **views(story.values(), FIELDS, facilitator=False),
-        "content_notes": [
-            {"name": name, "label": note.label, "description": note.description}
-            for name in story.content_notes
-            for note in (vocabulary.content_notes[name],)
-        ],
+        "content_notes": content_notes,
+        "reveal_notes": [{**note, "where": where_held} for note in reveal_notes],
+        "touches_on": [{**note, "where": "from the start"} for note in content_notes]
+        + [{**note, "where": where_held} for note in reveal_notes],
         "title": story.title,
         "summary": story.summary,
         "slug": story.slug,
         "protagonist": story.protagonist or "",
         # A reader alone meets each held-back part folded (see parts.py).
         "body": fold_held_parts(story.body, story.reveal),
-        "tags": [tag_view(vocabulary.tags[name]) for name in story.tags],
+        # The same, cut at the folds, for a template that shows something at a fold.
+        "body_before": held.before,
+        "held": held.stretches,
+        "held_summary": HELD_SUMMARY,
+        "tags": tags,
+        "themes": [tag for tag in tags if tag["kind"] == "themes"],
+        "moments": [tag for tag in tags if tag["kind"] != "themes"],
         "uri": story_uri(story.slug),
         "draft": story.draft,
         "reading_minutes": reading_minutes(story.body),
     }
+
+
+def held_where(reveal: Sequence[str]) -> str:
+    """Where a story's reveal_notes apply, in a reader's words: 'in part B, “<heading>”'."""
+    quoted = [f"“{heading}”" for heading in reveal]
+    if len(quoted) <= 1:
+        return "in part B, " + "".join(quoted)
+    return "in the held-back parts, " + ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def tag_view(tag: Tag) -> dict[str, Any]:

@@ -64,8 +64,11 @@ def story_questions(page: Page) -> dict[str, list[str]]:
         """() => Object.fromEntries(
             Array.from(document.querySelectorAll("h2.storybook-workbook__story")).map(heading => {
                 const slug = heading.id;
-                const block = document.querySelector(`.storybook-reflection[data-story="${slug}"]`);
-                const questions = Array.from(block.querySelectorAll(".storybook-question"))
+                // A story that holds a part back has a second block, after that part.
+                const blocks = document.querySelectorAll(
+                    `.storybook-reflection[data-story="${slug}"]`);
+                const questions = Array.from(blocks)
+                    .flatMap(block => Array.from(block.querySelectorAll(".storybook-question")))
                     .map(node => node.innerText);
                 return [heading.innerText.replace("¶", "").trim(), questions];
             }))"""

@@ -113,18 +113,18 @@ def test_banks_and_content_notes_are_checked_at_their_line(tmp_path: Path) -> No
 
 def test_the_content_note_comes_before_the_story_on_its_page_and_card(sample_project: Path) -> None:
     site = build(sample_project, strict=True)
-    story = (site / "stories" / "the-quiet-slump" / "index.html").read_text(encoding="utf-8")
+    story = (site / "stories" / "the-charging-bay" / "index.html").read_text(encoding="utf-8")
     # The notes that apply from the start are named on the one folded control before it.
     note = story.index('class="storybook-touches"')
-    assert note < story.index('id="three-good-years-out-of-four"')
+    assert note < story.index('id="seven-weeks-in"')
     summary = story[note : story.index("</summary>", note)]
-    assert "Content note: bereavement, serious illness and divorce or separation" in summary
+    assert "Content note: harassment" in summary
     assert "min read</p>" in story[:note]
     home = (site / "index.html").read_text(encoding="utf-8")
     cards = home[home.index('class="storybook-cards"') :]
-    card = cards[cards.index('href="stories/the-quiet-slump/"') :]
+    card = cards[cards.index('href="stories/the-charging-bay/"') :]
     card = card[: card.index("</div>")]
-    assert "Content note: bereavement, serious illness, divorce or separation" in card
+    assert "Content note: harassment" in card
     assert "min read" in card
 
 

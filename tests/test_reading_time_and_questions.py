@@ -134,7 +134,8 @@ def test_the_run_of_show_lists_each_story_s_content_notes(sample_project: Path) 
     assert with_slump, "a sample workshop runs The Quiet Slump"
     site = build_edition(sample_project, "facilitator")
     page = (site / "workshops" / with_slump[0].stem / "index.html").read_text(encoding="utf-8")
-    assert "this story touches on bereavement, serious illness" in page
+    # The Quiet Slump touches its subjects only in part B: the facilitator is told, and when.
+    assert "Held back with part B" in page and "bereavement, serious illness" in page
 
 
 def test_the_sample_stories_use_content_notes_from_the_vocabulary() -> None:

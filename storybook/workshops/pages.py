@@ -122,10 +122,7 @@ def render_run_of_show(
                 "past_planned_end": slot.past_planned_end,
                 "notes": slot.session.notes or "",
                 "facilitator": facilitator_view(story) if story is not None else None,
-                # The facilitator must know before the session what a held-back part touches.
-                "content_notes": content_note_views(
-                    story.content_notes + story.reveal_notes, vocabulary
-                )
+                "content_notes": content_note_views(story.content_notes, vocabulary)
                 if story is not None and vocabulary is not None
                 else [],
                 "reveal_notes": content_note_views(story.reveal_notes, vocabulary)

@@ -141,7 +141,7 @@ def test_the_pack_has_one_role_card_block_per_role(sample_sites: dict[str, Path]
     assert pack.count('class="storybook-role-card"') == 6
     assert "Role card: Kwame, the engineering lead" in pack
     assert "Role card: Ingrid, the senior engineer" in pack
-    assert "Two ways to open" in pack  # a segment
+    assert "Blunt or belittling" in pack  # a segment
 
 
 def test_the_console_carries_the_plan_on_the_clock(sample_sites: dict[str, Path]) -> None:

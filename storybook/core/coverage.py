@@ -87,13 +87,13 @@ def coverage_warnings(vocabulary: Vocabulary, stories: Sequence[Story]) -> list[
     warnings += [
         Problem(
             story.path,
-            story.reflection[MAX_OWN_QUESTIONS].line,
-            f"the story asks {len(story.reflection)} questions of its own, more than "
+            story.all_questions[MAX_OWN_QUESTIONS].line,
+            f"the story asks {len(story.all_questions)} questions of its own, more than "
             f"{MAX_OWN_QUESTIONS}",
             "keep the five or so that matter most; its tags add their own questions",
         )
         for story in found.stories
-        if len(story.reflection) > MAX_OWN_QUESTIONS
+        if len(story.all_questions) > MAX_OWN_QUESTIONS
     ]
     return sorted(warnings, key=lambda warning: (str(warning.path), warning.line))
 

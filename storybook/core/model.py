@@ -40,7 +40,7 @@ def _question(value: object, cursor: Cursor) -> Question | None:
     if not isinstance(value, str) or not value.strip():
         number = int(cursor.keys[-1]) + 1
         cursor.report(
-            f"reflection question {number} is not a question",
+            f"{cursor.name} question {number} is not a question",
             'write it as text in double quotes: - "..."',
             line=cursor.located.line(*cursor.keys),
         )
@@ -237,6 +237,35 @@ FIELDS: tuple[FieldSpec, ...] = (
         'reveal: ["What she was carrying"]',
     ),
     FieldSpec(
+        "reveal_notes",
+        f.list_of(
+            _content_note, noun="content notes", hint="write e.g. reveal_notes: [bereavement]"
+        ),
+        "list of content notes",
+        "Sensitive subjects that only the held-back parts (reveal:) touch, from the content "
+        "notes in templates/tags.yml. Readers who want to know can look them up before the "
+        "story; everyone else meets them as a content note just before the held-back part. "
+        "Only for a story with reveal:; a note is listed here or in content_notes:, not both.",
+        "reveal_notes: [bereavement]",
+        on_page=False,
+    ),
+    FieldSpec(
+        "reflection_after",
+        f.list_of(
+            _question,
+            noun="questions",
+            hint='write each question on its own line: - "What changes now that ...?"',
+        ),
+        "list of questions",
+        "Reflection questions asked only after the held-back parts (reveal:) have been read; "
+        "reflection: keeps the questions for before. Written like reflection: questions. "
+        "A discussion plan numbers them after the reflection: questions (with three of "
+        "those, the first of these is question 4). Only for a story with reveal:.",
+        'reflection_after:\n  - "What would you do differently now that you know?"',
+        # Rendered with Jinja first, then handed to templates as questions.
+        view=None,
+    ),
+    FieldSpec(
         "banks",
         f.possibly_empty_list_of(
             _tag, noun="tags", hint="write e.g. banks: [wellbeing], or banks: []"
@@ -371,6 +400,22 @@ class Story:
     @property
     def reveal(self) -> tuple[str, ...]:
         return tuple(self.more.get("reveal") or ())
+
+    @property
+    def reveal_notes(self) -> tuple[str, ...]:
+        """Content notes that only the held-back parts touch."""
+        return tuple(self.more.get("reveal_notes") or ())
+
+    @property
+    def reflection_after(self) -> tuple[Question, ...]:
+        """The questions asked only after the held-back parts."""
+        return tuple(self.more.get("reflection_after") or ())
+
+    @property
+    def all_questions(self) -> tuple[Question, ...]:
+        """Every question of the story in the order a session asks them: reflection, then
+        reflection_after (the numbering a discussion plan's "Question N" follows)."""
+        return self.reflection + self.reflection_after
 
     @property
     def banks(self) -> tuple[str, ...]:

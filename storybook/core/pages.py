@@ -174,6 +174,10 @@ def render_story_page(
         story=story_view(story, vocabulary),
         questions=plan.asked,
         further_questions=plan.own_further,
+        after_questions=plan.after,
+        after_further=plan.after_further,
+        after_start=len(story.reflection) + 1,
+        held_heading=story.reveal[0] if story.reveal else "",
         bank_questions=[
             {"tag": tag_view(vocabulary.tags[item.tag]), "question": item.text}
             for item in plan.bank
@@ -201,6 +205,7 @@ def story_questions(story: Story, vocabulary: Vocabulary, renderer: Renderer) ->
     fields = story.fields()
     with renderer.page_budget():
         own = ask_each(story.reflection, renderer, story, fields, problems)
+        after = ask_each(story.reflection_after, renderer, story, fields, problems)
         # A bank question names the story's title as the title of a work (marked_title).
         marked = {**fields, "title": marked_title(story.title)}
         banks = [
@@ -214,7 +219,7 @@ def story_questions(story: Story, vocabulary: Vocabulary, renderer: Renderer) ->
         ]
     if problems:
         raise StorybookError(problems)
-    return plan_questions(own, banks, story.title)
+    return plan_questions(own, banks, story.title, after=after)
 
 
 def ask_each(

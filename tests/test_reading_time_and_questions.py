@@ -114,9 +114,11 @@ def test_banks_and_content_notes_are_checked_at_their_line(tmp_path: Path) -> No
 def test_the_content_note_comes_before_the_story_on_its_page_and_card(sample_project: Path) -> None:
     site = build(sample_project, strict=True)
     story = (site / "stories" / "the-quiet-slump" / "index.html").read_text(encoding="utf-8")
-    note = story.index('class="storybook-content-note"')
+    # The notes that apply from the start are named on the one folded control before it.
+    note = story.index('class="storybook-touches"')
     assert note < story.index('id="three-good-years-out-of-four"')
-    assert "this story touches on bereavement, serious illness and divorce or separation." in story
+    summary = story[note : story.index("</summary>", note)]
+    assert "Content note: bereavement, serious illness and divorce or separation" in summary
     assert "min read</p>" in story[:note]
     home = (site / "index.html").read_text(encoding="utf-8")
     cards = home[home.index('class="storybook-cards"') :]

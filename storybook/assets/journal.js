@@ -265,10 +265,16 @@
         });
         store.removeItem(siteKey(PROGRESS_PREFIX));
       }
-      fields.forEach(function (field) {
-        field.box.value = "";
-        fitToContent(field.box);
-      });
+      // Every box on the page: a workbook, and a story that asks questions after a part it
+      // holds back, have several blocks of questions, and a box still showing an answer
+      // would save it again.
+      Array.prototype.forEach.call(
+        document.querySelectorAll(".storybook-reflection .storybook-answer__box"),
+        function (box) {
+          box.value = "";
+          fitToContent(box);
+        }
+      );
       say("All your answers have been cleared from this browser.");
     });
   }

@@ -19,7 +19,7 @@ from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import views
 from storybook.core.library import Library
 from storybook.core.model import FIELDS, Question, Story
-from storybook.core.parts import fold_held_parts
+from storybook.core.parts import HELD_SUMMARY, fold_held_parts, held_stretches
 from storybook.core.reading import (
     BankQuestion,
     QuestionPlan,
@@ -509,25 +509,49 @@ def _linked(story: Story) -> dict[str, str]:
 
 
 def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
-    """What templates see of a story: every field everyone may see, never a facilitator one."""
+    """What templates see of a story: every field everyone may see, never a facilitator one.
+
+    A story with held-back parts keeps them a surprise: ``content_notes`` holds only the
+    notes that apply from the start, ``reveal_notes`` those of the held-back parts, and
+    ``touches_on`` both, each saying where it applies, for the one control a reader opens
+    to find out before reading. ``themes`` and ``moments`` split ``tags`` by kind."""
+    held = held_stretches(story.body, story.reveal)
+    where_held = held_where(story.reveal)
+    content_notes = content_note_views(story.content_notes, vocabulary)
+    reveal_notes = content_note_views(story.reveal_notes, vocabulary)
+    tags = [tag_view(vocabulary.tags[name]) for name in story.tags]
     return {
         **views(story.values(), FIELDS, facilitator=False),
-        "content_notes": [
-            {"name": name, "label": note.label, "description": note.description}
-            for name in story.content_notes
-            for note in (vocabulary.content_notes[name],)
-        ],
+        "content_notes": content_notes,
+        "reveal_notes": [{**note, "where": where_held} for note in reveal_notes],
+        "touches_on": [{**note, "where": "from the start"} for note in content_notes]
+        + [{**note, "where": where_held} for note in reveal_notes],
         "title": story.title,
         "summary": story.summary,
         "slug": story.slug,
         "protagonist": story.protagonist or "",
         # A reader alone meets each held-back part folded (see parts.py).
         "body": fold_held_parts(story.body, story.reveal),
-        "tags": [tag_view(vocabulary.tags[name]) for name in story.tags],
+        # The same, cut at the folds, for a template that shows something at a fold.
+        "body_before": held.before,
+        "held": held.stretches,
+        "held_summary": HELD_SUMMARY,
+        "tags": tags,
+        "themes": [tag for tag in tags if tag["kind"] == "themes"],
+        "moments": [tag for tag in tags if tag["kind"] != "themes"],
         "uri": story_uri(story.slug),
         "draft": story.draft,
         "reading_minutes": reading_minutes(story.body),
     }
+
+
+def held_where(reveal: Sequence[str]) -> str:
+    """Where a story's reveal_notes apply, in a reader's words: "in part B: <heading>"."""
+    if not reveal:
+        return ""
+    if len(reveal) == 1:
+        return f"in part B: {reveal[0]}"
+    return "in the held-back parts: " + "; ".join(reveal)
 
 
 def tag_view(tag: Tag) -> dict[str, Any]:

@@ -173,11 +173,15 @@ def render_present_page(
 ) -> Page:
     fields = story.fields()
     questions = [renderer.render_question(question, story, fields) for question in story.reflection]
+    after = [
+        renderer.render_question(question, story, fields) for question in story.reflection_after
+    ]
     content = renderer.render_template(
         PRESENT_TEMPLATE,
         story=story_view(story, vocabulary),
         parts=slide_parts(story),
         questions=questions,
+        after_questions=after,
         console_origin=origin(settings.console_url),
         join={"url": settings.join_url, "qr": "join.svg"} if settings.join_url else None,
     )

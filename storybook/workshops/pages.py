@@ -125,6 +125,11 @@ def render_run_of_show(
                 "content_notes": content_note_views(story.content_notes, vocabulary)
                 if story is not None and vocabulary is not None
                 else [],
+                "reveal_notes": content_note_views(story.reveal_notes, vocabulary)
+                if story is not None and vocabulary is not None
+                else [],
+                "questions": numbered_questions(story, renderer) if story is not None else [],
+                "reveal": list(story.reveal) if story is not None else [],
             }
         )
     content = renderer.render_template("run-of-show.md.j2", workshop=view, slots=rows)
@@ -136,6 +141,8 @@ def render_agenda(workshop: Workshop, stories: Mapping[str, Story], renderer: Re
     rows = []
     for slot in schedule(workshop):
         story = stories.get(slot.session.story or "")
+        # Only the questions for before the reveal: those for after it (reflection_after)
+        # would tell a participant the turn of the story before the session.
         questions = (
             [renderer.render_question(question, story) for question in story.reflection]
             if story is not None
@@ -145,6 +152,20 @@ def render_agenda(workshop: Workshop, stories: Mapping[str, Story], renderer: Re
     content = renderer.render_template("agenda.md.j2", workshop=workshop_view(workshop), slots=rows)
     description = workshop.summary or f"Agenda for {workshop.title}, {long_date(workshop.date)}."
     return Page(workshop_uri(workshop.slug), front_matter(workshop.title, description) + content)
+
+
+def numbered_questions(story: Story, renderer: Renderer) -> list[dict[str, Any]]:
+    """Every question of a story as a facilitator's plan numbers them ("Question 4"): its
+    reflection questions, then those for after the reveal, each marked ``after``."""
+    fields = story.fields()
+    return [
+        {
+            "number": number,
+            "text": renderer.render_question(question, story, fields),
+            "after": number > len(story.reflection),
+        }
+        for number, question in enumerate(story.all_questions, 1)
+    ]
 
 
 def workshop_view(workshop: Workshop) -> dict[str, Any]:

@@ -78,10 +78,11 @@ def test_handouts_hide_the_sidebars(sample_sites: dict[str, Path]) -> None:
 
 
 def questions_in(html: str, slug: str) -> list[str]:
-    """The questions of one story's reflection block, as the page shows them."""
-    block = re.search(rf'data-story="{slug}".*?</div>', html, re.S)
-    assert block is not None, f"no reflection block for {slug}"
-    items = re.findall(r"<li>(.*?)</li>", block.group(0), re.S)
+    """The questions of one story's reflection blocks, in the order the page shows them (a
+    story with a held-back part asks some before it and the rest after it)."""
+    blocks = re.findall(rf'data-story="{slug}".*?</div>', html, re.S)
+    assert blocks, f"no reflection block for {slug}"
+    items = [item for block in blocks for item in re.findall(r"<li>(.*?)</li>", block, re.S)]
     return [re.sub(r"\s+", " ", item).strip() for item in items]
 
 

@@ -118,7 +118,6 @@ def questions_of(story: Story) -> Iterator[str]:
         yield question.template
 
 
-@REWRITING
 def test_the_library_has_at_least_32_published_stories(published: list[Story]) -> None:
     assert len(published) >= MIN_STORIES
 
@@ -161,7 +160,6 @@ def test_names_are_found_where_the_stories_write_them(library: Library) -> None:
             assert story.protagonist.split()[0] in names_of(story)
 
 
-@REWRITING
 def test_at_least_three_stories_carry_an_exhibit(published: list[Story]) -> None:
     with_exhibit = [story.slug for story in published if has_exhibit(story.body)]
     assert len(with_exhibit) >= MIN_EXHIBITS, with_exhibit
@@ -175,7 +173,6 @@ def test_an_exhibit_is_a_table_or_a_quoted_document_of_two_lines() -> None:
     assert not has_exhibit("A | B in a sentence, and a --- dash.\n")
 
 
-@REWRITING
 def test_at_least_two_stories_are_told_in_the_first_person_or_from_several_views() -> None:
     other = [slug for slug, entry in catalogue().items() if entry.get("form") != "third-person"]
     assert len(other) >= MIN_OTHER_FORMS, other

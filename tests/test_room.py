@@ -124,7 +124,7 @@ def test_the_room_serves_both_editions_and_both_reload_after_an_edit(room: Room)
         encoding="utf-8",
     )
     page = room.facilitator.wait_for(workshop, lambda html: "storybook-problems" in html)
-    assert "<code>workshops/new-manager-day-one.yml:52</code> no story" in page
+    assert "<code>workshops/new-manager-day-one.yml:69</code> no story" in page
     assert "did you mean" in page
     assert "Camera Off" in page, "the last good workshop page is still served"
     assert int(room.learner.get(f"/livereload/{learner_epoch}/1", timeout=90)) > learner_epoch

@@ -262,7 +262,7 @@ def test_without_a_script_the_console_is_the_plan(browser: Browser, facilitator_
         page = context.new_page()
         page.goto(facilitator_url + CONSOLE)
         sessions = page.locator(".storybook-console__session h2").all_inner_texts()
-        assert len(sessions) == 8 and sessions[0].startswith(f"09:30{DASH}09:45")
+        assert len(sessions) == 9 and sessions[0].startswith(f"09:30{DASH}09:45")
         assert page.locator(".storybook-console__done").count() == 0
     finally:
         context.close()

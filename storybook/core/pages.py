@@ -524,6 +524,13 @@ def render_coverage_page(
         }
         for story in found.stories
     ]
+    # The first page names a few stories of each tag: it is made from those too.
+    named = {
+        story_uri(story.slug)
+        for rows in found.kinds.values()
+        for row in rows
+        for story in row.stories[:COVERAGE_NAMED]
+    }
     pages = []
     for uri, chunk, pager in listing_pages(COVERAGE, stories, STORIES_PER_PAGE):
         content = renderer.render_template(
@@ -537,11 +544,9 @@ def render_coverage_page(
             pager=pager,
             root=root_of(uri),
         )
-        shown = {view["uri"] for view in chunk}
+        shown = {str(view["uri"]) for view in chunk}
         if pager is None or pager["number"] == 1:
-            shown |= {
-                named["uri"] for kind in kinds for tag in kind["tags"] for named in tag["stories"]
-            }
+            shown |= named
         made_from = frozenset(
             story.slug for story in found.stories if story_uri(story.slug) in shown
         )

@@ -46,8 +46,9 @@ TWISTS = (
 )
 # A question about the reader's own team, as the stories phrase it.
 OWN_TEAM = re.compile(r"\byour team\b|\byour own\b|\bon your team\b|\byou manage\b", re.I)
-# A Markdown table: a row, then its separator row (| --- | :---: |).
-TABLE = re.compile(r"^\s*\|.*\|\s*\n\s*\|(\s*:?-{3,}:?\s*\|)+\s*$", re.M)
+# A Markdown table: a row, then its separator row (| --- | :---: | :-: |); one dash is
+# enough, as in the centred columns of several stories.
+TABLE = re.compile(r"^\s*\|.*\|\s*\n\s*\|(\s*:?-+:?\s*\|)+\s*$", re.M)
 # A quoted document: at least two lines in a row that start with >.
 QUOTED = re.compile(r"^ {0,3}>.*\n {0,3}>", re.M)
 # A capitalised word: how a name starts a role card ("Greg, the manager").
@@ -164,6 +165,7 @@ def test_at_least_three_stories_carry_an_exhibit(published: list[Story]) -> None
 
 def test_an_exhibit_is_a_table_or_a_quoted_document_of_two_lines() -> None:
     assert has_exhibit("Text.\n\n| Day | Shift |\n| --- | --- |\n| Mon | Early |\n")
+    assert has_exhibit("| Month | Score |\n|---|:-:|\n| May | 4.1 |\n")
     assert has_exhibit("She read:\n\n> Dear all,\n> the rota changes on Monday.\n")
     assert not has_exhibit("> One quoted line only.\n\nThen prose.\n")
     assert not has_exhibit("```\n| a | b |\n| --- | --- |\n```\n")

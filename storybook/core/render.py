@@ -22,10 +22,12 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+from markupsafe import escape as markupsafe_escape
 
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.model import QUESTION_FIELDS, Question, Story
-from storybook.core.safety import find_unsafe
+from storybook.core.safety import find_unsafe, neutralise
 
 _LINE_BREAK = re.compile(r"\r\n|\r")  # as Jinja's lexer normalises them
 _MISSING_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined")
@@ -193,7 +195,7 @@ def link_text(text: object) -> str:
     return _LINK_TEXT_SPECIAL.sub(r"\\\1", str(text))
 
 
-def yaml_text(value: object) -> str:
+def yaml_text(value: object) -> Markup:
     """The ``yaml_text`` filter: any text as one double-quoted YAML string that reads back as
     exactly that text (quotes, backslashes, emoji, control characters included)."""
     escaped = []
@@ -208,7 +210,8 @@ def yaml_text(value: object) -> str:
             escaped.append(f"\\u{ord(char):04x}")
         else:
             escaped.append(f"\\U{ord(char):08x}")
-    return '"' + "".join(escaped) + '"'
+    # Front matter is YAML, never Markdown: the quoted string is already harmless there.
+    return Markup('"' + "".join(escaped) + '"')
 
 
 class _RecordingLoader(jinja2.FileSystemLoader):
@@ -246,18 +249,13 @@ class Renderer:
     def __init__(self, templates_dir: Path) -> None:
         self.templates_dir = templates_dir
         self.loader = _RecordingLoader(templates_dir)
-        self.env = StorybookSandbox(
-            loader=self.loader,
-            undefined=jinja2.StrictUndefined,
-            autoescape=False,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.filters["link_text"] = link_text
-        self.env.filters["yaml_text"] = yaml_text
-        for name in ("center", "format", "indent", "wordwrap"):
-            self.env.filters[name] = _width_checked(self.env.filters[name])
+        # Every value a template prints is a trainer's text unless our own code marked it
+        # safe (markupsafe.Markup): it is neutralised (safety.neutralise), so no text from a
+        # story, path, workshop or vocabulary can set an attribute on the page.
+        self.env = _sandbox(self.loader, finalize=_neutral_value)
+        # Questions are filled in without it, then neutralised whole (render_question): the
+        # fast path and Jinja give the same text.
+        self.question_env = _sandbox(self.loader, finalize=None)
         self._questions: dict[str, jinja2.Template] = {}
         # Under page_budget(): when the questions of the page being rendered must be done.
         self._deadline: float | None = None
@@ -342,12 +340,12 @@ class Renderer:
         fields = story.fields() if fields is None else fields
         simple = _fill_in_simply(question.template, fields)
         if simple is not None:
-            return _harmless(simple, question, story)
+            return neutralise(_harmless(simple, question, story))
         try:
             with _time_limit(self._seconds_left()):
                 template = self._questions.get(question.template)
                 if template is None:
-                    template = self.env.from_string(question.template)
+                    template = self.question_env.from_string(question.template)
                     self._questions[question.template] = template
                 text = _limited(template, MAX_QUESTION_CHARS, {"story": fields}).strip()
         except jinja2.TemplateSyntaxError as exc:
@@ -371,7 +369,7 @@ class Renderer:
                     problem.hint,
                 )
             raise StorybookError([problem]) from None
-        return _harmless(text, question, story)
+        return neutralise(_harmless(text, question, story))
 
     def _not_found(self, exc: jinja2.TemplateNotFound, name: str) -> Problem:
         missing = str(exc.name)
@@ -405,6 +403,43 @@ class Renderer:
             f"the template '{missing}' used here does not exist",
             "check the file name, or restore the file from version control",
         )
+
+
+def _sandbox(loader: jinja2.BaseLoader, finalize: Callable[[Any], Any] | None) -> StorybookSandbox:
+    env = StorybookSandbox(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=finalize,
+    )
+    env.filters["link_text"] = link_text
+    env.filters["yaml_text"] = yaml_text
+    for name in ("e", "escape", "attr"):
+        env.filters[name] = attribute_text
+    for name in ("center", "format", "indent", "wordwrap"):
+        env.filters[name] = _width_checked(env.filters[name])
+    return env
+
+
+def _neutral_value(value: Any) -> Any:
+    """Jinja's finalize: what a template prints of a value."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return neutralise(value)
+    return value
+
+
+def attribute_text(value: object) -> Markup:
+    """The ``e``, ``escape`` and ``attr`` filters: any text escaped for HTML, inside an
+    attribute's quotes too, with braces as entities (an attribute list is never read in it)."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(str(markupsafe_escape(str(value))).translate(_BRACES))
+
+
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 
 def _width_checked(filter_function: Any) -> Any:

@@ -16,6 +16,7 @@ import functools
 import re
 import threading
 from dataclasses import dataclass
+from html import escape as html_escape
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -118,7 +119,20 @@ def _cleaner() -> nh3.Cleaner:
 def _keep_attribute(tag: str, name: str, value: str) -> str | None:
     if _THEME_HOOK.match(name) or (name == "style" and not _only_allowed_properties(value)):
         return None
+    if name in _NAMING_ATTRIBUTES and theme_name(value):
+        return None
     return value
+
+
+# Material names its own elements __config, __search, __drawer, __palette_0, __code_1 ...
+# and reads its settings from the element with id __config: no element of a page may take
+# such a name (a heading "## __config" would, from its slug), nor point a label at one.
+_NAMING_ATTRIBUTES = frozenset({"id", "name", "for"})
+
+
+def theme_name(value: str) -> bool:
+    """Whether an id (or name) is one the theme uses or may use for its own elements."""
+    return value.strip().startswith("__")
 
 
 @dataclass(frozen=True)
@@ -368,3 +382,169 @@ def page_problems(pages: dict[str, str], sources: dict[str, Path]) -> list[Probl
                 )
             )
     return problems
+
+
+# What a trainer's text may carry on its own HTML, at render and in `storybook check`: content
+# only. Anything that names, styles or hooks an element (id, class, data-*, style, role,
+# name, for, target, tabindex, aria-*, markdown) could pose as part of the theme or arm the
+# site's scripts, so it never survives from a trainer's text. A checkbox or a radio button
+# (type, checked, disabled) stays: stories use them as answer boxes.
+CONTENT_ATTRIBUTES = frozenset(
+    {"href", "src", "alt", "title", "cite", "datetime", "open", "colspan", "rowspan", "start",
+     "reversed", "scope", "abbr", "lang", "dir"}
+)  # fmt: skip
+CONTENT_ATTRIBUTES_OF: dict[str, frozenset[str]] = {
+    "input": frozenset({"type", "checked", "disabled"}),
+}
+# Material's admonition types; any other type would become a class of the trainer's choice.
+ADMONITION_TYPES = (
+    "note", "abstract", "info", "tip", "success", "question", "warning", "failure", "danger",
+    "bug", "example", "quote",
+)  # fmt: skip
+
+
+def content_attribute(tag: str, name: str, value: str) -> bool:
+    """Whether a trainer's HTML may keep this attribute: it says what the content is."""
+    if name in CONTENT_ATTRIBUTES or name in CONTENT_ATTRIBUTES_OF.get(tag, ()):
+        allowed = ATTRIBUTE_VALUES.get(tag, {}).get(name)
+        return allowed is None or value.lower() in allowed
+    return False
+
+
+# Python-Markdown's own rules for a fenced block (fenced_code), an admonition's first line
+# and a code span, so that what is taken as code here is code there too.
+_FENCED_BLOCK = re.compile(
+    r"(?P<fence>^(?:~{3,}|`{3,}))(?P<info>[^\n]*)\n(?P<code>.*?)(?<=\n)(?P=fence)[ ]*$",
+    re.MULTILINE | re.DOTALL,
+)
+_FENCE_INFO = re.compile(r"[ ]*\.?[\w+-]*[ ]*")
+_FENCE_LINE = re.compile(r"^(?=`{3,}|~{3,})(.)", re.MULTILINE)
+_ADMONITION_LINE = re.compile(r"^([ \t]*(?:!!!|\?\?\?\+?) ?)([\w\-]+(?: +[\w\-]+)*)", re.MULTILINE)
+_AUTOLINK = re.compile(
+    r"<(?:(?:[Hh][Tt][Tt][Pp][Ss]?|[Ff][Tt][Pp])://[^<>\s]*|[^<>\s!@]+@[^@<>\s]+)>"
+)
+_START_TAG = re.compile(
+    r"<([a-zA-Z][a-zA-Z0-9\-]*)"
+    r"((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*(/?)>"
+)
+_ATTRIBUTE = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?")
+_END_TAG = re.compile(r"</([a-zA-Z][a-zA-Z0-9\-]*)\s*>")
+_BACKTICKS = re.compile(r"`+")
+_NEUTRAL = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
+def neutralise(text: str) -> str:
+    """A trainer's Markdown as it is rendered: it can set no attribute. Outside code, braces
+    become entities (no attribute list is ever read from it), each raw HTML tag keeps only its
+    content attributes (anything else that starts like a tag is shown as text), admonitions
+    keep Material's types, and a fence that is not closed in the same text is shown as text
+    (it cannot pair with a fence elsewhere on the page). Code shows what was written."""
+    if not any(mark in text for mark in ("{", "}", "<", "`", "~~~", "!!!", "???")):
+        return text
+    out: list[str] = []
+    position = 0
+    for block in _FENCED_BLOCK.finditer(text):
+        # On the text's first line a fence may stand after a template's words, where
+        # Markdown reads no fence: only later ones are taken as code.
+        if block.start() == 0:
+            continue
+        out.append(_neutral_prose(text[position : block.start()]))
+        info = block["info"]
+        kept = info if _FENCE_INFO.fullmatch(info) else ""
+        out.append(block["fence"] + kept + "\n" + block["code"] + block["fence"])
+        position = block.end()
+    out.append(_neutral_prose(text[position:]))
+    return "".join(out)
+
+
+def _neutral_prose(text: str) -> str:
+    text = _FENCE_LINE.sub(lambda match: "&#96;" if match[1] == "`" else "&#126;", text)
+    text = _ADMONITION_LINE.sub(_known_admonition, text)
+    out: list[str] = []
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        if char == "\\" and index + 1 < length:
+            following = text[index + 1]
+            if following in "{}<":
+                out.append(_neutral_char(following))
+            else:
+                out.append(text[index : index + 2])
+            index += 2
+        elif char == "`":
+            run = _BACKTICKS.match(text, index)
+            assert run is not None
+            end = _code_span_end(text, run.end(), len(run[0]))
+            if end is None:
+                out.append(run[0])
+                index = run.end()
+            else:
+                # Code shows braces as written; a tag in it is still rewritten, since inside
+                # an HTML block Markdown reads no code span.
+                out.append(_rewrite_tags(text[index:end]))
+                index = end
+        elif char == "<":
+            piece, index = _neutral_angle(text, index)
+            out.append(piece)
+        else:
+            out.append(_neutral_char(char))
+            index += 1
+    return "".join(out)
+
+
+def _neutral_char(char: str) -> str:
+    if char == "<":
+        return "&lt;"
+    return char.translate(_NEUTRAL)
+
+
+def _code_span_end(text: str, start: int, width: int) -> int | None:
+    """Where a code span opened by ``width`` backticks before ``start`` ends: on the same
+    line only, so that a span is never taken across a block that Markdown starts anew."""
+    line_end = text.find("\n", start)
+    stop = len(text) if line_end < 0 else line_end
+    for run in _BACKTICKS.finditer(text, start, stop):
+        if len(run[0]) == width:
+            return run.end()
+    return None
+
+
+def _known_admonition(match: re.Match[str]) -> str:
+    first = match[2].split()[0].lower()
+    return match[1] + (first if first in ADMONITION_TYPES else "note")
+
+
+def _neutral_angle(text: str, index: int) -> tuple[str, int]:
+    """What stands at a ``<`` in a trainer's text: a tag rewritten, an autolink, or text."""
+    if text.startswith("<!--", index):
+        return "<!--", index + 4
+    for pattern in (_AUTOLINK, _END_TAG):
+        match = pattern.match(text, index)
+        if match:
+            return match[0].lower() if pattern is _END_TAG else match[0].translate(_NEUTRAL), (
+                match.end()
+            )
+    match = _START_TAG.match(text, index)
+    if match:
+        return _rewritten_tag(match), match.end()
+    return "&lt;", index + 1
+
+
+def _rewrite_tags(text: str) -> str:
+    return _START_TAG.sub(_rewritten_tag, text)
+
+
+def _rewritten_tag(match: re.Match[str]) -> str:
+    tag = match[1].lower()
+    kept = []
+    for attribute in _ATTRIBUTE.finditer(match[2]):
+        name = attribute[1].lower()
+        value = next((group for group in attribute.groups()[1:] if group is not None), None)
+        if not content_attribute(tag, name, unescape(value or "")):
+            continue
+        if value is None:
+            kept.append(f" {name}")
+        else:
+            escaped = html_escape(unescape(value), quote=True).translate(_NEUTRAL)
+            kept.append(f' {name}="{escaped}"')
+    return f"<{tag}{''.join(kept)}{' /' if match[3] else ''}>"

@@ -15,6 +15,8 @@ from __future__ import annotations
 import functools
 import re
 import threading
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape as html_escape
 from html import unescape
@@ -149,10 +151,12 @@ def find_unsafe(text: str) -> list[Finding]:
     return find_unsafe_by_converting(text) if may_make_markup(text) else []
 
 
-def find_unsafe_by_converting(text: str) -> list[Finding]:
-    """:func:`find_unsafe` without the shortcut for texts that cannot make markup."""
+def find_unsafe_by_converting(text: str, trainer: bool = True) -> list[Finding]:
+    """:func:`find_unsafe` without the shortcut for texts that cannot make markup. With
+    ``trainer`` False (a whole generated page, where our own templates name and style
+    elements), only what the cleaner removes is found."""
     html = _to_html(text)
-    collector = _Collector()
+    collector = _Collector(trainer=trainer)
     collector.feed(html)
     collector.close()
     # Entities are decoded so that java&#x09;script: is found where it is written.
@@ -160,16 +164,29 @@ def find_unsafe_by_converting(text: str) -> list[Finding]:
     outside_code = _without_code(lines)
     seen: dict[str, int] = {}
     findings: dict[tuple[int, str], Finding] = {}
+    listed: set[int] = set()
+    if trainer:
+        # As written: an entity such as &#123; is never read as a brace.
+        for finding in _trainer_only(_without_code(text.split("\n")), html):
+            findings.setdefault((finding.line, finding.message), finding)
+            listed.add(finding.line)
     for pattern, message, hint in collector.found:
         # The second <script> is on the second line that has one, and so on.
         matching = [i for i, line in enumerate(outside_code) if pattern.search(line)] or [
             i for i, line in enumerate(lines) if pattern.search(line)
         ]
+        if pattern in collector.written_only:
+            # An attribute not written as such comes from an attribute list (reported at
+            # its line above) or from Markdown itself.
+            matching = [i for i in matching if outside_code[i] and i not in listed]
+            if not matching:
+                continue
         matching = matching or [0]
         occurrence = seen.get(pattern.pattern, 0)
         seen[pattern.pattern] = occurrence + 1
         line = matching[min(occurrence, len(matching) - 1)]
-        findings.setdefault((line, message), Finding(line, message, hint))
+        if line not in listed:  # one problem is enough: the attribute list that made it
+            findings.setdefault((line, message), Finding(line, message, hint))
     # A link definition makes no markup where it is written, but any text on the same page
     # can use it ([click][label]): a story's body can arm a summary shown beside it.
     for line, text in enumerate(lines):
@@ -179,6 +196,54 @@ def find_unsafe_by_converting(text: str) -> list[Finding]:
             message, hint = _link_problem(match.group(1))
             findings.setdefault((line, message), Finding(line, message, hint))
     return sorted(findings.values(), key=lambda finding: finding.line)
+
+
+_BRACE_GROUP = re.compile(r"\{[^{}\n]*\}")
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
+_ATTRIBUTE_LIST_HINT = (
+    "a story's text cannot give itself an id, class or setting: delete the braces "
+    "(to show braces as written, put them in `code`)"
+)
+
+
+def _trainer_only(outside_code: list[str], html: str) -> Iterator[Finding]:
+    """What only a trainer's text may not do: attribute lists (braces Markdown reads as one,
+    and so are missing from the HTML), admonition types the theme does not know, and
+    headings whose address would be one of the theme's own names."""
+    left: dict[str, int] = {}
+    for line, text in enumerate(outside_code):
+        for group in _BRACE_GROUP.findall(text):
+            if group not in left:
+                left[group] = html.count(html_escape(group, quote=False))
+            if left[group] > 0:
+                left[group] -= 1
+                continue
+            shown = group if len(group) <= 40 else group[:37] + "...}"
+            yield Finding(line, f"the attribute list {shown} is not allowed", _ATTRIBUTE_LIST_HINT)
+            break
+        admonition = _ADMONITION_LINE.match(text)
+        if admonition and admonition[1].lstrip().startswith("!!!"):
+            words = admonition[2].split()
+            if len(words) > 1 or words[0].lower() not in ADMONITION_TYPES:
+                yield Finding(
+                    line,
+                    f"the admonition type '{admonition[2]}' is not one of the theme's",
+                    "use one of " + ", ".join(ADMONITION_TYPES),
+                )
+        heading = _HEADING.match(text)
+        if heading and _slug(heading[1]).startswith("__"):
+            yield Finding(
+                line,
+                "this heading's address would start with __, as the theme's own names do",
+                "start the heading with a letter or a digit",
+            )
+
+
+def _slug(text: str) -> str:
+    """Python-Markdown's toc slug of a heading (toc.slugify), enough to see how it starts."""
+    text = unicodedata.normalize("NFKD", text)
+    text = re.sub(r"[^\w\s-]", "", text).strip().lower()
+    return re.sub(r"[-\s]+", "-", text)
 
 
 _DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)")
@@ -216,6 +281,9 @@ def may_make_markup(text: str) -> bool:
         return True
     if "]" in text and _LINK_TARGET.search(text):
         return True
+    # An admonition names a class; a heading starting with __ takes a theme's name.
+    if "!!!" in text or ("__" in text and "#" in text):
+        return True
     return "{" in text and "{" in _SPACED_JINJA_VALUE.sub("", text)
 
 
@@ -250,11 +318,15 @@ _TAG_HINT = "write it in Markdown, or use simple tags such as <kbd>, <mark> or <
 
 
 class _Collector(HTMLParser):
-    """Collects (pattern to find its line, message, hint) for each thing to be removed."""
+    """Collects (pattern to find its line, message, hint) for each thing to be removed, and,
+    in a trainer's text, each attribute that is not content."""
 
-    def __init__(self) -> None:
+    def __init__(self, trainer: bool = True) -> None:
         super().__init__(convert_charrefs=True)
+        self.trainer = trainer
         self.found: list[tuple[re.Pattern[str], str, str]] = []
+        # Patterns of attributes reported only where the text writes them.
+        self.written_only: set[re.Pattern[str]] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in TAGS:
@@ -268,14 +340,50 @@ class _Collector(HTMLParser):
             return
         for name, value in attrs:
             problem = _attribute_problem(tag, name, value or "")
+            if self.trainer and problem and not _runs_or_styles(name):
+                problem = None  # reported below, as any attribute that is not content
+            if not self.trainer and name in _NAMING_ATTRIBUTES and theme_name(value or ""):
+                problem = (
+                    f"the {name} '{value}' is one of the theme's own names",
+                    "names starting with __ belong to the theme",
+                )
             if problem:
                 pattern = re.compile(rf"\b{re.escape(name)}\s*=", re.IGNORECASE)
                 self.found.append((pattern, *problem))
             elif name in URL_ATTRIBUTES and not _url_allowed(value or ""):
                 self.found.append((_url_pattern(value or ""), *_link_problem(value or "")))
+            elif self.trainer and not content_attribute(tag, name, value or ""):
+                if _made_by_markdown(tag, name, value or ""):
+                    continue
+                pattern = re.compile(rf"<[^>]*\s{re.escape(name)}\b", re.IGNORECASE)
+                self.written_only.add(pattern)
+                self.found.append(
+                    (
+                        pattern,
+                        f"the {name}= attribute is not allowed in a story",
+                        "a story's HTML may only say what it shows (href, src, alt, title...): "
+                        "delete it",
+                    )
+                )
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
+
+
+def _runs_or_styles(name: str) -> bool:
+    return name.startswith("on") or name == "style"
+
+
+def _made_by_markdown(tag: str, name: str, value: str) -> bool:
+    """The attributes Markdown itself writes: a fenced block's language, an admonition's
+    classes (a wrong type is reported at its line), a table column's alignment."""
+    if name == "class":
+        return (
+            (tag == "code" and value.startswith("language-"))
+            or (tag == "div" and value.startswith("admonition"))
+            or (tag == "p" and value == "admonition-title")
+        )
+    return name == "style" and tag in ("td", "th")
 
 
 def _attribute_problem(tag: str, name: str, value: str) -> tuple[str, str] | None:
@@ -372,7 +480,7 @@ def page_problems(pages: dict[str, str], sources: dict[str, Path]) -> list[Probl
     any such finding is refused, at the file that made the page."""
     problems = []
     for uri, text in pages.items():
-        for finding in find_unsafe_by_converting(text):
+        for finding in find_unsafe_by_converting(text, trainer=False):
             problems.append(
                 Problem(
                     sources.get(uri, Path(uri)),

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 from storybook.core.errors import StorybookError
 from storybook.core.model import Question, Story
@@ -215,3 +217,63 @@ def test_a_template_linked_from_outside_the_folder_is_refused(tmp_path: Path) ->
     )
     problems = [problem.message for problem in renderer.syntax_problems()]
     assert problems == ["this template is a link to a file outside the templates folder"]
+
+
+# Trainer text printed by a template: it can set no attribute (see safety.neutralise).
+NEUTRALISED = [
+    ('{"a": 1}\n{: #__config }', '&#123;"a": 1&#125;\n&#123;: #__config &#125;'),
+    ("## Heading { #__search .md-x }", "## Heading &#123; #__search .md-x &#125;"),
+    ("*em*{: data-x=y } and `{: kept }`", "*em*&#123;: data-x=y &#125; and `{: kept }`"),
+    ('<p id="x" class="y" data-z="1" style="s" role="r" lang="fr">t</p>', '<p lang="fr">t</p>'),
+    ('<a href="https://e.org" target="_blank" name="n">l</a>', '<a href="https://e.org">l</a>'),
+    ("<not a tag <3 and <https://e.org/a>", "&lt;not a tag &lt;3 and <https://e.org/a>"),
+    ('!!! md-x inline "Title"\n    Body', '!!! note "Title"\n    Body'),
+    ("text\n```{ #id }\n{code}\n```", "text\n```\n{code}\n```"),
+    ("text\n```\nnever closed {x}", "text\n&#96;``\nnever closed &#123;x&#125;"),
+]
+
+
+@pytest.mark.parametrize(("value", "printed"), NEUTRALISED)
+def test_every_value_a_template_prints_is_neutralised(
+    tmp_path: Path, renderer: Renderer, value: str, printed: str
+) -> None:
+    (tmp_path / "page.md.j2").write_text("{{ value }}", encoding="utf-8")
+    assert renderer.render_template("page.md.j2", value=value) == printed
+
+
+def test_values_marked_as_ours_are_printed_as_they_are(tmp_path: Path, renderer: Renderer) -> None:
+    (tmp_path / "page.md.j2").write_text("{{ value }}", encoding="utf-8")
+    ours = Markup('<div class="storybook-held" markdown>\n{ .kept }')
+    assert renderer.render_template("page.md.j2", value=ours) == str(ours)
+
+
+def test_a_filled_in_question_is_neutralised_whole(renderer: Renderer) -> None:
+    story = dataclasses.replace(STORY, protagonist="Dana {: #__config }")
+    for text in ("Was {{ story.protagonist }} right?", "Was {{ story.protagonist | upper }}?"):
+        assert "{" not in renderer.render_question(question(text), story)
+
+
+def test_a_value_inside_an_html_tag_must_be_escaped(tmp_path: Path, renderer: Renderer) -> None:
+    (tmp_path / "tags.md.j2").write_text(
+        'One\n| <abbr title="{{ tag.label }}">{{ tag.number }}</abbr> |\n', encoding="utf-8"
+    )
+    (tmp_path / "page.md.j2").write_text("{% include 'tags.md.j2' %}", encoding="utf-8")
+    tag = {"label": 'A" onmouseover="x', "number": 1}
+    for name in ("tags.md.j2", "page.md.j2"):
+        with pytest.raises(StorybookError) as caught:
+            renderer.render_template(name, tag=tag)
+        (problem,) = caught.value.problems
+        assert (problem.path.name, problem.line) == ("tags.md.j2", 2)
+        assert "{{ tag.label }} stands inside an HTML tag" in problem.message
+        assert "{{ tag.label | e }}" in problem.hint
+    assert [p.line for p in Renderer(tmp_path).syntax_problems()] == [2]
+
+    (tmp_path / "tags.md.j2").write_text('<abbr title="{{ tag.label | e }}">', encoding="utf-8")
+    assert renderer.render_template("tags.md.j2", tag=tag) == (
+        '<abbr title="A&#34; onmouseover=&#34;x">'
+    )
+
+
+def test_the_storybooks_own_templates_escape_every_value_inside_a_tag() -> None:
+    folder = Path(__file__).parent.parent / "templates"
+    assert Renderer(folder).syntax_problems() == []

@@ -214,6 +214,49 @@ def yaml_text(value: object) -> Markup:
     return Markup('"' + "".join(escaped) + '"')
 
 
+class UnescapedValues(Exception):
+    """A template prints a value inside an HTML tag without escaping it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+_JINJA_PART = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_ESCAPED = re.compile(r"\|\s*(?:e|escape|attr)\s*-?\}\}$")
+_TAG_OPENING = re.compile(r"<[a-zA-Z]")
+
+
+def values_inside_tags(source: str, path: Path) -> list[Problem]:
+    """Every ``{{ value }}`` that stands inside an HTML tag (``<abbr title="{{ x }}">``)
+    without an escaping filter at its end: a quote in the value would add an attribute."""
+    if "<" not in source:
+        return []
+    problems = []
+    # The template's text with its Jinja parts blanked out: only its own < and > count.
+    text = _JINJA_PART.sub(lambda match: " " * len(match[0]), source)
+    for part in _JINJA_PART.finditer(source):
+        value = part[0]
+        if not value.startswith("{{") or _ESCAPED.search(value):
+            continue
+        opened = text.rfind("<", 0, part.start())
+        if opened < 0 or opened < text.rfind(">", 0, part.start()):
+            continue
+        if not _TAG_OPENING.match(text, opened):
+            continue
+        shown = " ".join(value.split())
+        problems.append(
+            Problem(
+                path,
+                source.count("\n", 0, part.start()) + 1,
+                f"{shown} stands inside an HTML tag without being escaped",
+                f"write {shown[:-2].rstrip()} | e }}}}: a quote in the value would add an "
+                "attribute to the tag",
+            )
+        )
+    return problems
+
+
 class _RecordingLoader(jinja2.FileSystemLoader):
     """Notes which templates Jinja compiled, so that their syntax is not checked twice."""
 
@@ -230,6 +273,9 @@ class _RecordingLoader(jinja2.FileSystemLoader):
         # include of ../ would be.
         if not Path(filename).resolve().is_relative_to(self.root):
             raise _OutsideFolder(template)
+        unescaped = values_inside_tags(source, Path(filename))
+        if unescaped:
+            raise UnescapedValues(unescaped)
         return source, filename, uptodate
 
     def load(
@@ -285,6 +331,8 @@ class Renderer:
                 return _limited(self.env.get_template(name), MAX_PAGE_CHARS, context)
         except jinja2.TemplateNotFound as exc:
             raise StorybookError([self._not_found(exc, name)]) from None
+        except UnescapedValues as exc:
+            raise StorybookError(exc.problems) from None
         except jinja2.TemplateSyntaxError as exc:
             where = Path(exc.filename) if exc.filename else path
             raise StorybookError(
@@ -310,6 +358,9 @@ class Renderer:
                 continue
             except jinja2.TemplateNotFound:
                 continue  # deleted since the folder was listed
+            except UnescapedValues as exc:
+                problems.extend(exc.problems)
+                continue
             except UnicodeDecodeError:
                 problems.append(
                     Problem(
@@ -433,13 +484,11 @@ def _neutral_value(value: Any) -> Any:
 
 def attribute_text(value: object) -> Markup:
     """The ``e``, ``escape`` and ``attr`` filters: any text escaped for HTML, inside an
-    attribute's quotes too, with braces as entities (an attribute list is never read in it)."""
+    attribute's quotes too, and neutralised (no attribute list is ever read in it)."""
     if isinstance(value, Markup):
         return value
-    return Markup(str(markupsafe_escape(str(value))).translate(_BRACES))
-
-
-_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+    # Neutralised too: an escaped value may also stand in Markdown, outside any tag.
+    return Markup(neutralise(str(markupsafe_escape(str(value)))))
 
 
 def _width_checked(filter_function: Any) -> Any:

@@ -198,7 +198,25 @@ def find_unsafe_by_converting(text: str, trainer: bool = True) -> list[Finding]:
     return sorted(findings.values(), key=lambda finding: finding.line)
 
 
-_BRACE_GROUP = re.compile(r"\{[^{}\n]*\}")
+_BRACE_GROUP = re.compile(r"(?<!\{)\{[^{}\n]*[^{}\s][^{}\n]*\}(?!\})")
+_LIST_START = re.compile(r"\{:|\{[ ]*[#.][\w-]")
+
+
+def _reads_as_attribute_list(text: str, match: re.Match[str], first: bool) -> bool:
+    """Whether braces would be read as an attribute list where some template puts the text
+    (at the end of a heading or a table cell, right after a link or emphasis), even if not
+    in the text alone: written as one ({: ...}, {#id}, {.class}), at the end of its line, or
+    touching the word before it. A {placeholder} inside a sentence is text."""
+    if _LIST_START.match(match[0]):
+        return True
+    if not text[match.end() :].strip(" \t\"'"):
+        # A line of its own that is all braces is a paragraph of text ({"a": 1}), unless
+        # it comes last (checked by converting) or first, where a template may put words
+        # before it.
+        return first or bool(text[: match.start()].strip())
+    return match.start() > 0 and not text[match.start() - 1].isspace()
+
+
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
 _ATTRIBUTE_LIST_HINT = (
     "a story's text cannot give itself an id, class or setting: delete the braces "
@@ -212,11 +230,13 @@ def _trainer_only(outside_code: list[str], html: str) -> Iterator[Finding]:
     headings whose address would be one of the theme's own names."""
     left: dict[str, int] = {}
     for line, text in enumerate(outside_code):
-        for group in _BRACE_GROUP.findall(text):
+        for match in _BRACE_GROUP.finditer(text):
+            group = match[0]
             if group not in left:
                 left[group] = html.count(html_escape(group, quote=False))
-            if left[group] > 0:
-                left[group] -= 1
+            consumed = left[group] <= 0
+            left[group] -= 1
+            if not (consumed or _reads_as_attribute_list(text, match, line == 0)):
                 continue
             shown = group if len(group) <= 40 else group[:37] + "...}"
             yield Finding(line, f"the attribute list {shown} is not allowed", _ATTRIBUTE_LIST_HINT)

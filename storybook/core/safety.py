@@ -165,9 +165,12 @@ def find_unsafe_by_converting(text: str, trainer: bool = True) -> list[Finding]:
     seen: dict[str, int] = {}
     findings: dict[tuple[int, str], Finding] = {}
     listed: set[int] = set()
+    # As written: an entity such as &#123; is never read as a brace.
+    written = _without_code(text.split("\n"))
+    for finding in _theme_headings(written):
+        findings.setdefault((finding.line, finding.message), finding)
     if trainer:
-        # As written: an entity such as &#123; is never read as a brace.
-        for finding in _trainer_only(_without_code(text.split("\n")), html):
+        for finding in _trainer_only(written, html):
             findings.setdefault((finding.line, finding.message), finding)
             listed.add(finding.line)
     for pattern, message, hint in collector.found:
@@ -226,8 +229,7 @@ _ATTRIBUTE_LIST_HINT = (
 
 def _trainer_only(outside_code: list[str], html: str) -> Iterator[Finding]:
     """What only a trainer's text may not do: attribute lists (braces Markdown reads as one,
-    and so are missing from the HTML), admonition types the theme does not know, and
-    headings whose address would be one of the theme's own names."""
+    and so are missing from the HTML) and admonition types the theme does not know."""
     left: dict[str, int] = {}
     for line, text in enumerate(outside_code):
         for match in _BRACE_GROUP.finditer(text):
@@ -250,6 +252,12 @@ def _trainer_only(outside_code: list[str], html: str) -> Iterator[Finding]:
                     f"the admonition type '{admonition[2]}' is not one of the theme's",
                     "use one of " + ", ".join(ADMONITION_TYPES),
                 )
+
+
+def _theme_headings(outside_code: list[str]) -> Iterator[Finding]:
+    """Headings whose address (toc's slug, the id MkDocs gives them) would start with __, as
+    the theme's own names do: on a page no cleaner runs over (an export), it would be one."""
+    for line, text in enumerate(outside_code):
         heading = _HEADING.match(text)
         if heading and _slug(heading[1]).startswith("__"):
             yield Finding(

@@ -202,6 +202,7 @@ def find_unsafe_by_converting(text: str, trainer: bool = True) -> list[Finding]:
 
 
 _BRACE_GROUP = re.compile(r"(?<!\{)\{[^{}\n]*[^{}\s][^{}\n]*\}(?!\})")
+_JINJA_SYNTAX = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 _LIST_START = re.compile(r"\{:|\{[ ]*[#.][\w-]")
 
 
@@ -232,6 +233,9 @@ def _trainer_only(outside_code: list[str], html: str) -> Iterator[Finding]:
     and so are missing from the HTML) and admonition types the theme does not know."""
     left: dict[str, int] = {}
     for line, text in enumerate(outside_code):
+        # A question is a Jinja template: its {{ }}, {% %} and {# #} are not braces of text
+        # (what a question makes is checked again once it is filled in).
+        text = _JINJA_SYNTAX.sub(lambda match: " " * len(match[0]), text)
         for match in _BRACE_GROUP.finditer(text):
             group = match[0]
             if group not in left:

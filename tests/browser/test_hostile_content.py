@@ -228,7 +228,28 @@ def test_no_payload_of_any_text_runs_or_calls_out_in_either_edition(
     edition: str,
 ) -> None:
     site = hostile_site(tmp_path, edition, monkeypatch)
-    assert what_hostile_pages_did(browser, serve_folder(site), PAGES[edition]) == []
+    base = serve_folder(site)
+    assert what_hostile_pages_did(browser, base, PAGES[edition]) == []
+    assert workers_started(browser, f"{base}/stories/hostile/") == []
+
+
+# Were __config ever someone else's, the site's scripts still start no worker from
+# outside the site.
+FOREIGN_WORKERS = """() => [
+    "data:text/javascript,self.postMessage(1)",
+    URL.createObjectURL(new Blob(["self.postMessage(1)"], {type: "text/javascript"})),
+    "http://127.0.0.1:9/assets/javascripts/workers/search.js",
+].filter(url => { try { new Worker(url); return true } catch (error) { return false } })"""
+
+
+def workers_started(browser: Browser, address: str) -> list[str]:
+    page = browser.new_page()
+    try:
+        page.goto(address, wait_until="load")
+        started: list[str] = page.evaluate(FOREIGN_WORKERS)
+        return started
+    finally:
+        page.close()
 
 
 def test_no_payload_runs_in_the_offline_copy_opened_from_disk(
@@ -242,6 +263,7 @@ def test_no_payload_runs_in_the_offline_copy_opened_from_disk(
         for path in PAGES["learner"]
     ]
     assert what_hostile_pages_did(browser, site.as_uri(), pages) == []
+    assert workers_started(browser, f"{site.as_uri()}/{pages[1]}") == []
 
 
 def test_no_payload_runs_in_an_export_built_by_plain_mkdocs(

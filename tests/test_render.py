@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
+import storybook.core.render
 from storybook.core.errors import StorybookError
 from storybook.core.model import Question, Story
 from storybook.core.render import Renderer
@@ -247,9 +248,17 @@ def test_values_marked_as_ours_are_printed_as_they_are(tmp_path: Path, renderer:
     assert renderer.render_template("page.md.j2", value=ours) == str(ours)
 
 
-def test_a_filled_in_question_is_neutralised_whole(renderer: Renderer) -> None:
-    story = dataclasses.replace(STORY, protagonist="Dana {: #__config }")
-    for text in ("Was {{ story.protagonist }} right?", "Was {{ story.protagonist | upper }}?"):
+def test_a_filled_in_question_is_neutralised_whole(
+    renderer: Renderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = dataclasses.replace(STORY, protagonist="Dana\n{: #__config }")
+    asks = ("Was {{ story.protagonist }} right?", "Was {{ story.protagonist | upper }}?")
+    for text in asks:
+        with pytest.raises(StorybookError, match="the attribute list"):
+            renderer.render_question(question(text), story)
+    # Were the check to miss it, the question still sets nothing, on either path.
+    monkeypatch.setattr(storybook.core.render, "find_unsafe", lambda text: [])
+    for text in asks:
         assert "{" not in renderer.render_question(question(text), story)
 
 

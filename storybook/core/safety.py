@@ -570,6 +570,7 @@ _START_TAG = re.compile(
 _ATTRIBUTE = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?")
 _END_TAG = re.compile(r"</([a-zA-Z][a-zA-Z0-9\-]*)\s*>")
 _BACKTICKS = re.compile(r"`+")
+_SPECIAL = re.compile(r"[\\`<{}]")
 _NEUTRAL = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 
@@ -603,6 +604,13 @@ def _neutral_prose(text: str) -> str:
     out: list[str] = []
     index, length = 0, len(text)
     while index < length:
+        # Straight to the next character that matters: most of a story is plain words.
+        special = _SPECIAL.search(text, index)
+        if special is None:
+            out.append(text[index:])
+            break
+        out.append(text[index : special.start()])
+        index = special.start()
         char = text[index]
         if char == "\\" and index + 1 < length:
             following = text[index + 1]

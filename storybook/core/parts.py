@@ -8,7 +8,7 @@ reader alone meets it folded. Headings inside fenced code are not headings.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 # What a reader alone sees of a held-back part until they open it.
@@ -75,10 +75,16 @@ def split_parts(body: str, reveal: Sequence[str] = ()) -> list[Part]:
     return parts
 
 
-def fold_held_parts(body: str, reveal: Sequence[str], summary: str = HELD_SUMMARY) -> str:
-    """The body with each held-back stretch folded in a ``<details>`` a reader can open."""
+def fold_held_parts(
+    body: str,
+    reveal: Sequence[str],
+    summary: str = HELD_SUMMARY,
+    text: Callable[[str], str] = str,
+) -> str:
+    """The body with each held-back stretch folded in a ``<details>`` a reader can open;
+    ``text`` makes each part's text as it is shown (safety.neutralise for a page)."""
     if not reveal:
-        return body
+        return text(body)
     out: list[str] = []
     open_fold = False
     for part in split_parts(body, reveal):
@@ -89,7 +95,8 @@ def fold_held_parts(body: str, reveal: Sequence[str], summary: str = HELD_SUMMAR
                 f'<details class="storybook-held" markdown>\n<summary>{summary}</summary>\n\n'
             )
             open_fold = True
-        out.append(part.text if part.text.endswith("\n") else part.text + "\n")
+        shown = text(part.text)
+        out.append(shown if shown.endswith("\n") else shown + "\n")
     if open_fold:
         out.append("\n</details>\n")
     return "".join(out)

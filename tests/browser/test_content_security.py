@@ -28,9 +28,12 @@ from .conftest import SETTLE_SECONDS, SLUMP, QuietHandler, Reader, search
 from .test_room_views import MARKED, RoomSites, _console, _open_projector
 from .test_room_views import room_sites as room_sites  # the fixture, for this module too
 
-# Every refusal, as the page's scripts could see it; recorded before any of them runs.
+# Every refusal, as the page's scripts could see it; recorded before any of them runs. The
+# browser's own Worker is kept too: the site's search script refuses a worker from outside the
+# site before the browser sees it, and the policy must hold even where that script is missed.
 RECORD_REFUSALS = """
 window.__refused = [];
+window.__nativeWorker = window.Worker;
 document.addEventListener("securitypolicyviolation", function (event) {
   window.__refused.push(event.effectiveDirective + " " + event.blockedURI);
 }, true);
@@ -49,7 +52,7 @@ WORKERS = """() => Promise.all([
     URL.createObjectURL(new Blob(["postMessage('ran')"], {type: "text/javascript"})),
 ].map(url => new Promise(resolve => {
     try {
-        const worker = new Worker(url);
+        const worker = new (window.__nativeWorker || Worker)(url);
         worker.onmessage = () => resolve("ran");
         worker.onerror = () => resolve("refused");
     } catch (error) {

@@ -57,10 +57,9 @@
     return open.apply(this, args);
   };
 
+  // The site's address (site-address.js, the polyfill before this one).
   function siteRoot() {
-    var config = document.getElementById("__config");
-    var base = config ? JSON.parse(config.textContent).base : ".";
-    return new URL(base.replace(/\/?$/, "/"), location.href);
+    return new URL(window.storybookSite.url);
   }
 
   function escapeHTML(text) {

@@ -1,15 +1,26 @@
 from __future__ import annotations
 
+import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from storybook.cli import main
 from storybook.core.render import Renderer
 
-from .conftest import story_text
+from .conftest import DATA, snapshot, story_text
+
+# Commands a trainer may get wrong, and the problem lines each prints (see the file).
+BAD_COMMANDS: dict[str, dict[str, Any]] = yaml.safe_load(
+    (DATA / "bad_commands" / "storybook.yml").read_text(encoding="utf-8")
+)
+# file:line: what is wrong - how to fix it; a file or folder as a whole has no line.
+PROBLEM_LINE = re.compile(r"^[^\s:][^:]*(:\d+)?: \S.* - \S.*$")
 
 
 def run(project: Path, *args: str) -> tuple[int, str]:
@@ -117,7 +128,8 @@ def test_new_never_overwrites_a_file_saved_meanwhile(
 
     monkeypatch.setattr(Renderer, "render_template", someone_saves_first)
     code, output = run(project, "new", "My story")
-    assert code == 1 and "already exists" in output and "nothing was changed" in output
+    assert code == 1 and "stories/my-story.md: already exists - choose another title" in output
+    assert "Nothing was changed" in output
     assert target.read_text(encoding="utf-8") == "saved by an editor a moment ago"
     assert sorted(p.name for p in (project / "stories").iterdir()) == ["my-story.md", "one.md"]
 
@@ -253,3 +265,26 @@ def test_new_writes_into_the_stories_folder_mkdocs_yml_names(
     assert code == 0, output
     assert (project / "content" / "stories" / "a-story-in-its-place.md").is_file()
     assert run(project, "check")[0] == 0
+
+
+@pytest.mark.parametrize("case", sorted(BAD_COMMANDS))
+def test_a_command_given_bad_input_says_what_and_how_to_fix_it_in_the_one_format(
+    case: str, mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    given = BAD_COMMANDS[case]
+    project = in_project(mini_project())
+    for name in given.get("remove", []):
+        shutil.rmtree(project / name)
+    for name, text in given.get("write", {}).items():
+        (project / name).write_text(text, encoding="utf-8")
+    before = snapshot(project)
+    result = CliRunner().invoke(main, given["args"], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == given["expected"]
+    assert all(PROBLEM_LINE.match(line) for line in given["expected"])
+    files = len({line.split(":")[0] for line in given["expected"]})
+    assert result.stderr.strip().endswith(
+        f"{len(given['expected'])} problem(s) in {files} file(s)."
+    )
+    assert "Traceback" not in result.output and "Error:" not in result.output
+    assert snapshot(project) == before, "nothing is written"

@@ -287,7 +287,7 @@ def test_the_facilitator_edition_is_never_deployed(mini_project: Callable[..., P
         timeout=120,
     )
     assert result.returncode != 0
-    assert "The facilitator edition is never deployed" in result.stderr
+    assert "mkdocs gh-deploy: the facilitator edition is never deployed" in result.stderr
     assert "Traceback" not in result.stderr
 
 

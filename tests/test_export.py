@@ -452,6 +452,7 @@ def test_site_config_adapts_every_form_mkdocs_accepts() -> None:
         "assets/room.css",
     ]
     assert written["extra_javascript"] == [
+        "assets/site-address.js",
         "assets/journal.js",
         "assets/reader.js",
         "assets/workshop-console.js",

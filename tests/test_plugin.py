@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 import storybook.core.pages
 
 from .conftest import (
+    DATA,
     build,
     build_error,
     copy_sample,
@@ -23,6 +29,10 @@ from .conftest import (
 )
 
 SLUMP = "stories/the-quiet-slump/"
+# What stops MkDocs in a storybook, and the lines it prints then (see the file).
+BAD_COMMANDS: dict[str, dict[str, Any]] = yaml.safe_load(
+    (DATA / "bad_commands" / "mkdocs.yml").read_text(encoding="utf-8")
+)
 
 
 def test_sample_site_builds_strict_and_search_finds_the_slump_story(
@@ -266,3 +276,39 @@ def test_a_build_stopped_by_ctrl_c_leaves_no_partial_site(
     site = sample_project / "site"
     left = [path for path in site.rglob("*") if path.is_file()] if site.exists() else []
     assert left == [], f"a partial site was left: {len(left)} files"
+
+
+def with_options(config: Path, options: dict[str, str]) -> None:
+    """The storybook plugin's options in mkdocs.yml set to ``options``."""
+    lines = "".join(f"      {name}: {value}\n" for name, value in options.items())
+    text = config.read_text(encoding="utf-8").replace("  - storybook\n", f"  - storybook:\n{lines}")
+    config.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", sorted(BAD_COMMANDS))
+def test_what_stops_mkdocs_is_said_as_every_problem_is(
+    case: str, mini_project: Callable[..., Path]
+) -> None:
+    given = BAD_COMMANDS[case]
+    project = mini_project()
+    for name, text in given.get("write", {}).items():
+        (project / name).write_text(text, encoding="utf-8")
+    if "options" in given:
+        with_options(project / "mkdocs.yml", given["options"])
+    before = snapshot(project)
+    ran = subprocess.run(
+        [sys.executable, "-m", "mkdocs", *given["args"]],
+        cwd=project,
+        env={**os.environ, **given.get("env", {})},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert ran.returncode == 1, ran.stderr
+    said, expected = ran.stderr.splitlines(), given["expected"]
+    assert expected[0] in said, ran.stderr
+    start = said.index(expected[0])
+    assert said[start : start + len(expected)] == expected, ran.stderr
+    assert "Traceback" not in ran.stderr
+    # Stopped before it knew its site folder, the build must not empty another folder.
+    assert snapshot(project) == before, "nothing a trainer wrote is touched"

@@ -20,6 +20,7 @@ from unittest import mock
 import pytest
 from click.testing import CliRunner
 
+from storybook.core.site import SCRIPTS, SITE_ADDRESS
 from storybook.plugin import search as search_module
 from storybook.plugin.search import (
     mark_excluded,
@@ -85,6 +86,10 @@ def test_a_built_site_searches_pagefind_through_materials_search_box(sample: Pat
     ours = next(index for index, src in enumerate(scripts) if src.endswith(PAGEFIND_SEARCH))
     bundle = next(index for index, src in enumerate(scripts) if BUNDLE in src)
     assert ours < bundle, "it must be in place before Material's search starts"
+    # Every script that needs the site's address comes after the one that finds it.
+    finds = [index for index, src in enumerate(scripts) if src.endswith(SITE_ADDRESS)]
+    needs = [i for i, src in enumerate(scripts) if src.endswith((PAGEFIND_SEARCH, *SCRIPTS[1:]))]
+    assert finds and len(needs) == len(SCRIPTS) and finds[0] < min(needs)
     # Material's index is still written (the export and other engines build it themselves).
     assert search_index(site)
 

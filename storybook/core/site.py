@@ -24,6 +24,7 @@ __all__ = [
     "MARKDOWN_EXTENSIONS",
     "PAGES_FLAG",
     "SCRIPTS",
+    "SITE_ADDRESS",
     "STYLESHEETS",
     "THEME_SCRIPTS",
     "WORKER_SHIM",
@@ -45,7 +46,10 @@ STYLESHEETS = (
     "assets/print.css",
     "assets/room.css",
 )
+# Finds the site's root for the scripts after it: it comes first (see site-address.js).
+SITE_ADDRESS = "assets/site-address.js"
 SCRIPTS = (
+    SITE_ADDRESS,
     "assets/journal.js",
     "assets/reader.js",
     "assets/workshop-console.js",

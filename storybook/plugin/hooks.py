@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -178,10 +178,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             result, pages = None, {}
             problems = [_internal_problem(exc, Path(config.config_file_path))]
         if problems:
-            report = StorybookError(problems).format(root)
             if not self.serving:
-                raise PluginError(f"The storybook has {len(problems)} problem(s):\n{report}")
-            for line in report.splitlines():
+                _stop(problems, root, "The site was not built: ")
+            for line in StorybookError(problems).format(root).splitlines():
                 log.warning(line)
         if self.serving:
             # The last good version of anything broken now, but nothing of a withdrawn story.
@@ -232,7 +231,8 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         return html
 
     def on_build_error(self, *, error: Exception) -> None:
-        if not self.serving:
+        # No site folder yet (on_config stopped the build): Path("") is the trainer's folder.
+        if not self.serving and self.site_dir:
             discard_failed_site(Path(self.site_dir))
         self.dirty.build_failed()
 
@@ -269,7 +269,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         """The facilitator edition is served on this machine only, however it is started."""
         problem = local_only_problem(self.edition, config)
         if problem is not None:
-            raise PluginError(problem.format(Path(config.config_file_path).parent))
+            _stop([problem], Path(config.config_file_path).parent, "The site was not served: ")
 
     def _say_what_the_room_keeps(self) -> None:
         """Once per setting: mkdocs.yml asks for another value than the room set."""
@@ -286,7 +286,13 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         if required is None or required == self.config.edition:
             return
         if required not in EDITIONS:
-            raise PluginError(f"{ROOM_EDITION_VARIABLE}={required} names no edition")
+            where = Problem(
+                Path(ROOM_EDITION_VARIABLE),
+                0,
+                f"{required!r} names no edition",
+                f"set it to {' or '.join(EDITIONS)}, or unset it (storybook serve --room sets it)",
+            )
+            _stop([where], None, "The site was not built: ")
         log.error(
             f"mkdocs.yml asks for the {self.config.edition} edition, but this server of the "
             f"room serves the {required} edition only: it keeps building the {required} "
@@ -390,16 +396,20 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             )
             raise
         except StorybookError as exc:
-            raise PluginError(
-                f"The search index is not whole, so the site is not built:\n{exc.format(self.root)}"
-            ) from None
+            _stop(
+                exc.problems,
+                self.root,
+                "The search index is not whole, so the site was not built: ",
+            )
         except Exception as exc:
-            raise PluginError(
-                f"{site_dir.name}/pagefind: Pagefind could not index the site "
-                f"({type(exc).__name__}: {exc}) - build again; if it fails again, set "
-                "search: lunr under the storybook plugin in mkdocs.yml to build with "
-                "Material's search"
-            ) from None
+            failed = Problem(
+                site_dir / "pagefind",
+                0,
+                f"Pagefind could not index the site ({type(exc).__name__}: {exc})",
+                "build again; if it fails again, set search: lunr under the storybook plugin "
+                "in mkdocs.yml to build with Material's search",
+            )
+            _stop([failed], self.root, "The site was not built: ")
         log.info(f"Search: Pagefind indexed {pages} pages")
 
     def on_shutdown(self) -> None:
@@ -425,10 +435,13 @@ def _page_file(config: MkDocsConfig, src_uri: str, content: str, source: Path | 
 def _edition_config(config: MkDocsConfig, policy: Edition, command: str) -> None:
     """Name the site for its edition, and keep each edition out of the others' site folder."""
     if policy.local_only and command == "gh-deploy":
-        raise PluginError(
-            f"The {policy.name} edition is never deployed: it holds facilitator notes. "
-            "Deploy the learner edition (unset STORYBOOK_EDITION)."
+        refused = Problem(
+            Path("mkdocs gh-deploy"),
+            0,
+            f"the {policy.name} edition is never deployed: it holds facilitator notes",
+            f"deploy the learner edition (unset {EDITION_VARIABLE})",
         )
+        _stop([refused], None, "Nothing was deployed: ")
     config.site_name = policy.site_name(config.site_name)
     # Editions never share a site folder, whatever site_dir says; `mkdocs serve` builds into
     # a temporary folder of its own.
@@ -445,6 +458,13 @@ def _collisions(pages: dict[str, str], files: Files) -> list[Problem]:
         if file.abs_src_path and not file.generated_by
     }
     return collisions(pages, hand_written)
+
+
+def _stop(problems: list[Problem], root: Path | None, what_happened: str) -> NoReturn:
+    """Stop MkDocs with every problem as file:line: what - how to fix, as `storybook check`
+    prints them; the count comes first, as MkDocs puts "ERROR -" before the first line."""
+    error = StorybookError(problems)
+    raise PluginError(f"{what_happened}{error.summary()}\n{error.format(root)}")
 
 
 def _internal_problem(exc: Exception, config_file: Path) -> Problem:

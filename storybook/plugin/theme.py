@@ -17,6 +17,7 @@ from storybook.core.site import (
     ASSETS,
     DEFAULT_FOOTER,
     SCRIPTS,
+    SITE_ADDRESS,
     STYLESHEETS,
     WORKER_SHIM,
     asset_bytes,
@@ -44,10 +45,13 @@ def extend_theme(config: MkDocsConfig, *, pagefind: bool = False) -> None:
     if offline_build(config):
         use_local_worker_shim(config)
     polyfills = [
-        script for script in config.extra.get("polyfills", []) if script != PAGEFIND_SEARCH
+        script
+        for script in config.extra.get("polyfills", [])
+        if script not in (SITE_ADDRESS, PAGEFIND_SEARCH)
     ]
     if pagefind:
-        polyfills.append(PAGEFIND_SEARCH)
+        # Polyfills run in the head, before extra_javascript: the site's address first.
+        polyfills += [SITE_ADDRESS, PAGEFIND_SEARCH]
     config.extra["polyfills"] = polyfills
 
     templates = str(resources.files("storybook.plugin").joinpath(THEME_TEMPLATES))

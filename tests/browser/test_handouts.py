@@ -281,3 +281,57 @@ def test_the_facilitator_edition_prints_the_workbook_for_participants(
     assert not any("Facilitatoredition" in text for text in workbook)
     pack = pdf_pages(reader.open(PACK))
     assert "Facilitatoredition:notforlearners" in pack[0]
+
+
+def follow(page: Page, link: str, arrives: str) -> None:
+    """Click a link, as a facilitator does, and wait for Material's instant navigation to show
+    the page whose address ends in ``arrives`` with its scripts' work done."""
+    page.get_by_role("link", name=link, exact=True).first.click()
+    page.wait_for_function(
+        """arrives => location.pathname.endsWith(arrives) && (
+            !document.querySelector('.storybook-console') ||
+            document.querySelector('.storybook-console[data-console-ready]'))""",
+        arg=arrives,
+    )
+
+
+def test_the_consoles_ticks_and_clock_survive_materials_instant_navigation(
+    browser: Browser, facilitator_url: str
+) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=DESKTOP, timezone_id=ZONE)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.clock.install(time=DAY.replace(hour=9, minute=35))
+    try:
+        # The run-of-show first: the console is reached as a facilitator reaches it, by a link.
+        page.goto(facilitator_url + SAMPLE)
+        page.wait_for_load_state("load")
+        page.evaluate("() => { window.loadedOnce = true; }")
+        follow(page, "open the workshop console", CONSOLE)
+        done = page.locator(".storybook-console__done")
+        done.nth(0).click()
+        done.nth(1).click()
+        expect(done.nth(1)).to_have_attribute("aria-pressed", "true")
+
+        follow(page, "Run-of-show", SAMPLE)
+        follow(page, "open the workshop console", CONSOLE)
+        assert page.evaluate("() => window.loadedOnce === true"), "no instant navigation"
+        pressed = [done.nth(i).get_attribute("aria-pressed") for i in range(done.count())]
+        assert pressed[:3] == ["true", "true", "false"]
+        expect(page.locator(".storybook-console__now")).to_contain_text("Now 09:35")
+        page.clock.fast_forward("20:00")
+        expect(page.locator(".storybook-console__now")).to_contain_text("Now 09:55")
+        assert now_marked(page).startswith(f"09:45{DASH}")
+
+        # Ticked after a link, kept where the console's own page looks when it is opened.
+        page.reload()
+        page.wait_for_load_state("load")
+        expect(done.nth(1)).to_have_attribute("aria-pressed", "true")
+        expect(done.nth(0)).to_have_attribute("aria-pressed", "true")
+        assert errors == []
+    finally:
+        context.close()

@@ -5,10 +5,10 @@ core/room_pages.py) shows the same parts of the same body. So each part's Markdo
 on the story page (an HTML comment before and after it), the HTML MkDocs makes of it is kept,
 and on the projector page that HTML stands in for the part's Markdown: MkDocs converts only
 the projector's own frame (title, sections, questions). The HTML is kept by the part's exact
-Markdown, so a projector page only ever gets the HTML of the very text it would have
-converted; a part whose HTML is not at hand (its story page was not converted in this build
-or an earlier one under serve, or the part is not found as it is cut) is converted on the
-projector page as before. Both pages are cleaned afterwards like every generated page
+Markdown and its story's whole body, so a projector page only ever gets the HTML of the very
+text it would have converted, in the same context; a part whose HTML is not at hand (its
+story page was not converted in this build or an earlier one under serve, or the part is not
+found as it is cut) is converted on the projector page as before. Both pages are cleaned afterwards like every generated page
 (hooks.on_env), so the shared HTML passes the cleaner on the projector page too.
 """
 
@@ -35,9 +35,12 @@ class SharedParts:
     """The HTML of each story part, converted once on the story page, for its projector page."""
 
     def __init__(self) -> None:
-        self.html: dict[str, str] = {}  # a part's Markdown -> the HTML MkDocs made of it
+        # (the story's whole body, a part's Markdown) -> the HTML MkDocs made of the part: a
+        # part converts in its body's context (a link defined in another part).
+        self.html: dict[tuple[str, str], str] = {}
         self.settings = ""  # the Markdown settings the HTML was made with
         self.parts: dict[str, list[str]] = {}  # story or projector page -> its parts' Markdown
+        self.bodies: dict[str, str] = {}  # story or projector page -> its story's body
         self.placed: dict[str, list[str]] = {}  # projector page -> HTML for its placeholders
         self.conversions = 0  # parts converted on a story page in this session (for tests)
 
@@ -48,6 +51,7 @@ class SharedParts:
             self.html.clear()
             self.settings = settings
         self.parts = {}
+        self.bodies = {}
         self.placed = {}
         for story in stories:
             projector = present_uri(story.slug)
@@ -55,8 +59,9 @@ class SharedParts:
                 continue
             texts = [part.text for part in split_parts(story.body, story.reveal)]
             self.parts[story_uri(story.slug)] = self.parts[projector] = texts
-        kept = {text for texts in self.parts.values() for text in texts}
-        self.html = {text: html for text, html in self.html.items() if text in kept}
+            self.bodies[story_uri(story.slug)] = self.bodies[projector] = story.body
+        kept = {(self.bodies[uri], text) for uri, texts in self.parts.items() for text in texts}
+        self.html = {key: html for key, html in self.html.items() if key in kept}
 
     def before_conversion(self, src_uri: str, markdown: str) -> str:
         """A story page gets its parts marked; a projector page gets the HTML it can reuse
@@ -75,13 +80,13 @@ class SharedParts:
         if src_uri.startswith("present/"):
             placed = self.placed.pop(src_uri, [])
             return _PLACED.sub(lambda found: _nth(placed, int(found[1])), html)
-        return self._keep(html, texts)
+        return self._keep(html, self.bodies[src_uri], texts)
 
-    def _keep(self, html: str, texts: list[str]) -> str:
+    def _keep(self, html: str, body: str, texts: list[str]) -> str:
         def keep(found: re.Match[str]) -> str:
             index = int(found[1])
             if index < len(texts):
-                self.html[texts[index]] = found[2].rstrip("\n")
+                self.html[body, texts[index]] = found[2].rstrip("\n")
                 self.conversions += 1
             return found[2]
 
@@ -91,8 +96,9 @@ class SharedParts:
         placed: list[str] = []
         pieces: list[str] = []
         cursor = 0
+        body = self.bodies[src_uri]
         for text in texts:
-            html = self.html.get(text)
+            html = self.html.get((body, text))
             at = _line_start_find(markdown, text, cursor) if html is not None else -1
             if html is None or at < 0:
                 continue

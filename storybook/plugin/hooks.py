@@ -47,6 +47,7 @@ from storybook.core.site import (
 )
 from storybook.paths.plan import PATHS_INDEX, find_paths_dir
 from storybook.plugin.csp import live_reload_file, live_reload_from_file
+from storybook.plugin.derived import SharedParts
 from storybook.plugin.incremental import DirtyServe
 from storybook.plugin.mirror import ThemeBytecode
 from storybook.plugin.search import ENGINES, PAGEFIND, mark_excluded, searchable, uses_pagefind
@@ -103,6 +104,8 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.cache = StoryCache()
         self.theme_bytecode = ThemeBytecode()
         self.dirty = DirtyServe()
+        # A projector page takes its story's parts as the story page converted them.
+        self.shared = SharedParts()
         self.native_events: BaseObserver | None = None  # under serve: see keep_watching
 
     def _reset(self) -> None:
@@ -189,6 +192,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             )
         self.problems = problems
         self.generated = set(pages)
+        self.shared.prepare(
+            result.library.published if result else [], pages, _markdown_settings(config)
+        )
         self.to_clean = []
         sources: dict[str, Path] = {}
         if self.dirty.active:
@@ -218,6 +224,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 error_banner(self.problems, self.root, show_private=self.edition.shows_facilitator)
                 + markdown
             )
+        markdown = self.shared.before_conversion(page.file.src_uri, markdown)
         return self.edition.banner + markdown
 
     def on_page_content(
@@ -227,6 +234,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         # cleaned together in on_env, before any is put in a template or the search index:
         # cleaning one page between MkDocs' conversions of others took twice as long.
         if page.file.src_uri in self.generated:
+            html = self.shared.after_conversion(page.file.src_uri, html)
             self.to_clean.append(page)
         return html
 
@@ -449,6 +457,10 @@ def _edition_config(config: MkDocsConfig, policy: Edition, command: str) -> None
     suffix = policy.site_dir_suffix
     if suffix and command != "serve" and not site_dir.endswith(suffix):
         config.site_dir = site_dir + suffix
+
+
+def _markdown_settings(config: MkDocsConfig) -> str:
+    return repr((config.markdown_extensions, config.mdx_configs))
 
 
 def _collisions(pages: dict[str, str], files: Files) -> list[Problem]:

@@ -17,7 +17,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -105,10 +105,14 @@ Reader = Callable[[object, Cursor], Any]
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One field: how it is read, who sees it, and how the authoring guide explains it."""
+    """One field: how it is read, who sees it, and how the authoring guide explains it.
+
+    Only the name and the reader are positional; everything that describes the field is
+    written by name, so a spec reads as what it says and a new option cannot shift others."""
 
     name: str
     read: Reader
+    _: KW_ONLY
     kind: str
     description: str
     example: str

@@ -16,7 +16,8 @@ from storybook.core.yamlfile import Located, parse_yaml
 VOCABULARY_FILE = "tags.yml"
 # The texts of a tag or a content note that reach pages (checked for unsafe markup).
 VOCABULARY_TEXTS = tuple(
-    FieldSpec(name, f.text, "text", "", "") for name in ("label", "description", "questions")
+    FieldSpec(name, f.text, kind="text", description="", example="")
+    for name in ("label", "description", "questions")
 )
 # tags/index.md is the Themes page; a tag of that name would replace it.
 RESERVED_TAGS = frozenset({"index"})

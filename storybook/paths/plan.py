@@ -49,24 +49,24 @@ STEP_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "story",
         _story,
-        "story slug",
-        "A published story, by its file name without .md (or its slug: field).",
-        "- story: the-friday-rota",
+        kind="story slug",
+        description="A published story, by its file name without .md (or its slug: field).",
+        example="- story: the-friday-rota",
         required=True,
     ),
     FieldSpec(
         "why",
         f.text,
-        "text",
-        "One sentence on why this story comes at this point of the path.",
-        'why: "Your first weeks with former peers."',
+        kind="text",
+        description="One sentence on why this story comes at this point of the path.",
+        example='why: "Your first weeks with former peers."',
     ),
     FieldSpec(
         "week",
         _week,
-        "whole number",
-        f"The week (1 to {MAX_WEEK}) in which to read it.",
-        "week: 2",
+        kind="whole number",
+        description=f"The week (1 to {MAX_WEEK}) in which to read it.",
+        example="week: 2",
     ),
 )
 
@@ -95,23 +95,28 @@ def _step(value: object, cursor: Cursor) -> Step | None:
 
 PATH_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
-        "title", f.text, "text", "The path's title.", 'title: "Your first 90 days"', required=True
+        "title",
+        f.text,
+        kind="text",
+        description="The path's title.",
+        example='title: "Your first 90 days"',
+        required=True,
     ),
     FieldSpec(
         "summary",
         f.text,
-        "text",
-        "One or two sentences: who the path is for and where it leads.",
-        'summary: "Six stories for the first three months in charge."',
+        kind="text",
+        description="One or two sentences: who the path is for and where it leads.",
+        example='summary: "Six stories for the first three months in charge."',
     ),
     FieldSpec(
         "steps",
         f.list_of(
             _step, noun="steps", hint="write one '- story: slug' line per story, in reading order"
         ),
-        "list of steps",
-        "The stories in the order to read them.",
-        'steps:\n  - story: the-friday-rota\n    why: "Your first weeks with former peers."',
+        kind="list of steps",
+        description="The stories in the order to read them.",
+        example='steps:\n  - story: the-friday-rota\n    why: "Your first weeks with former peers."',
         required=True,
     ),
 )

@@ -10,6 +10,7 @@ templates through the views built from the specs (``story.<name>`` for everyone,
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,6 +221,8 @@ FIELDS: tuple[FieldSpec, ...] = (
         example='protagonist: "Dana"',
         in_questions=True,
         limit=MAX_TITLE,
+        # A template may write {{ story.protagonist }} whether or not the story names one.
+        view=lambda value: value or "",
     ),
     FieldSpec(
         "slug",
@@ -363,25 +366,10 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
 )
 
-FIELD_NAMES: tuple[str, ...] = tuple(spec.name for spec in FIELDS)
-FACILITATOR_FIELDS: tuple[str, ...] = tuple(spec.name for spec in FIELDS if spec.facilitator_only)
-# What a reflection question may use as story.<name>.
-QUESTION_FIELDS: tuple[str, ...] = tuple(spec.name for spec in FIELDS if spec.in_questions)
-# Fields Story keeps as attributes of their own; every other field is kept in Story.more.
-TYPED_FIELDS = frozenset(
-    {
-        "title",
-        "summary",
-        "tags",
-        "reflection",
-        "slug",
-        "protagonist",
-        "draft",
-        "facilitator_notes",
-        "suggested_minutes",
-        "discussion_plan",
-    }
-)
+FIELD_NAMES: tuple[str, ...] = f.names(FIELDS)
+FACILITATOR_FIELDS: tuple[str, ...] = f.names(FIELDS, facilitator_only=True)
+# What a reflection question may use as story.<name> (Story.fields() gives exactly these).
+QUESTION_FIELDS: tuple[str, ...] = f.names(FIELDS, in_questions=True)
 
 
 @dataclass(frozen=True)
@@ -407,19 +395,20 @@ class Story:
 
     def values(self) -> dict[str, Any]:
         """Every field by name, as read (None for an unset optional field)."""
-        typed = {name: getattr(self, name) for name in TYPED_FIELDS}
-        return {spec.name: typed.get(spec.name, self.more.get(spec.name)) for spec in FIELDS}
+        return {spec.name: self.value(spec.name) for spec in FIELDS}
+
+    def value(self, name: str) -> Any:
+        """One field as read (None when unset): a typed attribute, or kept in ``more``."""
+        return getattr(self, name) if name in TYPED_FIELDS else self.more.get(name)
 
     def fields(self) -> dict[str, object]:
-        """The fields a question may use as ``story.<name>``; unset optional fields are absent."""
-        values: dict[str, object] = {
-            "title": self.title,
-            "summary": self.summary,
-            "tags": list(self.tags),
-            "slug": self.slug,
-        }
-        if self.protagonist is not None:
-            values["protagonist"] = self.protagonist
+        """The fields a question may use as ``story.<name>`` (those whose spec says
+        ``in_questions``); unset optional fields are absent. Lists are given as lists."""
+        values: dict[str, object] = {}
+        for name in QUESTION_FIELDS:
+            value = self.value(name)
+            if value is not None:
+                values[name] = list(value) if isinstance(value, tuple) else value
         return values
 
     @property
@@ -459,3 +448,25 @@ class Story:
     @property
     def role_cards(self) -> tuple[Mapping[str, Any], ...]:
         return tuple(self.more.get("role_cards") or ())
+
+
+def typed_fields(specs: tuple[FieldSpec, ...]) -> frozenset[str]:
+    """The fields Story keeps as attributes of their own (a spec whose name is a Story
+    attribute); every other field is kept in Story.more."""
+    attributes = {item.name for item in dataclasses.fields(Story)}
+    return frozenset(name for name in f.names(specs) if name in attributes)
+
+
+TYPED_FIELDS: frozenset[str] = typed_fields(FIELDS)
+
+
+def field_lists(specs: tuple[FieldSpec, ...]) -> dict[str, Any]:
+    """Every list of story field names this module derives from its specs, by constant name:
+    what a test that declares other specs puts in their place."""
+    return {
+        "FIELDS": specs,
+        "FIELD_NAMES": f.names(specs),
+        "FACILITATOR_FIELDS": f.names(specs, facilitator_only=True),
+        "QUESTION_FIELDS": f.names(specs, in_questions=True),
+        "TYPED_FIELDS": typed_fields(specs),
+    }

@@ -571,26 +571,24 @@ def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
     reveal_notes = content_note_views(story.reveal_notes, vocabulary)
     tags = [tag_view(vocabulary.tags[name]) for name in story.tags]
     return {
+        # Every field everyone may see, as its spec's view shows it...
         **views(story.values(), FIELDS, facilitator=False),
+        # ...but tags and content notes, which templates get in the library's words.
         "content_notes": content_notes,
         "reveal_notes": [{**note, "where": where_held} for note in reveal_notes],
+        "tags": tags,
+        # What is made from the fields.
         "touches_on": [{**note, "where": "from the start"} for note in content_notes]
         + [{**note, "where": where_held} for note in reveal_notes],
-        "title": story.title,
-        "summary": story.summary,
-        "slug": story.slug,
-        "protagonist": story.protagonist or "",
         # A reader alone meets each held-back part folded (see parts.py).
         "body": fold_held_parts(story.body, story.reveal),
         # The same, cut at the folds, for a template that shows something at a fold.
         "body_before": held.before,
         "held": held.stretches,
         "held_summary": HELD_SUMMARY,
-        "tags": tags,
         "themes": [tag for tag in tags if tag["kind"] == "themes"],
         "moments": [tag for tag in tags if tag["kind"] != "themes"],
         "uri": story_uri(story.slug),
-        "draft": story.draft,
         "reading_minutes": reading_minutes(story.body),
     }
 

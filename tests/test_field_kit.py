@@ -68,7 +68,7 @@ def test_the_model_derives_its_field_lists_from_the_specs() -> None:
 
 def test_spec_descriptions_are_keyword_only() -> None:
     with pytest.raises(TypeError):
-        FieldSpec("mood", f.text, "text", "How it feels.", 'mood: "tense"')  # type: ignore[misc]
+        FieldSpec("mood", f.text, "text", "How it feels.", 'mood: "tense"')  # type: ignore[call-arg]
 
 
 def run_check(project: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:

@@ -29,7 +29,13 @@ from storybook.core.reading import (
     reading_minutes,
 )
 from storybook.core.render import Renderer
-from storybook.core.vocabulary import KINDS, VOCABULARY_FILE, Tag, Vocabulary
+from storybook.core.vocabulary import (
+    KINDS,
+    VOCABULARY_FILE,
+    Tag,
+    Vocabulary,
+    tag_fields_view,
+)
 
 # The C emitter is several times faster than the pure-Python one, which was the slowest
 # step of rendering a story; both write YAML that reads back the same.
@@ -602,13 +608,8 @@ def held_where(reveal: Sequence[str]) -> str:
 
 
 def tag_view(tag: Tag) -> dict[str, Any]:
-    return {
-        "name": tag.name,
-        "kind": tag.kind,
-        "label": tag.label,
-        "description": tag.description,
-        "uri": tag_uri(tag.name),
-    }
+    """A tag as pages show it: its fields in tags.yml as their specs show them, and where."""
+    return {**tag_fields_view(tag), "name": tag.name, "kind": tag.kind, "uri": tag_uri(tag.name)}
 
 
 def front_matter(title: str, description: str) -> str:

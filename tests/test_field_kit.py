@@ -21,8 +21,18 @@ from storybook.cli import main
 from storybook.core import fields as f
 from storybook.core import model
 from storybook.core.fields import FieldSpec
+from storybook.core.load import read_text
+from storybook.core.yamlfile import parse_yaml
+from storybook.workshops import pages as workshop_pages
+from storybook.workshops.plan import (
+    Workshop,
+    schedule,
+    session_fields_view,
+    validate_workshop,
+    workshop_fields_view,
+)
 
-from .conftest import build_edition, make_mini, site_bytes, story_text
+from .conftest import ROOT, build_edition, make_mini, site_bytes, story_text
 
 MOOD = FieldSpec(
     "mood",
@@ -158,3 +168,32 @@ def test_the_learner_edition_holds_no_byte_of_the_new_facilitator_field(
     assert DEBRIEF_MARKER.encode() in b"".join(editions["facilitator"].values())
     for name, data in editions["learner"].items():
         assert DEBRIEF_MARKER.encode() not in data, name
+
+
+def sample_workshops() -> list[Workshop]:
+    return [
+        validate_workshop(path, parse_yaml(read_text(path, what="workshop"), path))
+        for path in sorted((ROOT / "workshops").glob("*.yml"))
+    ]
+
+
+@pytest.mark.parametrize("workshop", sample_workshops(), ids=lambda w: w.slug)
+def test_workshop_and_session_views_are_their_specs_views(workshop: Workshop) -> None:
+    """What the workshop pages show of a workshop's and a session's fields is what the specs'
+    views give (the pages add the address, the clock and the story a session names)."""
+    fields = workshop_fields_view(workshop)
+    shown = workshop_pages.workshop_view(workshop)
+    assert {key: shown[key] for key in fields if key in shown} == {
+        key: value for key, value in fields.items() if key in shown
+    }
+    assert set(shown) - set(fields) <= {"slug", "end"}
+    assert workshop_fields_view(workshop, facilitator=True) == {
+        "facilitator_notes": workshop.facilitator_notes or ""
+    }
+    for slot in schedule(workshop):
+        session = session_fields_view(slot.session)
+        assert set(session) == {"minutes", "activity"}
+        assert session.items() <= workshop_pages._slot_view(slot, None).items()
+        assert session_fields_view(slot.session, facilitator=True) == {
+            "notes": slot.session.notes or ""
+        }

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from storybook.core import fields as f
 from storybook.core.errors import Problem, StorybookError
@@ -243,6 +244,14 @@ def _story_slug(value: object, cursor: Cursor) -> str | None:
     return value
 
 
+def long_date(day: datetime.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _text_or_nothing(value: str | None) -> str:
+    return value or ""
+
+
 SESSION_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "story",
@@ -251,6 +260,8 @@ SESSION_FIELDS: tuple[FieldSpec, ...] = (
         description="A published story, by the last part of its page address (its file name without .md).",
         example="- story: the-friday-rota",
         on_page=False,
+        # Shown as the story it names: its title, summary and page.
+        view=None,
     ),
     FieldSpec(
         "break",
@@ -258,6 +269,8 @@ SESSION_FIELDS: tuple[FieldSpec, ...] = (
         kind="text",
         description="A break, with what it is.",
         example='- break: "Coffee"',
+        # The break's or exercise's text is the session's title.
+        view=None,
     ),
     FieldSpec(
         "exercise",
@@ -265,6 +278,8 @@ SESSION_FIELDS: tuple[FieldSpec, ...] = (
         kind="text",
         description="An exercise that is not a story, with what participants do.",
         example='- exercise: "Write the first three sentences of a hard conversation"',
+        # The break's or exercise's text is the session's title.
+        view=None,
     ),
     FieldSpec(
         "minutes",
@@ -282,6 +297,8 @@ SESSION_FIELDS: tuple[FieldSpec, ...] = (
         description="How the room works: read alone, pairs, small groups, whole room. Needed for a story "
         "or an exercise.",
         example="activity: Read alone, then pairs",
+        # A template may show it whether or not it is written.
+        view=_text_or_nothing,
     ),
     FieldSpec(
         "notes",
@@ -290,6 +307,8 @@ SESSION_FIELDS: tuple[FieldSpec, ...] = (
         description="What the facilitator should do or watch in this session. Facilitator edition only.",
         example="notes: Ask two pairs to read out their first sentence.",
         facilitator_only=True,
+        # A template may show it whether or not it is written.
+        view=_text_or_nothing,
     ),
 )
 
@@ -324,6 +343,8 @@ WORKSHOP_FIELDS: tuple[FieldSpec, ...] = (
         example="date: 2026-03-10",
         required=True,
         on_page=False,
+        # As a reader says it: Tuesday 10 March 2026.
+        view=long_date,
     ),
     FieldSpec(
         "start",
@@ -333,6 +354,8 @@ WORKSHOP_FIELDS: tuple[FieldSpec, ...] = (
         example='start: "09:30"',
         required=True,
         on_page=False,
+        # On the 24-hour clock, as the schedule shows times.
+        view=clock,
     ),
     FieldSpec(
         "planned_minutes",
@@ -349,6 +372,8 @@ WORKSHOP_FIELDS: tuple[FieldSpec, ...] = (
         kind="text",
         description="One or two sentences for participants: what the workshop is for.",
         example='summary: "Three stories about the first weeks in charge."',
+        # A template may show it whether or not it is written.
+        view=_text_or_nothing,
     ),
     FieldSpec(
         "facilitator_notes",
@@ -357,6 +382,8 @@ WORKSHOP_FIELDS: tuple[FieldSpec, ...] = (
         description="Notes on running the whole workshop. Facilitator edition only.",
         example="facilitator_notes: |\n  Print the reflection questions for the pairs.",
         facilitator_only=True,
+        # A template may show it whether or not it is written.
+        view=_text_or_nothing,
     ),
     FieldSpec(
         "sessions",
@@ -365,13 +392,44 @@ WORKSHOP_FIELDS: tuple[FieldSpec, ...] = (
         description="The sessions in order. Each one starts with story:, break: or exercise:.",
         example="sessions:\n  - story: the-friday-rota\n    minutes: 45\n    activity: Read alone, then pairs",
         required=True,
+        # Shown one by one, on the clock (see session_fields_view).
+        view=None,
     ),
 )
 
-WORKSHOP_KEYS = tuple(spec.name for spec in WORKSHOP_FIELDS)
-SESSION_KEYS = tuple(spec.name for spec in SESSION_FIELDS)
-WORKSHOP_FACILITATOR_FIELDS = tuple(s.name for s in WORKSHOP_FIELDS if s.facilitator_only)
-SESSION_FACILITATOR_FIELDS = tuple(s.name for s in SESSION_FIELDS if s.facilitator_only)
+WORKSHOP_KEYS = f.names(WORKSHOP_FIELDS)
+SESSION_KEYS = f.names(SESSION_FIELDS)
+WORKSHOP_FACILITATOR_FIELDS = f.names(WORKSHOP_FIELDS, facilitator_only=True)
+SESSION_FACILITATOR_FIELDS = f.names(SESSION_FIELDS, facilitator_only=True)
+
+
+def workshop_fields_view(workshop: Workshop, *, facilitator: bool = False) -> dict[str, Any]:
+    """What templates see of a workshop's fields, as their specs show them (``facilitator``:
+    only the facilitator-only ones, which the learner edition never builds)."""
+    return f.views(workshop_values(workshop), WORKSHOP_FIELDS, facilitator=facilitator)
+
+
+def session_fields_view(session: Session, *, facilitator: bool = False) -> dict[str, Any]:
+    """What templates see of a session's fields, as their specs show them (``facilitator``:
+    only the facilitator-only ones)."""
+    return f.views(session_values(session), SESSION_FIELDS, facilitator=facilitator)
+
+
+def workshop_values(workshop: Workshop) -> dict[str, Any]:
+    """A workshop's fields by name, as read (every field is an attribute)."""
+    return {spec.name: getattr(workshop, spec.name) for spec in WORKSHOP_FIELDS}
+
+
+def session_values(session: Session) -> dict[str, Any]:
+    """A session's fields by name, as read: its text is the break's or the exercise's."""
+    return {
+        "story": session.story,
+        "break": session.label if session.kind == "break" else None,
+        "exercise": session.label if session.kind == "exercise" else None,
+        "minutes": session.minutes,
+        "activity": session.activity,
+        "notes": session.notes,
+    }
 
 
 def validate_workshop(path: Path, located: Located) -> Workshop:

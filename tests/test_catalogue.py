@@ -63,6 +63,12 @@ def expected_problems(name: str, own: str) -> list[tuple[str, int, list[str]]]:
     return [(item.get("file", own), item["line"], item["says"]) for item in listed]
 
 
+def by_place(line: str) -> tuple[str, int, str]:
+    """A printed problem's file and line, in the order of expected_problems."""
+    path, number, rest = line.split(":", 2)
+    return path, int(number), rest
+
+
 def check(project: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
     monkeypatch.chdir(project)
     result = CliRunner().invoke(main, ["check"], catch_exceptions=False)
@@ -82,7 +88,9 @@ def test_bad_input_is_reported_at_its_line_with_a_hint(
     printed = [line for line in output.splitlines() if re.match(r"[\w./-]+:\d+: ", line)]
     expected = expected_problems(name, own)
     assert len(printed) == len(expected), output
-    for line, (path, number, says) in zip(sorted(printed), sorted(expected), strict=True):
+    for line, (path, number, says) in zip(
+        sorted(printed, key=by_place), sorted(expected), strict=True
+    ):
         assert line.startswith(f"{path}:{number}: "), output
         assert " - " in line, f"every problem comes with a hint: {line}"
         for words in says:

@@ -46,13 +46,13 @@ TWISTS = (
 )
 # A question about the reader's own team, as the stories phrase it.
 OWN_TEAM = re.compile(r"\byour team\b|\byour own\b|\bon your team\b|\byou manage\b", re.I)
-# A Markdown table: a row, then its separator row (| --- | :---: |).
-TABLE = re.compile(r"^\s*\|.*\|\s*\n\s*\|(\s*:?-{3,}:?\s*\|)+\s*$", re.M)
+# A Markdown table: a row, then its separator row (| --- | :---: | :-: |); one dash is
+# enough, as in the centred columns of several stories.
+TABLE = re.compile(r"^\s*\|.*\|\s*\n\s*\|(\s*:?-+:?\s*\|)+\s*$", re.M)
 # A quoted document: at least two lines in a row that start with >.
 QUOTED = re.compile(r"^ {0,3}>.*\n {0,3}>", re.M)
 # A capitalised word: how a name starts a role card ("Greg, the manager").
 NAME = re.compile(r"[A-Z][\w'\u2019-]+")
-REWRITING = pytest.mark.xfail(strict=True, reason="issue 25: library being rewritten")
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +122,6 @@ def test_the_library_has_at_least_32_published_stories(published: list[Story]) -
     assert len(published) >= MIN_STORIES
 
 
-@REWRITING
 def test_each_moment_is_on_at_least_two_published_stories(
     published: list[Story], vocabulary: Vocabulary
 ) -> None:
@@ -140,7 +139,6 @@ def test_no_tag_is_on_more_than_half_of_the_stories(published: list[Story]) -> N
     assert crowded == {}
 
 
-@REWRITING
 def test_no_personal_name_is_used_in_two_stories(published: list[Story]) -> None:
     used: dict[str, list[str]] = {}
     for story in published:
@@ -167,6 +165,7 @@ def test_at_least_three_stories_carry_an_exhibit(published: list[Story]) -> None
 
 def test_an_exhibit_is_a_table_or_a_quoted_document_of_two_lines() -> None:
     assert has_exhibit("Text.\n\n| Day | Shift |\n| --- | --- |\n| Mon | Early |\n")
+    assert has_exhibit("| Month | Score |\n|---|:-:|\n| May | 4.1 |\n")
     assert has_exhibit("She read:\n\n> Dear all,\n> the rota changes on Monday.\n")
     assert not has_exhibit("> One quoted line only.\n\nThen prose.\n")
     assert not has_exhibit("```\n| a | b |\n| --- | --- |\n```\n")
@@ -191,7 +190,6 @@ def test_at_most_a_third_of_the_stories_end_on_write_what_you_would_say(
     assert len(ending) * 3 <= len(published), ending
 
 
-@REWRITING
 def test_every_story_asks_about_the_reader_s_own_team(published: list[Story]) -> None:
     missing = [
         story.slug
@@ -201,7 +199,6 @@ def test_every_story_asks_about_the_reader_s_own_team(published: list[Story]) ->
     assert missing == []
 
 
-@REWRITING
 def test_every_story_has_a_catalogue_entry_and_every_entry_a_story(library: Library) -> None:
     slugs = {story.slug for story in library.stories}
     entries = set(catalogue_files())

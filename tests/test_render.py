@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
+import storybook.core.render
 from storybook.core.errors import StorybookError
 from storybook.core.model import Question, Story
 from storybook.core.render import Renderer
+from storybook.core.safety import neutralise
 
 STORY = Story(
     path=Path("stories/s.md"),
@@ -80,7 +84,10 @@ def test_values_passed_to_templates_are_not_run_as_jinja(
     tmp_path: Path, renderer: Renderer
 ) -> None:
     (tmp_path / "page.md.j2").write_text("{{ body }}", encoding="utf-8")
-    assert renderer.render_template("page.md.j2", body=STORY.body) == "Body {{ not jinja }}"
+    # Printed as written (the braces as entities, so no attribute list is read in them).
+    assert renderer.render_template("page.md.j2", body=STORY.body) == (
+        "Body &#123;&#123; not jinja &#125;&#125;"
+    )
 
 
 def test_runaway_templates_get_plain_messages(tmp_path: Path, renderer: Renderer) -> None:
@@ -120,8 +127,8 @@ def test_powers_and_repetitions_cannot_exhaust_memory(renderer: Renderer) -> Non
 def test_questions_without_jinja_come_out_as_jinja_would_render_them(
     renderer: Renderer, text: str
 ) -> None:
-    expected = renderer.env.from_string(text).render(story=STORY.fields()).strip()
-    assert renderer.render_question(question(text), STORY) == expected
+    expected = renderer.question_env.from_string(text).render(story=STORY.fields()).strip()
+    assert renderer.render_question(question(text), STORY) == neutralise(expected)
 
 
 @pytest.mark.parametrize(
@@ -211,3 +218,71 @@ def test_a_template_linked_from_outside_the_folder_is_refused(tmp_path: Path) ->
     )
     problems = [problem.message for problem in renderer.syntax_problems()]
     assert problems == ["this template is a link to a file outside the templates folder"]
+
+
+# Trainer text printed by a template: it can set no attribute (see safety.neutralise).
+NEUTRALISED = [
+    ('{"a": 1}\n{: #__config }', '&#123;"a": 1&#125;\n&#123;: #__config &#125;'),
+    ("## Heading { #__search .md-x }", "## Heading &#123; #__search .md-x &#125;"),
+    ("*em*{: data-x=y } and `{: kept }`", "*em*&#123;: data-x=y &#125; and `{: kept }`"),
+    ('<p id="x" class="y" data-z="1" style="s" role="r" lang="fr">t</p>', '<p lang="fr">t</p>'),
+    ('<a href="https://e.org" target="_blank" name="n">l</a>', '<a href="https://e.org">l</a>'),
+    ("<not a tag <3 and <https://e.org/a>", "&lt;not a tag &lt;3 and <https://e.org/a>"),
+    ('!!! md-x inline "Title"\n    Body', '!!! note "Title"\n    Body'),
+    ("text\n```{ #id }\n{code}\n```", "text\n```\n{code}\n```"),
+    ("text\n```\nnever closed {x}", "text\n&#96;``\nnever closed &#123;x&#125;"),
+]
+
+
+@pytest.mark.parametrize(("value", "printed"), NEUTRALISED)
+def test_every_value_a_template_prints_is_neutralised(
+    tmp_path: Path, renderer: Renderer, value: str, printed: str
+) -> None:
+    (tmp_path / "page.md.j2").write_text("{{ value }}", encoding="utf-8")
+    assert renderer.render_template("page.md.j2", value=value) == printed
+
+
+def test_values_marked_as_ours_are_printed_as_they_are(tmp_path: Path, renderer: Renderer) -> None:
+    (tmp_path / "page.md.j2").write_text("{{ value }}", encoding="utf-8")
+    ours = Markup('<div class="storybook-held" markdown>\n{ .kept }')
+    assert renderer.render_template("page.md.j2", value=ours) == str(ours)
+
+
+def test_a_filled_in_question_is_neutralised_whole(
+    renderer: Renderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = dataclasses.replace(STORY, protagonist="Dana\n{: #__config }")
+    asks = ("Was {{ story.protagonist }} right?", "Was {{ story.protagonist | upper }}?")
+    for text in asks:
+        with pytest.raises(StorybookError, match="the attribute list"):
+            renderer.render_question(question(text), story)
+    # Were the check to miss it, the question still sets nothing, on either path.
+    monkeypatch.setattr(storybook.core.render, "find_unsafe", lambda text: [])
+    for text in asks:
+        assert "{" not in renderer.render_question(question(text), story)
+
+
+def test_a_value_inside_an_html_tag_must_be_escaped(tmp_path: Path, renderer: Renderer) -> None:
+    (tmp_path / "tags.md.j2").write_text(
+        'One\n| <abbr title="{{ tag.label }}">{{ tag.number }}</abbr> |\n', encoding="utf-8"
+    )
+    (tmp_path / "page.md.j2").write_text("{% include 'tags.md.j2' %}", encoding="utf-8")
+    tag = {"label": 'A" onmouseover="x', "number": 1}
+    for name in ("tags.md.j2", "page.md.j2"):
+        with pytest.raises(StorybookError) as caught:
+            renderer.render_template(name, tag=tag)
+        (problem,) = caught.value.problems
+        assert (problem.path.name, problem.line) == ("tags.md.j2", 2)
+        assert "{{ tag.label }} stands inside an HTML tag" in problem.message
+        assert "{{ tag.label | e }}" in problem.hint
+    assert [p.line for p in Renderer(tmp_path).syntax_problems()] == [2]
+
+    (tmp_path / "tags.md.j2").write_text('<abbr title="{{ tag.label | e }}">', encoding="utf-8")
+    assert renderer.render_template("tags.md.j2", tag=tag) == (
+        '<abbr title="A&#34; onmouseover=&#34;x">'
+    )
+
+
+def test_the_storybooks_own_templates_escape_every_value_inside_a_tag() -> None:
+    folder = Path(__file__).parent.parent / "templates"
+    assert Renderer(folder).syntax_problems() == []

@@ -48,7 +48,7 @@ BODY = textwrap.dedent(
     ## not a heading, inside code
     ```
 
-    ## Part B { #b }
+    ## Part B
 
     The twist WORDS-IN-PART-B.
 

@@ -23,9 +23,16 @@
     return document.querySelector(".storybook-console");
   }
 
+  // The projector's address, as the storybook wrote it: the room's other server, over
+  // http(s) only (never javascript:, data: or blob:, which window.open would run here).
   function projectorUrl() {
     var element = root();
-    return element ? element.getAttribute("data-projector") || "" : "";
+    var written = element ? element.getAttribute("data-projector") || "" : "";
+    try {
+      return /^https?:$/.test(new URL(written, location.href).protocol) ? written : "";
+    } catch (error) {
+      return "";
+    }
   }
 
   function projectorOrigin() {
@@ -47,6 +54,7 @@
   }
 
   function open() {
+    if (!projectorUrl()) return;
     // A window of its own (not a tab), to drag onto the projector's screen.
     projector = window.open(projectorUrl(), WINDOW_NAME, "popup,width=1280,height=720");
     if (!projector) status("The browser blocked the projector window: allow pop-ups for this page.");

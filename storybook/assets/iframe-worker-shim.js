@@ -29,7 +29,13 @@
       this.onerror = null;
       this._pending = [];
       this._ready = false;
-      var src = new URL(String(url), location.href).href;
+      // Only a script of the site itself: never data:, blob: or another origin, whatever
+      // address a page's settings give (a story must not name the search worker).
+      var resolved = new URL(String(url), location.href);
+      if (resolved.protocol !== "file:" || resolved.host !== location.host) {
+        throw new Error("refused a worker from outside the site: " + resolved.protocol);
+      }
+      var src = resolved.href;
       var frame = document.createElement("iframe");
       frame.hidden = true;
       frame.tabIndex = -1;

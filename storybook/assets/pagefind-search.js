@@ -57,10 +57,31 @@
     return open.apply(this, args);
   };
 
+  // This script's own address, assets/pagefind-search.js: the theme wrote it, no page can.
+  var OWN_ROOT = new URL("../", (document.currentScript && document.currentScript.src) || location.href);
+
+  // An address on the site itself, or an error: this script never loads a script, a worker
+  // or a file from data:, blob: or another origin, whatever a page says.
+  function ownAddress(url) {
+    var resolved = new URL(String(url), location.href);
+    if (
+      resolved.protocol !== location.protocol ||
+      resolved.host !== location.host ||
+      !/^(https?|file):$/.test(resolved.protocol)
+    ) {
+      throw new Error("refused an address outside the site: " + resolved.protocol);
+    }
+    return resolved;
+  }
+
   function siteRoot() {
-    var config = document.getElementById("__config");
-    var base = config ? JSON.parse(config.textContent).base : ".";
-    return new URL(base.replace(/\/?$/, "/"), location.href);
+    try {
+      var config = document.getElementById("__config");
+      var base = config ? JSON.parse(config.textContent).base : ".";
+      return ownAddress(String(base).replace(/\/?$/, "/"));
+    } catch (error) {
+      return OWN_ROOT;
+    }
   }
 
   function escapeHTML(text) {
@@ -155,7 +176,7 @@
       var waiting = (packed[name] = { bytes: null });
       waiting.read = new Promise(function (resolve, reject) {
         var script = document.createElement("script");
-        script.src = new URL(name + ".js", folder).href;
+        script.src = ownAddress(new URL(name + ".js", folder)).href;
         script.onload = function () {
           script.remove();
           if (waiting.bytes) resolve(waiting.bytes);
@@ -176,7 +197,7 @@
   function loadScript(url) {
     return new Promise(function (resolve, reject) {
       var script = document.createElement("script");
-      script.src = url.href;
+      script.src = ownAddress(url).href;
       script.onload = resolve;
       script.onerror = function () {
         reject(new Error("could not load " + url.href));
@@ -271,7 +292,7 @@
           ? loadScript(new URL("pagefind.js.js", folder)).then(function () {
               return window.__storybookPagefind;
             })
-          : import(new URL("pagefind.js", folder).href);
+          : import(ownAddress(new URL("pagefind.js", folder)).href);
         this._pagefind = program.then(function (pagefind) {
           var options = { basePath: folder.href, baseUrl: "/", excerptLength: 24, noWorker: true };
           return pagefind.options(options).then(function () {
@@ -351,10 +372,11 @@
 
   var NativeWorker = window.Worker;
   window.Worker = function (url, options) {
-    if (/\/workers\/search\.[^/]*\.js$/.test(new URL(String(url), location.href).pathname)) {
+    var address = ownAddress(url);
+    if (/\/workers\/search\.[^/]*\.js$/.test(address.pathname)) {
       return new PagefindSearch(siteRoot());
     }
-    return new NativeWorker(url, options);
+    return new NativeWorker(address.href, options);
   };
   window.Worker.prototype = NativeWorker.prototype;
 })();

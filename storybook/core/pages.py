@@ -12,6 +12,7 @@ from itertools import combinations
 from typing import Any, Protocol
 
 import yaml
+from markupsafe import Markup
 
 from storybook.core.coverage import coverage, coverage_warnings
 from storybook.core.editions import LEARNER, facilitator_view, is_facilitator
@@ -29,6 +30,7 @@ from storybook.core.reading import (
     reading_minutes,
 )
 from storybook.core.render import Renderer
+from storybook.core.safety import neutralise
 from storybook.core.vocabulary import (
     KINDS,
     VOCABULARY_FILE,
@@ -586,8 +588,9 @@ def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
         # What is made from the fields.
         "touches_on": [{**note, "where": "from the start"} for note in content_notes]
         + [{**note, "where": where_held} for note in reveal_notes],
-        # A reader alone meets each held-back part folded (see parts.py).
-        "body": fold_held_parts(story.body, story.reveal),
+        # A reader alone meets each held-back part folded (see parts.py): the body is
+        # neutralised here, so the folds' own markup is marked as ours.
+        "body": Markup(fold_held_parts(story.body, story.reveal, text=neutralise)),
         # The same, cut at the folds, for a template that shows something at a fold.
         "body_before": held.before,
         "held": held.stretches,

@@ -8,7 +8,7 @@ reader alone meets it folded. Headings inside fenced code are not headings.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 # What a reader alone sees of a held-back part until they open it.
@@ -96,13 +96,22 @@ def held_stretches(body: str, reveal: Sequence[str]) -> Held:
     return Held("".join(before), ["".join(stretch) for stretch in stretches])
 
 
-def fold_held_parts(body: str, reveal: Sequence[str], summary: str = HELD_SUMMARY) -> str:
-    """The body with each held-back stretch folded in a ``<details>`` a reader can open."""
+def fold_held_parts(
+    body: str,
+    reveal: Sequence[str],
+    summary: str = HELD_SUMMARY,
+    text: Callable[[str], str] = str,
+) -> str:
+    """The body with each held-back stretch folded in a ``<details>`` a reader can open;
+    ``text`` makes each stretch's text as it is shown (safety.neutralise for a page)."""
     if not reveal:
-        return body
+        return text(body)
     held = held_stretches(body, reveal)
-    return held.before + "".join(
-        f'<details class="storybook-held" markdown>\n<summary>{summary}</summary>\n\n'
-        f"{stretch}\n</details>\n" + ("\n" if index + 1 < len(held.stretches) else "")
-        for index, stretch in enumerate(held.stretches)
-    )
+    folds = []
+    for index, stretch in enumerate(held.stretches):
+        shown = text(stretch)
+        folds.append(
+            f'<details class="storybook-held" markdown>\n<summary>{summary}</summary>\n\n'
+            f"{shown}\n</details>\n" + ("\n" if index + 1 < len(held.stretches) else "")
+        )
+    return text(held.before) + "".join(folds)

@@ -24,11 +24,13 @@ from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+from markupsafe import escape as markupsafe_escape
 
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.load import MAX_STORY_BYTES, read_bounded
 from storybook.core.model import QUESTION_FIELDS, Question, Story
-from storybook.core.safety import find_unsafe
+from storybook.core.safety import find_unsafe, neutralise
 
 _LINE_BREAK = re.compile(r"\r\n|\r")  # as Jinja's lexer normalises them
 _MISSING_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined")
@@ -200,7 +202,7 @@ def link_text(text: object) -> str:
     return _LINK_TEXT_SPECIAL.sub(r"\\\1", str(text))
 
 
-def yaml_text(value: object) -> str:
+def yaml_text(value: object) -> Markup:
     """The ``yaml_text`` filter: any text as one double-quoted YAML string that reads back as
     exactly that text (quotes, backslashes, emoji, control characters included)."""
     escaped = []
@@ -215,7 +217,51 @@ def yaml_text(value: object) -> str:
             escaped.append(f"\\u{ord(char):04x}")
         else:
             escaped.append(f"\\U{ord(char):08x}")
-    return '"' + "".join(escaped) + '"'
+    # Front matter is YAML, never Markdown: the quoted string is already harmless there.
+    return Markup('"' + "".join(escaped) + '"')
+
+
+class UnescapedValues(Exception):
+    """A template prints a value inside an HTML tag without escaping it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+_JINJA_PART = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_ESCAPED = re.compile(r"\|\s*(?:e|escape|attr)\s*-?\}\}$")
+_TAG_OPENING = re.compile(r"<[a-zA-Z]")
+
+
+def values_inside_tags(source: str, path: Path) -> list[Problem]:
+    """Every ``{{ value }}`` that stands inside an HTML tag (``<abbr title="{{ x }}">``)
+    without an escaping filter at its end: a quote in the value would add an attribute."""
+    if "<" not in source:
+        return []
+    problems = []
+    # The template's text with its Jinja parts blanked out: only its own < and > count.
+    text = _JINJA_PART.sub(lambda match: " " * len(match[0]), source)
+    for part in _JINJA_PART.finditer(source):
+        value = part[0]
+        if not value.startswith("{{") or _ESCAPED.search(value):
+            continue
+        opened = text.rfind("<", 0, part.start())
+        if opened < 0 or opened < text.rfind(">", 0, part.start()):
+            continue
+        if not _TAG_OPENING.match(text, opened):
+            continue
+        shown = " ".join(value.split())
+        problems.append(
+            Problem(
+                path,
+                source.count("\n", 0, part.start()) + 1,
+                f"{shown} stands inside an HTML tag without being escaped",
+                f"write {shown[:-2].rstrip()} | e }}}}: a quote in the value would add an "
+                "attribute to the tag",
+            )
+        )
+    return problems
 
 
 class _RecordingLoader(jinja2.FileSystemLoader):
@@ -239,6 +285,9 @@ class _RecordingLoader(jinja2.FileSystemLoader):
         # Read within a limit, never waiting on a FIFO; a folder or an unreadable file where a
         # template should be is a StorybookError at the file (Jinja's own loader raised).
         source = read_bounded(path, MAX_TEMPLATE_BYTES, what="template").decode("utf-8")
+        unescaped = values_inside_tags(source, path)
+        if unescaped:
+            raise UnescapedValues(unescaped)
         modified = os.path.getmtime(path)
 
         def uptodate() -> bool:
@@ -266,18 +315,13 @@ class Renderer:
     def __init__(self, templates_dir: Path) -> None:
         self.templates_dir = templates_dir
         self.loader = _RecordingLoader(templates_dir)
-        self.env = StorybookSandbox(
-            loader=self.loader,
-            undefined=jinja2.StrictUndefined,
-            autoescape=False,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.filters["link_text"] = link_text
-        self.env.filters["yaml_text"] = yaml_text
-        for name in ("center", "format", "indent", "wordwrap"):
-            self.env.filters[name] = _width_checked(self.env.filters[name])
+        # Every value a template prints is a trainer's text unless our own code marked it
+        # safe (markupsafe.Markup): it is neutralised (safety.neutralise), so no text from a
+        # story, path, workshop or vocabulary can set an attribute on the page.
+        self.env = _sandbox(self.loader, finalize=_neutral_value)
+        # Questions are filled in without it, then neutralised whole (render_question): the
+        # fast path and Jinja give the same text.
+        self.question_env = _sandbox(self.loader, finalize=None)
         self._questions: dict[str, jinja2.Template] = {}
         # Under page_budget(): when the questions of the page being rendered must be done.
         self._deadline: float | None = None
@@ -307,6 +351,8 @@ class Renderer:
                 return _limited(self.env.get_template(name), MAX_PAGE_CHARS, context)
         except jinja2.TemplateNotFound as exc:
             raise StorybookError([self._not_found(exc, name)]) from None
+        except UnescapedValues as exc:
+            raise StorybookError(exc.problems) from None
         except StorybookError:
             raise  # a template that cannot be read, said at its file
         except jinja2.TemplateSyntaxError as exc:
@@ -337,6 +383,9 @@ class Renderer:
                 continue
             except jinja2.TemplateNotFound:
                 continue  # deleted since the folder was listed
+            except UnescapedValues as exc:
+                problems.extend(exc.problems)
+                continue
             except UnicodeDecodeError:
                 problems.append(
                     Problem(
@@ -367,12 +416,12 @@ class Renderer:
         fields = story.fields() if fields is None else fields
         simple = _fill_in_simply(question.template, fields)
         if simple is not None:
-            return _harmless(simple, question, story)
+            return neutralise(_harmless(simple, question, story))
         try:
             with _time_limit(self._seconds_left()):
                 template = self._questions.get(question.template)
                 if template is None:
-                    template = self.env.from_string(question.template)
+                    template = self.question_env.from_string(question.template)
                     self._questions[question.template] = template
                 text = _limited(template, MAX_QUESTION_CHARS, {"story": fields}).strip()
         except jinja2.TemplateSyntaxError as exc:
@@ -396,7 +445,7 @@ class Renderer:
                     problem.hint,
                 )
             raise StorybookError([problem]) from None
-        return _harmless(text, question, story)
+        return neutralise(_harmless(text, question, story))
 
     def _not_found(self, exc: jinja2.TemplateNotFound, name: str) -> Problem:
         missing = str(exc.name)
@@ -430,6 +479,41 @@ class Renderer:
             f"the template '{missing}' used here does not exist",
             "check the file name, or restore the file from version control",
         )
+
+
+def _sandbox(loader: jinja2.BaseLoader, finalize: Callable[[Any], Any] | None) -> StorybookSandbox:
+    env = StorybookSandbox(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=finalize,
+    )
+    env.filters["link_text"] = link_text
+    env.filters["yaml_text"] = yaml_text
+    for name in ("e", "escape", "attr"):
+        env.filters[name] = attribute_text
+    for name in ("center", "format", "indent", "wordwrap"):
+        env.filters[name] = _width_checked(env.filters[name])
+    return env
+
+
+def _neutral_value(value: Any) -> Any:
+    """Jinja's finalize: what a template prints of a value."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return neutralise(value)
+    return value
+
+
+def attribute_text(value: object) -> Markup:
+    """The ``e``, ``escape`` and ``attr`` filters: any text escaped for HTML, inside an
+    attribute's quotes too, and neutralised (no attribute list is ever read in it)."""
+    if isinstance(value, Markup):
+        return value
+    # Neutralised too: an escaped value may also stand in Markdown, outside any tag.
+    return Markup(neutralise(str(markupsafe_escape(str(value)))))
 
 
 def _width_checked(filter_function: Any) -> Any:

@@ -15,7 +15,10 @@ from __future__ import annotations
 import functools
 import re
 import threading
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
+from html import escape as html_escape
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -118,7 +121,20 @@ def _cleaner() -> nh3.Cleaner:
 def _keep_attribute(tag: str, name: str, value: str) -> str | None:
     if _THEME_HOOK.match(name) or (name == "style" and not _only_allowed_properties(value)):
         return None
+    if name in _NAMING_ATTRIBUTES and theme_name(value):
+        return None
     return value
+
+
+# Material names its own elements __config, __search, __drawer, __palette_0, __code_1 ...
+# and reads its settings from the element with id __config: no element of a page may take
+# such a name (a heading "## __config" would, from its slug), nor point a label at one.
+_NAMING_ATTRIBUTES = frozenset({"id", "name", "for"})
+
+
+def theme_name(value: str) -> bool:
+    """Whether an id (or name) is one the theme uses or may use for its own elements."""
+    return value.strip().startswith("__")
 
 
 @dataclass(frozen=True)
@@ -135,10 +151,12 @@ def find_unsafe(text: str) -> list[Finding]:
     return find_unsafe_by_converting(text) if may_make_markup(text) else []
 
 
-def find_unsafe_by_converting(text: str) -> list[Finding]:
-    """:func:`find_unsafe` without the shortcut for texts that cannot make markup."""
+def find_unsafe_by_converting(text: str, trainer: bool = True) -> list[Finding]:
+    """:func:`find_unsafe` without the shortcut for texts that cannot make markup. With
+    ``trainer`` False (a whole generated page, where our own templates name and style
+    elements), only what the cleaner removes is found."""
     html = _to_html(text)
-    collector = _Collector()
+    collector = _Collector(trainer=trainer)
     collector.feed(html)
     collector.close()
     # Entities are decoded so that java&#x09;script: is found where it is written.
@@ -146,16 +164,32 @@ def find_unsafe_by_converting(text: str) -> list[Finding]:
     outside_code = _without_code(lines)
     seen: dict[str, int] = {}
     findings: dict[tuple[int, str], Finding] = {}
+    listed: set[int] = set()
+    # As written: an entity such as &#123; is never read as a brace.
+    written = _without_code(text.split("\n"))
+    for finding in _theme_headings(written):
+        findings.setdefault((finding.line, finding.message), finding)
+    if trainer:
+        for finding in _trainer_only(written, html):
+            findings.setdefault((finding.line, finding.message), finding)
+            listed.add(finding.line)
     for pattern, message, hint in collector.found:
         # The second <script> is on the second line that has one, and so on.
         matching = [i for i, line in enumerate(outside_code) if pattern.search(line)] or [
             i for i, line in enumerate(lines) if pattern.search(line)
         ]
+        if pattern in collector.written_only:
+            # An attribute not written as such comes from an attribute list (reported at
+            # its line above) or from Markdown itself.
+            matching = [i for i in matching if outside_code[i] and i not in listed]
+            if not matching:
+                continue
         matching = matching or [0]
         occurrence = seen.get(pattern.pattern, 0)
         seen[pattern.pattern] = occurrence + 1
         line = matching[min(occurrence, len(matching) - 1)]
-        findings.setdefault((line, message), Finding(line, message, hint))
+        if line not in listed:  # one problem is enough: the attribute list that made it
+            findings.setdefault((line, message), Finding(line, message, hint))
     # A link definition makes no markup where it is written, but any text on the same page
     # can use it ([click][label]): a story's body can arm a summary shown beside it.
     for line, text in enumerate(lines):
@@ -165,6 +199,83 @@ def find_unsafe_by_converting(text: str) -> list[Finding]:
             message, hint = _link_problem(match.group(1))
             findings.setdefault((line, message), Finding(line, message, hint))
     return sorted(findings.values(), key=lambda finding: finding.line)
+
+
+_BRACE_GROUP = re.compile(r"(?<!\{)\{[^{}\n]*[^{}\s][^{}\n]*\}(?!\})")
+_JINJA_SYNTAX = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+_LIST_START = re.compile(r"\{:|\{[ ]*[#.][\w-]")
+
+
+def _reads_as_attribute_list(text: str, match: re.Match[str], first: bool) -> bool:
+    """Whether braces would be read as an attribute list where some template puts the text
+    (at the end of a heading or a table cell, right after a link or emphasis), even if not
+    in the text alone: written as one ({: ...}, {#id}, {.class}), at the end of its line, or
+    touching the word before it. A {placeholder} inside a sentence is text."""
+    if _LIST_START.match(match[0]):
+        return True
+    if not text[match.end() :].strip(" \t\"'"):
+        # A line of its own that is all braces is a paragraph of text ({"a": 1}), unless
+        # it comes last (checked by converting) or first, where a template may put words
+        # before it.
+        return first or bool(text[: match.start()].strip())
+    return match.start() > 0 and not text[match.start() - 1].isspace()
+
+
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
+_ATTRIBUTE_LIST_HINT = (
+    "a story's text cannot give itself an id, class or setting: delete the braces "
+    "(to show braces as written, put them in `code`)"
+)
+
+
+def _trainer_only(outside_code: list[str], html: str) -> Iterator[Finding]:
+    """What only a trainer's text may not do: attribute lists (braces Markdown reads as one,
+    and so are missing from the HTML) and admonition types the theme does not know."""
+    left: dict[str, int] = {}
+    for line, text in enumerate(outside_code):
+        # A question is a Jinja template: its {{ }}, {% %} and {# #} are not braces of text
+        # (what a question makes is checked again once it is filled in).
+        text = _JINJA_SYNTAX.sub(lambda match: " " * len(match[0]), text)
+        for match in _BRACE_GROUP.finditer(text):
+            group = match[0]
+            if group not in left:
+                left[group] = html.count(html_escape(group, quote=False))
+            consumed = left[group] <= 0
+            left[group] -= 1
+            if not (consumed or _reads_as_attribute_list(text, match, line == 0)):
+                continue
+            shown = group if len(group) <= 40 else group[:37] + "...}"
+            yield Finding(line, f"the attribute list {shown} is not allowed", _ATTRIBUTE_LIST_HINT)
+            break
+        admonition = _ADMONITION_LINE.match(text)
+        if admonition and admonition[1].lstrip().startswith("!!!"):
+            words = admonition[2].split()
+            if len(words) > 1 or words[0].lower() not in ADMONITION_TYPES:
+                yield Finding(
+                    line,
+                    f"the admonition type '{admonition[2]}' is not one of the theme's",
+                    "use one of " + ", ".join(ADMONITION_TYPES),
+                )
+
+
+def _theme_headings(outside_code: list[str]) -> Iterator[Finding]:
+    """Headings whose address (toc's slug, the id MkDocs gives them) would start with __, as
+    the theme's own names do: on a page no cleaner runs over (an export), it would be one."""
+    for line, text in enumerate(outside_code):
+        heading = _HEADING.match(text)
+        if heading and _slug(heading[1]).startswith("__"):
+            yield Finding(
+                line,
+                "this heading's address would start with __, as the theme's own names do",
+                "start the heading with a letter or a digit",
+            )
+
+
+def _slug(text: str) -> str:
+    """Python-Markdown's toc slug of a heading (toc.slugify), enough to see how it starts."""
+    text = unicodedata.normalize("NFKD", text)
+    text = re.sub(r"[^\w\s-]", "", text).strip().lower()
+    return re.sub(r"[-\s]+", "-", text)
 
 
 _DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)")
@@ -202,6 +313,9 @@ def may_make_markup(text: str) -> bool:
         return True
     if "]" in text and _LINK_TARGET.search(text):
         return True
+    # An admonition names a class; a heading starting with __ takes a theme's name.
+    if "!!!" in text or ("__" in text and "#" in text):
+        return True
     return "{" in text and "{" in _SPACED_JINJA_VALUE.sub("", text)
 
 
@@ -236,11 +350,15 @@ _TAG_HINT = "write it in Markdown, or use simple tags such as <kbd>, <mark> or <
 
 
 class _Collector(HTMLParser):
-    """Collects (pattern to find its line, message, hint) for each thing to be removed."""
+    """Collects (pattern to find its line, message, hint) for each thing to be removed, and,
+    in a trainer's text, each attribute that is not content."""
 
-    def __init__(self) -> None:
+    def __init__(self, trainer: bool = True) -> None:
         super().__init__(convert_charrefs=True)
+        self.trainer = trainer
         self.found: list[tuple[re.Pattern[str], str, str]] = []
+        # Patterns of attributes reported only where the text writes them.
+        self.written_only: set[re.Pattern[str]] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in TAGS:
@@ -254,14 +372,50 @@ class _Collector(HTMLParser):
             return
         for name, value in attrs:
             problem = _attribute_problem(tag, name, value or "")
+            if self.trainer and problem and not _runs_or_styles(name):
+                problem = None  # reported below, as any attribute that is not content
+            if not self.trainer and name in _NAMING_ATTRIBUTES and theme_name(value or ""):
+                problem = (
+                    f"the {name} '{value}' is one of the theme's own names",
+                    "names starting with __ belong to the theme",
+                )
             if problem:
                 pattern = re.compile(rf"\b{re.escape(name)}\s*=", re.IGNORECASE)
                 self.found.append((pattern, *problem))
             elif name in URL_ATTRIBUTES and not _url_allowed(value or ""):
                 self.found.append((_url_pattern(value or ""), *_link_problem(value or "")))
+            elif self.trainer and not content_attribute(tag, name, value or ""):
+                if _made_by_markdown(tag, name, value or ""):
+                    continue
+                pattern = re.compile(rf"<[^>]*\s{re.escape(name)}\b", re.IGNORECASE)
+                self.written_only.add(pattern)
+                self.found.append(
+                    (
+                        pattern,
+                        f"the {name}= attribute is not allowed in a story",
+                        "a story's HTML may only say what it shows (href, src, alt, title...): "
+                        "delete it",
+                    )
+                )
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
+
+
+def _runs_or_styles(name: str) -> bool:
+    return name.startswith("on") or name == "style"
+
+
+def _made_by_markdown(tag: str, name: str, value: str) -> bool:
+    """The attributes Markdown itself writes: a fenced block's language, an admonition's
+    classes (a wrong type is reported at its line), a table column's alignment."""
+    if name == "class":
+        return (
+            (tag == "code" and value.startswith("language-"))
+            or (tag == "div" and value.startswith("admonition"))
+            or (tag == "p" and value == "admonition-title")
+        )
+    return name == "style" and tag in ("td", "th")
 
 
 def _attribute_problem(tag: str, name: str, value: str) -> tuple[str, str] | None:
@@ -358,7 +512,7 @@ def page_problems(pages: dict[str, str], sources: dict[str, Path]) -> list[Probl
     any such finding is refused, at the file that made the page."""
     problems = []
     for uri, text in pages.items():
-        for finding in find_unsafe_by_converting(text):
+        for finding in find_unsafe_by_converting(text, trainer=False):
             problems.append(
                 Problem(
                     sources.get(uri, Path(uri)),
@@ -368,3 +522,177 @@ def page_problems(pages: dict[str, str], sources: dict[str, Path]) -> list[Probl
                 )
             )
     return problems
+
+
+# What a trainer's text may carry on its own HTML, at render and in `storybook check`: content
+# only. Anything that names, styles or hooks an element (id, class, data-*, style, role,
+# name, for, target, tabindex, aria-*, markdown) could pose as part of the theme or arm the
+# site's scripts, so it never survives from a trainer's text. A checkbox or a radio button
+# (type, checked, disabled) stays: stories use them as answer boxes.
+CONTENT_ATTRIBUTES = frozenset(
+    {"href", "src", "alt", "title", "cite", "datetime", "open", "colspan", "rowspan", "start",
+     "reversed", "scope", "abbr", "lang", "dir"}
+)  # fmt: skip
+CONTENT_ATTRIBUTES_OF: dict[str, frozenset[str]] = {
+    "input": frozenset({"type", "checked", "disabled"}),
+}
+# Material's admonition types; any other type would become a class of the trainer's choice.
+ADMONITION_TYPES = (
+    "note", "abstract", "info", "tip", "success", "question", "warning", "failure", "danger",
+    "bug", "example", "quote",
+)  # fmt: skip
+
+
+def content_attribute(tag: str, name: str, value: str) -> bool:
+    """Whether a trainer's HTML may keep this attribute: it says what the content is."""
+    if name in CONTENT_ATTRIBUTES or name in CONTENT_ATTRIBUTES_OF.get(tag, ()):
+        allowed = ATTRIBUTE_VALUES.get(tag, {}).get(name)
+        return allowed is None or value.lower() in allowed
+    return False
+
+
+# Python-Markdown's own rules for a fenced block (fenced_code), an admonition's first line
+# and a code span, so that what is taken as code here is code there too.
+_FENCED_BLOCK = re.compile(
+    r"(?P<fence>^(?:~{3,}|`{3,}))(?P<info>[^\n]*)\n(?P<code>.*?)(?<=\n)(?P=fence)[ ]*$",
+    re.MULTILINE | re.DOTALL,
+)
+_FENCE_INFO = re.compile(r"[ ]*\.?[\w+-]*[ ]*")
+_FENCE_LINE = re.compile(r"^(?=`{3,}|~{3,})(.)", re.MULTILINE)
+_ADMONITION_LINE = re.compile(r"^([ \t]*(?:!!!|\?\?\?\+?) ?)([\w\-]+(?: +[\w\-]+)*)", re.MULTILINE)
+_AUTOLINK = re.compile(
+    r"<(?:(?:[Hh][Tt][Tt][Pp][Ss]?|[Ff][Tt][Pp])://[^<>\s]*|[^<>\s!@]+@[^@<>\s]+)>"
+)
+_START_TAG = re.compile(
+    r"<([a-zA-Z][a-zA-Z0-9\-]*)"
+    r"((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*(/?)>"
+)
+_ATTRIBUTE = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?")
+_END_TAG = re.compile(r"</([a-zA-Z][a-zA-Z0-9\-]*)\s*>")
+_BACKTICKS = re.compile(r"`+")
+_SPECIAL = re.compile(r"[\\`<{}]")
+_NEUTRAL = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
+def neutralise(text: str) -> str:
+    """A trainer's Markdown as it is rendered: it can set no attribute. Outside code, braces
+    become entities (no attribute list is ever read from it), each raw HTML tag keeps only its
+    content attributes (anything else that starts like a tag is shown as text), admonitions
+    keep Material's types, and a fence that is not closed in the same text is shown as text
+    (it cannot pair with a fence elsewhere on the page). Code shows what was written."""
+    if not any(mark in text for mark in ("{", "}", "<", "`", "~~~", "!!!", "???")):
+        return text
+    out: list[str] = []
+    position = 0
+    for block in _FENCED_BLOCK.finditer(text):
+        # On the text's first line a fence may stand after a template's words, where
+        # Markdown reads no fence: only later ones are taken as code.
+        if block.start() == 0:
+            continue
+        out.append(_neutral_prose(text[position : block.start()]))
+        info = block["info"]
+        kept = info if _FENCE_INFO.fullmatch(info) else ""
+        out.append(block["fence"] + kept + "\n" + block["code"] + block["fence"])
+        position = block.end()
+    out.append(_neutral_prose(text[position:]))
+    return "".join(out)
+
+
+def _neutral_prose(text: str) -> str:
+    text = _FENCE_LINE.sub(lambda match: "&#96;" if match[1] == "`" else "&#126;", text)
+    text = _ADMONITION_LINE.sub(_known_admonition, text)
+    out: list[str] = []
+    index, length = 0, len(text)
+    while index < length:
+        # Straight to the next character that matters: most of a story is plain words.
+        special = _SPECIAL.search(text, index)
+        if special is None:
+            out.append(text[index:])
+            break
+        out.append(text[index : special.start()])
+        index = special.start()
+        char = text[index]
+        if char == "\\" and index + 1 < length:
+            following = text[index + 1]
+            if following in "{}<":
+                out.append(_neutral_char(following))
+            else:
+                out.append(text[index : index + 2])
+            index += 2
+        elif char == "`":
+            run = _BACKTICKS.match(text, index)
+            assert run is not None
+            end = _code_span_end(text, run.end(), len(run[0]))
+            if end is None:
+                out.append(run[0])
+                index = run.end()
+            else:
+                # Code shows braces as written; a tag in it is still rewritten, since inside
+                # an HTML block Markdown reads no code span.
+                out.append(_rewrite_tags(text[index:end]))
+                index = end
+        elif char == "<":
+            piece, index = _neutral_angle(text, index)
+            out.append(piece)
+        else:
+            out.append(_neutral_char(char))
+            index += 1
+    return "".join(out)
+
+
+def _neutral_char(char: str) -> str:
+    if char == "<":
+        return "&lt;"
+    return char.translate(_NEUTRAL)
+
+
+def _code_span_end(text: str, start: int, width: int) -> int | None:
+    """Where a code span opened by ``width`` backticks before ``start`` ends: on the same
+    line only, so that a span is never taken across a block that Markdown starts anew."""
+    line_end = text.find("\n", start)
+    stop = len(text) if line_end < 0 else line_end
+    for run in _BACKTICKS.finditer(text, start, stop):
+        if len(run[0]) == width:
+            return run.end()
+    return None
+
+
+def _known_admonition(match: re.Match[str]) -> str:
+    first = match[2].split()[0].lower()
+    return match[1] + (first if first in ADMONITION_TYPES else "note")
+
+
+def _neutral_angle(text: str, index: int) -> tuple[str, int]:
+    """What stands at a ``<`` in a trainer's text: a tag rewritten, an autolink, or text."""
+    if text.startswith("<!--", index):
+        return "<!--", index + 4
+    for pattern in (_AUTOLINK, _END_TAG):
+        match = pattern.match(text, index)
+        if match:
+            return match[0].lower() if pattern is _END_TAG else match[0].translate(_NEUTRAL), (
+                match.end()
+            )
+    match = _START_TAG.match(text, index)
+    if match:
+        return _rewritten_tag(match), match.end()
+    return "&lt;", index + 1
+
+
+def _rewrite_tags(text: str) -> str:
+    return _START_TAG.sub(_rewritten_tag, text)
+
+
+def _rewritten_tag(match: re.Match[str]) -> str:
+    tag = match[1].lower()
+    kept = []
+    for attribute in _ATTRIBUTE.finditer(match[2]):
+        name = attribute[1].lower()
+        value = next((group for group in attribute.groups()[1:] if group is not None), None)
+        if not content_attribute(tag, name, unescape(value or "")):
+            continue
+        if value is None:
+            kept.append(f" {name}")
+        else:
+            escaped = html_escape(unescape(value), quote=True).translate(_NEUTRAL)
+            kept.append(f' {name}="{escaped}"')
+    return f"<{tag}{''.join(kept)}{' /' if match[3] else ''}>"

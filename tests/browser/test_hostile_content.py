@@ -13,13 +13,14 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 import storybook.core.fields
+import storybook.core.pages
 import storybook.core.render
 import storybook.core.validate
 import storybook.plugin.hooks
 from storybook.core.safety import find_unsafe
 
-from ..conftest import build, story_text
-from .conftest import search
+from ..conftest import build, build_edition, story_text
+from .conftest import Reader, search
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Dialog
@@ -92,7 +93,10 @@ def what_ran(browser: Browser, base: str, expected: frozenset[str] = frozenset()
         assert page.evaluate("typeof window.__md_scope") == "object", "the theme's scripts run"
         assert page.locator("kbd", has_text="Ctrl").is_visible()
         assert page.locator("mark", has_text="highlight").is_visible()
-        page.locator("#hover").hover()
+        # The ids come from the payloads themselves: present only where they were not
+        # neutralised.
+        if page.locator("#hover").count():
+            page.locator("#hover").hover()
         for link in ("#raw-link", "#md-link", "#send"):
             if page.locator(link).count():
                 page.locator(link).click(no_wait_after=True)
@@ -135,9 +139,11 @@ def test_an_injected_script_never_runs_in_a_real_browser(
     site = build(project)
     assert what_ran(browser, serve_folder(site)) == []
 
-    # The same page without the cleaner: the payloads are left in it, but the page's
-    # Content-Security-Policy runs none of them.
+    # The same page without the cleaner, nor the render's neutralising: the payloads are
+    # left in it, but the page's Content-Security-Policy runs none of them.
     monkeypatch.setattr(storybook.plugin.hooks, "clean", lambda html: html)
+    monkeypatch.setattr(storybook.core.render, "neutralise", lambda text: text)
+    monkeypatch.setattr(storybook.core.pages, "neutralise", lambda text: text)
     unclean = project.parent / "unclean"
     shutil.move(build(project), unclean)
     left = what_ran(browser, serve_folder(unclean))
@@ -158,3 +164,136 @@ def test_the_check_refuses_every_payload_of_the_browser_test() -> None:
     lines = sorted({finding.line for finding in find_unsafe(HOSTILE_BODY)})
     expected = [i for i, line in enumerate(HOSTILE_BODY.splitlines()) if "pwned" in line]
     assert lines == expected
+
+
+# The hostile storybook (tests/data/hostile_attributes): every text of every file kind
+# armed with attribute payloads, among them the JSON paragraph that, made Material's
+# __config, would start a data: search worker that calls 127.0.0.1:9, and handlers that set
+# window.pwned. Every page is opened with ?q=, which opens Material's search by itself.
+PAGES = {
+    "learner": [
+        "", "stories/hostile/", "tags/", "tags/wellbeing/", "paths/", "paths/hostile/",
+        "workshops/", "workshops/hostile/", "workshops/hostile/workbook/", "present/hostile/",
+    ],
+    "facilitator": [
+        "", "stories/hostile/", "tags/wellbeing/", "paths/hostile/", "workshops/hostile/",
+        "workshops/hostile/pack/", "workshops/hostile/console/", "coverage/", "console/hostile/",
+    ],
+}  # fmt: skip
+# What a payload would change: a global, the page's title.
+PWNED = "() => [typeof window.pwned === 'undefined' ? '' : String(window.pwned), document.title]"
+# Every element of the page sees a pointer pass over it and takes the focus.
+POKE = """() => document.querySelectorAll('body *').forEach(node => {
+    node.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
+    if (node.focus) node.focus();
+})"""
+
+
+def what_hostile_pages_did(browser: Browser, base: str, pages: list[str]) -> list[str]:
+    """Open each page as a reader arriving from a search link (?q=); list whatever a payload
+    did: a global or title set, a dialog, a request that left the site."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    reader = Reader(context.new_page(), base)
+    reader.watch()
+    dialogs: list[str] = []
+    reader.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    did = []
+    try:
+        for path in pages:
+            reader.page.goto(f"{base}/{path}?q=pwn")
+            reader.settle()
+            reader.page.evaluate(POKE)
+            reader.settle()
+            pwned, title = reader.page.evaluate(PWNED)
+            if pwned or "pwned" in title:
+                did.append(f"{path}: ran ({pwned!r}, title {title!r})")
+        did += [f"dialog: {message}" for message in dialogs]
+        # Only the site's own files; the search script's empty stand-in for Material's
+        # index is data: JSON of its own making.
+        did += sorted(
+            {
+                f"request: {url}"
+                for url in reader.requests
+                if not url.startswith((base + "/", "data:application/json,"))
+            }
+        )
+    finally:
+        context.close()
+    return did
+
+
+def hostile_site(folder: Path, edition: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from ..test_hostile_attributes import hostile_project
+
+    for module in (storybook.core.validate, storybook.core.fields, storybook.core.render):
+        monkeypatch.setattr(module, "find_unsafe", lambda text: [])
+    return build_edition(hostile_project(folder), edition)
+
+
+@pytest.mark.parametrize("edition", ["learner", "facilitator"])
+def test_no_payload_of_any_text_runs_or_calls_out_in_either_edition(
+    browser: Browser,
+    serve_folder: Callable[[Path], str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edition: str,
+) -> None:
+    site = hostile_site(tmp_path, edition, monkeypatch)
+    base = serve_folder(site)
+    assert what_hostile_pages_did(browser, base, PAGES[edition]) == []
+    assert workers_started(browser, f"{base}/stories/hostile/") == []
+
+
+# Were __config ever someone else's, the site's scripts still start no worker from
+# outside the site.
+FOREIGN_WORKERS = """() => [
+    "data:text/javascript,self.postMessage(1)",
+    URL.createObjectURL(new Blob(["self.postMessage(1)"], {type: "text/javascript"})),
+    "http://127.0.0.1:9/assets/javascripts/workers/search.js",
+].filter(url => { try { new Worker(url); return true } catch (error) { return false } })"""
+
+
+def workers_started(browser: Browser, address: str) -> list[str]:
+    page = browser.new_page()
+    try:
+        page.goto(address, wait_until="load")
+        started: list[str] = page.evaluate(FOREIGN_WORKERS)
+        return started
+    finally:
+        page.close()
+
+
+def test_no_payload_runs_in_the_offline_copy_opened_from_disk(
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STORYBOOK_OFFLINE", "true")
+    site = hostile_site(tmp_path, "learner", monkeypatch)
+    # Opened from disk, pages are files: stories/x.html, tags/index.html.
+    pages = [
+        path + "index.html" if (site / path / "index.html").is_file() else path[:-1] + ".html"
+        for path in PAGES["learner"]
+    ]
+    assert what_hostile_pages_did(browser, site.as_uri(), pages) == []
+    assert workers_started(browser, f"{site.as_uri()}/{pages[1]}") == []
+
+
+def test_no_payload_runs_in_an_export_built_by_plain_mkdocs(
+    browser: Browser,
+    serve_folder: Callable[[Path], str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ..test_export import build_with, export
+    from ..test_hostile_attributes import hostile_project
+
+    for module in (storybook.core.validate, storybook.core.fields, storybook.core.render):
+        monkeypatch.setattr(module, "find_unsafe", lambda text: [])
+    project = hostile_project(tmp_path)
+    story = project / "stories" / "hostile.md"  # an export refuses this heading's page
+    story.write_text(story.read_text(encoding="utf-8").replace("## __config\n", ""), "utf-8")
+    code, output, errors = export(project, tmp_path / "out")
+    assert code == 0, output + errors
+    site = build_with("mkdocs", tmp_path / "out")
+    pages = [path for path in PAGES["learner"] if path != "present/hostile/"]
+    assert what_hostile_pages_did(browser, serve_folder(site), pages) == []

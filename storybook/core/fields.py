@@ -17,7 +17,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -105,22 +105,28 @@ Reader = Callable[[object, Cursor], Any]
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One field: how it is read, who sees it, and how the authoring guide explains it."""
+    """One field: how it is read, who sees it, and how the authoring guide explains it.
+
+    Only the name and the reader are positional; everything that describes the field is
+    written by name, so a spec reads as what it says and a new option cannot shift others."""
 
     name: str
     read: Reader
+    _: KW_ONLY
     kind: str
     description: str
     example: str
     required: bool = False
     # Shown in the facilitator edition only; the learner edition never contains it.
     facilitator_only: bool = False
-    # Its text reaches a page: handed to templates, and checked for unsafe markup at its line.
+    # Its text reaches a page as written, so it is checked for unsafe markup at its line
+    # (False for values that cannot make markup or are shown only through a view of their own).
     on_page: bool = True
     # What a reflection question may use as story.<name>.
     in_questions: bool = False
     # How templates see the value (None: not handed to templates as it is, e.g. questions,
-    # which are rendered first).
+    # which are rendered first). Every field with a view reaches the templates: a new field
+    # needs no code to be shown.
     view: Callable[[Any], Any] | None = field(default=lambda value: value)
     # The most it may hold: entries for a list, characters for a text. Every page a value
     # reaches does work in proportion to it (a card lists every tag of a story on every
@@ -360,7 +366,7 @@ def record(
 def views(
     values: Mapping[str, Any], specs: Sequence[FieldSpec], *, facilitator: bool
 ) -> dict[str, Any]:
-    """What templates see of the fields: those that reach a page, for the given audience.
+    """What templates see of the fields: every field with a view, for the given audience.
 
     ``facilitator=False`` gives the fields everyone sees; ``True`` only the facilitator-only
     ones, which the learner edition never builds.
@@ -368,5 +374,15 @@ def views(
     return {
         spec.name: spec.view(values.get(spec.name))
         for spec in specs
-        if spec.on_page and spec.view is not None and spec.facilitator_only == facilitator
+        if spec.view is not None and spec.facilitator_only == facilitator
     }
+
+
+def names(specs: Sequence[FieldSpec], **flags: bool) -> tuple[str, ...]:
+    """The names of the specs whose flags have the given values, e.g.
+    ``names(FIELDS, facilitator_only=True)``: every list of field names comes from here."""
+    return tuple(
+        spec.name
+        for spec in specs
+        if all(getattr(spec, flag) == wanted for flag, wanted in flags.items())
+    )

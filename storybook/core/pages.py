@@ -31,7 +31,13 @@ from storybook.core.reading import (
 )
 from storybook.core.render import Renderer
 from storybook.core.safety import neutralise
-from storybook.core.vocabulary import KINDS, VOCABULARY_FILE, Tag, Vocabulary
+from storybook.core.vocabulary import (
+    KINDS,
+    VOCABULARY_FILE,
+    Tag,
+    Vocabulary,
+    tag_fields_view,
+)
 
 # The C emitter is several times faster than the pure-Python one, which was the slowest
 # step of rendering a story; both write YAML that reads back the same.
@@ -573,15 +579,15 @@ def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
     reveal_notes = content_note_views(story.reveal_notes, vocabulary)
     tags = [tag_view(vocabulary.tags[name]) for name in story.tags]
     return {
+        # Every field everyone may see, as its spec's view shows it...
         **views(story.values(), FIELDS, facilitator=False),
+        # ...but tags and content notes, which templates get in the library's words.
         "content_notes": content_notes,
         "reveal_notes": [{**note, "where": where_held} for note in reveal_notes],
+        "tags": tags,
+        # What is made from the fields.
         "touches_on": [{**note, "where": "from the start"} for note in content_notes]
         + [{**note, "where": where_held} for note in reveal_notes],
-        "title": story.title,
-        "summary": story.summary,
-        "slug": story.slug,
-        "protagonist": story.protagonist or "",
         # A reader alone meets each held-back part folded (see parts.py): the body is
         # neutralised here, so the folds' own markup is marked as ours.
         "body": Markup(fold_held_parts(story.body, story.reveal, text=neutralise)),
@@ -589,11 +595,9 @@ def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
         "body_before": held.before,
         "held": held.stretches,
         "held_summary": HELD_SUMMARY,
-        "tags": tags,
         "themes": [tag for tag in tags if tag["kind"] == "themes"],
         "moments": [tag for tag in tags if tag["kind"] != "themes"],
         "uri": story_uri(story.slug),
-        "draft": story.draft,
         "reading_minutes": reading_minutes(story.body),
     }
 
@@ -607,13 +611,8 @@ def held_where(reveal: Sequence[str]) -> str:
 
 
 def tag_view(tag: Tag) -> dict[str, Any]:
-    return {
-        "name": tag.name,
-        "kind": tag.kind,
-        "label": tag.label,
-        "description": tag.description,
-        "uri": tag_uri(tag.name),
-    }
+    """A tag as pages show it: its fields in tags.yml as their specs show them, and where."""
+    return {**tag_fields_view(tag), "name": tag.name, "kind": tag.kind, "uri": tag_uri(tag.name)}
 
 
 def front_matter(title: str, description: str) -> str:

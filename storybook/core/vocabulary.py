@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from storybook.core import fields as f
 from storybook.core.errors import Problem, StorybookError
@@ -14,17 +15,60 @@ from storybook.core.model import Question
 from storybook.core.yamlfile import Located, parse_yaml
 
 VOCABULARY_FILE = "tags.yml"
-# The texts of a tag or a content note that reach pages (checked for unsafe markup).
-VOCABULARY_TEXTS = tuple(
-    FieldSpec(name, f.text, "text", "", "") for name in ("label", "description", "questions")
+# The fields of a tag and of a content note in tags.yml: all text that reaches pages (so
+# checked for unsafe markup), and shown to templates through their views.
+NOTE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        "label",
+        f.text,
+        kind="text",
+        description="The subject in plain words, as readers see it before a story.",
+        example='label: "Bereavement"',
+        required=True,
+    ),
+    FieldSpec(
+        "description",
+        f.text,
+        kind="text",
+        description="A sentence on what a story with this note touches.",
+        example='description: "The death of someone close."',
+        view=lambda value: value or "",
+    ),
 )
+TAG_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        "label",
+        f.text,
+        kind="text",
+        description="The tag's name as pages show it. Defaults to the tag itself.",
+        example='label: "Wellbeing"',
+    ),
+    FieldSpec(
+        "description",
+        f.text,
+        kind="text",
+        description="What the stories of this tag are about, shown on its page.",
+        example='description: "Stress, health and life outside work."',
+        view=lambda value: value or "",
+    ),
+    FieldSpec(
+        "questions",
+        f.text,
+        kind="list of questions",
+        description="The tag's question bank: questions any story with the tag may take.",
+        example='questions:\n  - "What did {{ story.protagonist }} notice first?"',
+        # Filled in for each story first, then handed to templates as questions.
+        view=None,
+    ),
+)
+VOCABULARY_TEXTS = TAG_FIELDS
 # tags/index.md is the Themes page; a tag of that name would replace it.
 RESERVED_TAGS = frozenset({"index"})
 KINDS: dict[str, str] = {"themes": "Themes", "moments": "Manager moments"}
-TAG_KEYS = ("label", "description", "questions")
+TAG_KEYS = f.names(TAG_FIELDS)
 # The optional section of sensitive subjects a story may name in content_notes:.
 CONTENT_NOTES = "content_notes"
-NOTE_KEYS = ("label", "description")
+NOTE_KEYS = f.names(NOTE_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -266,3 +310,17 @@ def _unsafe_texts(
     them is a problem at its line, as in a story."""
     cursor = Cursor(path, located, problems, keys)
     unsafe_markup(entry, VOCABULARY_TEXTS, cursor)
+
+
+def tag_fields_view(tag: Tag) -> dict[str, Any]:
+    """What templates see of a tag's fields, as their specs show them."""
+    return f.views(_values(tag, TAG_FIELDS), TAG_FIELDS, facilitator=False)
+
+
+def note_fields_view(note: ContentNote) -> dict[str, Any]:
+    """What templates see of a content note's fields, as their specs show them."""
+    return f.views(_values(note, NOTE_FIELDS), NOTE_FIELDS, facilitator=False)
+
+
+def _values(entry: Tag | ContentNote, specs: tuple[FieldSpec, ...]) -> dict[str, Any]:
+    return {spec.name: getattr(entry, spec.name) for spec in specs}

@@ -49,24 +49,26 @@ STEP_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "story",
         _story,
-        "story slug",
-        "A published story, by its file name without .md (or its slug: field).",
-        "- story: the-friday-rota",
+        kind="story slug",
+        description="A published story, by its file name without .md (or its slug: field).",
+        example="- story: the-friday-rota",
         required=True,
+        # Shown as the story it names: its title, summary, slug and page (see path_view).
+        view=None,
     ),
     FieldSpec(
         "why",
         f.text,
-        "text",
-        "One sentence on why this story comes at this point of the path.",
-        'why: "Your first weeks with former peers."',
+        kind="text",
+        description="One sentence on why this story comes at this point of the path.",
+        example='why: "Your first weeks with former peers."',
     ),
     FieldSpec(
         "week",
         _week,
-        "whole number",
-        f"The week (1 to {MAX_WEEK}) in which to read it.",
-        "week: 2",
+        kind="whole number",
+        description=f"The week (1 to {MAX_WEEK}) in which to read it.",
+        example="week: 2",
     ),
 )
 
@@ -95,24 +97,31 @@ def _step(value: object, cursor: Cursor) -> Step | None:
 
 PATH_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
-        "title", f.text, "text", "The path's title.", 'title: "Your first 90 days"', required=True
+        "title",
+        f.text,
+        kind="text",
+        description="The path's title.",
+        example='title: "Your first 90 days"',
+        required=True,
     ),
     FieldSpec(
         "summary",
         f.text,
-        "text",
-        "One or two sentences: who the path is for and where it leads.",
-        'summary: "Six stories for the first three months in charge."',
+        kind="text",
+        description="One or two sentences: who the path is for and where it leads.",
+        example='summary: "Six stories for the first three months in charge."',
     ),
     FieldSpec(
         "steps",
         f.list_of(
             _step, noun="steps", hint="write one '- story: slug' line per story, in reading order"
         ),
-        "list of steps",
-        "The stories in the order to read them.",
-        'steps:\n  - story: the-friday-rota\n    why: "Your first weeks with former peers."',
+        kind="list of steps",
+        description="The stories in the order to read them.",
+        example='steps:\n  - story: the-friday-rota\n    why: "Your first weeks with former peers."',
         required=True,
+        # Each step is shown through its own fields (see path_view).
+        view=None,
     ),
 )
 
@@ -295,25 +304,29 @@ def _story_problems(
 
 
 def path_view(learning_path: LearningPath, stories: Mapping[str, Story]) -> dict[str, Any]:
-    """A path as the home page, the paths index and its own page show it."""
+    """A path as the home page, the paths index and its own page show it: its fields as
+    their specs show them, each step's too, with the story each step names."""
     return {
+        **f.views(_values(learning_path, PATH_FIELDS), PATH_FIELDS, facilitator=False),
         "name": learning_path.name,
-        "title": learning_path.title,
-        "summary": learning_path.summary,
         "uri": path_uri(learning_path.name),
         "steps": [
             {
+                **f.views(_values(step, STEP_FIELDS), STEP_FIELDS, facilitator=False),
                 "number": number,
                 "title": stories[step.story].title,
                 "summary": stories[step.story].summary,
                 "slug": step.story,
                 "uri": f"stories/{step.story}.md",
-                "why": step.why,
-                "week": step.week,
             }
             for number, step in enumerate(learning_path.steps, start=1)
         ],
     }
+
+
+def _values(item: LearningPath | Step, specs: Sequence[FieldSpec]) -> dict[str, Any]:
+    """A path's or a step's fields by name, as read (every field is an attribute)."""
+    return {spec.name: getattr(item, spec.name) for spec in specs}
 
 
 def stops_on_paths(

@@ -30,6 +30,7 @@ from storybook.core.errors import Problem, StorybookError
 from storybook.core.lastgood import LastGood
 from storybook.core.load import MAX_PAGE_BYTES, encoding_problem, read_bounded
 from storybook.core.pipeline import build_site
+from storybook.core.project import missing_templates_folder
 from storybook.core.room_pages import (
     JOIN_QR,
     join_qr_svg,
@@ -171,6 +172,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 room=room_settings(dict(self.config)),
             )
             problems = result.problems + _collisions(result.pages, files)
+            problems += missing_templates_folder(
+                Path(config.config_file_path), templates_dir, self._options_written()
+            )
             problems += self._unreadable_docs(files)
             pages = result.pages
         except Exception as exc:  # a bug in the storybook itself must not stall `mkdocs serve`
@@ -253,6 +257,10 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         live_reload_from_file(server)  # the pages' policy runs no inline script
         keep_answering(server, Path(config.config_file_path))
         return server
+
+    def _options_written(self) -> dict[str, Any]:
+        """The plugin's options as mkdocs.yml writes them, without the defaults."""
+        return {key: value for given in self.config.user_configs for key, value in given.items()}
 
     def _wants_pagefind(self, config: MkDocsConfig) -> bool:
         wanted = uses_pagefind(self.config.search, serving=self.serving)

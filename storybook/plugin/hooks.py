@@ -105,6 +105,15 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.theme_bytecode = ThemeBytecode()
         self.dirty = DirtyServe()
         self.native_events: BaseObserver | None = None  # under serve: see keep_watching
+        # The options as mkdocs.yml writes them, defaults left out (see load_config).
+        self.options_written: dict[str, Any] = {}
+
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[Any, Any]:
+        # A templates_dir mkdocs.yml names must exist; the default one may be missing.
+        self.options_written = dict(options)
+        return super().load_config(options, config_file_path)
 
     def _reset(self) -> None:
         self.serving = False
@@ -173,7 +182,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             )
             problems = result.problems + _collisions(result.pages, files)
             problems += missing_templates_folder(
-                Path(config.config_file_path), templates_dir, self._options_written()
+                Path(config.config_file_path), templates_dir, self.options_written
             )
             problems += self._unreadable_docs(files)
             pages = result.pages
@@ -257,10 +266,6 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         live_reload_from_file(server)  # the pages' policy runs no inline script
         keep_answering(server, Path(config.config_file_path))
         return server
-
-    def _options_written(self) -> dict[str, Any]:
-        """The plugin's options as mkdocs.yml writes them, without the defaults."""
-        return {key: value for given in self.config.user_configs for key, value in given.items()}
 
     def _wants_pagefind(self, config: MkDocsConfig) -> bool:
         wanted = uses_pagefind(self.config.search, serving=self.serving)

@@ -449,7 +449,9 @@ class Renderer:
                 f"the template '{name}' is missing",
                 "restore it from version control",
             )
-        where, line = _template_location(exc.__traceback__, self.loader.roots, self.template_path(name))
+        where, line = _template_location(
+            exc.__traceback__, self.loader.roots, self.template_path(name)
+        )
         if ".." in missing.replace("\\", "/").split("/") or missing.startswith(("/", "\\")):
             return Problem(
                 where,
@@ -539,9 +541,7 @@ def _template_location(
     found: tuple[Path, int] = (default, 1)
     while tb is not None:
         filename = Path(tb.tb_frame.f_code.co_filename)
-        if filename.suffix != ".py" and any(
-            root in filename.resolve().parents for root in roots
-        ):
+        if filename.suffix != ".py" and any(root in filename.resolve().parents for root in roots):
             found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found

@@ -554,3 +554,17 @@ def test_a_hand_written_page_with_windows_line_endings_keeps_its_front_matter(
     built = html(build_with("mkdocs", out), "rules/")
     assert "<title>Ground rules" in built and "Facilitator edition: not for learners" in built
     assert "title: Ground rules" not in built
+
+
+def test_a_storybook_without_a_templates_folder_exports_with_the_defaults(
+    sample_project: Path, tmp_path: Path
+) -> None:
+    shutil.rmtree(sample_project / "templates")
+    out = tmp_path / "out"
+    code, stdout, stderr = export(sample_project, out)
+    assert code == 0, stdout + stderr
+    slump = (out / "docs" / "stories" / "the-quiet-slump.md").read_text(encoding="utf-8")
+    assert "The Quiet Slump" in slump
+    assert (out / "overrides" / "main.html").read_bytes() == (
+        ROOT / "storybook" / "plugin" / "theme" / "main.html"
+    ).read_bytes()

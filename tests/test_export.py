@@ -560,6 +560,10 @@ def test_a_storybook_without_a_templates_folder_exports_with_the_defaults(
     sample_project: Path, tmp_path: Path
 ) -> None:
     shutil.rmtree(sample_project / "templates")
+    config = sample_project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "      templates_dir: templates\n" in text  # named, so it must exist: unnamed here
+    config.write_text(text.replace("      templates_dir: templates\n", ""), encoding="utf-8")
     out = tmp_path / "out"
     code, stdout, stderr = export(sample_project, out)
     assert code == 0, stdout + stderr

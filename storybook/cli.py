@@ -55,12 +55,15 @@ def _folders(func: click.decorators.FC) -> click.decorators.FC:
 def _story_folders(
     project: Project | None, stories_dir: Path | None, templates_dir: Path | None
 ) -> tuple[Path, Path]:
-    """The folders given, else those mkdocs.yml names, else stories/ and templates/; both
-    must exist."""
+    """The folders given, else those mkdocs.yml names, else stories/ and templates/. The
+    stories folder must exist, and a templates folder given with --templates; one left unsaid
+    may be missing (the storybook's own templates are used; read_project refuses a missing
+    one mkdocs.yml names)."""
     stories = stories_dir or (project.stories_dir if project else Path("stories"))
     templates = templates_dir or (project.templates_dir if project else Path("templates"))
     _require_folder(stories, "stories")
-    _require_folder(templates, "templates")
+    if templates_dir is not None:
+        _require_folder(templates, "templates")
     return stories, templates
 
 

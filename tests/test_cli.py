@@ -288,3 +288,35 @@ def test_a_command_given_bad_input_says_what_and_how_to_fix_it_in_the_one_format
     )
     assert "Traceback" not in result.output and "Error:" not in result.output
     assert snapshot(project) == before, "nothing is written"
+
+
+@pytest.mark.parametrize("templates", ["empty", "absent"])
+def test_check_passes_without_templates_of_its_own(
+    templates: str, mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    """The storybook's own templates and tags.yml stand in for a project's (none here)."""
+    project = in_project(mini_project())
+    shutil.rmtree(project / "templates")
+    if templates == "empty":
+        (project / "templates").mkdir()
+    code, output = run(project, "check")
+    assert code == 0, output
+    assert run(project, "new", "A story of mine")[0] == 0
+
+
+def test_check_refuses_a_templates_folder_mkdocs_yml_names_that_is_missing(
+    mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    project = in_project(mini_project())
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - storybook\n", "  - storybook:\n      templates_dir: my-templates\n"
+        ),
+        encoding="utf-8",
+    )
+    code, output = run(project, "check")
+    assert code == 1, output
+    assert "mkdocs.yml:8: templates_dir names the folder 'my-templates', which does not exist" in (
+        output
+    )

@@ -21,6 +21,7 @@ from .conftest import (
     build_edition,
     changed_files,
     make_mini,
+    own_template,
     run_mkdocs,
     search_index,
     site_bytes,
@@ -201,7 +202,7 @@ def test_templates_that_print_everything_they_get_still_show_learners_nothing(
         "present.md.j2": "{{ story }} {{ parts }} {{ questions }} {{ join }}",
     }
     for name, everything in printed.items():
-        template = marked_project / "templates" / name
+        template = own_template(marked_project, name)
         template.write_text(
             template.read_text(encoding="utf-8") + f"\n\n{everything}\n", encoding="utf-8"
         )

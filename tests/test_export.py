@@ -555,3 +555,21 @@ def test_a_hand_written_page_with_windows_line_endings_keeps_its_front_matter(
     built = html(build_with("mkdocs", out), "rules/")
     assert "<title>Ground rules" in built and "Facilitator edition: not for learners" in built
     assert "title: Ground rules" not in built
+
+
+def test_a_storybook_without_a_templates_folder_exports_with_the_defaults(
+    sample_project: Path, tmp_path: Path
+) -> None:
+    shutil.rmtree(sample_project / "templates")
+    config = sample_project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "      templates_dir: templates\n" in text  # named, so it must exist: unnamed here
+    config.write_text(text.replace("      templates_dir: templates\n", ""), encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, stderr = export(sample_project, out)
+    assert code == 0, stdout + stderr
+    slump = (out / "docs" / "stories" / "the-quiet-slump.md").read_text(encoding="utf-8")
+    assert "The Quiet Slump" in slump
+    assert (out / "overrides" / "main.html").read_bytes() == (
+        ROOT / "storybook" / "plugin" / "theme" / "main.html"
+    ).read_bytes()

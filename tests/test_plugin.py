@@ -19,6 +19,7 @@ import storybook.core.pages
 from .conftest import (
     DATA,
     build,
+    build_edition,
     build_error,
     copy_sample,
     run_mkdocs,
@@ -312,3 +313,75 @@ def test_what_stops_mkdocs_is_said_as_every_problem_is(
     assert "Traceback" not in ran.stderr
     # Stopped before it knew its site folder, the build must not empty another folder.
     assert snapshot(project) == before, "nothing a trainer wrote is touched"
+
+
+# The storybook's own templates and tags.yml stand in for those a project does not have.
+
+ROOM_STORY = story_text(title="One", body="## Part A\n\nWORDS-OF-PART-A\n\n## Part B\n\nMore.")
+
+
+@pytest.mark.parametrize("templates", ["empty", "absent"])
+def test_a_project_without_templates_builds_strict_in_both_editions_with_the_room(
+    templates: str, mini_project: Callable[..., Path]
+) -> None:
+    project = mini_project({"one.md": ROOM_STORY})
+    shutil.rmtree(project / "templates")
+    if templates == "empty":
+        (project / "templates").mkdir()
+    learner = build_edition(project, "learner", strict=True)
+    assert "WORDS-OF-PART-A" in (learner / "stories" / "one" / "index.html").read_text("utf-8")
+    projector = (learner / "present" / "one" / "index.html").read_text(encoding="utf-8")
+    assert "WORDS-OF-PART-A" in projector and "storybook-slide" in projector
+    assert (learner / "tags" / "wellbeing" / "index.html").is_file()
+    home = (learner / "index.html").read_text(encoding="utf-8")
+    # The package's main.html: the search dialog named, no missing-stories banner.
+    assert 'role="dialog" aria-label="' in home and "storybook-no-pages" not in home
+    facilitator = build_edition(project, "facilitator", strict=True)
+    console = (facilitator / "console" / "one" / "index.html").read_text(encoding="utf-8")
+    assert "One" in console and "assets/console.js" in console
+    assert "tags.yml" in (facilitator / "authoring" / "index.html").read_text("utf-8")
+
+
+def test_a_projects_template_replaces_the_default_for_its_pages_only(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project({"one.md": ROOM_STORY})
+    (project / "templates" / "story.md.j2").write_text(
+        "# {{ story.title }}\n\nOUR-OWN-STORY-PAGE\n\n{{ story.body }}\n", encoding="utf-8"
+    )
+    site = build(project, strict=True)
+    story = (site / "stories" / "one" / "index.html").read_text(encoding="utf-8")
+    assert "OUR-OWN-STORY-PAGE" in story and "WORDS-OF-PART-A" in story
+    tag = (site / "tags" / "wellbeing" / "index.html").read_text(encoding="utf-8")
+    assert "OUR-OWN-STORY-PAGE" not in tag and "One" in tag
+    assert "OUR-OWN-STORY-PAGE" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_projects_tags_yml_replaces_the_default_vocabulary(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project({"one.md": story_text(tags="[our-theme, our-moment]")})
+    (project / "templates" / "tags.yml").write_text(
+        "themes:\n  our-theme:\n    label: Our theme\n    description: Ours.\n"
+        '    questions: ["What is ours?"]\n'
+        "moments:\n  our-moment:\n    label: Our moment\n    description: Ours too.\n",
+        encoding="utf-8",
+    )
+    site = build(project, strict=True)
+    assert "Our theme" in (site / "tags" / "our-theme" / "index.html").read_text("utf-8")
+    assert not (site / "tags" / "wellbeing").exists()
+
+
+def test_a_templates_folder_mkdocs_yml_names_must_exist(mini_project: Callable[..., Path]) -> None:
+    project = mini_project()
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - storybook\n", "  - storybook:\n      templates_dir: my-templates\n"
+        ),
+        encoding="utf-8",
+    )
+    error = build_error(project)
+    assert "mkdocs.yml:8: templates_dir names the folder 'my-templates', which does not exist" in (
+        error
+    )

@@ -20,6 +20,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from storybook.core.defaults import DEFAULT_TEMPLATES
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.library import read_story
 from storybook.core.load import MAX_STORY_BYTES, read_bounded
@@ -67,8 +68,12 @@ class StoryCache:
 
     def prepare(self, templates_dir: Path, settings: Mapping[str, object]) -> StoryCache:
         """Start a build; forget everything if the templates or the settings changed."""
+        # The defaults too: the project's folder may override none, and in a checkout of the
+        # storybook itself they are edited like any template.
         context = hashlib.blake2b(
-            folder_fingerprint(templates_dir) + repr(sorted(settings.items())).encode()
+            folder_fingerprint(templates_dir)
+            + folder_fingerprint(DEFAULT_TEMPLATES)
+            + repr(sorted(settings.items())).encode()
         ).digest()
         if context != self._context or self._renderer is None:
             self._context = context

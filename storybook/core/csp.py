@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 # The storybook's overrides of the theme's partials, by their path inside the theme folder.
 THEME_FOLDER = ("plugin", "theme")
 OVERRIDES = "partials"
+# Its override of the theme's main.html: the search dialog's name, and the banner a site built
+# by an engine that skipped the plugin shows (an export carries it into its theme folder).
+MAIN_TEMPLATE = "main.html"
 POLICY_PARTIAL = "partials/storybook-csp.html"
 _POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="(?P<policy>[^"]*)">')
 _SCRIPT = re.compile(r"<script\b(?P<attributes>[^>]*)>(?P<body>.*?)</script\s*>", re.S | re.I)
@@ -32,9 +35,11 @@ _SOURCE = re.compile(r"\bsrc\s*=", re.I)
 
 
 def theme_overrides() -> Iterator[tuple[str, bytes]]:
-    """The storybook's theme partials, as (path inside a theme folder, bytes)."""
-    folder = resources.files("storybook").joinpath(*THEME_FOLDER, OVERRIDES)
-    yield from _files(folder, OVERRIDES)
+    """The storybook's theme overrides (main.html and the partials), as (path inside a theme
+    folder, bytes)."""
+    theme = resources.files("storybook").joinpath(*THEME_FOLDER)
+    yield MAIN_TEMPLATE, theme.joinpath(MAIN_TEMPLATE).read_bytes()
+    yield from _files(theme.joinpath(OVERRIDES), OVERRIDES)
 
 
 def _files(folder: Traversable, prefix: str) -> Iterator[tuple[str, bytes]]:

@@ -67,6 +67,7 @@ def read_project(config_file: Path) -> Project:
 
     stories = folder(options.get("stories_dir"), "stories_dir", "stories")
     templates = folder(options.get("templates_dir"), "templates_dir", "templates")
+    problems += missing_templates_folder(config_file, templates, options)
     docs = folder(config.get("docs_dir"), "docs_dir", "docs")
     workshops = folder(options.get("workshops_dir"), "workshops_dir", None)
     if workshops is None and "workshops_dir" not in options:
@@ -80,6 +81,28 @@ def read_project(config_file: Path) -> Project:
         raise StorybookError(problems)
     assert stories is not None and templates is not None and docs is not None
     return Project(config_file, config, options, stories, templates, docs, workshops, paths)
+
+
+def missing_templates_folder(
+    config_file: Path, templates_dir: Path | None, options: dict[str, Any]
+) -> list[Problem]:
+    """A templates folder mkdocs.yml names that does not exist, as a problem at its line.
+
+    Unnamed, the folder may be missing: the storybook's own templates are used. Named, a
+    missing folder is most likely a typing slip that would silently drop the project's own
+    templates."""
+    named = resolve_env(options.get("templates_dir"))
+    if templates_dir is None or named in (None, "") or templates_dir.is_dir():
+        return []
+    return [
+        Problem(
+            config_file,
+            line_of(config_file, "templates_dir"),
+            f"templates_dir names the folder '{named}', which does not exist",
+            "correct the name, create the folder (it may stay empty: the storybook's own "
+            "templates are used), or remove templates_dir",
+        )
+    ]
 
 
 def plugin_options(config: dict[str, Any]) -> dict[str, Any]:

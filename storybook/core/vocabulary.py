@@ -1,13 +1,16 @@
-"""The one tag vocabulary of the library, with a question bank per tag (``templates/tags.yml``)."""
+"""The one tag vocabulary of the library, with a question bank per tag: the project's
+``templates/tags.yml`` if it has one, else the storybook's default (see core/defaults.py)."""
 
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from storybook.core import fields as f
+from storybook.core.defaults import DEFAULT_TEMPLATES
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import SLUG, Cursor, FieldSpec, unsafe_markup
 from storybook.core.load import read_text
@@ -103,8 +106,15 @@ class Vocabulary:
         return matches[0] if matches else None
 
 
+def vocabulary_file(templates_dir: Path) -> Path:
+    """The project's tags.yml if its templates folder has one (whatever it is: a file that
+    cannot be read is said, not passed over), else the storybook's default."""
+    own = templates_dir / VOCABULARY_FILE
+    return own if os.path.lexists(own) else DEFAULT_TEMPLATES / VOCABULARY_FILE
+
+
 def load_vocabulary(templates_dir: Path) -> Vocabulary:
-    path = templates_dir / VOCABULARY_FILE
+    path = vocabulary_file(templates_dir)
     if not path.is_file():
         raise StorybookError(
             [
@@ -116,7 +126,7 @@ def load_vocabulary(templates_dir: Path) -> Vocabulary:
                 )
             ]
         )
-    if not path.resolve().is_relative_to(templates_dir.resolve()):
+    if not path.resolve().is_relative_to(path.parent.resolve()):
         raise StorybookError(
             [
                 Problem(

@@ -81,7 +81,8 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
     docs_dir = project.docs_dir
     workshops_dir = project.workshops_dir or root / WORKSHOPS_FOLDER
     paths_dir = project.paths_dir or root / PATHS_FOLDER
-    for folder, what in ((stories_dir, "stories"), (templates_dir, "templates")):
+    # A missing templates folder is the defaults (read_project refuses one mkdocs.yml names).
+    for folder, what in ((stories_dir, "stories"),):
         if not folder.is_dir():
             raise ExportError(
                 folder,

@@ -30,6 +30,7 @@ from storybook.core.errors import Problem, StorybookError
 from storybook.core.lastgood import LastGood
 from storybook.core.load import MAX_PAGE_BYTES, encoding_problem, read_bounded
 from storybook.core.pipeline import build_site
+from storybook.core.project import missing_templates_folder
 from storybook.core.room_pages import (
     JOIN_QR,
     join_qr_svg,
@@ -107,6 +108,15 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         # A projector page takes its story's parts as the story page converted them.
         self.shared = SharedParts()
         self.native_events: BaseObserver | None = None  # under serve: see keep_watching
+        # The options as mkdocs.yml writes them, defaults left out (see load_config).
+        self.options_written: dict[str, Any] = {}
+
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[Any, Any]:
+        # A templates_dir mkdocs.yml names must exist; the default one may be missing.
+        self.options_written = dict(options)
+        return super().load_config(options, config_file_path)
 
     def _reset(self) -> None:
         self.serving = False
@@ -174,6 +184,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 room=room_settings(dict(self.config)),
             )
             problems = result.problems + _collisions(result.pages, files)
+            problems += missing_templates_folder(
+                Path(config.config_file_path), templates_dir, self.options_written
+            )
             problems += self._unreadable_docs(files)
             pages = result.pages
         except Exception as exc:  # a bug in the storybook itself must not stall `mkdocs serve`

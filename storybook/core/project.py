@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storybook.core.editions import EDITIONS, LEARNER
+from storybook.core.editions import BY_NAME, EDITIONS, LEARNER, Edition
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.load import peek_text
 from storybook.core.siteconfig import read_config, resolve_env
@@ -98,7 +98,7 @@ def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def choose_edition(project: Project, asked: str | None) -> str:
+def choose_edition(project: Project, asked: str | None) -> Edition:
     """``asked`` if given, else the plugin's ``edition`` option (``!ENV`` resolved), else learner."""
     configured = resolve_env(project.options.get("edition"))
     edition = asked or (str(configured) if configured else LEARNER)
@@ -114,7 +114,7 @@ def choose_edition(project: Project, asked: str | None) -> str:
                 )
             ]
         )
-    return edition
+    return BY_NAME[edition]
 
 
 def line_of(config_file: Path, key: str) -> int:

@@ -49,8 +49,16 @@ class BuildResult:
         return self.loaded.get("paths", [])
 
     def sources(self) -> dict[str, Path]:
-        """The file each story's page, and each page a plug-in's input makes, is made from."""
-        found = {story_uri(story.slug): story.path for story in self.library.stories}
+        """The file each page is made from, where one file makes it: a story's page, a page
+        made from one story alone (whatever section made it), a plug-in's page (a workshop's
+        agenda, a path's page)."""
+        by_slug = {story.slug: story.path for story in self.library.stories}
+        found = {
+            uri: by_slug[slug]
+            for uri, stories in self.made_from.items()
+            if len(stories) == 1 and (slug := next(iter(stories))) in by_slug
+        }
+        found.update({story_uri(slug): path for slug, path in by_slug.items()})
         found.update(self.plugin_sources)
         return found
 

@@ -240,7 +240,7 @@ def export(out: Path, config_file: Path, edition: str | None) -> None:
     files the last export wrote; files you changed or added in OUT are kept.
     """
     try:
-        report = export_site(config_file, out, edition=edition)
+        report = export_site(config_file, out, edition=BY_NAME[edition] if edition else None)
     except StorybookError as exc:
         _fail(exc, "Nothing was exported: ")
     files = report.files

@@ -63,7 +63,7 @@ class ExportReport:
 MAX_COPIED_BYTES = 100_000_000
 
 
-def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> ExportReport:
+def export_site(config_file: Path, out: Path, *, edition: Edition | None = None) -> ExportReport:
     """Export the storybook configured in ``config_file`` into the folder ``out``."""
     config = read_config(config_file)
     root = config_file.resolve().parent
@@ -142,7 +142,7 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
     if isinstance(plain.get("site_name"), str):
         plain = {**plain, "site_name": policy.site_name(plain["site_name"])}
     files["mkdocs.yml"] = site_config(plain, sorted(result.pages), chosen).encode("utf-8")
-    files[NOTE] = export_note(chosen.name).encode("utf-8")
+    files[NOTE] = export_note(chosen).encode("utf-8")
     written = write_owned_files(
         out,
         files,
@@ -230,10 +230,10 @@ def _nav_patterns(page_uris: list[str]) -> list[str]:
     return patterns
 
 
-def export_note(edition: str) -> str:
+def export_note(edition: Edition) -> str:
     return f"""# This folder is a storybook export
 
-It was written by `storybook export` ({edition} edition) from a Leadership Storybook. It is a
+It was written by `storybook export` ({edition.name} edition) from a Leadership Storybook. It is a
 plain site source: `docs/` holds every page as Markdown and `mkdocs.yml` the settings, with no
 storybook plugin. Build it with any of:
 

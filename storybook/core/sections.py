@@ -28,6 +28,7 @@ from storybook.core.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from storybook.core.cache import StoryCache
+    from storybook.core.room_pages import RoomSettings
 
 # What every section may read besides what plug-ins load.
 STORIES = "stories"
@@ -65,7 +66,7 @@ class Inputs:
     loaded: Mapping[str, Sequence[Any]] = field(default_factory=dict)
     links: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
     cache: StoryCache | None = None
-    room: Any = None  # RoomSettings, when the build runs a room
+    room: RoomSettings | None = None  # when the build runs a room
     # Shared by the sections of one build: what one made that others need again.
     memo: dict[str, Any] = field(default_factory=dict)
 

@@ -16,6 +16,7 @@ from storybook.core.sections import (
     PAGES,
     STORIES,
     Inputs,
+    MakePages,
     Section,
     facilitator_editions,
 )
@@ -66,7 +67,7 @@ def _workshop_pages(inputs: Inputs) -> tuple[list[Page], list[Problem]]:
     )
 
 
-def _handouts(make: MakeHandout) -> Any:
+def _handouts(make: MakeHandout) -> MakePages:
     def make_all(inputs: Inputs) -> tuple[list[Page], list[Problem]]:
         return build_handouts(
             make,

@@ -25,7 +25,7 @@ from .test_serve import Server, epoch_of
 
 SLUMP = "/stories/the-quiet-slump/"
 # Written only in the slump story's discussion plan, a facilitator-only field.
-PLAN_WORDS = "How much longer the list of guesses"
+PLAN_WORDS = "How much longer the list of what Greg concluded"
 
 
 class Edition(Server):

@@ -96,6 +96,8 @@ def build_site(
     result = BuildResult(pages={}, problems=[], library=library)
     # Without a vocabulary no story loads, and every workshop would seem to name unknown ones.
     if library.vocabulary is None:
+        if cache:
+            cache.prune()
         result.problems = list(dict.fromkeys(library.problems))
         return result
     loader_problems = _load_plugins(plugins, library, result)

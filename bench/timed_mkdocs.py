@@ -56,6 +56,7 @@ def timed(phase: str, function: Callable[..., Any]) -> Callable[..., Any]:
 def time_the_storybook() -> None:
     start = time.process_time()
     import storybook.core.pipeline
+    import storybook.core.sections
     import storybook.plugin.hooks
 
     spent["import"] = time.process_time() - start
@@ -66,9 +67,9 @@ def time_the_storybook() -> None:
     # The phases inside the hooks: the names the plugin and the pipeline call them by.
     for module, name, phase in (
         (storybook.core.pipeline, "load_library", "load"),
-        (storybook.core.pipeline, "load_workshops", "load"),
-        (storybook.core.pipeline, "build_pages", "render"),
-        (storybook.core.pipeline, "build_workshop_pages", "render"),
+        (storybook.core.pipeline, "_load_plugins", "load"),
+        # Every section's pages: stories, lists, paths, workshops, the room's views.
+        (storybook.core.sections.Section, "pages", "render"),
         (storybook.plugin.hooks, "clean", "clean"),
     ):
         setattr(module, name, timed(phase, getattr(module, name)))

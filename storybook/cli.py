@@ -11,11 +11,10 @@ import click
 
 from storybook import room
 from storybook.core.coverage import coverage_warnings
-from storybook.core.editions import EDITION_VARIABLE, EDITIONS, LEARNER
+from storybook.core.editions import BY_NAME, EDITION_VARIABLE, EDITIONS, LEARNER
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.library import load_library
 from storybook.core.model import MAX_TITLE
-from storybook.core.pipeline import build_site
 from storybook.core.project import Project, read_project
 from storybook.core.render import Renderer
 from storybook.core.room_pages import RoomSettings
@@ -23,6 +22,7 @@ from storybook.core.site import collisions, files_below
 from storybook.core.validate import slugify
 from storybook.export.exporter import export_site
 from storybook.paths.plan import find_paths_dir
+from storybook.sections import build_site
 from storybook.workshops.plan import find_workshops_dir
 
 STORY_TEMPLATE = "new-story.md.j2"
@@ -135,7 +135,7 @@ def check(
             paths_dir=paths_dir,
             room=RoomSettings(),
         )
-        for edition in EDITIONS
+        for edition in BY_NAME.values()
     ]
     problems = list(dict.fromkeys(p for result in results for p in result.problems))
     if project is not None:
@@ -257,7 +257,7 @@ def export(out: Path, config_file: Path, edition: str | None) -> None:
     files the last export wrote; files you changed or added in OUT are kept.
     """
     try:
-        report = export_site(config_file, out, edition=edition)
+        report = export_site(config_file, out, edition=BY_NAME[edition] if edition else None)
     except StorybookError as exc:
         _fail(exc, "Nothing was exported: ")
     files = report.files
@@ -356,7 +356,7 @@ def serve(
         servers = (
             room.room_servers(host, port, facilitator_port)
             if room_mode
-            else room.single_server(edition, host, port)
+            else room.single_server(BY_NAME[edition], host, port)
         )
         room.check_config_follows_edition(config_file)
         room.check_ports_free(servers)

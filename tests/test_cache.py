@@ -12,8 +12,8 @@ import pytest
 
 import storybook.core.cache
 from storybook.core.cache import StoryCache
-from storybook.core.pipeline import build_site
 from storybook.plugin.mirror import PageMirror, ThemeBytecode
+from storybook.sections import build_site
 
 from .conftest import own_template, story_text
 

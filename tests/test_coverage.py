@@ -10,10 +10,11 @@ from click.testing import CliRunner
 
 from storybook.cli import main
 from storybook.core.coverage import MAX_OWN_QUESTIONS, coverage, coverage_warnings
+from storybook.core.editions import FACILITATOR_EDITION
 from storybook.core.library import Library, load_library
-from storybook.core.pipeline import build_site
 from storybook.core.render import MAX_PAGE_CHARS
 from storybook.core.vocabulary import load_vocabulary
+from storybook.sections import build_site
 from tests.conftest import ROOT, build_edition, own_template, story_text
 
 # The moments every new manager meets first; each needs more than one story to compare.
@@ -206,7 +207,7 @@ def test_every_facilitator_page_stays_bounded_in_a_library_of_5000_stories(
         (project / "stories" / f"story-{number:05d}.md").write_text(
             story_text(title=title, tags=tags), encoding="utf-8"
         )
-    result = build_site(project / "stories", project / "templates", edition="facilitator")
+    result = build_site(project / "stories", project / "templates", edition=FACILITATOR_EDITION)
     assert result.problems == []
     assert max(len(content) for content in result.pages.values()) < MAX_PAGE_CHARS / 10
     first = result.pages["coverage.md"]

@@ -316,7 +316,7 @@ def test_a_broken_facilitator_field_is_reported_without_quoting_it(
             )
         }
     )
-    from storybook.core.pipeline import build_site
+    from storybook.sections import build_site
 
     result = build_site(project / "stories", project / "templates")
     messages = [problem.format() for problem in result.problems]

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from storybook.cli import main
 from storybook.core.csp import inline_scripts, page_policies, policy
+from storybook.core.editions import LEARNER_EDITION
 from storybook.core.project import plugin_options
 from storybook.core.siteconfig import Tagged, read_config
 from storybook.export.exporter import site_config
@@ -433,7 +434,7 @@ def test_site_config_adapts_every_form_mkdocs_accepts() -> None:
         "extra": {"analytics": {"provider": "none"}},
     }
     assert plugin_options(config) == {"stories_dir": "tales"}
-    written = yaml.safe_load(site_config(config, ["index.md", "stories/a.md"], "learner"))
+    written = yaml.safe_load(site_config(config, ["index.md", "stories/a.md"], LEARNER_EDITION))
     assert written["plugins"] == {"search": {}}
     assert written["site_dir"] == "site", "Zensical builds only inside the project"
     assert set(written["markdown_extensions"]) == {"toc", "admonition", "attr_list", "md_in_html"}
@@ -459,7 +460,7 @@ def test_site_config_adapts_every_form_mkdocs_accepts() -> None:
         "assets/console.js",
     ]
     listed = {"plugins": ["search", {"storybook": None}, "tags"], "site_dir": "public"}
-    written = yaml.safe_load(site_config(listed, [], "learner"))
+    written = yaml.safe_load(site_config(listed, [], LEARNER_EDITION))
     assert written["plugins"] == ["search", "tags"] and written["site_dir"] == "public"
 
 

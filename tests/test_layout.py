@@ -91,13 +91,8 @@ ABOVE_THE_CORE = (
     "storybook.export",
     "storybook.cli",
     "storybook.room",
+    "storybook.sections",
 )
-# pipeline.py builds workshop and path pages itself: a known back-import, left to a
-# refactor of its own. Marked so that the test provably sees it, and fails once it is gone.
-KNOWN_BACK_IMPORTS = {
-    "storybook.core.pipeline": "storybook.core.pipeline imports storybook.workshops and "
-    "storybook.paths (a known back-import, to be removed by its own refactor)"
-}
 
 
 def imported_storybook_modules(module: str) -> set[str]:
@@ -123,18 +118,6 @@ def layers_above(loaded: set[str], layer: str) -> list[str]:
     )
 
 
-def core_modules() -> list[object]:
-    return [
-        pytest.param(
-            module,
-            marks=pytest.mark.xfail(strict=True, reason=KNOWN_BACK_IMPORTS[module]),
-        )
-        if module in KNOWN_BACK_IMPORTS
-        else module
-        for module in storybook_modules("storybook.core")
-    ]
-
-
-@pytest.mark.parametrize("module", core_modules())
+@pytest.mark.parametrize("module", storybook_modules("storybook.core"))
 def test_no_core_module_imports_a_layer_above_the_core(module: str) -> None:
     assert layers_above(imported_storybook_modules(module), "storybook.core") == []

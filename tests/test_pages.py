@@ -6,28 +6,27 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from storybook.core.library import load_library
+from storybook.core.editions import BY_NAME
 from storybook.core.model import Story
 from storybook.core.pages import (
     AUTHORING,
     HOME,
     TAGS_INDEX,
     _closest,
-    build_pages,
     listing_pages,
     related_stories,
 )
-from storybook.core.render import Renderer
+from storybook.sections import build_site
 
 from .conftest import ROOT, build, story_text
 
 
 def pages_of(project: Path, edition: str = "learner") -> dict[str, str]:
-    library = load_library(project / "stories", project / "templates")
-    assert library.problems == []
-    pages, problems = build_pages(library, Renderer(project / "templates"), edition=edition)
-    assert problems == []
-    return {page.src_uri: page.content for page in pages}
+    result = build_site(
+        project / "stories", project / "templates", edition=BY_NAME[edition], include_drafts=False
+    )
+    assert result.problems == []
+    return result.pages
 
 
 def test_sample_library_pages_are_made_in_memory() -> None:

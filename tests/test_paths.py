@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from storybook.cli import main
 from storybook.core.library import load_library
-from storybook.core.pipeline import build_site
 from storybook.paths.plan import load_paths
+from storybook.sections import build_site
 
 from .conftest import DATA, ROOT, build, build_error, snapshot, story_text
 

@@ -61,7 +61,7 @@ def test_every_sample_story_asks_at_most_seven_then_at_most_three_more() -> None
 
 
 def build_sample_pages() -> dict[str, str]:
-    from storybook.core.pipeline import build_site
+    from storybook.sections import build_site
 
     result = build_site(ROOT / "stories", ROOT / "templates", paths_dir=ROOT / "paths")
     assert result.problems == []

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from storybook.cli import main
-from storybook.core.editions import BANNER_CLASS
+from storybook.core.editions import BANNER_CLASS, FACILITATOR_EDITION, LEARNER_EDITION
 from storybook.core.errors import RoomError
 from storybook.core.room_pages import ROOM_VARIABLES
 from storybook.core.siteconfig import read_config
@@ -204,9 +204,13 @@ def test_the_room_says_which_port_is_taken(
 
 def test_only_the_learner_edition_may_leave_this_machine() -> None:
     learner, facilitator = room_servers("0.0.0.0", 8000, 8001)
-    assert (learner.edition, learner.host, learner.port) == ("learner", "0.0.0.0", 8000)
-    assert (facilitator.edition, facilitator.host, facilitator.port) == ("facilitator", LOCAL, 8001)
-    (alone,) = single_server("facilitator", "0.0.0.0", 8000)
+    assert (learner.edition, learner.host, learner.port) == (LEARNER_EDITION, "0.0.0.0", 8000)
+    assert (facilitator.edition, facilitator.host, facilitator.port) == (
+        FACILITATOR_EDITION,
+        LOCAL,
+        8001,
+    )
+    (alone,) = single_server(FACILITATOR_EDITION, "0.0.0.0", 8000)
     assert (alone.host, alone.port) == (LOCAL, 8000)
     with pytest.raises(RoomError, match="two ports"):
         room_servers(LOCAL, 8000, 8000)

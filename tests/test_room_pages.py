@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from storybook.core.editions import ROOM_EDITION_VARIABLE
+from storybook.core.editions import LEARNER_EDITION, ROOM_EDITION_VARIABLE
 from storybook.core.errors import StorybookError
 from storybook.core.load import load_story
 from storybook.core.parts import HELD_SUMMARY, fold_held_parts, headings, split_parts
@@ -200,9 +200,9 @@ def test_the_room_tells_each_edition_where_the_other_is_and_never_says_0_0_0_0()
     assert join_url(local) is None
     assert JOIN_URL_VARIABLE not in server_environment(local, [local])
     # One edition alone (`storybook serve`, `make serve`) keeps its problem banner.
-    (alone,) = single_server("learner", LOCAL, 8000)
+    (alone,) = single_server(LEARNER_EDITION, LOCAL, 8000)
     assert PROBLEM_BANNER_VARIABLE not in server_environment(alone, [alone])
-    (named,) = single_server("learner", "192.168.7.7", 8000)
+    (named,) = single_server(LEARNER_EDITION, "192.168.7.7", 8000)
     assert join_url(named) == "http://192.168.7.7:8000/"
 
 

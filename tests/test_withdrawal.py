@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from storybook.core.pipeline import build_site
+from storybook.core.editions import BY_NAME
 from storybook.core.room_pages import RoomSettings
+from storybook.sections import build_site
 
 from .conftest import ROOT, make_mini, story_text
 from .test_room import Room
@@ -237,7 +238,7 @@ def test_every_generated_page_records_the_stories_it_shows(edition: str) -> None
     result = build_site(
         ROOT / "stories",
         ROOT / "templates",
-        edition=edition,
+        edition=BY_NAME[edition],
         workshops_dir=ROOT / "workshops",
         paths_dir=ROOT / "paths",
         room=RoomSettings(),

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from storybook.core.defaults import DEFAULT_TEMPLATES
+from storybook.core.editions import LEARNER_EDITION, Edition
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.library import read_story
 from storybook.core.load import MAX_STORY_BYTES, read_bounded
@@ -62,8 +63,8 @@ class StoryCache:
         self._context = b""
         self._renderer: Renderer | None = None
         self._stories: dict[Path, tuple[bytes, Story | list[Problem]]] = {}
-        self._pages: dict[Path, tuple[tuple[Story, tuple[Related, ...], bool], Page]] = {}
-        self._room_pages: dict[Path, tuple[tuple[Story, RoomSettings, bool], Page]] = {}
+        self._pages: dict[Path, tuple[tuple[Story, tuple[Related, ...], Edition], Page]] = {}
+        self._room_pages: dict[Path, tuple[tuple[Story, RoomSettings, Edition], Page]] = {}
         self._seen: set[Path] = set()
 
     def prepare(self, templates_dir: Path, settings: Mapping[str, object]) -> StoryCache:
@@ -116,16 +117,14 @@ class StoryCache:
         renderer: Renderer,
         *,
         related: Sequence[Related] = (),
-        facilitator: bool = False,
+        edition: Edition = LEARNER_EDITION,
     ) -> Page:
         """The page of ``story``, rendered again only if it or its related stories changed."""
-        key = (story, tuple(related), facilitator)
+        key = (story, tuple(related), edition)
         cached = self._pages.get(story.path)
         # Unchanged files give back the very same Story objects, so this compares quickly.
         if cached is None or cached[0] != key:
-            page = render_story_page(
-                story, vocabulary, renderer, related=related, facilitator=facilitator
-            )
+            page = render_story_page(story, vocabulary, renderer, related=related, edition=edition)
             cached = self._pages[story.path] = (key, page)
         return cached[1]
 
@@ -136,13 +135,13 @@ class StoryCache:
         renderer: Renderer,
         settings: RoomSettings,
         *,
-        facilitator: bool,
+        edition: Edition,
     ) -> Page:
         """The room page of ``story``, rendered again only if it or the room changed."""
-        key = (story, settings, facilitator)
+        key = (story, settings, edition)
         cached = self._room_pages.get(story.path)
         if cached is None or cached[0] != key:
-            page = render_room_page(story, vocabulary, renderer, settings, facilitator=facilitator)
+            page = render_room_page(story, vocabulary, renderer, settings, edition=edition)
             cached = self._room_pages[story.path] = (key, page)
         return cached[1]
 

@@ -99,10 +99,6 @@ def is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
-def is_facilitator(name: str) -> bool:
-    return BY_NAME[name].shows_facilitator
-
-
 def facilitator_view(story: Story) -> dict[str, Any]:
     """What an edition that shows facilitator material adds to a story: every facilitator-only
     field by name, plus the shapes the templates use (notes, minutes, plan steps, segments)."""

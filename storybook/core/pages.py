@@ -15,7 +15,7 @@ import yaml
 from markupsafe import Markup
 
 from storybook.core.coverage import coverage, coverage_warnings
-from storybook.core.editions import LEARNER, facilitator_view, is_facilitator
+from storybook.core.editions import LEARNER_EDITION, Edition, facilitator_view
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import views
 from storybook.core.library import Library
@@ -126,69 +126,13 @@ def root_of(src_uri: str) -> str:
     return "../" * src_uri.count("/")
 
 
-def build_pages(
-    library: Library,
-    renderer: Renderer,
-    *,
-    include_drafts: bool = False,
-    edition: str = LEARNER,
-    workshops: Sequence[Mapping[str, Any]] = (),
-    render_story: RenderStory | None = None,
-    paths: Sequence[Mapping[str, Any]] = (),
-) -> tuple[list[Page], list[Problem]]:
-    """Render every page that can be rendered, and every template and question problem.
-
-    ``workshops`` are what the home page lists of the workshops (title, date, uri);
-    ``paths`` the learning paths it offers to start with (see paths.path_view).
-    """
-    vocabulary = library.vocabulary
-    if vocabulary is None:
-        return [], []
-    render_story = render_story or render_story_page
-    chosen = library.stories if include_drafts else library.published
-    stories = sorted(chosen, key=lambda story: story.title.lower())
-    problems: list[Problem] = []
-    pages: list[Page] = []
-    rendered: list[Story] = []
-    related = related_stories(stories)
-    for story in stories:
-        try:
-            pages.append(
-                render_story(
-                    story,
-                    vocabulary,
-                    renderer,
-                    related=related[story.slug],
-                    facilitator=is_facilitator(edition),
-                )
-            )
-            rendered.append(story)
-        except StorybookError as exc:
-            problems.extend(exc.problems)
-    facilitator = is_facilitator(edition)
-    try:
-        index_pages = render_index_pages(
-            rendered, vocabulary, renderer, workshops, paths, with_coverage=facilitator
-        )
-        # The guide to writing stories is for trainers: the learner edition leaves it out.
-        pages.extend(
-            page for page in index_pages if facilitator or page.src_uri not in TRAINER_PAGES
-        )
-        if facilitator:
-            pages.extend(render_coverage_page(library, vocabulary, renderer))
-    except StorybookError as exc:
-        problems.extend(exc.problems)
-    problems.extend(renderer.syntax_problems())
-    return pages, problems
-
-
 def render_story_page(
     story: Story,
     vocabulary: Vocabulary,
     renderer: Renderer,
     *,
     related: Sequence[Related] = (),
-    facilitator: bool = False,
+    edition: Edition = LEARNER_EDITION,
 ) -> Page:
     plan = story_questions(story, vocabulary, renderer)
     content = renderer.render_template(
@@ -214,7 +158,7 @@ def render_story_page(
             for item in related
         ],
         # The learner edition passes nothing at all of the facilitator material.
-        facilitator=facilitator_view(story) if facilitator else None,
+        facilitator=facilitator_view(story) if edition.shows_facilitator else None,
     )
     made_from = frozenset({story.slug, *(item.story.slug for item in related)})
     return Page(
@@ -282,7 +226,7 @@ class RenderStory(Protocol):
         renderer: Renderer,
         *,
         related: Sequence[Related] = (),
-        facilitator: bool = False,
+        edition: Edition = LEARNER_EDITION,
     ) -> Page: ...
 
 
@@ -416,19 +360,9 @@ def _closest(story: Story, by_tag: dict[str, list[Story]], limit: int) -> list[R
     return [Related(other, tuple(shared[other.slug])) for other in closest]
 
 
-def render_index_pages(
-    stories: list[Story],
-    vocabulary: Vocabulary,
-    renderer: Renderer,
-    workshops: Sequence[Mapping[str, Any]] = (),
-    paths: Sequence[Mapping[str, Any]] = (),
-    *,
-    with_coverage: bool = False,
-) -> list[Page]:
-    """Home, themes, authoring guide and the lists of stories. ``with_coverage``: link the
-    coverage page from the themes page (the facilitator edition has one)."""
-    views = [story_view(story, vocabulary) for story in stories]
-    kinds = [
+def tag_kinds(stories: Sequence[Story], vocabulary: Vocabulary) -> list[dict[str, Any]]:
+    """Each kind of tag with its tags, and how many of ``stories`` carry each."""
+    return [
         {
             "name": kind,
             "label": label,
@@ -439,6 +373,21 @@ def render_index_pages(
         }
         for kind, label in KINDS.items()
     ]
+
+
+def render_home_pages(
+    stories: Sequence[Story],
+    vocabulary: Vocabulary,
+    renderer: Renderer,
+    workshops: Sequence[Mapping[str, Any]] = (),
+    paths: Sequence[Mapping[str, Any]] = (),
+    *,
+    views: Sequence[Mapping[str, Any]] | None = None,
+) -> list[Page]:
+    """Home, with the first page of the list of every story, then the list's other pages.
+    ``workshops`` and ``paths``: what the home page lists of them (see the plug-ins).
+    ``views``: the stories' views, if made already (see :func:`story_views`)."""
+    views = story_views(stories, vocabulary) if views is None else views
     listing = listing_pages(HOME, views, STORIES_PER_PAGE)
     _, first_stories, first_pager = listing[0]
     pages = [
@@ -449,28 +398,12 @@ def render_index_pages(
                 stories=first_stories,
                 pager=first_pager,
                 root="",
-                kinds=kinds,
+                kinds=tag_kinds(stories, vocabulary),
                 workshops=list(workshops),
                 paths=list(paths),
             ),
             slugs(first_stories) | slugs(step for path in paths for step in path["steps"]),
-        ),
-        Page(
-            TAGS_INDEX,
-            renderer.render_template(
-                "tags.md.j2", kinds=kinds, coverage=f"../{COVERAGE}" if with_coverage else ""
-            ),
-        ),
-        Page(
-            AUTHORING,
-            renderer.render_template(
-                "authoring.md.j2",
-                fields=[spec.guide() for spec in FIELDS],
-                kinds=kinds,
-                content_notes=content_note_views(list(vocabulary.content_notes), vocabulary),
-                vocabulary_file=f"templates/{VOCABULARY_FILE}",
-            ),
-        ),
+        )
     ]
     for uri, chunk, pager in listing[1:]:
         assert pager is not None  # only a list of several pages has a page 2
@@ -479,6 +412,30 @@ def render_index_pages(
         )
         title = f"All stories, page {pager['number']} of {pager['count']}"
         pages.append(Page(uri, front_matter(title, title) + content, slugs(chunk)))
+    return pages
+
+
+def render_tag_pages(
+    stories: Sequence[Story],
+    vocabulary: Vocabulary,
+    renderer: Renderer,
+    *,
+    with_coverage: bool = False,
+    views: Sequence[Mapping[str, Any]] | None = None,
+) -> list[Page]:
+    """The themes page and each tag's (paged) list of stories. ``with_coverage``: link the
+    coverage page from the themes page (the facilitator edition has one)."""
+    views = story_views(stories, vocabulary) if views is None else views
+    pages = [
+        Page(
+            TAGS_INDEX,
+            renderer.render_template(
+                "tags.md.j2",
+                kinds=tag_kinds(stories, vocabulary),
+                coverage=f"../{COVERAGE}" if with_coverage else "",
+            ),
+        )
+    ]
     for tag in vocabulary.tags.values():
         tagged = [
             view for view, story in zip(views, stories, strict=True) if tag.name in story.tags
@@ -491,6 +448,22 @@ def render_index_pages(
             title = tag.label if number == 1 else f"{tag.label}, page {number}"
             pages.append(Page(uri, front_matter(title, tag.description) + content, slugs(chunk)))
     return pages
+
+
+def render_authoring_page(
+    stories: Sequence[Story], vocabulary: Vocabulary, renderer: Renderer
+) -> Page:
+    """The guide to writing stories, for trainers."""
+    return Page(
+        AUTHORING,
+        renderer.render_template(
+            "authoring.md.j2",
+            fields=[spec.guide() for spec in FIELDS],
+            kinds=tag_kinds(stories, vocabulary),
+            content_notes=content_note_views(list(vocabulary.content_notes), vocabulary),
+            vocabulary_file=f"templates/{VOCABULARY_FILE}",
+        ),
+    )
 
 
 def render_coverage_page(
@@ -564,6 +537,10 @@ def render_coverage_page(
 
 def _linked(story: Story) -> dict[str, str]:
     return {"title": story.title, "uri": story_uri(story.slug)}
+
+
+def story_views(stories: Sequence[Story], vocabulary: Vocabulary) -> list[Mapping[str, Any]]:
+    return [story_view(story, vocabulary) for story in stories]
 
 
 def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:

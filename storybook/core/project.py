@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storybook.core.editions import EDITIONS, LEARNER
+from storybook.core.editions import BY_NAME, EDITIONS, LEARNER, Edition
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.load import peek_text
 from storybook.core.siteconfig import read_config, resolve_env
@@ -121,23 +121,25 @@ def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def choose_edition(project: Project, asked: str | None) -> str:
+def choose_edition(project: Project, asked: Edition | None) -> Edition:
     """``asked`` if given, else the plugin's ``edition`` option (``!ENV`` resolved), else learner."""
+    if asked is not None:
+        return asked
     configured = resolve_env(project.options.get("edition"))
-    edition = asked or (str(configured) if configured else LEARNER)
-    if edition not in EDITIONS:
-        source = "--edition" if asked else "the storybook plugin's edition option"
+    name = str(configured) if configured else LEARNER
+    if name not in EDITIONS:
         raise StorybookError(
             [
                 Problem(
                     project.config_file,
-                    line_of(project.config_file, "edition") if not asked else 1,
-                    f"{source} asks for the '{edition}' edition, which does not exist",
+                    line_of(project.config_file, "edition"),
+                    f"the storybook plugin's edition option asks for the '{name}' edition, "
+                    "which does not exist",
                     f"choose the {' or the '.join(EDITIONS)} edition",
                 )
             ]
         )
-    return edition
+    return BY_NAME[name]
 
 
 def line_of(config_file: Path, key: str) -> int:

@@ -20,12 +20,20 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from storybook.core.editions import ROOM_EDITION_VARIABLE, facilitator_view, is_facilitator
+from storybook.core.editions import ROOM_EDITION_VARIABLE, Edition, facilitator_view
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.model import Story
 from storybook.core.pages import Dumper, Page, story_view
 from storybook.core.parts import split_parts
 from storybook.core.render import Renderer
+from storybook.core.sections import (
+    ROOM,
+    STORIES,
+    Inputs,
+    Section,
+    facilitator_editions,
+    learner_editions,
+)
 from storybook.core.vocabulary import Vocabulary
 
 PRESENT_TEMPLATE = "present.md.j2"
@@ -150,7 +158,7 @@ class RenderRoomPage(Protocol):
         renderer: Renderer,
         settings: RoomSettings,
         *,
-        facilitator: bool,
+        edition: Edition,
     ) -> Page: ...
 
 
@@ -159,7 +167,7 @@ def build_room_pages(
     vocabulary: Vocabulary,
     renderer: Renderer,
     *,
-    edition: str,
+    edition: Edition,
     settings: RoomSettings,
     render: RenderRoomPage | None = None,
 ) -> tuple[list[Page], list[Problem]]:
@@ -168,12 +176,11 @@ def build_room_pages(
     render = render or render_room_page
     pages: list[Page] = []
     problems: list[Problem] = []
-    facilitator = is_facilitator(edition)
     for story in stories:
         if story.draft:
             continue
         try:
-            pages.append(render(story, vocabulary, renderer, settings, facilitator=facilitator))
+            pages.append(render(story, vocabulary, renderer, settings, edition=edition))
         except StorybookError as exc:
             problems.extend(exc.problems)
     return pages, problems
@@ -185,12 +192,43 @@ def render_room_page(
     renderer: Renderer,
     settings: RoomSettings,
     *,
-    facilitator: bool,
+    edition: Edition,
 ) -> Page:
     """The story's console page for the facilitator edition, its projector page otherwise."""
-    if facilitator:
+    if edition.shows_facilitator:
         return render_console_page(story, vocabulary, renderer, settings)
     return render_present_page(story, vocabulary, renderer, settings)
+
+
+def _room_pages(inputs: Inputs) -> tuple[list[Page], list[Problem]]:
+    """The room's pages of a build that runs a room (``inputs.room``), else none."""
+    if inputs.room is None:
+        return [], []
+    return build_room_pages(
+        inputs.published,
+        inputs.vocabulary,
+        inputs.renderer,
+        edition=inputs.edition,
+        settings=inputs.room,
+        render=inputs.cache.render_room_page if inputs.cache else None,
+    )
+
+
+# The projector shows what learners may see; the console is the facilitator's.
+PROJECTOR_PAGES = Section(
+    "projector",
+    _room_pages,
+    editions=learner_editions,
+    reads=(STORIES, ROOM),
+    templates=(PRESENT_TEMPLATE,),
+)
+CONSOLE_PAGES = Section(
+    "console",
+    _room_pages,
+    editions=facilitator_editions,
+    reads=(STORIES, ROOM),
+    templates=(CONSOLE_TEMPLATE,),
+)
 
 
 def slide_parts(story: Story) -> list[dict[str, Any]]:

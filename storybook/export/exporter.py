@@ -19,10 +19,8 @@ from typing import Any
 from storybook import __version__
 from storybook.core.csp import theme_overrides
 from storybook.core.editions import Edition
-from storybook.core.editions import edition as edition_policy
 from storybook.core.errors import ExportError, Problem, StorybookError
 from storybook.core.load import MAX_PAGE_BYTES, encoding_problem, read_bounded
-from storybook.core.pipeline import build_site
 from storybook.core.project import choose_edition, line_of, read_project
 from storybook.core.room_pages import RoomSettings
 from storybook.core.safety import page_problems, without_comments
@@ -42,6 +40,7 @@ from storybook.core.site import (
 from storybook.core.siteconfig import dump_config, read_config
 from storybook.export.owned import MANIFEST, WriteReport, write_owned_files
 from storybook.paths.plan import PATHS_FOLDER, PATHS_INDEX
+from storybook.sections import build_site
 from storybook.workshops.plan import WORKSHOPS_FOLDER
 
 PLUGIN = "storybook"
@@ -64,7 +63,7 @@ class ExportReport:
 MAX_COPIED_BYTES = 100_000_000
 
 
-def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> ExportReport:
+def export_site(config_file: Path, out: Path, *, edition: Edition | None = None) -> ExportReport:
     """Export the storybook configured in ``config_file`` into the folder ``out``."""
     config = read_config(config_file)
     root = config_file.resolve().parent
@@ -99,7 +98,7 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
     )
 
     # Only an edition whose policy shows them builds drafts and facilitator material at all.
-    policy = edition_policy(chosen)
+    policy = chosen
     result = build_site(
         stories_dir,
         templates_dir,
@@ -149,11 +148,11 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
         out,
         files,
         written_by=f"storybook export (Leadership Storybook {__version__})",
-        edition=chosen,
+        edition=chosen.name,
     )
     return ExportReport(
         out=out,
-        edition=chosen,
+        edition=chosen.name,
         stories=len(result.library.published),
         pages=len(result.pages),
         files=written,
@@ -175,7 +174,7 @@ def _marked_file(rel: str, data: bytes, policy: Edition) -> bytes:
     return marked
 
 
-def site_config(config: dict[str, Any], page_uris: list[str], edition: str) -> str:
+def site_config(config: dict[str, Any], page_uris: list[str], edition: Edition) -> str:
     """The exported mkdocs.yml: the project's settings, without the storybook plugin."""
     data = dict(config)
     data["docs_dir"] = DOCS
@@ -190,7 +189,7 @@ def site_config(config: dict[str, Any], page_uris: list[str], edition: str) -> s
     data["extra_javascript"] = _with_items(data.get("extra_javascript"), SCRIPTS)
     if "nav" in data:
         # As the plugin does: no trainers' pages for learners, no entry for a missing page.
-        if not edition_policy(edition).shows_facilitator:
+        if not edition.shows_facilitator:
             data["nav"] = without_trainer_pages(data["nav"])
         if PATHS_INDEX not in page_uris:
             data["nav"] = without_pages(data["nav"], (PATHS_INDEX,))
@@ -209,7 +208,7 @@ def site_config(config: dict[str, Any], page_uris: list[str], edition: str) -> s
         polyfills = _with_items((extra or {}).get("polyfills"), (WORKER_SHIM,))
         data["extra"] = {**(extra or {}), PAGES_FLAG: True, "polyfills": polyfills}
     header = (
-        f"# Written by `storybook export` (Leadership Storybook {__version__}), {edition} edition.\n"
+        f"# Written by `storybook export` (Leadership Storybook {__version__}), {edition.name} edition.\n"
         "# A plain site source: build it with `mkdocs build`, `properdocs build -f mkdocs.yml`\n"
         "# or `zensical build`; none of them needs the storybook package. To change stories,\n"
         "# edit them in the storybook and export again. See STORYBOOK-EXPORT.md.\n\n"
@@ -232,10 +231,10 @@ def _nav_patterns(page_uris: list[str]) -> list[str]:
     return patterns
 
 
-def export_note(edition: str) -> str:
+def export_note(edition: Edition) -> str:
     return f"""# This folder is a storybook export
 
-It was written by `storybook export` ({edition} edition) from a Leadership Storybook. It is a
+It was written by `storybook export` ({edition.name} edition) from a Leadership Storybook. It is a
 plain site source: `docs/` holds every page as Markdown and `mkdocs.yml` the settings, with no
 storybook plugin. Build it with any of:
 

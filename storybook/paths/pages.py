@@ -3,13 +3,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from storybook.core.errors import Problem, StorybookError
+from storybook.core.library import Library
 from storybook.core.model import Story
 from storybook.core.pages import Page, front_matter
 from storybook.core.render import Renderer
-from storybook.paths.plan import PATHS_INDEX, LearningPath, path_view, stops_on_paths
+from storybook.core.sections import PAGES, STORIES, Inputs, Section
+from storybook.paths.plan import (
+    PATHS_INDEX,
+    LearningPath,
+    load_paths,
+    path_uri,
+    path_view,
+    stops_on_paths,
+)
+
+PATHS = "paths"
 
 RELATED_BLOCK = '<div class="storybook-related"'
 
@@ -60,3 +74,43 @@ def build_path_pages(
     except StorybookError as exc:
         problems.extend(exc.problems)
     return pages, problems
+
+
+@dataclass(frozen=True)
+class PathsPlugin:
+    """Loads the learning paths of ``folder`` for the pipeline (see core/sections.py)."""
+
+    folder: Path
+    name: str = PATHS
+
+    def load(
+        self, library: Library, broken: Sequence[Path]
+    ) -> tuple[list[LearningPath], list[Problem]]:
+        return load_paths(self.folder, library.stories, broken)
+
+    def links(
+        self, loaded: Sequence[Any], published: Mapping[str, Story]
+    ) -> list[Mapping[str, Any]]:
+        """The paths the home page offers to start with: those whose stories are all shown."""
+        return [
+            path_view(p, published)
+            for p in loaded
+            if all(step.story in published for step in p.steps)
+        ]
+
+    def sources(self, loaded: Sequence[Any]) -> dict[str, Path]:
+        return {path_uri(p.name): p.path for p in loaded}
+
+
+def _path_pages(inputs: Inputs) -> tuple[list[Page], list[Problem]]:
+    story_pages = [page for page in inputs.pages if page.src_uri.startswith("stories/")]
+    return build_path_pages(inputs.loaded[PATHS], inputs.published, story_pages, inputs.renderer)
+
+
+# The paths index, a page per path, and the story pages again with their "On the path" block.
+PATH_PAGES = Section(
+    "paths",
+    _path_pages,
+    reads=(STORIES, PAGES, PATHS),
+    templates=("paths.md.j2", "path.md.j2", "on-path.md.j2"),
+)

@@ -29,7 +29,6 @@ from storybook.core.editions import (
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.lastgood import LastGood
 from storybook.core.load import MAX_PAGE_BYTES, encoding_problem, read_bounded
-from storybook.core.pipeline import build_site
 from storybook.core.project import missing_templates_folder
 from storybook.core.room_pages import (
     JOIN_QR,
@@ -63,6 +62,7 @@ from storybook.plugin.serve import (
 )
 from storybook.plugin.sitedir import discard_failed_site
 from storybook.plugin.theme import asset_files, extend_theme, offline_build
+from storybook.sections import build_site
 from storybook.workshops.plan import find_workshops_dir
 
 if TYPE_CHECKING:  # only `mkdocs serve` imports the live-reload server
@@ -176,7 +176,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             result = build_site(
                 Path(self.config.stories_dir),
                 templates_dir,
-                edition=self.config.edition,
+                edition=self.edition,
                 workshops_dir=self.workshops_dir(),
                 paths_dir=find_paths_dir(self.config.paths_dir, self.root),
                 fallback=self.last_good.stories if self.serving else None,

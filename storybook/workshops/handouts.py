@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
-from storybook.core.editions import facilitator_view, is_facilitator
+from storybook.core.editions import facilitator_view
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.model import Story
 from storybook.core.pages import Page, front_matter, story_questions, story_uri, story_view
@@ -56,16 +56,27 @@ def story_console_uri(slug: str) -> str:
     return f"console/{slug}.md"
 
 
+class MakeHandout(Protocol):
+    def __call__(
+        self,
+        workshop: Workshop,
+        stories: Mapping[str, Story],
+        vocabulary: Vocabulary,
+        renderer: Renderer,
+        page_uris: Collection[str] = (),
+    ) -> Page: ...
+
+
 def build_handouts(
+    make: MakeHandout,
     workshops: Sequence[Workshop],
     stories: Sequence[Story],
     vocabulary: Vocabulary,
     renderer: Renderer,
     *,
-    edition: str,
     page_uris: Collection[str] = (),
 ) -> tuple[list[Page], list[Problem]]:
-    """Each workshop's workbook, and in the facilitator edition its pack and console.
+    """One handout (``make``: workbook, pack or console) of each workshop that can be shown.
 
     ``page_uris`` are the other pages of the build: the console links to a story's presenter
     console only when the build has one.
@@ -76,14 +87,10 @@ def build_handouts(
     for workshop in workshops:
         if not usable(workshop, by_slug):
             continue
-        makers = [render_workbook]
-        if is_facilitator(edition):
-            makers += [render_pack, render_console]
-        for make in makers:
-            try:
-                pages.append(make(workshop, by_slug, vocabulary, renderer, page_uris))
-            except StorybookError as exc:
-                problems.extend(exc.problems)
+        try:
+            pages.append(make(workshop, by_slug, vocabulary, renderer, page_uris))
+        except StorybookError as exc:
+            problems.extend(exc.problems)
     return pages, problems
 
 

@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from storybook.core.editions import facilitator_view, is_facilitator
+from storybook.core.editions import Edition, facilitator_view
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.model import Story
 from storybook.core.pages import Page, front_matter, story_uri
@@ -63,12 +63,12 @@ def build_workshop_pages(
     stories: Sequence[Story],
     renderer: Renderer,
     *,
-    edition: str,
+    edition: Edition,
     vocabulary: Vocabulary | None = None,
 ) -> tuple[list[Page], list[Problem]]:
     """The workshops' index page and one page per workshop, in the given edition."""
     by_slug = {story.slug: story for story in stories}
-    facilitator = is_facilitator(edition)
+    facilitator = edition.shows_facilitator
     pages: list[Page] = []
     problems: list[Problem] = []
     for workshop in workshops:

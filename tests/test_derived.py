@@ -34,7 +34,7 @@ BODY = textwrap.dedent(
     ## not a heading, inside code
     ```
 
-    ## Part B { #b }
+    ## Part B
 
     The twist WORDS-IN-PART-B.
 
@@ -82,7 +82,7 @@ def test_a_learner_build_converts_each_story_body_once_and_the_projector_shows_e
         'It starts here, with <a href="https://example.org/guide">a link</a>',
         "<li>then another</li>",
         "## not a heading, inside code",
-        'id="b"',
+        'id="part-b"',
         "WORDS-IN-PART-B",
         "After the twist.",
     ):

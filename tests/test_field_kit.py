@@ -32,7 +32,7 @@ from storybook.workshops.plan import (
     workshop_fields_view,
 )
 
-from .conftest import ROOT, build_edition, make_mini, site_bytes, story_text
+from .conftest import ROOT, build_edition, make_mini, own_template, site_bytes, story_text
 
 MOOD = FieldSpec(
     "mood",
@@ -122,12 +122,11 @@ def test_check_tells_a_question_about_the_new_field(
 def make_project(root: Path) -> Path:
     """A storybook with one story that sets both fields, and templates that show them."""
     project = make_mini(root, {"felt.md": story_text(extra=STORY_FIELDS, reflection=QUESTION)})
-    templates = project / "templates"
     for name, line in (
         ("story.md.j2", "Mood: {{ story.mood }}"),
         ("story-facilitator.md.j2", "Debrief: {{ facilitator.debrief }}"),
     ):
-        template = templates / name
+        template = own_template(project, name)
         template.write_text(template.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
     return project
 

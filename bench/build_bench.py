@@ -166,7 +166,7 @@ def measure_builds(projects: Projects, work: Path, repeat: int) -> tuple[BuildRe
 def summarise(runs: list[Run], site: Path) -> BuildResult:
     pages = sorted((site / "stories").glob("*/index.html"))
     index = site / "search" / "search_index.json"
-    least = min(runs, key=lambda run: run.spent.get("seconds", 0.0))
+    least = min(runs, key=lambda run: (run.spent.get("seconds", 0.0), run.cpu_seconds))
     return BuildResult(
         seconds=min(run.seconds for run in runs),
         cpu_seconds=min(run.cpu_seconds for run in runs),
@@ -342,6 +342,26 @@ def work_table(rows: list[tuple[Projects, BuildResult, BuildResult]]) -> str:
 PHASES = ("load", "render", "clean")
 
 
+def pages_table(rows: list[tuple[Projects, BuildResult, BuildResult]]) -> str:
+    """What MkDocs spends on each kind of page (see timed_mkdocs.py), in both builds."""
+    lines = [
+        "| N | pages | storybook: pages, CPU | plain MkDocs: pages, CPU |",
+        "|---:|---|---:|---:|",
+    ]
+    for projects, ours, plain in rows:
+        folders = sorted(
+            {key[5:] for result in (ours, plain) for key in result.phases if key[:5] == "page:"}
+        )
+        for folder in folders:
+            cells = [
+                f"{result.phases.get('count:' + folder, 0):,.0f}, "
+                f"{result.phases.get('page:' + folder, 0.0):.2f} s"
+                for result in (ours, plain)
+            ]
+            lines.append(f"| {projects.size:,} | {folder}/ | {cells[0]} | {cells[1]} |")
+    return "\n".join(lines)
+
+
 def share(seconds: float, plain: BuildResult) -> str:
     return f"{seconds:.2f} s = {100 * seconds / plain.cpu_seconds:.1f}% of plain"
 
@@ -442,6 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     if rows:
         report += "### Builds\n\n" + build_table(rows) + "\n\n"
         report += "### The storybook's own work, by phase\n\n" + work_table(rows) + "\n\n"
+        report += "### MkDocs' work by kind of page\n\n" + pages_table(rows) + "\n\n"
     if serves:
         report += "### Edit to refresh under `mkdocs serve`\n\n" + serve_table(serves) + "\n"
     print("\n" + report)

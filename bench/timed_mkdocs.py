@@ -10,7 +10,12 @@ only the storybook build imports the storybook. Its report has the CPU seconds o
   - ``load``: reading and validating the stories (and workshops),
   - ``render``: filling in the templates and questions, building the pages' Markdown,
   - ``clean``: removing unsafe HTML from the generated pages after MkDocs converted them,
-  - the rest: handing the pages to MkDocs, theme files, and the hooks' own bookkeeping.
+  - the rest: handing the pages to MkDocs, theme files, and the hooks' own bookkeeping;
+
+and, for both builds, what MkDocs spends on each kind of page (named by its folder:
+``stories``, ``tags``, ``present``..., or ``top-level`` for the pages beside index.md):
+``page:<folder>``, the CPU seconds converting their Markdown, putting them in the theme and
+writing them (the plugin's page hooks included), and ``count:<folder>``, how many there are.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from typing import Any
 import markdown  # noqa: F401
 import mkdocs.commands.build
 import mkdocs.config.defaults
-import mkdocs.plugins  # noqa: F401
+import mkdocs.plugins
 import yaml  # noqa: F401
 from mkdocs.__main__ import cli
 
@@ -51,6 +56,7 @@ def timed(phase: str, function: Callable[..., Any]) -> Callable[..., Any]:
 def time_the_storybook() -> None:
     start = time.process_time()
     import storybook.core.pipeline
+    import storybook.core.sections
     import storybook.plugin.hooks
 
     spent["import"] = time.process_time() - start
@@ -61,18 +67,45 @@ def time_the_storybook() -> None:
     # The phases inside the hooks: the names the plugin and the pipeline call them by.
     for module, name, phase in (
         (storybook.core.pipeline, "load_library", "load"),
-        (storybook.core.pipeline, "load_workshops", "load"),
-        (storybook.core.pipeline, "build_pages", "render"),
-        (storybook.core.pipeline, "build_workshop_pages", "render"),
+        (storybook.core.pipeline, "_load_plugins", "load"),
+        # Every section's pages: stories, lists, paths, workshops, the room's views.
+        (storybook.core.sections.Section, "pages", "render"),
         (storybook.plugin.hooks, "clean", "clean"),
     ):
         setattr(module, name, timed(phase, getattr(module, name)))
+
+
+def folder_of(src_uri: str) -> str:
+    folder, _, rest = src_uri.partition("/")
+    return folder if rest else "top-level"
+
+
+def time_the_pages() -> None:
+    build = mkdocs.commands.build
+
+    def timed_page(function: Callable[..., Any], counted: bool) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def wrapper(page: Any, *args: Any, **kwargs: Any) -> Any:
+            folder = folder_of(page.file.src_uri)
+            if counted:
+                spent[f"count:{folder}"] += 1
+            start = time.process_time()
+            try:
+                return function(page, *args, **kwargs)
+            finally:
+                spent[f"page:{folder}"] += time.process_time() - start
+
+        return wrapper
+
+    build._populate_page = timed_page(build._populate_page, counted=True)
+    build._build_page = timed_page(build._build_page, counted=False)
 
 
 def main() -> int:
     report, kind, arguments = Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
     if kind == "storybook":
         time_the_storybook()
+    time_the_pages()
     try:
         cli.main(args=arguments, prog_name="mkdocs", standalone_mode=False)
     finally:

@@ -11,10 +11,10 @@ import click
 
 from storybook import room
 from storybook.core.coverage import coverage_warnings
-from storybook.core.editions import EDITION_VARIABLE, EDITIONS, LEARNER
-from storybook.core.errors import StorybookError
+from storybook.core.editions import BY_NAME, EDITION_VARIABLE, EDITIONS, LEARNER
+from storybook.core.errors import Problem, StorybookError
 from storybook.core.library import load_library
-from storybook.core.pipeline import build_site
+from storybook.core.model import MAX_TITLE
 from storybook.core.project import Project, read_project
 from storybook.core.render import Renderer
 from storybook.core.room_pages import RoomSettings
@@ -22,6 +22,7 @@ from storybook.core.site import collisions, files_below
 from storybook.core.validate import slugify
 from storybook.export.exporter import export_site
 from storybook.paths.plan import find_paths_dir
+from storybook.sections import build_site
 from storybook.workshops.plan import find_workshops_dir
 
 STORY_TEMPLATE = "new-story.md.j2"
@@ -54,19 +55,24 @@ def _folders(func: click.decorators.FC) -> click.decorators.FC:
 def _story_folders(
     project: Project | None, stories_dir: Path | None, templates_dir: Path | None
 ) -> tuple[Path, Path]:
-    """The folders given, else those mkdocs.yml names, else stories/ and templates/; both
-    must exist."""
+    """The folders given, else those mkdocs.yml names, else stories/ and templates/. The
+    stories folder must exist, and a templates folder given with --templates; one left unsaid
+    may be missing (the storybook's own templates are used; read_project refuses a missing
+    one mkdocs.yml names)."""
     stories = stories_dir or (project.stories_dir if project else Path("stories"))
     templates = templates_dir or (project.templates_dir if project else Path("templates"))
     _require_folder(stories, "stories")
-    _require_folder(templates, "templates")
+    if templates_dir is not None:
+        _require_folder(templates, "templates")
     return stories, templates
 
 
 def _require_folder(path: Path, what: str) -> None:
     if not path.is_dir():
-        raise click.ClickException(
-            f"{path}: no {what} folder here - run this in the storybook's folder, or pass --{what} DIR"
+        _refuse(
+            path,
+            f"no {what} folder here",
+            f"run this in the storybook's folder, or pass --{what} DIR",
         )
 
 
@@ -129,7 +135,7 @@ def check(
             paths_dir=paths_dir,
             room=RoomSettings(),
         )
-        for edition in EDITIONS
+        for edition in BY_NAME.values()
     ]
     problems = list(dict.fromkeys(p for result in results for p in result.problems))
     if project is not None:
@@ -170,10 +176,16 @@ def _project(config_file: Path) -> Project | None:
 def _fail(error: StorybookError, what_happened: str) -> NoReturn:
     """Print every problem as file:line: what - how to fix, then stop with exit code 1."""
     click.echo(error.format(Path.cwd()))
-    files = {problem.path for problem in error.problems}
-    summary = f"{len(error.problems)} problem(s) in {len(files)} file(s)."
-    click.echo(f"\n{what_happened}{summary}" if what_happened else f"\n{summary}", err=True)
+    click.echo(f"\n{what_happened}{error.summary()}", err=True)
     raise SystemExit(1)
+
+
+def _refuse(path: Path, message: str, hint: str, what_happened: str = "") -> NoReturn:
+    """Stop on one problem with a file or folder as a whole, printed as every problem is."""
+    _fail(StorybookError([Problem(path, 0, message, hint)]), what_happened)
+
+
+NOTHING_WRITTEN = "Nothing was written: "
 
 
 @main.command()
@@ -189,12 +201,23 @@ def new(
     stories_dir, templates_dir = _story_folders(_project(config_file), stories_dir, templates_dir)
     slug = short_slug(slugify(title))
     if not slug:
-        raise click.ClickException("the title needs at least one letter or digit")
-    target = stories_dir / f"{slug}.md"
-    if target.exists():
-        raise click.ClickException(
-            f"{target} already exists - choose another title; nothing was changed"
+        _refuse(
+            stories_dir,
+            f"the title {title!r} has no letter or digit to name its file",
+            "give the story a title with at least one letter or digit",
+            NOTHING_WRITTEN,
         )
+    target = stories_dir / f"{slug}.md"
+    if len(title.strip()) > MAX_TITLE:
+        _refuse(
+            target,
+            f"the title is {len(title.strip())} characters long, more than the {MAX_TITLE} "
+            "a story's title may have",
+            "shorten it",
+            NOTHING_WRITTEN,
+        )
+    if target.exists():
+        _already_exists(target)
     library = load_library(stories_dir, templates_dir)
     example_tags = list(library.vocabulary.tags)[:2] if library.vocabulary else []
     try:
@@ -202,18 +225,18 @@ def new(
             STORY_TEMPLATE, title=title, tags=example_tags
         )
     except StorybookError as exc:
-        raise click.ClickException(exc.format(Path.cwd())) from None
+        _fail(exc, NOTHING_WRITTEN)
     try:
         write_new_file(target, content)
     except FileExistsError:
-        raise click.ClickException(
-            f"{target} already exists - choose another title; nothing was changed"
-        ) from None
+        _already_exists(target)
     except OSError as exc:
-        raise click.ClickException(
-            f"{target} could not be written ({exc.strerror or exc}) - free some space or "
-            "check that you may write in the stories folder; nothing was changed"
-        ) from None
+        _refuse(
+            target,
+            f"could not be written ({exc.strerror or exc})",
+            "free some space or check that you may write in the stories folder",
+            NOTHING_WRITTEN,
+        )
     click.echo(f"Created {target} (a draft). Write the story, then run: storybook check")
 
 
@@ -234,7 +257,7 @@ def export(out: Path, config_file: Path, edition: str | None) -> None:
     files the last export wrote; files you changed or added in OUT are kept.
     """
     try:
-        report = export_site(config_file, out, edition=edition)
+        report = export_site(config_file, out, edition=BY_NAME[edition] if edition else None)
     except StorybookError as exc:
         _fail(exc, "Nothing was exported: ")
     files = report.files
@@ -255,6 +278,10 @@ def export(out: Path, config_file: Path, edition: str | None) -> None:
         f"{len(files.removed)} removed, {len(files.warnings)} warning(s)."
     )
     click.echo(f"Build it with: cd {out} && mkdocs build   (or: zensical build)")
+
+
+def _already_exists(target: Path) -> NoReturn:
+    _refuse(target, "already exists", "choose another title", "Nothing was changed: ")
 
 
 def _count(number: int, one: str, many: str) -> str:
@@ -319,14 +346,17 @@ def serve(
 ) -> None:
     """Serve the storybook, reloading after every edit; --room serves both editions."""
     if not config_file.is_file():
-        raise click.ClickException(
-            f"{config_file}: no such file - run this in the storybook's folder, or pass -f FILE"
+        _refuse(
+            config_file,
+            "no such file",
+            "run this in the storybook's folder, or pass -f FILE",
+            "The storybook was not served: ",
         )
     try:
         servers = (
             room.room_servers(host, port, facilitator_port)
             if room_mode
-            else room.single_server(edition, host, port)
+            else room.single_server(BY_NAME[edition], host, port)
         )
         room.check_config_follows_edition(config_file)
         room.check_ports_free(servers)

@@ -9,7 +9,6 @@ on 127.0.0.1: it must not be reachable from the room's network.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import os
 import signal
 import socket
@@ -17,18 +16,20 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import IO
 
 from storybook.core.editions import (
+    BY_NAME,
     EDITION_VARIABLE,
-    EDITIONS,
-    FACILITATOR,
-    LEARNER,
+    FACILITATOR_EDITION,
+    LEARNER_EDITION,
     ROOM_EDITION_VARIABLE,
+    Edition,
+    is_loopback,
 )
 from storybook.core.errors import RoomError
 from storybook.core.room_pages import (
@@ -36,6 +37,7 @@ from storybook.core.room_pages import (
     JOIN_URL_VARIABLE,
     PROBLEM_BANNER_VARIABLE,
     PROJECTOR_URL_VARIABLE,
+    ROOM_VARIABLES,
     join_qr_terminal,
 )
 
@@ -52,7 +54,7 @@ _PROBE = ("10.254.254.254", 1)
 
 @dataclass(frozen=True)
 class Server:
-    edition: str
+    edition: Edition
     host: str
     port: int
 
@@ -65,13 +67,6 @@ class Server:
         """Its address as a browser on this machine opens it (never 0.0.0.0)."""
         host = LOCAL if self.host in ANY_ADDRESS else self.host
         return f"http://{host}:{self.port}/"
-
-
-def is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 def lan_address() -> str | None:
@@ -98,7 +93,7 @@ def lan_address() -> str | None:
 def join_url(server: Server) -> str | None:
     """The address participants type to open the learner edition; None when it is served on
     this machine only (127.0.0.1), or when the machine has no network address."""
-    if server.edition != LEARNER or is_loopback(server.host):
+    if server.edition.local_only or is_loopback(server.host):
         return None
     host = lan_address() if server.host in ANY_ADDRESS else server.host
     if host is None:
@@ -111,18 +106,36 @@ def join_url(server: Server) -> str | None:
 def server_environment(server: Server, servers: list[Server]) -> dict[str, str]:
     """What each `mkdocs serve` of the room is told: its edition, where the other edition is,
     and (learner edition, in the room) to keep problems off the projector."""
-    env = {EDITION_VARIABLE: server.edition}
-    others = {other.edition: other for other in servers if other is not server}
-    if server.edition == LEARNER:
+    env = {EDITION_VARIABLE: server.edition.name}
+    others = [other for other in servers if other is not server]
+    # The console is the other edition with facilitator material; the projector the one without.
+    console = next((other for other in others if other.edition.shows_facilitator), None)
+    projector = next((other for other in others if not other.edition.shows_facilitator), None)
+    if not server.edition.shows_facilitator:
         joining = join_url(server)
         if joining:
             env[JOIN_URL_VARIABLE] = joining
-        if FACILITATOR in others:
-            env[CONSOLE_URL_VARIABLE] = others[FACILITATOR].local_url
+        if console is not None:
+            env[CONSOLE_URL_VARIABLE] = console.local_url
             env[PROBLEM_BANNER_VARIABLE] = "off"
-    elif LEARNER in others:
-        env[PROJECTOR_URL_VARIABLE] = others[LEARNER].local_url
+    elif projector is not None:
+        env[PROJECTOR_URL_VARIABLE] = projector.local_url
     return env
+
+
+def child_environment(
+    server: Server, servers: list[Server], inherited: Mapping[str, str]
+) -> dict[str, str]:
+    """The whole environment of one server's `mkdocs serve`. Every room variable in it is the
+    room's (the plugin lets them win over mkdocs.yml): none comes from the shell."""
+    return {
+        **{name: value for name, value in inherited.items() if name not in ROOM_VARIABLES.values()},
+        **server_environment(server, servers),
+        # Checked by the plugin on every rebuild, whatever mkdocs.yml comes to say.
+        ROOM_EDITION_VARIABLE: server.edition.name,
+        "NO_MKDOCS_2_WARNING": "1",
+        "DISABLE_MKDOCS_2_WARNING": "true",
+    }
 
 
 def room_servers(host: str, port: int, facilitator_port: int) -> list[Server]:
@@ -133,11 +146,15 @@ def room_servers(host: str, port: int, facilitator_port: int) -> list[Server]:
             "choose another port with --port or --facilitator-port",
             line=0,
         )
-    return [Server(LEARNER, host, port), Server(FACILITATOR, LOCAL, facilitator_port)]
+    return [
+        Server(LEARNER_EDITION, host, port),
+        Server(FACILITATOR_EDITION, LOCAL, facilitator_port),
+    ]
 
 
-def single_server(edition: str, host: str, port: int) -> list[Server]:
-    return [Server(edition, host if edition == LEARNER else LOCAL, port)]
+def single_server(edition: Edition, host: str, port: int) -> list[Server]:
+    """One edition alone; a local-only edition on 127.0.0.1 whatever ``host`` says."""
+    return [Server(edition, LOCAL if edition.local_only else host, port)]
 
 
 def check_config_follows_edition(config_file: Path) -> None:
@@ -148,8 +165,8 @@ def check_config_follows_edition(config_file: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 
-    for edition in EDITIONS:
-        with _environment(EDITION_VARIABLE, edition):
+    for edition in BY_NAME.values():
+        with _environment(EDITION_VARIABLE, edition.name):
             try:
                 config = load_config(str(config_file))
             except ConfigurationError as exc:
@@ -165,7 +182,7 @@ def check_config_follows_edition(config_file: Path) -> None:
                 "this configuration does not use the storybook plugin",
                 "add storybook under plugins:",
             )
-        if getattr(plugin.config, "edition", None) != edition:
+        if getattr(plugin.config, "edition", None) != edition.name:
             raise RoomError(
                 config_file,
                 f"this configuration does not take the edition from {EDITION_VARIABLE}",
@@ -207,14 +224,14 @@ def run(servers: list[Server], config_file: Path, echo: Callable[[str], None]) -
         for server in servers:
             processes.append((server, _start(server, servers, config_file, echo)))
         for server in servers:
-            echo(f"The {server.edition} edition is served on {server.local_url}")
+            echo(f"The {server.edition.name} edition is served on {server.local_url}")
         for server in servers:
             _say_how_to_join(server, echo)
         echo("Press Ctrl-C to stop.")
         while True:
             for server, process in processes:
                 if process.poll() is not None:
-                    echo(f"The {server.edition} edition stopped; stopping the room.")
+                    echo(f"The {server.edition.name} edition stopped; stopping the room.")
                     return 1
             time.sleep(0.3)
     except KeyboardInterrupt:
@@ -231,7 +248,7 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 def _say_how_to_join(server: Server, echo: Callable[[str], None]) -> None:
-    if server.edition != LEARNER or is_loopback(server.host):
+    if server.edition.local_only or is_loopback(server.host):
         return
     url = join_url(server)
     if url is None:
@@ -246,17 +263,9 @@ def _say_how_to_join(server: Server, echo: Callable[[str], None]) -> None:
 def _start(
     server: Server, servers: list[Server], config_file: Path, echo: Callable[[str], None]
 ) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        **server_environment(server, servers),
-        # Checked by the plugin on every rebuild, whatever mkdocs.yml comes to say.
-        ROOM_EDITION_VARIABLE: server.edition,
-        "NO_MKDOCS_2_WARNING": "1",
-        "DISABLE_MKDOCS_2_WARNING": "true",
-    }
     process = subprocess.Popen(
         serve_command(server, config_file),
-        env=env,
+        env=child_environment(server, servers, os.environ),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
@@ -267,7 +276,7 @@ def _start(
     )
     assert process.stdout is not None
     threading.Thread(
-        target=_relay, args=(process.stdout, f"[{server.edition}] ", echo), daemon=True
+        target=_relay, args=(process.stdout, f"[{server.edition.name}] ", echo), daemon=True
     ).start()
     return process
 

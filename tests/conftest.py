@@ -19,6 +19,8 @@ from unittest import mock
 
 import pytest
 
+from storybook.core.defaults import DEFAULT_TEMPLATES
+
 # Keep MkDocs 2 and Material end-of-life banners out of test output and subprocesses.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
@@ -62,6 +64,16 @@ def story_text(
     )
 
 
+def own_template(project: Path, name: str) -> Path:
+    """The project's own copy of template (or tags.yml) ``name``, made from the storybook's
+    default if the project has none yet: what a trainer does to change one."""
+    own = project / "templates" / name
+    if not own.exists():
+        own.parent.mkdir(exist_ok=True)
+        shutil.copyfile(DEFAULT_TEMPLATES / name, own)
+    return own
+
+
 def copy_sample(project: Path) -> Path:
     """Copy the repository's own storybook: stories, templates, workshops, paths, docs, overrides
     and mkdocs.yml."""
@@ -79,8 +91,8 @@ def sample_project(tmp_path: Path) -> Path:
 
 
 def make_mini(project: Path, stories: dict[str, str] | None = None) -> Path:
-    """A storybook in `project` with the real templates and the given stories:
-    {file name: text}."""
+    """A storybook in `project` with the repository's templates folder (which overrides
+    none of the defaults) and the given stories: {file name: text}."""
     project.mkdir()
     shutil.copytree(ROOT / "templates", project / "templates")
     (project / "stories").mkdir()

@@ -12,10 +12,10 @@ import pytest
 
 import storybook.core.cache
 from storybook.core.cache import StoryCache
-from storybook.core.pipeline import build_site
 from storybook.plugin.mirror import PageMirror, ThemeBytecode
+from storybook.sections import build_site
 
-from .conftest import story_text
+from .conftest import own_template, story_text
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ def test_any_change_in_the_templates_folder_renders_everything_again(
     calls["read"].clear()
     calls["render"].clear()
     name, addition = edit
-    template = three / "templates" / name
+    template = own_template(three, name)
     template.write_text(template.read_text("utf-8") + addition, "utf-8")
     pages = cached_build(three, cache)
     assert sorted(calls["render"]) == ["a.md", "b.md", "c.md"]

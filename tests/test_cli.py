@@ -1,15 +1,26 @@
 from __future__ import annotations
 
+import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from storybook.cli import main
 from storybook.core.render import Renderer
 
-from .conftest import story_text
+from .conftest import DATA, snapshot, story_text
+
+# Commands a trainer may get wrong, and the problem lines each prints (see the file).
+BAD_COMMANDS: dict[str, dict[str, Any]] = yaml.safe_load(
+    (DATA / "bad_commands" / "storybook.yml").read_text(encoding="utf-8")
+)
+# file:line: what is wrong - how to fix it; a file or folder as a whole has no line.
+PROBLEM_LINE = re.compile(r"^[^\s:][^:]*(:\d+)?: \S.* - \S.*$")
 
 
 def run(project: Path, *args: str) -> tuple[int, str]:
@@ -117,7 +128,8 @@ def test_new_never_overwrites_a_file_saved_meanwhile(
 
     monkeypatch.setattr(Renderer, "render_template", someone_saves_first)
     code, output = run(project, "new", "My story")
-    assert code == 1 and "already exists" in output and "nothing was changed" in output
+    assert code == 1 and "stories/my-story.md: already exists - choose another title" in output
+    assert "Nothing was changed" in output
     assert target.read_text(encoding="utf-8") == "saved by an editor a moment ago"
     assert sorted(p.name for p in (project / "stories").iterdir()) == ["my-story.md", "one.md"]
 
@@ -160,7 +172,7 @@ def test_check_refuses_a_missing_workshops_folder_as_build_does(
     [
         'He said "no" \\ then: left',
         "Emoji 😀 and a tab\there",
-        "A very long title " * 30,
+        ("A very long title " * 30)[:120].strip(),
         "<b>Bold</b> [links] {{ braces }} #hash",
     ],
 )
@@ -174,6 +186,16 @@ def test_what_new_writes_always_passes_its_own_check(
     assert len(written.name) <= 64
     code, output = run(project, "check")
     assert code == 0, output
+
+
+def test_new_refuses_a_title_past_the_limit_and_writes_nothing(
+    mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    project = in_project(mini_project({}))
+    code, output = run(project, "new", "A very long title " * 30)
+    assert code == 1
+    assert "the title is 539 characters long, more than the 120" in output, output
+    assert not any((project / "stories").iterdir())
 
 
 def test_new_says_when_it_cannot_write(
@@ -243,3 +265,58 @@ def test_new_writes_into_the_stories_folder_mkdocs_yml_names(
     assert code == 0, output
     assert (project / "content" / "stories" / "a-story-in-its-place.md").is_file()
     assert run(project, "check")[0] == 0
+
+
+@pytest.mark.parametrize("case", sorted(BAD_COMMANDS))
+def test_a_command_given_bad_input_says_what_and_how_to_fix_it_in_the_one_format(
+    case: str, mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    given = BAD_COMMANDS[case]
+    project = in_project(mini_project())
+    for name in given.get("remove", []):
+        shutil.rmtree(project / name)
+    for name, text in given.get("write", {}).items():
+        (project / name).write_text(text, encoding="utf-8")
+    before = snapshot(project)
+    result = CliRunner().invoke(main, given["args"], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == given["expected"]
+    assert all(PROBLEM_LINE.match(line) for line in given["expected"])
+    files = len({line.split(":")[0] for line in given["expected"]})
+    assert result.stderr.strip().endswith(
+        f"{len(given['expected'])} problem(s) in {files} file(s)."
+    )
+    assert "Traceback" not in result.output and "Error:" not in result.output
+    assert snapshot(project) == before, "nothing is written"
+
+
+@pytest.mark.parametrize("templates", ["empty", "absent"])
+def test_check_passes_without_templates_of_its_own(
+    templates: str, mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    """The storybook's own templates and tags.yml stand in for a project's (none here)."""
+    project = in_project(mini_project())
+    shutil.rmtree(project / "templates")
+    if templates == "empty":
+        (project / "templates").mkdir()
+    code, output = run(project, "check")
+    assert code == 0, output
+    assert run(project, "new", "A story of mine")[0] == 0
+
+
+def test_check_refuses_a_templates_folder_mkdocs_yml_names_that_is_missing(
+    mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    project = in_project(mini_project())
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - storybook\n", "  - storybook:\n      templates_dir: my-templates\n"
+        ),
+        encoding="utf-8",
+    )
+    code, output = run(project, "check")
+    assert code == 1, output
+    assert "mkdocs.yml:8: templates_dir names the folder 'my-templates', which does not exist" in (
+        output
+    )

@@ -10,8 +10,12 @@ from click.testing import CliRunner
 
 from storybook.cli import main
 from storybook.core.coverage import MAX_OWN_QUESTIONS, coverage, coverage_warnings
+from storybook.core.editions import FACILITATOR_EDITION
 from storybook.core.library import Library, load_library
-from tests.conftest import ROOT, build_edition, story_text
+from storybook.core.render import MAX_PAGE_CHARS
+from storybook.core.vocabulary import load_vocabulary
+from storybook.sections import build_site
+from tests.conftest import ROOT, build_edition, own_template, story_text
 
 # The moments every new manager meets first; each needs more than one story to compare.
 FIRST_TEN = (
@@ -148,10 +152,11 @@ def test_check_warns_about_gaps_and_still_succeeds(
     mini_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = mini_project({"a.md": story_text("A", tags="[first-hire, wellbeing]")})
+    vocabulary = own_template(project, "tags.yml")  # a warning says the project's own file
     monkeypatch.chdir(project)
     result = CliRunner().invoke(main, ["check"], catch_exceptions=False)
     assert result.exit_code == 0
-    burnout = lines_of(project / "templates" / "tags.yml", "team-burnout:")[0]
+    burnout = lines_of(vocabulary, "team-burnout:")[0]
     assert (
         f"warning: templates/tags.yml:{burnout}: no published story has the moment "
         "'team-burnout' - write one, tag an existing story that fits, or remove the moment"
@@ -184,3 +189,34 @@ def test_the_coverage_page_is_in_the_facilitator_edition_only(
     assert "Coverage of the library" not in (learner / "search" / "search_index.json").read_text(
         encoding="utf-8"
     )
+
+
+def test_every_facilitator_page_stays_bounded_in_a_library_of_5000_stories(
+    mini_project: Callable[..., Path],
+) -> None:
+    """Past about 4,500 stories the one coverage page outgrew the page limit and the
+    facilitator build stopped; it is now paged like the lists of stories. The core pipeline
+    only (no MkDocs at this size)."""
+    project = mini_project({})
+    vocabulary = load_vocabulary(project / "templates")
+    themes = [tag.name for tag in vocabulary.by_kind("themes")]
+    moments = [tag.name for tag in vocabulary.by_kind("moments")]
+    for number in range(5000):
+        tags = f"[{themes[number % len(themes)]}, {moments[number % len(moments)]}]"
+        title = f"The week a new manager learnt something, story number {number:05d}"
+        (project / "stories" / f"story-{number:05d}.md").write_text(
+            story_text(title=title, tags=tags), encoding="utf-8"
+        )
+    result = build_site(project / "stories", project / "templates", edition=FACILITATOR_EDITION)
+    assert result.problems == []
+    assert max(len(content) for content in result.pages.values()) < MAX_PAGE_CHARS / 10
+    first = result.pages["coverage.md"]
+    assert (
+        "5,000 published stories" in first and "Stories 1\u2013100 of 5,000, page 1 of 50" in first
+    )
+    assert "more](../tags/" not in first and "more](tags/" in first, "the rest on the tag's page"
+    assert first.startswith("---\ntitle: Coverage of the library\ndescription: ")
+    last = result.pages["coverage/50.md"]
+    assert last.startswith("---\ntitle: Coverage of the library, page 50 of 50\ndescription: ")
+    assert "Stories 4,901\u20135,000 of 5,000, page 50 of 50." in last
+    assert "](../stories/story-04999.md)" in last and "[Previous page](49.md)" in last

@@ -17,6 +17,8 @@ import yaml
 from click.testing import CliRunner
 
 from storybook.cli import main
+from storybook.core.csp import inline_scripts, page_policies, policy
+from storybook.core.editions import LEARNER_EDITION
 from storybook.core.project import plugin_options
 from storybook.core.siteconfig import Tagged, read_config
 from storybook.export.exporter import site_config
@@ -150,7 +152,11 @@ def test_every_engine_builds_the_export_with_stories_questions_and_search(
             assert FACILITATOR_MARKER.encode() not in data, path
             assert DRAFT_MARKER.encode() not in data, path
     for page in site.rglob("*.html"):
-        assert BANNER not in page.read_text(encoding="utf-8"), f"{page} says stories are missing"
+        text = page.read_text(encoding="utf-8")
+        assert BANNER not in text, f"{page} says stories are missing"
+        # The theme overrides the export ships hold in every engine (see core/csp.py).
+        assert page_policies(text) == [policy()], page
+        assert inline_scripts(text) == [], page
 
 
 def test_export_is_plain_mkdocs_config_without_the_plugin(exported: dict[str, Path]) -> None:
@@ -428,7 +434,7 @@ def test_site_config_adapts_every_form_mkdocs_accepts() -> None:
         "extra": {"analytics": {"provider": "none"}},
     }
     assert plugin_options(config) == {"stories_dir": "tales"}
-    written = yaml.safe_load(site_config(config, ["index.md", "stories/a.md"], "learner"))
+    written = yaml.safe_load(site_config(config, ["index.md", "stories/a.md"], LEARNER_EDITION))
     assert written["plugins"] == {"search": {}}
     assert written["site_dir"] == "site", "Zensical builds only inside the project"
     assert set(written["markdown_extensions"]) == {"toc", "admonition", "attr_list", "md_in_html"}
@@ -447,13 +453,14 @@ def test_site_config_adapts_every_form_mkdocs_accepts() -> None:
         "assets/room.css",
     ]
     assert written["extra_javascript"] == [
+        "assets/site-address.js",
         "assets/journal.js",
         "assets/reader.js",
         "assets/workshop-console.js",
         "assets/console.js",
     ]
     listed = {"plugins": ["search", {"storybook": None}, "tags"], "site_dir": "public"}
-    written = yaml.safe_load(site_config(listed, [], "learner"))
+    written = yaml.safe_load(site_config(listed, [], LEARNER_EDITION))
     assert written["plugins"] == ["search", "tags"] and written["site_dir"] == "public"
 
 
@@ -531,3 +538,39 @@ def test_an_export_folder_remembers_its_edition(
     assert "export-facilitator/" in output
     assert snapshot(out) == before
     assert export(project, out, "--edition", "learner")[0] == 0
+
+
+def test_a_hand_written_page_with_windows_line_endings_keeps_its_front_matter(
+    mini_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The facilitator banner goes after the front matter, which MkDocs reads with \\r\\n too:
+    put before it, the page showed its front matter as text."""
+    project = mini_project()
+    page = "---\r\ntitle: Ground rules\r\n---\r\n\r\n# Ground rules\r\n\r\nBe kind.\r\n"
+    (project / "docs" / "rules.md").write_bytes(page.encode("utf-8"))
+    out = tmp_path / "out"
+    code, output, errors = export(project, out, "--edition", "facilitator")
+    assert code == 0, output + errors
+    exported = (out / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert exported.startswith('---\ntitle: Ground rules\n---\n<div class="admonition')
+    built = html(build_with("mkdocs", out), "rules/")
+    assert "<title>Ground rules" in built and "Facilitator edition: not for learners" in built
+    assert "title: Ground rules" not in built
+
+
+def test_a_storybook_without_a_templates_folder_exports_with_the_defaults(
+    sample_project: Path, tmp_path: Path
+) -> None:
+    shutil.rmtree(sample_project / "templates")
+    config = sample_project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "      templates_dir: templates\n" in text  # named, so it must exist: unnamed here
+    config.write_text(text.replace("      templates_dir: templates\n", ""), encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, stderr = export(sample_project, out)
+    assert code == 0, stdout + stderr
+    slump = (out / "docs" / "stories" / "the-quiet-slump.md").read_text(encoding="utf-8")
+    assert "The Quiet Slump" in slump
+    assert (out / "overrides" / "main.html").read_bytes() == (
+        ROOT / "storybook" / "plugin" / "theme" / "main.html"
+    ).read_bytes()

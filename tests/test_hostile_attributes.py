@@ -56,6 +56,8 @@ def hostile_project(folder: Path) -> Path:
     shutil.copytree(ROOT / "templates", project / "templates")
     shutil.copytree(HOSTILE, project, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
     shutil.copytree(HOSTILE / "stories", project / "stories", dirs_exist_ok=True)
+    # git keeps no empty folder: a fresh clone has no docs/ to copy.
+    (project / "docs").mkdir(exist_ok=True)
     return project
 
 

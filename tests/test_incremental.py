@@ -18,7 +18,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-from .conftest import build, run_mkdocs, search_index, story_text
+from .conftest import build, own_template, run_mkdocs, search_index, story_text
 
 SERVE_URL = "http://127.0.0.1:8999/"
 
@@ -133,7 +133,7 @@ def test_a_new_title_reaches_home_and_tag_pages_and_a_deleted_story_disappears(
 
 
 def test_a_template_edit_rebuilds_every_story(serve: DirtyServe) -> None:
-    template = serve.project / "templates" / "story.md.j2"
+    template = own_template(serve.project, "story.md.j2")
     template.write_text(template.read_text("utf-8") + "\nTEMPLATEMARK\n", "utf-8")
     serve.rebuild()
     for i in range(6):

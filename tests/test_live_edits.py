@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import story_text
+from .conftest import own_template, story_text
 from .test_serve import REBUILD_SECONDS, Server, epoch_of
 
 CYCLES = 65  # five rounds of every mistake below
@@ -130,6 +130,9 @@ def room(sample_project: Path) -> Iterator[tuple[Server, Path]]:
         learning_path.unlink()
     write(sample_project, "stories/one.md", good_story(0))
     write(sample_project, "stories/two.md", story_text(title="The other story"))
+    # The trainer's own copies of what the mistakes below edit (the defaults stay untouched).
+    own_template(sample_project, "story.md.j2")
+    own_template(sample_project, "tags.yml")
     server = Server(sample_project)
     try:
         yield server, sample_project

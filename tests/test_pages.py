@@ -6,28 +6,27 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from storybook.core.library import load_library
+from storybook.core.editions import BY_NAME
 from storybook.core.model import Story
 from storybook.core.pages import (
     AUTHORING,
     HOME,
     TAGS_INDEX,
     _closest,
-    build_pages,
     listing_pages,
     related_stories,
 )
-from storybook.core.render import Renderer
+from storybook.sections import build_site
 
-from .conftest import ROOT, story_text
+from .conftest import ROOT, build, story_text
 
 
 def pages_of(project: Path, edition: str = "learner") -> dict[str, str]:
-    library = load_library(project / "stories", project / "templates")
-    assert library.problems == []
-    pages, problems = build_pages(library, Renderer(project / "templates"), edition=edition)
-    assert problems == []
-    return {page.src_uri: page.content for page in pages}
+    result = build_site(
+        project / "stories", project / "templates", edition=BY_NAME[edition], include_drafts=False
+    )
+    assert result.problems == []
+    return result.pages
 
 
 def test_sample_library_pages_are_made_in_memory() -> None:
@@ -52,6 +51,18 @@ def test_story_gets_its_own_questions_then_its_tags_banks(
     assert own < banks < page.index("- *Wellbeing:*") < page.index("- *Feedback:*")
     # The title inside a bank question is marked as the title of a work.
     assert "<cite>A test story</cite>" in page[banks:]
+
+
+def test_a_title_with_code_shows_it_once_escaped_in_bank_questions(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project(
+        {"one.md": story_text(title="Why `<img>` & co broke", tags="[feedback]")}
+    )
+    page = (build(project, strict=True) / "stories" / "one" / "index.html").read_text("utf-8")
+    banks = page[page.index("Going further") :]
+    assert "<cite>Why <code>&lt;img&gt;</code> &amp; co broke</cite>" in banks
+    assert "&amp;lt;" not in page
 
 
 def test_authoring_page_is_generated_from_the_model_and_vocabulary() -> None:

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from storybook.cli import main
 from storybook.core.library import load_library
-from storybook.core.pipeline import build_site
 from storybook.paths.plan import load_paths
+from storybook.sections import build_site
 
 from .conftest import DATA, ROOT, build, build_error, snapshot, story_text
 
@@ -46,6 +46,18 @@ def path_project(mini_project: Callable[..., Path]) -> Path:
     return project
 
 
+def copy_case(case: str, paths: Path) -> None:
+    """Puts a catalogue case into ``paths``: a file, a link, a folder named like a path
+    file, or (``folder/file.yml``) every file of a folder, for cases made of several files."""
+    source = BAD / case.split("/")[0]
+    if "/" in case:
+        shutil.copytree(source, paths, dirs_exist_ok=True)
+    elif source.is_dir():
+        shutil.copytree(source, paths / source.name)
+    else:
+        shutil.copy(source, paths / source.name, follow_symlinks=False)
+
+
 def check(project: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
     monkeypatch.chdir(project)
     result = CliRunner().invoke(main, ["check"], catch_exceptions=False)
@@ -66,18 +78,22 @@ def test_the_sample_path_names_published_stories_in_order() -> None:
 def test_every_bad_path_is_reported_at_its_line_by_check_and_build(
     case: str, path_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shutil.copy(BAD / case, path_project / "paths" / case)
+    copy_case(case, path_project / "paths")
     before = snapshot(path_project)
     expected = EXPECTED[case]
     code, output = check(path_project, monkeypatch)
     assert code == 1, output
-    where = f"paths/{case}:{expected['line']}: "
+    name = case.split("/")[-1]
+    where = f"paths/{name}:{expected['line']}: " if expected["line"] else f"paths/{name}: "
     line = next((line for line in output.splitlines() if line.startswith(where)), None)
     assert line is not None, output
     for words in expected["says"]:  # type: ignore[attr-defined]
         assert words in line, line
     assert "Traceback" not in output
     assert line in build_error(path_project), "mkdocs build must report the same message"
+    out = path_project.parent / "export"
+    exported = CliRunner().invoke(main, ["export", str(out)], catch_exceptions=False)
+    assert exported.exit_code == 1 and line in exported.output, exported.output
     assert snapshot(path_project) == before
 
 

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 import storybook.core.pages
 
 from .conftest import (
+    DATA,
     build,
+    build_edition,
     build_error,
     copy_sample,
     run_mkdocs,
@@ -23,6 +30,10 @@ from .conftest import (
 )
 
 SLUMP = "stories/the-quiet-slump/"
+# What stops MkDocs in a storybook, and the lines it prints then (see the file).
+BAD_COMMANDS: dict[str, dict[str, Any]] = yaml.safe_load(
+    (DATA / "bad_commands" / "mkdocs.yml").read_text(encoding="utf-8")
+)
 
 
 def test_sample_site_builds_strict_and_search_finds_the_slump_story(
@@ -156,8 +167,9 @@ def test_a_strict_mode_failure_after_every_page_was_written_leaves_no_site(
     site = project.parent / "out"
     result = run_mkdocs(project, "--strict", "-d", str(site))
     assert result.returncode == 1
-    # Once for the story's page, once for its projector view, which holds the same body.
-    assert "Aborted with 2 warnings in strict mode" in result.stdout
+    # Once, for the story's page: its projector view reuses the page's converted parts, so
+    # MkDocs does not read (nor warn about) the same body twice.
+    assert "Aborted with 1 warnings in strict mode" in result.stdout
     assert f"the site folder {site} was emptied" in result.stderr
     assert list(site.iterdir()) == []
 
@@ -266,3 +278,111 @@ def test_a_build_stopped_by_ctrl_c_leaves_no_partial_site(
     site = sample_project / "site"
     left = [path for path in site.rglob("*") if path.is_file()] if site.exists() else []
     assert left == [], f"a partial site was left: {len(left)} files"
+
+
+def with_options(config: Path, options: dict[str, str]) -> None:
+    """The storybook plugin's options in mkdocs.yml set to ``options``."""
+    lines = "".join(f"      {name}: {value}\n" for name, value in options.items())
+    text = config.read_text(encoding="utf-8").replace("  - storybook\n", f"  - storybook:\n{lines}")
+    config.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", sorted(BAD_COMMANDS))
+def test_what_stops_mkdocs_is_said_as_every_problem_is(
+    case: str, mini_project: Callable[..., Path]
+) -> None:
+    given = BAD_COMMANDS[case]
+    project = mini_project()
+    for name, text in given.get("write", {}).items():
+        (project / name).write_text(text, encoding="utf-8")
+    if "options" in given:
+        with_options(project / "mkdocs.yml", given["options"])
+    before = snapshot(project)
+    ran = subprocess.run(
+        [sys.executable, "-m", "mkdocs", *given["args"]],
+        cwd=project,
+        env={**os.environ, **given.get("env", {})},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert ran.returncode == 1, ran.stderr
+    said, expected = ran.stderr.splitlines(), given["expected"]
+    assert expected[0] in said, ran.stderr
+    start = said.index(expected[0])
+    assert said[start : start + len(expected)] == expected, ran.stderr
+    assert "Traceback" not in ran.stderr
+    # Stopped before it knew its site folder, the build must not empty another folder.
+    assert snapshot(project) == before, "nothing a trainer wrote is touched"
+
+
+# The storybook's own templates and tags.yml stand in for those a project does not have.
+
+ROOM_STORY = story_text(title="One", body="## Part A\n\nWORDS-OF-PART-A\n\n## Part B\n\nMore.")
+
+
+@pytest.mark.parametrize("templates", ["empty", "absent"])
+def test_a_project_without_templates_builds_strict_in_both_editions_with_the_room(
+    templates: str, mini_project: Callable[..., Path]
+) -> None:
+    project = mini_project({"one.md": ROOM_STORY})
+    shutil.rmtree(project / "templates")
+    if templates == "empty":
+        (project / "templates").mkdir()
+    learner = build_edition(project, "learner", strict=True)
+    assert "WORDS-OF-PART-A" in (learner / "stories" / "one" / "index.html").read_text("utf-8")
+    projector = (learner / "present" / "one" / "index.html").read_text(encoding="utf-8")
+    assert "WORDS-OF-PART-A" in projector and "storybook-slide" in projector
+    assert (learner / "tags" / "wellbeing" / "index.html").is_file()
+    home = (learner / "index.html").read_text(encoding="utf-8")
+    # The package's main.html: the search dialog named, no missing-stories banner.
+    assert 'role="dialog" aria-label="' in home and "storybook-no-pages" not in home
+    facilitator = build_edition(project, "facilitator", strict=True)
+    console = (facilitator / "console" / "one" / "index.html").read_text(encoding="utf-8")
+    assert "One" in console and "assets/console.js" in console
+    assert "tags.yml" in (facilitator / "authoring" / "index.html").read_text("utf-8")
+
+
+def test_a_projects_template_replaces_the_default_for_its_pages_only(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project({"one.md": ROOM_STORY})
+    (project / "templates" / "story.md.j2").write_text(
+        "# {{ story.title }}\n\nOUR-OWN-STORY-PAGE\n\n{{ story.body }}\n", encoding="utf-8"
+    )
+    site = build(project, strict=True)
+    story = (site / "stories" / "one" / "index.html").read_text(encoding="utf-8")
+    assert "OUR-OWN-STORY-PAGE" in story and "WORDS-OF-PART-A" in story
+    tag = (site / "tags" / "wellbeing" / "index.html").read_text(encoding="utf-8")
+    assert "OUR-OWN-STORY-PAGE" not in tag and "One" in tag
+    assert "OUR-OWN-STORY-PAGE" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_projects_tags_yml_replaces_the_default_vocabulary(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project({"one.md": story_text(tags="[our-theme, our-moment]")})
+    (project / "templates" / "tags.yml").write_text(
+        "themes:\n  our-theme:\n    label: Our theme\n    description: Ours.\n"
+        '    questions: ["What is ours?"]\n'
+        "moments:\n  our-moment:\n    label: Our moment\n    description: Ours too.\n",
+        encoding="utf-8",
+    )
+    site = build(project, strict=True)
+    assert "Our theme" in (site / "tags" / "our-theme" / "index.html").read_text("utf-8")
+    assert not (site / "tags" / "wellbeing").exists()
+
+
+def test_a_templates_folder_mkdocs_yml_names_must_exist(mini_project: Callable[..., Path]) -> None:
+    project = mini_project()
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - storybook\n", "  - storybook:\n      templates_dir: my-templates\n"
+        ),
+        encoding="utf-8",
+    )
+    error = build_error(project)
+    assert "mkdocs.yml:8: templates_dir names the folder 'my-templates', which does not exist" in (
+        error
+    )

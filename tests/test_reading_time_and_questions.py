@@ -61,7 +61,7 @@ def test_every_sample_story_asks_at_most_seven_then_at_most_three_more() -> None
 
 
 def build_sample_pages() -> dict[str, str]:
-    from storybook.core.pipeline import build_site
+    from storybook.sections import build_site
 
     result = build_site(ROOT / "stories", ROOT / "templates", paths_dir=ROOT / "paths")
     assert result.problems == []
@@ -113,16 +113,18 @@ def test_banks_and_content_notes_are_checked_at_their_line(tmp_path: Path) -> No
 
 def test_the_content_note_comes_before_the_story_on_its_page_and_card(sample_project: Path) -> None:
     site = build(sample_project, strict=True)
-    story = (site / "stories" / "the-quiet-slump" / "index.html").read_text(encoding="utf-8")
-    note = story.index('class="storybook-content-note"')
-    assert note < story.index('id="three-good-years-out-of-four"')
-    assert "this story touches on bereavement, serious illness and divorce or separation." in story
+    story = (site / "stories" / "the-charging-bay" / "index.html").read_text(encoding="utf-8")
+    # The notes that apply from the start are named on the one folded control before it.
+    note = story.index('class="storybook-touches"')
+    assert note < story.index('id="seven-weeks-in"')
+    summary = story[note : story.index("</summary>", note)]
+    assert "Content note: harassment" in summary
     assert "min read</p>" in story[:note]
     home = (site / "index.html").read_text(encoding="utf-8")
     cards = home[home.index('class="storybook-cards"') :]
-    card = cards[cards.index('href="stories/the-quiet-slump/"') :]
+    card = cards[cards.index('href="stories/the-charging-bay/"') :]
     card = card[: card.index("</div>")]
-    assert "Content note: bereavement, serious illness, divorce or separation" in card
+    assert "Content note: harassment" in card
     assert "min read" in card
 
 
@@ -132,7 +134,8 @@ def test_the_run_of_show_lists_each_story_s_content_notes(sample_project: Path) 
     assert with_slump, "a sample workshop runs The Quiet Slump"
     site = build_edition(sample_project, "facilitator")
     page = (site / "workshops" / with_slump[0].stem / "index.html").read_text(encoding="utf-8")
-    assert "this story touches on bereavement, serious illness" in page
+    # The Quiet Slump touches its subjects only in part B: the facilitator is told, and when.
+    assert "Held back with part B" in page and "bereavement, serious illness" in page
 
 
 def test_the_sample_stories_use_content_notes_from_the_vocabulary() -> None:

@@ -7,9 +7,10 @@ import pytest
 from markupsafe import Markup
 
 import storybook.core.render
+from storybook.core.defaults import DEFAULT_TEMPLATES
 from storybook.core.errors import StorybookError
 from storybook.core.model import Question, Story
-from storybook.core.render import Renderer
+from storybook.core.render import MAX_TEMPLATE_BYTES, Renderer
 from storybook.core.safety import neutralise
 
 STORY = Story(
@@ -74,10 +75,12 @@ def test_template_errors_name_the_template_file_and_line(
     assert "'nope' is not defined" in problem.message
 
 
-def test_missing_template_is_named(renderer: Renderer) -> None:
+def test_missing_template_is_named(renderer: Renderer, tmp_path: Path) -> None:
     with pytest.raises(StorybookError) as caught:
-        renderer.render_template("story.md.j2")
-    assert "story.md.j2" in caught.value.problems[0].message
+        renderer.render_template("no-such-page.md.j2")
+    problem = caught.value.problems[0]
+    assert "no-such-page.md.j2" in problem.message
+    assert problem.path == tmp_path / "no-such-page.md.j2"
 
 
 def test_values_passed_to_templates_are_not_run_as_jinja(
@@ -286,3 +289,94 @@ def test_a_value_inside_an_html_tag_must_be_escaped(tmp_path: Path, renderer: Re
 def test_the_storybooks_own_templates_escape_every_value_inside_a_tag() -> None:
     folder = Path(__file__).parent.parent / "templates"
     assert Renderer(folder).syntax_problems() == []
+
+
+# Default templates: the project's folder first, then storybook/defaults/templates.
+
+LIST_CONTEXT = {"stories": [], "pager": None, "root": ""}
+
+
+def test_a_project_without_templates_renders_the_defaults(tmp_path: Path) -> None:
+    for folder in (tmp_path / "empty", tmp_path / "absent"):
+        renderer = Renderer(folder)
+        if folder.name == "empty":
+            folder.mkdir()
+        page = renderer.render_template("all-stories.md.j2", **LIST_CONTEXT)
+        assert page == Renderer(DEFAULT_TEMPLATES).render_template(
+            "all-stories.md.j2", **LIST_CONTEXT
+        )
+        assert renderer.syntax_problems() == []
+
+
+def test_every_default_template_is_shipped_and_parses() -> None:
+    names = sorted(path.name for path in DEFAULT_TEMPLATES.glob("*.j2"))
+    assert {"story.md.j2", "present.md.j2", "console.md.j2", "home.md.j2"} <= set(names)
+    renderer = Renderer(DEFAULT_TEMPLATES)
+    assert renderer.env.list_templates(filter_func=lambda name: name.endswith(".j2")) == names
+    assert renderer.syntax_problems() == []
+
+
+def test_a_project_template_overrides_the_default_of_its_name_only(tmp_path: Path) -> None:
+    (tmp_path / "all-stories.md.j2").write_text("OWN LIST {{ root }}\n", encoding="utf-8")
+    renderer = Renderer(tmp_path)
+    assert renderer.render_template("all-stories.md.j2", **LIST_CONTEXT) == "OWN LIST \n"
+    assert renderer.template_path("all-stories.md.j2") == tmp_path / "all-stories.md.j2"
+    assert renderer.template_path("story-list.md.j2") == DEFAULT_TEMPLATES / "story-list.md.j2"
+    # An override can include a default it does not replace.
+    (tmp_path / "mine.md.j2").write_text(
+        "{% include 'all-stories.md.j2' %}{% include 'content-note.md.j2' %}", encoding="utf-8"
+    )
+    assert renderer.render_template("mine.md.j2", **LIST_CONTEXT, held_notes=[]).startswith(
+        "OWN LIST"
+    )
+
+
+def test_an_override_added_or_removed_later_is_picked_up(tmp_path: Path) -> None:
+    """Under mkdocs serve one renderer lives on: a template cached from the defaults must
+    give way to a project file added later, and come back when it is deleted."""
+    renderer = Renderer(tmp_path)
+    default = renderer.render_template("all-stories.md.j2", **LIST_CONTEXT)
+    own = tmp_path / "all-stories.md.j2"
+    own.write_text("OWN\n", encoding="utf-8")
+    assert renderer.render_template("all-stories.md.j2", **LIST_CONTEXT) == "OWN\n"
+    own.unlink()
+    assert renderer.render_template("all-stories.md.j2", **LIST_CONTEXT) == default
+
+
+def test_problems_of_an_override_name_the_projects_file(tmp_path: Path) -> None:
+    own = tmp_path / "tag.md.j2"
+    own.write_text("# {{ tag.label\n", encoding="utf-8")
+    renderer = Renderer(tmp_path)
+    problems = renderer.syntax_problems()
+    assert [(problem.path, problem.line) for problem in problems] == [(own, 1)]
+    with pytest.raises(StorybookError) as caught:
+        renderer.render_template("tag.md.j2")
+    assert caught.value.problems[0].path == own
+    own.write_text("# ok\n\n{{ tag.nope }}\n", encoding="utf-8")
+    with pytest.raises(StorybookError) as caught:
+        renderer.render_template("tag.md.j2", tag={"label": "x"})
+    assert (caught.value.problems[0].path, caught.value.problems[0].line) == (own, 3)
+
+
+def test_a_failing_default_template_is_said_at_the_default_file(tmp_path: Path) -> None:
+    (tmp_path / "page.md.j2").write_text("{% include 'all-stories.md.j2' %}\n", encoding="utf-8")
+    with pytest.raises(StorybookError) as caught:
+        Renderer(tmp_path).render_template("page.md.j2", stories=[], root="")
+    problem = caught.value.problems[0]
+    assert problem.path == DEFAULT_TEMPLATES / "story-list.md.j2"
+    assert "'pager' is not defined" in problem.message
+
+
+def test_a_link_to_a_default_template_is_still_outside_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "story.md.j2").symlink_to(DEFAULT_TEMPLATES / "story.md.j2")
+    with pytest.raises(StorybookError) as caught:
+        Renderer(tmp_path).render_template("story.md.j2")
+    assert caught.value.problems[0].path == tmp_path / "story.md.j2"
+    assert "link to a file outside the templates folder" in caught.value.problems[0].message
+
+
+def test_an_override_is_read_within_the_limit(tmp_path: Path) -> None:
+    (tmp_path / "tag.md.j2").write_text("x" * (MAX_TEMPLATE_BYTES + 1), encoding="utf-8")
+    with pytest.raises(StorybookError) as caught:
+        Renderer(tmp_path).render_template("tag.md.j2")
+    assert caught.value.problems[0].path == tmp_path / "tag.md.j2"

@@ -7,23 +7,25 @@ import socket
 import subprocess
 import sys
 import urllib.error
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from storybook.cli import main
-from storybook.core.editions import BANNER_CLASS
+from storybook.core.editions import BANNER_CLASS, FACILITATOR_EDITION, LEARNER_EDITION
 from storybook.core.errors import RoomError
+from storybook.core.room_pages import ROOM_VARIABLES
+from storybook.core.siteconfig import read_config
 from storybook.room import LOCAL, room_servers, single_server
 
-from .conftest import free_port, story_text
+from .conftest import ROOT, free_port, story_text
 from .test_serve import Server, epoch_of
 
 SLUMP = "/stories/the-quiet-slump/"
 # Written only in the slump story's discussion plan, a facilitator-only field.
-PLAN_WORDS = "How much longer the list of guesses"
+PLAN_WORDS = "How much longer the list of what Greg concluded"
 
 
 class Edition(Server):
@@ -122,7 +124,7 @@ def test_the_room_serves_both_editions_and_both_reload_after_an_edit(room: Room)
         encoding="utf-8",
     )
     page = room.facilitator.wait_for(workshop, lambda html: "storybook-problems" in html)
-    assert "<code>workshops/new-manager-day-one.yml:52</code> no story" in page
+    assert "<code>workshops/new-manager-day-one.yml:69</code> no story" in page
     assert "did you mean" in page
     assert "Camera Off" in page, "the last good workshop page is still served"
     assert int(room.learner.get(f"/livereload/{learner_epoch}/1", timeout=90)) > learner_epoch
@@ -202,9 +204,13 @@ def test_the_room_says_which_port_is_taken(
 
 def test_only_the_learner_edition_may_leave_this_machine() -> None:
     learner, facilitator = room_servers("0.0.0.0", 8000, 8001)
-    assert (learner.edition, learner.host, learner.port) == ("learner", "0.0.0.0", 8000)
-    assert (facilitator.edition, facilitator.host, facilitator.port) == ("facilitator", LOCAL, 8001)
-    (alone,) = single_server("facilitator", "0.0.0.0", 8000)
+    assert (learner.edition, learner.host, learner.port) == (LEARNER_EDITION, "0.0.0.0", 8000)
+    assert (facilitator.edition, facilitator.host, facilitator.port) == (
+        FACILITATOR_EDITION,
+        LOCAL,
+        8001,
+    )
+    (alone,) = single_server(FACILITATOR_EDITION, "0.0.0.0", 8000)
     assert (alone.host, alone.port) == (LOCAL, 8000)
     with pytest.raises(RoomError, match="two ports"):
         room_servers(LOCAL, 8000, 8000)
@@ -237,3 +243,74 @@ def test_the_learner_port_never_builds_another_edition_even_when_mkdocs_yml_chan
     assert BANNER_CLASS not in page and "For the facilitator" not in page
     assert PLAN_WORDS not in room.learner.get("/search/search_index.json")
     assert "Facilitator edition" not in room.learner.get("/")
+
+
+# What the README's Settings block says of the room, copied into a project's mkdocs.yml.
+COPIED_SETTINGS = """\
+  - storybook:
+      edition: !ENV [STORYBOOK_EDITION, learner]
+      projector_url: http://127.0.0.1:8000/
+      console_url: http://127.0.0.1:8001/
+      problem_banner: true
+"""
+
+
+def test_the_rooms_own_settings_win_over_those_in_mkdocs_yml(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project(
+        {"one.md": story_text(title="First title"), "two.md": story_text(title="Second")}
+    )
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  - storybook\n", COPIED_SETTINGS),
+        encoding="utf-8",
+    )
+    room = Room(project)  # on free ports, never 8000 and 8001
+    try:
+        present = room.learner.wait_for("/present/one/", lambda html: "First title" in html)
+        assert f'data-console="http://127.0.0.1:{room.facilitator.port}"' in present
+        console = room.facilitator.wait_for("/console/one/", lambda html: "First title" in html)
+        assert f'data-projector="http://127.0.0.1:{room.learner.port}/present/one/"' in console
+        assert (
+            "mkdocs.yml sets console_url, but this server of the room keeps console_url: http"
+            in (room.log.read_text(encoding="utf-8"))
+        )
+        # A broken story, then another edit: the build that shows the edit has the problem.
+        (project / "stories" / "two.md").write_text("no front matter\n", encoding="utf-8")
+        (project / "stories" / "one.md").write_text(story_text(title="Retitled"), encoding="utf-8")
+        for path in ("/present/one/", "/stories/one/", "/"):
+            page = room.learner.wait_for(path, lambda html: "Retitled" in html)
+            assert "storybook-problems" not in page and "stories/two.md" not in page, path
+        page = room.facilitator.wait_for("/", lambda html: "storybook-problems" in html)
+        assert "stories/two.md:1" in page
+    finally:
+        room.stop()
+
+
+def plugin_options(config: dict[str, object]) -> dict[str, dict[str, object]]:
+    """A mkdocs.yml's plugins, in order, each with its options."""
+    plugins = config["plugins"]
+    assert isinstance(plugins, list)
+    found: dict[str, dict[str, object]] = {}
+    for plugin in plugins:
+        if isinstance(plugin, dict):
+            ((name, options),) = plugin.items()
+            found[name] = dict(options or {})
+        else:
+            found[str(plugin)] = {}
+    return found
+
+
+def test_the_readme_settings_block_is_safe_to_copy(tmp_path: Path) -> None:
+    """It has the plugins mkdocs.yml has (the offline copy needs its plugin), with the same
+    options, and pins none of the settings the room sets for its servers."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("\n## Settings\n", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "mkdocs.yml").write_text(block, encoding="utf-8")
+    copied = plugin_options(read_config(tmp_path / "mkdocs.yml"))
+    ours = plugin_options(read_config(ROOT / "mkdocs.yml"))
+    assert list(copied) == list(ours)
+    for name, options in ours.items():
+        assert {key: copied[name].get(key) for key in options} == options, name
+    assert not set(copied["storybook"]) & set(ROOM_VARIABLES)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from storybook.core.editions import LEARNER_EDITION, ROOM_EDITION_VARIABLE
 from storybook.core.errors import StorybookError
 from storybook.core.load import load_story
 from storybook.core.parts import HELD_SUMMARY, fold_held_parts, headings, split_parts
@@ -17,11 +18,21 @@ from storybook.core.room_pages import (
     JOIN_URL_VARIABLE,
     PROBLEM_BANNER_VARIABLE,
     PROJECTOR_URL_VARIABLE,
+    ROOM_VARIABLES,
+    overridden_by_the_room,
+    room_settings,
     show_problem_banner,
 )
 from storybook.core.validate import validate_story
 from storybook.core.vocabulary import Vocabulary, load_vocabulary
-from storybook.room import LOCAL, join_url, room_servers, server_environment, single_server
+from storybook.room import (
+    LOCAL,
+    child_environment,
+    join_url,
+    room_servers,
+    server_environment,
+    single_server,
+)
 
 from .conftest import ROOT, build_edition, search_index, story_text
 
@@ -189,9 +200,9 @@ def test_the_room_tells_each_edition_where_the_other_is_and_never_says_0_0_0_0()
     assert join_url(local) is None
     assert JOIN_URL_VARIABLE not in server_environment(local, [local])
     # One edition alone (`storybook serve`, `make serve`) keeps its problem banner.
-    (alone,) = single_server("learner", LOCAL, 8000)
+    (alone,) = single_server(LEARNER_EDITION, LOCAL, 8000)
     assert PROBLEM_BANNER_VARIABLE not in server_environment(alone, [alone])
-    (named,) = single_server("learner", "192.168.7.7", 8000)
+    (named,) = single_server(LEARNER_EDITION, "192.168.7.7", 8000)
     assert join_url(named) == "http://192.168.7.7:8000/"
 
 
@@ -219,3 +230,64 @@ def test_the_terminal_shows_phones_where_to_go(monkeypatch: pytest.MonkeyPatch) 
     local, _ = room_servers(LOCAL, 8000, 8001)
     room._say_how_to_join(local, said.append)
     assert said == []
+
+
+# (started by the room, the environment's value, mkdocs.yml's, the value that holds)
+CONSOLE_URLS = [
+    (False, None, None, "http://127.0.0.1:8001/"),
+    (False, "http://127.0.0.1:9001/", None, "http://127.0.0.1:9001/"),
+    (False, "http://127.0.0.1:9001/", "http://127.0.0.1:7001/", "http://127.0.0.1:7001/"),
+    (True, "http://127.0.0.1:9001/", "http://127.0.0.1:7001/", "http://127.0.0.1:9001/"),
+    (True, None, "http://127.0.0.1:7001/", "http://127.0.0.1:7001/"),
+]
+BANNERS = [
+    (False, None, None, True),
+    (False, "off", None, False),
+    (False, "off", True, True),
+    (True, "off", True, False),
+    (True, None, False, False),
+    (True, None, None, True),
+]
+
+
+def in_room(monkeypatch: pytest.MonkeyPatch, room: bool, variable: str, told: str | None) -> None:
+    for name in (ROOM_EDITION_VARIABLE, *ROOM_VARIABLES.values()):
+        monkeypatch.delenv(name, raising=False)
+    if room:
+        monkeypatch.setenv(ROOM_EDITION_VARIABLE, "learner")
+    if told is not None:
+        monkeypatch.setenv(variable, told)
+
+
+@pytest.mark.parametrize(("room", "told", "written", "holds"), CONSOLE_URLS)
+def test_in_a_room_the_rooms_address_wins_elsewhere_mkdocs_yml(
+    monkeypatch: pytest.MonkeyPatch, room: bool, told: str | None, written: str | None, holds: str
+) -> None:
+    in_room(monkeypatch, room, CONSOLE_URL_VARIABLE, told)
+    assert room_settings({"console_url": written}).console_url == holds
+    overridden = room and told is not None and written is not None
+    assert overridden_by_the_room({"console_url": written}) == (
+        [f"console_url: {told}"] if overridden else []
+    )
+
+
+@pytest.mark.parametrize(("room", "told", "written", "holds"), BANNERS)
+def test_in_a_room_the_rooms_banner_policy_wins_elsewhere_mkdocs_yml(
+    monkeypatch: pytest.MonkeyPatch,
+    room: bool,
+    told: str | None,
+    written: bool | None,
+    holds: bool,
+) -> None:
+    in_room(monkeypatch, room, PROBLEM_BANNER_VARIABLE, told)
+    assert show_problem_banner({"problem_banner": written}) is holds
+
+
+def test_no_room_variable_is_inherited_from_the_shell_that_starts_the_room() -> None:
+    learner, facilitator = room_servers(LOCAL, 8100, 8101)
+    shell = {"PATH": "/usr/bin", **{name: "http://elsewhere/" for name in ROOM_VARIABLES.values()}}
+    told = child_environment(learner, [learner, facilitator], shell)
+    assert told[CONSOLE_URL_VARIABLE] == "http://127.0.0.1:8101/"
+    assert told[PROBLEM_BANNER_VARIABLE] == "off"
+    assert PROJECTOR_URL_VARIABLE not in told and JOIN_URL_VARIABLE not in told
+    assert told["PATH"] == "/usr/bin" and told[ROOM_EDITION_VARIABLE] == "learner"

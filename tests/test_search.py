@@ -8,18 +8,30 @@ tests/browser/test_finding_stories.py and tests/browser/test_offline.py.
 from __future__ import annotations
 
 import base64
+import errno
 import json
 import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
+from click.testing import CliRunner
 
-from storybook.plugin.search import mark_excluded, pack_for_disk, plain_script, uses_pagefind
+from storybook.core.site import SCRIPTS, SITE_ADDRESS
+from storybook.plugin import search as search_module
+from storybook.plugin.search import (
+    mark_excluded,
+    pack_for_disk,
+    plain_script,
+    uses_pagefind,
+    verify_index,
+)
 from storybook.plugin.theme import PAGEFIND_SEARCH
 
-from .conftest import PACKED_FILE, copy_sample, search_index
+from .conftest import PACKED_FILE, copy_sample, search_index, story_text
 
 BUNDLE = "assets/javascripts/bundle."
 
@@ -74,6 +86,10 @@ def test_a_built_site_searches_pagefind_through_materials_search_box(sample: Pat
     ours = next(index for index, src in enumerate(scripts) if src.endswith(PAGEFIND_SEARCH))
     bundle = next(index for index, src in enumerate(scripts) if BUNDLE in src)
     assert ours < bundle, "it must be in place before Material's search starts"
+    # Every script that needs the site's address comes after the one that finds it.
+    finds = [index for index, src in enumerate(scripts) if src.endswith(SITE_ADDRESS)]
+    needs = [i for i, src in enumerate(scripts) if src.endswith((PAGEFIND_SEARCH, *SCRIPTS[1:]))]
+    assert finds and len(needs) == len(SCRIPTS) and finds[0] < min(needs)
     # Material's index is still written (the export and other engines build it themselves).
     assert search_index(site)
 
@@ -197,3 +213,146 @@ def test_mark_excluded_adds_pagefinds_mark_to_each_of_materials() -> None:
 )
 def test_which_search_a_site_gets(engine: str, serving: bool, expected: bool) -> None:
     assert uses_pagefind(engine, serving=serving) is expected
+
+
+# --- the index is part of the build: failures while indexing, through Pagefind test doubles ---
+
+real_run = search_module._run
+
+
+def build_with_cli(project: Path) -> tuple[int, str]:
+    """`mkdocs build` through MkDocs' own command line; returns its exit code, and what it
+    printed and logged."""
+    import logging
+
+    from mkdocs.__main__ import cli
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign,assignment]
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        site = project.parent / f"{project.name}-site"
+        result = CliRunner().invoke(
+            cli, ["build", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
+        )
+    finally:
+        logger.removeHandler(handler)
+    logged = "\n".join(record.getMessage() for record in records)
+    return result.exit_code, f"{result.output}\n{logged}"
+
+
+def assert_no_site_and_no_traceback(project: Path, output: str) -> None:
+    site = project.parent / f"{project.name}-site"
+    assert not (site / "index.html").exists(), "no site that looks finished"
+    assert not (site / "pagefind").exists()
+    assert "Traceback" not in output and 'File "' not in output, output
+
+
+def pagefind_then(change: Callable[[Path], None]) -> Callable[..., None]:
+    """A Pagefind runner that runs the real Pagefind, then changes what it wrote."""
+
+    def run(program: Path, site: Path, output: Path, language: str) -> None:
+        real_run(program, site, output, language)
+        change(output)
+
+    return run
+
+
+def test_ctrl_c_while_pagefind_indexes_leaves_no_site_and_says_why(
+    mini_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    project = mini_project()
+    monkeypatch.setattr(search_module, "_run", interrupted)
+    code, output = build_with_cli(project)
+    assert code != 0, output
+    assert "-site/pagefind: the build was stopped (Ctrl-C) while Pagefind indexed" in output
+    assert "the site folder" in output and "was emptied" in output
+    assert_no_site_and_no_traceback(project, output)
+
+
+def test_a_full_disk_while_pagefind_indexes_fails_the_build_at_the_files_left_empty(
+    mini_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind exited 0 on a full disk with 46 of its 74 files empty: as it did, here."""
+
+    def empty_most(output: Path) -> None:
+        for path in sorted(output.rglob("*"))[1::2]:
+            if path.is_file():
+                path.write_bytes(b"")
+
+    project = mini_project()
+    monkeypatch.setattr(search_module, "_run", pagefind_then(empty_most))
+    code, output = build_with_cli(project)
+    assert code != 0, output
+    assert re.search(
+        r"mini-site/pagefind/\S+: this file of the search index is empty - build again; "
+        r"if the disk is full, free some space first",
+        output,
+    ), output
+    assert_no_site_and_no_traceback(project, output)
+
+
+def test_no_space_left_on_the_disk_while_indexing_says_so(
+    mini_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(program: Path, site: Path, output: Path, language: str) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(output / "pagefind.js"))
+
+    project = mini_project()
+    monkeypatch.setattr(search_module, "_run", disk_full)
+    code, output = build_with_cli(project)
+    assert code != 0, output
+    assert (
+        "mini-site/pagefind/pagefind.js: the disk is full: the search index could not be " in output
+    )
+    assert "free some space on the disk, then build again" in output
+    assert_no_site_and_no_traceback(project, output)
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ("cut-short", "this file of the search index is cut short"),
+        ("missing-fragment", "the search index names this file, which is missing"),
+        (
+            "broken-entry",
+            "pagefind-entry.json: the search index's entry file is missing or unreadable",
+        ),
+        ("pagefind-fails", "Pagefind could not index the site (RuntimeError: Error: no space)"),
+    ],
+)
+def test_an_index_that_is_not_whole_fails_the_build(
+    change: str, says: str, mini_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def spoil(output: Path) -> None:
+        if change == "cut-short":
+            chunk = next((output / "index").glob("*.pf_index"))
+            chunk.write_bytes(chunk.read_bytes()[: chunk.stat().st_size // 2])
+        elif change == "missing-fragment":
+            next((output / "fragment").glob("*.pf_fragment")).unlink()
+        elif change == "broken-entry":
+            (output / "pagefind-entry.json").write_text('{"version": "1.5', encoding="utf-8")
+        else:
+            raise RuntimeError("Error: no space")
+
+    project = mini_project()
+    monkeypatch.setattr(search_module, "_run", pagefind_then(spoil))
+    code, output = build_with_cli(project)
+    assert code != 0, output
+    assert says in output, output
+    assert_no_site_and_no_traceback(project, output)
+
+
+def test_a_real_index_is_verified_whole(mini_project: Callable[..., Path]) -> None:
+    project = mini_project({"one.md": story_text(), "two.md": story_text(title="Two")})
+    code, output = build_with_cli(project)
+    assert code == 0, output
+    site = project.parent / f"{project.name}-site"
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert verify_index(site / "pagefind") == entry["languages"]["en"]["page_count"] > 2
+    assert f"Search: Pagefind indexed {entry['languages']['en']['page_count']} pages" in output

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from storybook.core.csp import MAIN_TEMPLATE, theme_overrides
 from storybook.plugin.theme import ASSETS, WORKER_SHIM
 
 from .conftest import build, search_index, story_text
@@ -68,3 +69,12 @@ def test_offline_shim_replaces_the_cdn_one_whatever_the_plugin_order(
     page = (site / "stories" / "one.html").read_text(encoding="utf-8")
     assert page.count("iframe-worker") == 1
     assert f'<script src="../{WORKER_SHIM}"></script>' in page
+
+
+def test_the_repositorys_theme_folder_holds_the_packages_main_html_unchanged() -> None:
+    """An engine that skips the plugin sees only the project's theme folder: this storybook
+    keeps a copy of the package's main.html there, which must not drift from it."""
+    root = Path(__file__).resolve().parent.parent
+    package = dict(theme_overrides())[MAIN_TEMPLATE]
+    assert (root / "overrides" / MAIN_TEMPLATE).read_bytes() == package
+    assert package == (root / "storybook" / "plugin" / "theme" / MAIN_TEMPLATE).read_bytes()

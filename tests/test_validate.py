@@ -97,3 +97,31 @@ def test_suggested_minutes_must_be_a_sensible_whole_number(
         validate(tmp_path, vocabulary, story_text(extra=f"suggested_minutes: {minutes}\n"))
     (problem,) = caught.value.problems
     assert problem.line == 8 and "whole number of minutes from 1 to 720" in problem.message
+
+
+def test_a_held_back_part_has_its_own_content_notes_and_questions(
+    tmp_path: Path, vocabulary: Vocabulary
+) -> None:
+    extra = (
+        'content_notes: [divorce]\nreveal: ["Friday"]\nreveal_notes: [bereavement]\n'
+        'reflection_after:\n  - "Now what would {{ story.protagonist }} say?"\n'
+    )
+    story = validate(tmp_path, vocabulary, story_text(extra=extra, body="A.\n\n## Friday\n\nB."))
+    assert story.content_notes == ("divorce",)
+    assert story.reveal_notes == ("bereavement",)
+    assert [q.template for q in story.reflection_after] == [
+        "Now what would {{ story.protagonist }} say?"
+    ]
+    assert story.reflection_after[0].line == 12
+    # A discussion plan's "Question N" counts reflection first, then reflection_after.
+    assert story.all_questions == story.reflection + story.reflection_after
+
+
+def test_without_reveal_there_is_nothing_to_note_or_ask_after(
+    tmp_path: Path, vocabulary: Vocabulary
+) -> None:
+    extra = 'reveal_notes: [bereavement]\nreflection_after: ["Then?"]\n'
+    with pytest.raises(StorybookError) as caught:
+        validate(tmp_path, vocabulary, story_text(extra=extra))
+    found = {(p.line, p.message.split(":")[0]) for p in caught.value.problems}
+    assert found == {(8, "reveal_notes"), (9, "reflection_after")}

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from storybook.core.defaults import DEFAULT_TEMPLATES
 from storybook.core.errors import StorybookError
-from storybook.core.vocabulary import load_vocabulary
+from storybook.core.vocabulary import VOCABULARY_FILE, load_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +33,41 @@ def test_vocabulary_mistakes_name_the_line(tmp_path: Path) -> None:
     assert (5, "unknown section 'places'") in found
 
 
-def test_missing_vocabulary_says_what_to_create(tmp_path: Path) -> None:
+def test_without_its_own_tags_yml_a_project_gets_the_default(tmp_path: Path) -> None:
+    default = load_vocabulary(DEFAULT_TEMPLATES)
+    for folder in (tmp_path, tmp_path / "absent"):
+        vocabulary = load_vocabulary(folder)
+        assert vocabulary.path == DEFAULT_TEMPLATES / VOCABULARY_FILE
+        assert vocabulary.tags == default.tags and vocabulary.content_notes
+
+
+def test_the_default_vocabulary_has_no_problems() -> None:
+    """A project cannot repair the shipped file: it must load, every tag with questions."""
+    vocabulary = load_vocabulary(DEFAULT_TEMPLATES)
+    assert vocabulary.by_kind("themes") and vocabulary.by_kind("moments")
+    assert all(tag.questions and tag.description for tag in vocabulary.tags.values())
+
+
+def test_a_projects_tags_yml_replaces_the_default_whole(tmp_path: Path) -> None:
+    (tmp_path / VOCABULARY_FILE).write_text(
+        "themes:\n  our-theme:\n    label: Ours\n    description: D\n    questions: []\n"
+        "moments: {}\n",
+        encoding="utf-8",
+    )
+    vocabulary = load_vocabulary(tmp_path)
+    assert vocabulary.path == tmp_path / VOCABULARY_FILE
+    assert list(vocabulary.tags) == ["our-theme"] and vocabulary.content_notes == {}
+
+
+def test_a_tags_yml_linked_to_the_default_is_refused(tmp_path: Path) -> None:
+    (tmp_path / VOCABULARY_FILE).symlink_to(DEFAULT_TEMPLATES / VOCABULARY_FILE)
     with pytest.raises(StorybookError) as caught:
         load_vocabulary(tmp_path)
-    assert "tags.yml" in caught.value.problems[0].hint
+    assert "outside the templates folder" in caught.value.problems[0].message
+
+
+def test_a_tags_yml_that_is_not_a_file_is_said_not_skipped(tmp_path: Path) -> None:
+    (tmp_path / VOCABULARY_FILE).mkdir()
+    with pytest.raises(StorybookError) as caught:
+        load_vocabulary(tmp_path)
+    assert caught.value.problems[0].path == tmp_path / VOCABULARY_FILE

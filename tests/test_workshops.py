@@ -169,8 +169,9 @@ def test_run_of_show_has_clock_times_and_warns_when_a_session_runs_past_the_plan
     page = (built_sample("facilitator") / SAMPLE).read_text(encoding="utf-8")
     assert "run-of-show" in page
     assert f"{CLOCK}09:45{DASH}10:35</span></td>" in page
-    assert f"{CLOCK}13:00{DASH}13:10</span></td>" in page
-    assert '<td style="text-align: right;">220</td>' in page  # cumulative minutes at the end
+    assert f"{CLOCK}12:40{DASH}13:25</span></td>" in page  # lunch
+    assert f"{CLOCK}13:45{DASH}13:55</span></td>" in page
+    assert '<td style="text-align: right;">265</td>' in page  # cumulative minutes at the end
     assert "The plan runs" not in page and "over time" not in page
     # The story's facilitator notes, in place, under its session.
     article = page[page.index("<article") :]
@@ -189,9 +190,9 @@ def test_run_of_show_has_clock_times_and_warns_when_a_session_runs_past_the_plan
         encoding="utf-8"
     )
     assert "The plan runs 15 minutes over" in page
-    assert "ends at 13:25 instead of 13:10" in page
+    assert "ends at 14:10 instead of 13:55" in page
     assert f"{CLOCK}11:50{DASH}12:55</span></td>" in page
-    assert f"{CLOCK}13:15{DASH}13:25</span> <strong>over time</strong></td>" in page
+    assert f"{CLOCK}14:00{DASH}14:10</span> <strong>over time</strong></td>" in page
 
 
 def test_the_learner_agenda_links_stories_and_their_questions_and_nothing_more(

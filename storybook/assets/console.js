@@ -98,7 +98,8 @@
         button.className = "md-button";
         button.setAttribute("data-command", "question");
         button.setAttribute("data-number", String(slide.question));
-        button.textContent = "Show question " + slide.question;
+        // A question for after the reveal shows only once its part is revealed.
+        button.textContent = "Show question " + slide.question + (slide.held ? " (after the reveal)" : "");
         questions.appendChild(button);
       });
     }

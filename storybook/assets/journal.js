@@ -17,21 +17,8 @@
   var PROGRESS_PREFIX = "storybook-progress:";
   var counter = 0;
 
-  /* The site's address, worked out once, when the script first runs: the base in #__config
-     is relative to the page loaded first, and Material's instant navigation changes the
-     address without loading that element again. */
-  var SITE = (function () {
-    var base = ".";
-    var config = document.getElementById("__config");
-    if (config) {
-      try {
-        base = JSON.parse(config.textContent).base || ".";
-      } catch (error) {
-        base = ".";
-      }
-    }
-    return new URL(base, location.href).pathname.replace(/\/?$/, "/");
-  })();
+  // The site's address (site-address.js, loaded first).
+  var SITE = window.storybookSite.path;
 
   function siteKey(prefix) {
     return (prefix || PREFIX) + SITE + ":";
@@ -265,10 +252,16 @@
         });
         store.removeItem(siteKey(PROGRESS_PREFIX));
       }
-      fields.forEach(function (field) {
-        field.box.value = "";
-        fitToContent(field.box);
-      });
+      // Every box on the page: a workbook, and a story that asks questions after a part it
+      // holds back, have several blocks of questions, and a box still showing an answer
+      // would save it again.
+      Array.prototype.forEach.call(
+        document.querySelectorAll(".storybook-reflection .storybook-answer__box"),
+        function (box) {
+          box.value = "";
+          fitToContent(box);
+        }
+      );
       say("All your answers have been cleared from this browser.");
     });
   }

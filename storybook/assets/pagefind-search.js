@@ -57,9 +57,6 @@
     return open.apply(this, args);
   };
 
-  // This script's own address, assets/pagefind-search.js: the theme wrote it, no page can.
-  var OWN_ROOT = new URL("../", (document.currentScript && document.currentScript.src) || location.href);
-
   // An address on the site itself, or an error: this script never loads a script, a worker
   // or a file from data:, blob: or another origin, whatever a page says.
   function ownAddress(url) {
@@ -74,14 +71,10 @@
     return resolved;
   }
 
+  // The site's address (site-address.js, loaded before this one, finds it from its own
+  // file's address, which the theme wrote and no page can).
   function siteRoot() {
-    try {
-      var config = document.getElementById("__config");
-      var base = config ? JSON.parse(config.textContent).base : ".";
-      return ownAddress(String(base).replace(/\/?$/, "/"));
-    } catch (error) {
-      return OWN_ROOT;
-    }
+    return ownAddress(window.storybookSite.url);
   }
 
   function escapeHTML(text) {

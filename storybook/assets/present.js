@@ -1,7 +1,8 @@
 /* Leadership Storybook: the projector view (present/<slug>/), as slides.
  *
  * The page's sections become slides shown one at a time: the title, each part of the story,
- * then each question. A part held back (reveal: in the story) stays hidden until revealed.
+ * then each question. A part held back (reveal: in the story) stays hidden until revealed, and
+ * so do the questions for after it (reflection_after), which follow it as "more" slides.
  * Keys: Right, Space or PageDown next; Left or PageUp previous; B blanks the screen; F full screen.
  *
  * The presenter console (facilitator edition, another port, so another origin) opens this
@@ -58,7 +59,10 @@
 
   function question(number) {
     for (var index = 0; index < slides.length; index++) {
-      if (slides[index].getAttribute("data-question") === String(number)) state.current = index;
+      // A question held back with a part (asked after the reveal) waits for the reveal too.
+      if (slides[index].getAttribute("data-question") === String(number) && visible(index)) {
+        state.current = index;
+      }
     }
   }
 

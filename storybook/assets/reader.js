@@ -15,19 +15,8 @@
   var PROGRESS = "storybook-progress:";
   var JOURNAL = "storybook-journal:";
 
-  /* Worked out once, as journal.js does: #__config's base is relative to the first page. */
-  var SITE = (function () {
-    var base = ".";
-    var config = document.getElementById("__config");
-    if (config) {
-      try {
-        base = JSON.parse(config.textContent).base || ".";
-      } catch (error) {
-        base = ".";
-      }
-    }
-    return new URL(base, location.href).pathname.replace(/\/?$/, "/");
-  })();
+  // The site's address (site-address.js, loaded first).
+  var SITE = window.storybookSite.path;
 
   function sitePath() {
     return SITE + ":";

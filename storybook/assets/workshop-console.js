@@ -13,17 +13,10 @@
   var PREFIX = "storybook-console:";
   var TICK_MS = 10000;
 
+  // The site's address (site-address.js, loaded first): the same on every page, after
+  // Material's instant navigation too.
   function siteKey(slug) {
-    var base = ".";
-    var config = document.getElementById("__config");
-    if (config) {
-      try {
-        base = JSON.parse(config.textContent).base || ".";
-      } catch (error) {
-        base = ".";
-      }
-    }
-    return PREFIX + new URL(base, location.href).pathname.replace(/\/?$/, "/") + ":" + slug;
+    return PREFIX + window.storybookSite.path + ":" + slug;
   }
 
   function storage() {

@@ -20,8 +20,11 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from storybook.core.defaults import DEFAULT_TEMPLATES
+from storybook.core.editions import LEARNER_EDITION, Edition
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.library import read_story
+from storybook.core.load import MAX_STORY_BYTES, read_bounded
 from storybook.core.model import Story
 from storybook.core.pages import Page, Related, render_story_page
 from storybook.core.render import Renderer
@@ -35,8 +38,18 @@ def folder_fingerprint(folder: Path) -> bytes:
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(hashlib.blake2b(path.read_bytes()).digest())
+            digest.update(hashlib.blake2b(_bytes_or_marker(path)).digest())
     return digest.digest()
+
+
+def _bytes_or_marker(path: Path) -> bytes:
+    """A file's bytes, read within the limit; for a file that cannot be read so (too large,
+    a FIFO, unreadable), a marker that changes with it: the renderer says what is wrong."""
+    try:
+        return read_bounded(path, MAX_STORY_BYTES)
+    except StorybookError:
+        info = path.stat()
+        return f"unreadable\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_mode}".encode()
 
 
 class StoryCache:
@@ -50,14 +63,18 @@ class StoryCache:
         self._context = b""
         self._renderer: Renderer | None = None
         self._stories: dict[Path, tuple[bytes, Story | list[Problem]]] = {}
-        self._pages: dict[Path, tuple[tuple[Story, tuple[Related, ...], bool], Page]] = {}
-        self._room_pages: dict[Path, tuple[tuple[Story, RoomSettings, bool], Page]] = {}
+        self._pages: dict[Path, tuple[tuple[Story, tuple[Related, ...], Edition], Page]] = {}
+        self._room_pages: dict[Path, tuple[tuple[Story, RoomSettings, Edition], Page]] = {}
         self._seen: set[Path] = set()
 
     def prepare(self, templates_dir: Path, settings: Mapping[str, object]) -> StoryCache:
         """Start a build; forget everything if the templates or the settings changed."""
+        # The defaults too: the project's folder may override none, and in a checkout of the
+        # storybook itself they are edited like any template.
         context = hashlib.blake2b(
-            folder_fingerprint(templates_dir) + repr(sorted(settings.items())).encode()
+            folder_fingerprint(templates_dir)
+            + folder_fingerprint(DEFAULT_TEMPLATES)
+            + repr(sorted(settings.items())).encode()
         ).digest()
         if context != self._context or self._renderer is None:
             self._context = context
@@ -79,8 +96,8 @@ class StoryCache:
         """The story in ``path``, loaded and validated again only if its bytes changed."""
         self._seen.add(path)
         try:
-            digest = hashlib.blake2b(path.read_bytes()).digest()
-        except OSError:
+            digest = hashlib.blake2b(read_bounded(path, MAX_STORY_BYTES)).digest()
+        except StorybookError:
             return read_story(path, vocabulary)  # reports why the file cannot be read
         cached = self._stories.get(path)
         if cached is None or cached[0] != digest:
@@ -100,16 +117,14 @@ class StoryCache:
         renderer: Renderer,
         *,
         related: Sequence[Related] = (),
-        facilitator: bool = False,
+        edition: Edition = LEARNER_EDITION,
     ) -> Page:
         """The page of ``story``, rendered again only if it or its related stories changed."""
-        key = (story, tuple(related), facilitator)
+        key = (story, tuple(related), edition)
         cached = self._pages.get(story.path)
         # Unchanged files give back the very same Story objects, so this compares quickly.
         if cached is None or cached[0] != key:
-            page = render_story_page(
-                story, vocabulary, renderer, related=related, facilitator=facilitator
-            )
+            page = render_story_page(story, vocabulary, renderer, related=related, edition=edition)
             cached = self._pages[story.path] = (key, page)
         return cached[1]
 
@@ -120,13 +135,13 @@ class StoryCache:
         renderer: Renderer,
         settings: RoomSettings,
         *,
-        facilitator: bool,
+        edition: Edition,
     ) -> Page:
         """The room page of ``story``, rendered again only if it or the room changed."""
-        key = (story, settings, facilitator)
+        key = (story, settings, edition)
         cached = self._room_pages.get(story.path)
         if cached is None or cached[0] != key:
-            page = render_room_page(story, vocabulary, renderer, settings, facilitator=facilitator)
+            page = render_room_page(story, vocabulary, renderer, settings, edition=edition)
             cached = self._room_pages[story.path] = (key, page)
         return cached[1]
 

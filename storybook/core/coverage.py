@@ -87,20 +87,20 @@ def coverage_warnings(vocabulary: Vocabulary, stories: Sequence[Story]) -> list[
     warnings += [
         Problem(
             story.path,
-            story.reflection[MAX_OWN_QUESTIONS].line,
-            f"the story asks {len(story.reflection)} questions of its own, more than "
+            story.all_questions[MAX_OWN_QUESTIONS].line,
+            f"the story asks {len(story.all_questions)} questions of its own, more than "
             f"{MAX_OWN_QUESTIONS}",
             "keep the five or so that matter most; its tags add their own questions",
         )
         for story in found.stories
-        if len(story.reflection) > MAX_OWN_QUESTIONS
+        if len(story.all_questions) > MAX_OWN_QUESTIONS
     ]
     return sorted(warnings, key=lambda warning: (str(warning.path), warning.line))
 
 
 def _tag_lines(vocabulary: Vocabulary) -> dict[str, int]:
     """Where each tag is declared in tags.yml, for warnings a trainer can jump to."""
-    located = parse_yaml(read_text(vocabulary.path), vocabulary.path)
+    located = parse_yaml(read_text(vocabulary.path, what="vocabulary"), vocabulary.path)
     return {
         tag.name: located.key_line(kind, tag.name)
         for kind in KINDS

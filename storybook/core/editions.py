@@ -8,6 +8,8 @@ cannot reach a :class:`Story`. A third edition would be one more :class:`Edition
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,8 +91,12 @@ def edition(name: str) -> Edition:
     return BY_NAME[name]
 
 
-def is_facilitator(name: str) -> bool:
-    return BY_NAME[name].shows_facilitator
+def is_loopback(host: str) -> bool:
+    """Whether an address reaches this machine only: 127.0.0.0/8, ::1 or localhost."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def facilitator_view(story: Story) -> dict[str, Any]:
@@ -112,10 +118,17 @@ def facilitator_view(story: Story) -> dict[str, Any]:
     }
 
 
+# As MkDocs finds it (mkdocs.utils.meta), with \r\n too: MkDocs reads files with
+# universal newlines, the export copies their bytes.
+_PAGE_FRONT_MATTER = re.compile(
+    r"\A\ufeff?-{3}[ \t]*\r?\n(?:.*?\r?\n)??(?:-{3}|\.{3})[ \t]*(?:\r?\n|\Z)", re.DOTALL
+)
+
+
 def split_page_front_matter(markdown: str) -> tuple[str, str]:
-    """A generated page's front matter (with its fences) and the rest."""
-    if markdown.startswith("---\n"):
-        end = markdown.find("\n---\n", 4)
-        if end != -1:
-            return markdown[: end + 5], markdown[end + 5 :]
-    return "", markdown
+    """A page's front matter (with its fences) and the rest. A hand-written page may have
+    Windows line endings or a byte-order mark: MkDocs reads its front matter all the same."""
+    found = _PAGE_FRONT_MATTER.match(markdown)
+    if found is None:
+        return "", markdown
+    return markdown[: found.end()], markdown[found.end() :]

@@ -51,6 +51,11 @@ class StorybookError(Exception):
     def format(self, root: Path | None = None) -> str:
         return "\n".join(problem.format(root) for problem in self.problems)
 
+    def summary(self) -> str:
+        """How many problems in how many files, said after (or before) the list of them."""
+        files = {problem.path for problem in self.problems}
+        return f"{len(self.problems)} problem(s) in {len(files)} file(s)."
+
 
 def problem(path: Path, message: str, hint: str = "", *, line: int = 1) -> StorybookError:
     """One problem as an error to raise: ``raise problem(path, "what", "how to fix")``."""

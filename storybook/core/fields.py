@@ -17,7 +17,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -105,23 +105,33 @@ Reader = Callable[[object, Cursor], Any]
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One field: how it is read, who sees it, and how the authoring guide explains it."""
+    """One field: how it is read, who sees it, and how the authoring guide explains it.
+
+    Only the name and the reader are positional; everything that describes the field is
+    written by name, so a spec reads as what it says and a new option cannot shift others."""
 
     name: str
     read: Reader
+    _: KW_ONLY
     kind: str
     description: str
     example: str
     required: bool = False
     # Shown in the facilitator edition only; the learner edition never contains it.
     facilitator_only: bool = False
-    # Its text reaches a page: handed to templates, and checked for unsafe markup at its line.
+    # Its text reaches a page as written, so it is checked for unsafe markup at its line
+    # (False for values that cannot make markup or are shown only through a view of their own).
     on_page: bool = True
     # What a reflection question may use as story.<name>.
     in_questions: bool = False
     # How templates see the value (None: not handed to templates as it is, e.g. questions,
-    # which are rendered first).
+    # which are rendered first). Every field with a view reaches the templates: a new field
+    # needs no code to be shown.
     view: Callable[[Any], Any] | None = field(default=lambda value: value)
+    # The most it may hold: entries for a list, characters for a text. Every page a value
+    # reaches does work in proportion to it (a card lists every tag of a story on every
+    # theme page), so a value without a bound would make a page, and a build, without one.
+    limit: int | None = None
 
     def guide(self) -> dict[str, Any]:
         """What the authoring pages show of the field."""
@@ -132,7 +142,27 @@ class FieldSpec:
             "description": self.description,
             "example": self.example,
             "facilitator_only": self.facilitator_only,
+            "limit": self.limit,
         }
+
+    def over_limit(self, value: object, cursor: Cursor) -> bool:
+        """Whether the value holds more than the field's limit; if so, says so at its line."""
+        if self.limit is None:
+            return False
+        if isinstance(value, list) and len(value) > self.limit:
+            cursor.report(
+                f"{cursor.label} has {len(value):,} entries, more than the {self.limit} allowed",
+                f"keep the {self.limit} that matter most",
+            )
+            return True
+        if isinstance(value, str) and len(value.strip()) > self.limit:
+            cursor.report(
+                f"{cursor.label} is {len(value.strip()):,} characters long, more than the "
+                f"{self.limit} allowed",
+                f"shorten it to at most {self.limit} characters",
+            )
+            return True
+        return False
 
 
 def read_fields(
@@ -176,7 +206,8 @@ def read_fields(
                 )
             values[spec.name] = None
             continue
-        values[spec.name] = spec.read(value, cursor.at(spec.name))
+        where = cursor.at(spec.name)
+        values[spec.name] = None if spec.over_limit(value, where) else spec.read(value, where)
     return values
 
 
@@ -335,7 +366,7 @@ def record(
 def views(
     values: Mapping[str, Any], specs: Sequence[FieldSpec], *, facilitator: bool
 ) -> dict[str, Any]:
-    """What templates see of the fields: those that reach a page, for the given audience.
+    """What templates see of the fields: every field with a view, for the given audience.
 
     ``facilitator=False`` gives the fields everyone sees; ``True`` only the facilitator-only
     ones, which the learner edition never builds.
@@ -343,5 +374,15 @@ def views(
     return {
         spec.name: spec.view(values.get(spec.name))
         for spec in specs
-        if spec.on_page and spec.view is not None and spec.facilitator_only == facilitator
+        if spec.view is not None and spec.facilitator_only == facilitator
     }
+
+
+def names(specs: Sequence[FieldSpec], **flags: bool) -> tuple[str, ...]:
+    """The names of the specs whose flags have the given values, e.g.
+    ``names(FIELDS, facilitator_only=True)``: every list of field names comes from here."""
+    return tuple(
+        spec.name
+        for spec in specs
+        if all(getattr(spec, flag) == wanted for flag, wanted in flags.items())
+    )

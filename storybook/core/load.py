@@ -13,6 +13,8 @@ from storybook.core.yamlfile import Located, parse_yaml
 
 FENCE = "---"
 MAX_STORY_BYTES = 2_000_000
+# A hand-written page in docs/, read by the storybook as MkDocs reads it.
+MAX_PAGE_BYTES = MAX_STORY_BYTES
 
 
 @dataclass(frozen=True)
@@ -25,52 +27,109 @@ class SourceStory:
     body_line: int
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, *, what: str = "story") -> str:
     """Read a trainer's file as UTF-8, accepting a byte-order mark and Windows line endings.
 
     UTF-16 with a byte-order mark (Notepad's "Unicode") is unambiguous, so it is read too;
     any other encoding is refused with a message naming it, never guessed into garbage.
+    ``what`` names the file in messages: a story, a path, a workshop.
     """
+    raw = read_bounded(path, MAX_STORY_BYTES, what=what)
     try:
-        with path.open("rb") as stream:
+        text = _decode(raw)
+    except UnicodeDecodeError as exc:
+        raise StorybookError([encoding_problem(path, raw, exc, what=what)]) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _open_for_reading(path: Path) -> int:
+    # Not blocking: a FIFO (a named pipe) opens at once, to be refused as not a plain file,
+    # where an ordinary open would wait for a writer forever.
+    return os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+
+
+def read_bounded(path: Path, limit: int = MAX_STORY_BYTES, *, what: str = "story") -> bytes:
+    """The bytes of a plain file of at most ``limit`` bytes; never more than ``limit`` + 1 of
+    them are read, whatever the file claims. Anything else (too large, a folder, a FIFO, a
+    file that cannot be opened) is a StorybookError at the file, never a traceback."""
+    try:
+        handle = _open_for_reading(path)
+        try:
+            info = os.fstat(handle)
+            if not stat.S_ISREG(info.st_mode):
+                raise _not_a_file(path, what)
             # Refused by its size before it is read: a 3 GB file must not be read whole.
-            size = os.fstat(stream.fileno()).st_size
-            if size > MAX_STORY_BYTES:
-                raise _too_large(path, size)
-            raw = stream.read(MAX_STORY_BYTES + 1)
+            if info.st_size > limit:
+                raise _too_large(path, info.st_size, limit, what)
+            raw = _read_at_most(handle, limit + 1)
+        finally:
+            os.close(handle)
     except OSError as exc:
         raise StorybookError(
             [
                 Problem(
                     path,
                     1,
-                    f"cannot read this file ({exc.strerror})",
+                    f"cannot read this file ({exc.strerror or exc})",
                     "check that it is a file you may open, then save it again",
                 )
             ]
         ) from None
-    if len(raw) > MAX_STORY_BYTES:  # it grew while being read, or is not a regular file
-        raise _too_large(path, len(raw))
+    if len(raw) > limit:  # it grew while being read
+        raise _too_large(path, len(raw), limit, what)
+    return raw
+
+
+def _read_at_most(handle: int, size: int) -> bytes:
+    chunks: list[bytes] = []
+    while size > 0:
+        chunk = os.read(handle, min(size, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def peek_text(path: Path, limit: int = MAX_STORY_BYTES) -> str | None:
+    """A file's text for a second look (its line numbers, a draft: line), or None when it
+    cannot be read within ``limit``: its reader has already said why."""
     try:
-        text = _decode(raw)
-    except UnicodeDecodeError as exc:
-        raise StorybookError([encoding_problem(path, raw, exc)]) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        return read_bounded(path, limit).decode("utf-8", errors="replace")
+    except StorybookError:
+        return None
 
 
-def _too_large(path: Path, size: int) -> StorybookError:
-    kind = "story" if path.suffix == ".md" else "storybook file"
+def _not_a_file(path: Path, what: str) -> StorybookError:
+    kind = "a folder" if path.is_dir() else "not a plain file"
     return StorybookError(
         [
             Problem(
                 path,
                 1,
-                f"this file is {size // 1000} kB, more than the "
-                f"{MAX_STORY_BYTES // 1_000_000} MB a {kind} may have",
-                "split it into several stories" if kind == "story" else "make it smaller",
+                f"this is {kind}, where a {what} file should be",
+                f"replace it with the {what} saved as a normal file",
             )
         ]
     )
+
+
+def _too_large(path: Path, size: int, limit: int, what: str) -> StorybookError:
+    kind = "story" if what == "story" else f"{what} file"
+    return StorybookError(
+        [
+            Problem(
+                path,
+                1,
+                f"this file is {size // 1000:,} kB, more than the {_size(limit)} a {kind} may have",
+                "split it into several stories" if what == "story" else "make it smaller",
+            )
+        ]
+    )
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 1_000_000} MB" if limit >= 1_000_000 else f"{limit // 1000} kB"
 
 
 def _decode(raw: bytes) -> str:
@@ -79,7 +138,9 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8-sig")
 
 
-def encoding_problem(path: Path, raw: bytes, exc: UnicodeDecodeError) -> Problem:
+def encoding_problem(
+    path: Path, raw: bytes, exc: UnicodeDecodeError, *, what: str = "story"
+) -> Problem:
     line = raw.count(b"\n", 0, exc.start) + 1
     hint = "save it again choosing the UTF-8 encoding in your editor"
     if b"\x00" in raw[:4096]:
@@ -87,7 +148,8 @@ def encoding_problem(path: Path, raw: bytes, exc: UnicodeDecodeError) -> Problem
             path,
             1,
             "this is not a plain text file (it may be a word-processor document)",
-            "save the story as plain text with the UTF-8 encoding, ending in .md",
+            f"save the {what} as plain text with the UTF-8 encoding, ending in "
+            f"{path.suffix or '.md'}",
         )
     byte = raw[exc.start : exc.start + 1]
     try:

@@ -10,6 +10,7 @@ templates through the views built from the specs (``story.<name>`` for everyone,
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,11 @@ PLAN_PARTS: dict[str, str] = {
     "close": "How to close",
 }
 PROVENANCE_KINDS = ("retold", "composite", "invented")
+# What one story may carry (see FieldSpec.limit): a title or a name on one line of a card,
+# a summary of a few sentences, and lists a session can use (tags, questions, headings...).
+MAX_TITLE = 120
+MAX_SUMMARY = 600
+MAX_ENTRIES = 12
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ def _question(value: object, cursor: Cursor) -> Question | None:
     if not isinstance(value, str) or not value.strip():
         number = int(cursor.keys[-1]) + 1
         cursor.report(
-            f"reflection question {number} is not a question",
+            f"{cursor.name} question {number} is not a question",
             'write it as text in double quotes: - "..."',
             line=cursor.located.line(*cursor.keys),
         )
@@ -79,30 +85,33 @@ SEGMENT_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "title",
         f.text,
-        "text",
-        "What the room does.",
-        'title: "Pairs: what did he see?"',
+        kind="text",
+        description="What the room does.",
+        example='title: "Pairs: what did he see?"',
         required=True,
+        limit=MAX_TITLE,
     ),
     FieldSpec(
         "minutes",
         f.minutes,
-        "whole number of minutes",
-        "How long it takes.",
-        "minutes: 10",
+        kind="whole number of minutes",
+        description="How long it takes.",
+        example="minutes: 10",
         required=True,
     ),
     FieldSpec(
         "notes",
         f.text,
-        "Markdown text",
-        "What to do or watch in it.",
-        'notes: "Two columns on the board."',
+        kind="Markdown text",
+        description="What to do or watch in it.",
+        example='notes: "Two columns on the board."',
     ),
 )
 PLAN_FIELDS: tuple[FieldSpec, ...] = (
     *(
-        FieldSpec(name, f.text, "Markdown text", label + ".", f'{name}: "..."')
+        FieldSpec(
+            name, f.text, kind="Markdown text", description=label + ".", example=f'{name}: "..."'
+        )
         for name, label in PLAN_PARTS.items()
     ),
     FieldSpec(
@@ -112,21 +121,27 @@ PLAN_FIELDS: tuple[FieldSpec, ...] = (
             noun="segments",
             hint="start each with '- title:' and give it minutes:",
         ),
-        "list of segments (title, minutes, notes)",
-        "The timed parts of the session in order; they add up to at most suggested_minutes.",
-        'segments:\n  - title: "Read part A"\n    minutes: 8',
+        kind="list of segments (title, minutes, notes)",
+        description="The timed parts of the session in order; they add up to at most suggested_minutes.",
+        example='segments:\n  - title: "Read part A"\n    minutes: 8',
+        limit=MAX_ENTRIES,
     ),
 )
 ROLE_CARD_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
-        "role", f.text, "text", "Who this card is for.", 'role: "Greg, the manager"', required=True
+        "role",
+        f.text,
+        kind="text",
+        description="Who this card is for.",
+        example='role: "Greg, the manager"',
+        required=True,
     ),
     FieldSpec(
         "brief",
         f.text,
-        "Markdown text",
-        "What this person knows and wants.",
-        "brief: |\n  ...",
+        kind="Markdown text",
+        description="What this person knows and wants.",
+        example="brief: |\n  ...",
         required=True,
     ),
 )
@@ -134,13 +149,17 @@ PROVENANCE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "kind",
         f.choice(*PROVENANCE_KINDS),
-        "retold, composite or invented",
-        "Where the story comes from.",
-        "kind: retold",
+        kind="retold, composite or invented",
+        description="Where the story comes from.",
+        example="kind: retold",
         required=True,
     ),
     FieldSpec(
-        "source", f.text, "text", "The source, for a retold story.", 'source: "A public post"'
+        "source",
+        f.text,
+        kind="text",
+        description="The source, for a retold story.",
+        example='source: "A public post"',
     ),
 )
 
@@ -149,29 +168,32 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "title",
         f.text,
-        "text",
-        "The story's title, shown as its heading and in every list.",
-        'title: "The quarter nobody asked about"',
+        kind="text",
+        description="The story's title, shown as its heading and in every list.",
+        example='title: "The quarter nobody asked about"',
         required=True,
         in_questions=True,
+        limit=MAX_TITLE,
     ),
     FieldSpec(
         "summary",
         f.text,
-        "text",
-        "One or two sentences saying what happens, without judging it.",
-        'summary: "A top seller misses her number and her new manager reaches for a plan."',
+        kind="text",
+        description="One or two sentences saying what happens, without judging it.",
+        example='summary: "A top seller misses her number and her new manager reaches for a plan."',
         required=True,
         in_questions=True,
+        limit=MAX_SUMMARY,
     ),
     FieldSpec(
         "tags",
         f.list_of(_tag, noun="tags", hint="write e.g. tags: [wellbeing, underperformance]"),
-        "list of tags",
-        "At least one tag from the vocabulary below. Themes and manager moments are both tags.",
-        "tags: [wellbeing, underperformance]",
+        kind="list of tags",
+        description="At least one tag from the vocabulary below. Themes and manager moments are both tags.",
+        example="tags: [wellbeing, underperformance]",
         required=True,
         in_questions=True,
+        limit=MAX_ENTRIES,
         # Templates get each tag with its label and page (see pages.story_view).
         on_page=False,
     ),
@@ -182,39 +204,43 @@ FIELDS: tuple[FieldSpec, ...] = (
             noun="questions",
             hint='write each question on its own line: - "What did ... notice?"',
         ),
-        "list of questions",
-        "At least one reflection question. A question may use the story's fields, "
+        kind="list of questions",
+        description="At least one reflection question. A question may use the story's fields, "
         "written like {{ story.protagonist }}.",
-        'reflection:\n  - "What did the manager notice first?"',
+        example='reflection:\n  - "What did the manager notice first?"',
         required=True,
+        limit=MAX_ENTRIES,
         # Rendered with Jinja first, then handed to templates as questions.
         view=None,
     ),
     FieldSpec(
         "protagonist",
         f.text,
-        "text",
-        "The first name of the person at the heart of the story, for use in questions.",
-        'protagonist: "Dana"',
+        kind="text",
+        description="The first name of the person at the heart of the story, for use in questions.",
+        example='protagonist: "Dana"',
         in_questions=True,
+        limit=MAX_TITLE,
+        # A template may write {{ story.protagonist }} whether or not the story names one.
+        view=lambda value: value or "",
     ),
     FieldSpec(
         "slug",
         f.slug,
-        "text",
-        "The last part of the page address. Defaults to the file name. Lowercase letters, "
+        kind="text",
+        description="The last part of the page address. Defaults to the file name. Lowercase letters, "
         "digits and hyphens only; unique across the library.",
-        "slug: quarter-nobody-asked-about",
+        example="slug: quarter-nobody-asked-about",
         in_questions=True,
         on_page=False,
     ),
     FieldSpec(
         "draft",
         f.boolean,
-        "true or false",
-        "A draft is checked, but left out of the learner edition and its search; the "
+        kind="true or false",
+        description="A draft is checked, but left out of the learner edition and its search; the "
         "facilitator edition shows it, marked as a draft.",
-        "draft: true",
+        example="draft: true",
         on_page=False,
     ),
     FieldSpec(
@@ -222,44 +248,78 @@ FIELDS: tuple[FieldSpec, ...] = (
         f.list_of(
             _content_note, noun="content notes", hint="write e.g. content_notes: [bereavement]"
         ),
-        "list of content notes",
-        "Sensitive subjects the story touches, from the content notes in templates/tags.yml. "
+        kind="list of content notes",
+        description="Sensitive subjects the story touches, from the content notes in templates/tags.yml. "
         "Readers see them in plain words before the story starts.",
-        "content_notes: [bereavement, serious-illness]",
+        example="content_notes: [bereavement, serious-illness]",
+        limit=MAX_ENTRIES,
         on_page=False,
     ),
     FieldSpec(
         "reveal",
         f.list_of(f.text, noun="headings", hint='write e.g. reveal: ["What she was carrying"]'),
-        "list of headings",
-        "Headings (## lines) of the story that each begin a part held back until the room has "
+        kind="list of headings",
+        description="Headings (## lines) of the story that each begin a part held back until the room has "
         "discussed what came before. A reader alone finds each such part folded.",
-        'reveal: ["What she was carrying"]',
+        example='reveal: ["What she was carrying"]',
+        limit=MAX_ENTRIES,
+    ),
+    FieldSpec(
+        "reveal_notes",
+        f.list_of(
+            _content_note, noun="content notes", hint="write e.g. reveal_notes: [bereavement]"
+        ),
+        kind="list of content notes",
+        description="Sensitive subjects that only the held-back parts (reveal:) touch, from the content "
+        "notes in templates/tags.yml. Readers who want to know can look them up before the "
+        "story; everyone else meets them as a content note just before the held-back part. "
+        "Only for a story with reveal:; a note is listed here or in content_notes:, not both.",
+        example="reveal_notes: [bereavement]",
+        limit=MAX_ENTRIES,
+        on_page=False,
+    ),
+    FieldSpec(
+        "reflection_after",
+        f.list_of(
+            _question,
+            noun="questions",
+            hint='write each question on its own line: - "What changes now that ...?"',
+        ),
+        kind="list of questions",
+        description="Reflection questions asked only after the held-back parts (reveal:) have been read; "
+        "reflection: keeps the questions for before. Written like reflection: questions. "
+        "A discussion plan numbers them after the reflection: questions (with three of "
+        "those, the first of these is question 4). Only for a story with reveal:.",
+        example='reflection_after:\n  - "What would you do differently now that you know?"',
+        limit=MAX_ENTRIES,
+        # Rendered with Jinja first, then handed to templates as questions.
+        view=None,
     ),
     FieldSpec(
         "banks",
         f.possibly_empty_list_of(
             _tag, noun="tags", hint="write e.g. banks: [wellbeing], or banks: []"
         ),
-        "list of tags",
-        "Which of its tags' question banks the story takes; [] for none. Without it, all of them.",
-        "banks: [wellbeing]",
+        kind="list of tags",
+        description="Which of its tags' question banks the story takes; [] for none. Without it, all of them.",
+        example="banks: [wellbeing]",
+        limit=MAX_ENTRIES,
         on_page=False,
     ),
     FieldSpec(
         "facilitator_notes",
         f.text,
-        "Markdown text",
-        "Notes for whoever runs a session. Facilitator edition only: never shown to learners.",
-        "facilitator_notes: |\n  Open by asking the room what they noticed first.",
+        kind="Markdown text",
+        description="Notes for whoever runs a session. Facilitator edition only: never shown to learners.",
+        example="facilitator_notes: |\n  Open by asking the room what they noticed first.",
         facilitator_only=True,
     ),
     FieldSpec(
         "suggested_minutes",
         f.minutes,
-        "whole number of minutes",
-        "How long a workshop session on this story usually takes. Facilitator edition only.",
-        "suggested_minutes: 45",
+        kind="whole number of minutes",
+        description="How long a workshop session on this story usually takes. Facilitator edition only.",
+        example="suggested_minutes: 45",
         facilitator_only=True,
     ),
     FieldSpec(
@@ -271,11 +331,11 @@ FIELDS: tuple[FieldSpec, ...] = (
             "each with its text",
             must_list="open, listen_for and close",
         ),
-        "open, listen_for, close, and timed segments",
-        "How to open the discussion, what to listen for in the room, and how to close it, "
+        kind="open, listen_for, close, and timed segments",
+        description="How to open the discussion, what to listen for in the room, and how to close it, "
         "each as Markdown text, and optionally the timed segments of the session. "
         "Facilitator edition only.",
-        "discussion_plan:\n"
+        example="discussion_plan:\n"
         '  open: "Ask who has been in this spot."\n'
         '  listen_for: "Observations mixed up with assumptions."\n'
         '  close: "Each person names one thing they will do this week."',
@@ -288,42 +348,28 @@ FIELDS: tuple[FieldSpec, ...] = (
             noun="role cards",
             hint="start each card with '- role:' and give it a brief:",
         ),
-        "list of role cards (role, brief)",
-        "Briefs for a role-play of the conversation the story ends in, one card per role. "
+        kind="list of role cards (role, brief)",
+        description="Briefs for a role-play of the conversation the story ends in, one card per role. "
         "Facilitator edition only.",
-        'role_cards:\n  - role: "The manager"\n    brief: "You want to understand first."',
+        example='role_cards:\n  - role: "The manager"\n    brief: "You want to understand first."',
+        limit=MAX_ENTRIES,
         facilitator_only=True,
     ),
     FieldSpec(
         "provenance",
         f.record(PROVENANCE_FIELDS, what="provenance", start_hint="write kind: and source:"),
-        "kind (retold, composite, invented) and source",
-        "Where the story comes from: retold from a source, a composite of real cases, or "
+        kind="kind (retold, composite, invented) and source",
+        description="Where the story comes from: retold from a source, a composite of real cases, or "
         "invented. Facilitator edition only.",
-        'provenance:\n  kind: retold\n  source: "A public post by a sales leader"',
+        example='provenance:\n  kind: retold\n  source: "A public post by a sales leader"',
         facilitator_only=True,
     ),
 )
 
-FIELD_NAMES: tuple[str, ...] = tuple(spec.name for spec in FIELDS)
-FACILITATOR_FIELDS: tuple[str, ...] = tuple(spec.name for spec in FIELDS if spec.facilitator_only)
-# What a reflection question may use as story.<name>.
-QUESTION_FIELDS: tuple[str, ...] = tuple(spec.name for spec in FIELDS if spec.in_questions)
-# Fields Story keeps as attributes of their own; every other field is kept in Story.more.
-TYPED_FIELDS = frozenset(
-    {
-        "title",
-        "summary",
-        "tags",
-        "reflection",
-        "slug",
-        "protagonist",
-        "draft",
-        "facilitator_notes",
-        "suggested_minutes",
-        "discussion_plan",
-    }
-)
+FIELD_NAMES: tuple[str, ...] = f.names(FIELDS)
+FACILITATOR_FIELDS: tuple[str, ...] = f.names(FIELDS, facilitator_only=True)
+# What a reflection question may use as story.<name> (Story.fields() gives exactly these).
+QUESTION_FIELDS: tuple[str, ...] = f.names(FIELDS, in_questions=True)
 
 
 @dataclass(frozen=True)
@@ -349,19 +395,20 @@ class Story:
 
     def values(self) -> dict[str, Any]:
         """Every field by name, as read (None for an unset optional field)."""
-        typed = {name: getattr(self, name) for name in TYPED_FIELDS}
-        return {spec.name: typed.get(spec.name, self.more.get(spec.name)) for spec in FIELDS}
+        return {spec.name: self.value(spec.name) for spec in FIELDS}
+
+    def value(self, name: str) -> Any:
+        """One field as read (None when unset): a typed attribute, or kept in ``more``."""
+        return getattr(self, name) if name in TYPED_FIELDS else self.more.get(name)
 
     def fields(self) -> dict[str, object]:
-        """The fields a question may use as ``story.<name>``; unset optional fields are absent."""
-        values: dict[str, object] = {
-            "title": self.title,
-            "summary": self.summary,
-            "tags": list(self.tags),
-            "slug": self.slug,
-        }
-        if self.protagonist is not None:
-            values["protagonist"] = self.protagonist
+        """The fields a question may use as ``story.<name>`` (those whose spec says
+        ``in_questions``); unset optional fields are absent. Lists are given as lists."""
+        values: dict[str, object] = {}
+        for name in QUESTION_FIELDS:
+            value = self.value(name)
+            if value is not None:
+                values[name] = list(value) if isinstance(value, tuple) else value
         return values
 
     @property
@@ -371,6 +418,22 @@ class Story:
     @property
     def reveal(self) -> tuple[str, ...]:
         return tuple(self.more.get("reveal") or ())
+
+    @property
+    def reveal_notes(self) -> tuple[str, ...]:
+        """Content notes that only the held-back parts touch."""
+        return tuple(self.more.get("reveal_notes") or ())
+
+    @property
+    def reflection_after(self) -> tuple[Question, ...]:
+        """The questions asked only after the held-back parts."""
+        return tuple(self.more.get("reflection_after") or ())
+
+    @property
+    def all_questions(self) -> tuple[Question, ...]:
+        """Every question of the story in the order a session asks them: reflection, then
+        reflection_after (the numbering a discussion plan's "Question N" follows)."""
+        return self.reflection + self.reflection_after
 
     @property
     def banks(self) -> tuple[str, ...]:
@@ -385,3 +448,25 @@ class Story:
     @property
     def role_cards(self) -> tuple[Mapping[str, Any], ...]:
         return tuple(self.more.get("role_cards") or ())
+
+
+def typed_fields(specs: tuple[FieldSpec, ...]) -> frozenset[str]:
+    """The fields Story keeps as attributes of their own (a spec whose name is a Story
+    attribute); every other field is kept in Story.more."""
+    attributes = {item.name for item in dataclasses.fields(Story)}
+    return frozenset(name for name in f.names(specs) if name in attributes)
+
+
+TYPED_FIELDS: frozenset[str] = typed_fields(FIELDS)
+
+
+def field_lists(specs: tuple[FieldSpec, ...]) -> dict[str, Any]:
+    """Every list of story field names this module derives from its specs, by constant name:
+    what a test that declares other specs puts in their place."""
+    return {
+        "FIELDS": specs,
+        "FIELD_NAMES": f.names(specs),
+        "FACILITATOR_FIELDS": f.names(specs, facilitator_only=True),
+        "QUESTION_FIELDS": f.names(specs, in_questions=True),
+        "TYPED_FIELDS": typed_fields(specs),
+    }

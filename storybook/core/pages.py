@@ -6,7 +6,7 @@ import heapq
 import html
 import posixpath
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any, Protocol
@@ -15,12 +15,12 @@ import yaml
 from markupsafe import Markup
 
 from storybook.core.coverage import coverage, coverage_warnings
-from storybook.core.editions import LEARNER, facilitator_view, is_facilitator
+from storybook.core.editions import LEARNER_EDITION, Edition, facilitator_view
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import views
 from storybook.core.library import Library
 from storybook.core.model import FIELDS, Question, Story
-from storybook.core.parts import fold_held_parts
+from storybook.core.parts import HELD_SUMMARY, fold_held_parts, held_stretches
 from storybook.core.reading import (
     BankQuestion,
     QuestionPlan,
@@ -31,7 +31,13 @@ from storybook.core.reading import (
 )
 from storybook.core.render import Renderer
 from storybook.core.safety import neutralise
-from storybook.core.vocabulary import KINDS, VOCABULARY_FILE, Tag, Vocabulary
+from storybook.core.vocabulary import (
+    KINDS,
+    VOCABULARY_FILE,
+    Tag,
+    Vocabulary,
+    tag_fields_view,
+)
 
 # The C emitter is several times faster than the pure-Python one, which was the slowest
 # step of rendering a story; both write YAML that reads back the same.
@@ -43,6 +49,10 @@ AUTHORING = "authoring.md"
 TRAINER_PAGES = (AUTHORING,)
 # Facilitator edition only: which stories carry each moment and theme.
 COVERAGE = "coverage.md"
+# The coverage page names this many stories of each tag (its own page lists them all) and
+# quotes this many warnings (storybook check prints them all).
+COVERAGE_NAMED = 5
+COVERAGE_WARNINGS = 30
 SINGULAR = {"themes": "Theme", "moments": "Moment"}
 ALL_STORIES = "all-stories"
 RELATED_LIMIT = 3
@@ -53,10 +63,20 @@ STORIES_PER_PAGE = 100
 
 @dataclass(frozen=True)
 class Page:
-    """A generated Markdown document and the docs-relative path it pretends to live at."""
+    """A generated Markdown document and the docs-relative path it pretends to live at.
+
+    ``stories``: the slugs of the stories it is made from (every story whose view its template
+    was given). Under `mkdocs serve` a page kept from the last good build is withdrawn as soon
+    as one of them is (see lastgood.py)."""
 
     src_uri: str
     content: str
+    stories: frozenset[str] = frozenset()
+
+
+def slugs(views: Iterable[Mapping[str, Any]]) -> frozenset[str]:
+    """The stories of a list of story views (see :func:`story_view`)."""
+    return frozenset(str(view["slug"]) for view in views)
 
 
 def story_uri(slug: str) -> str:
@@ -106,69 +126,13 @@ def root_of(src_uri: str) -> str:
     return "../" * src_uri.count("/")
 
 
-def build_pages(
-    library: Library,
-    renderer: Renderer,
-    *,
-    include_drafts: bool = False,
-    edition: str = LEARNER,
-    workshops: Sequence[Mapping[str, Any]] = (),
-    render_story: RenderStory | None = None,
-    paths: Sequence[Mapping[str, Any]] = (),
-) -> tuple[list[Page], list[Problem]]:
-    """Render every page that can be rendered, and every template and question problem.
-
-    ``workshops`` are what the home page lists of the workshops (title, date, uri);
-    ``paths`` the learning paths it offers to start with (see paths.path_view).
-    """
-    vocabulary = library.vocabulary
-    if vocabulary is None:
-        return [], []
-    render_story = render_story or render_story_page
-    chosen = library.stories if include_drafts else library.published
-    stories = sorted(chosen, key=lambda story: story.title.lower())
-    problems: list[Problem] = []
-    pages: list[Page] = []
-    rendered: list[Story] = []
-    related = related_stories(stories)
-    for story in stories:
-        try:
-            pages.append(
-                render_story(
-                    story,
-                    vocabulary,
-                    renderer,
-                    related=related[story.slug],
-                    facilitator=is_facilitator(edition),
-                )
-            )
-            rendered.append(story)
-        except StorybookError as exc:
-            problems.extend(exc.problems)
-    facilitator = is_facilitator(edition)
-    try:
-        index_pages = render_index_pages(
-            rendered, vocabulary, renderer, workshops, paths, with_coverage=facilitator
-        )
-        # The guide to writing stories is for trainers: the learner edition leaves it out.
-        pages.extend(
-            page for page in index_pages if facilitator or page.src_uri not in TRAINER_PAGES
-        )
-        if facilitator:
-            pages.append(render_coverage_page(library, vocabulary, renderer))
-    except StorybookError as exc:
-        problems.extend(exc.problems)
-    problems.extend(renderer.syntax_problems())
-    return pages, problems
-
-
 def render_story_page(
     story: Story,
     vocabulary: Vocabulary,
     renderer: Renderer,
     *,
     related: Sequence[Related] = (),
-    facilitator: bool = False,
+    edition: Edition = LEARNER_EDITION,
 ) -> Page:
     plan = story_questions(story, vocabulary, renderer)
     content = renderer.render_template(
@@ -176,6 +140,10 @@ def render_story_page(
         story=story_view(story, vocabulary),
         questions=plan.asked,
         further_questions=plan.own_further,
+        after_questions=plan.after,
+        after_further=plan.after_further,
+        after_start=len(story.reflection) + 1,
+        held_heading=story.reveal[0] if story.reveal else "",
         bank_questions=[
             {"tag": tag_view(vocabulary.tags[item.tag]), "question": item.text}
             for item in plan.bank
@@ -190,9 +158,12 @@ def render_story_page(
             for item in related
         ],
         # The learner edition passes nothing at all of the facilitator material.
-        facilitator=facilitator_view(story) if facilitator else None,
+        facilitator=facilitator_view(story) if edition.shows_facilitator else None,
     )
-    return Page(story_uri(story.slug), front_matter(story.title, story.summary) + content)
+    made_from = frozenset({story.slug, *(item.story.slug for item in related)})
+    return Page(
+        story_uri(story.slug), front_matter(story.title, story.summary) + content, made_from
+    )
 
 
 def story_questions(story: Story, vocabulary: Vocabulary, renderer: Renderer) -> QuestionPlan:
@@ -203,6 +174,7 @@ def story_questions(story: Story, vocabulary: Vocabulary, renderer: Renderer) ->
     fields = story.fields()
     with renderer.page_budget():
         own = ask_each(story.reflection, renderer, story, fields, problems)
+        after = ask_each(story.reflection_after, renderer, story, fields, problems)
         # A bank question names the story's title as the title of a work (marked_title).
         marked = {**fields, "title": marked_title(story.title)}
         banks = [
@@ -216,7 +188,7 @@ def story_questions(story: Story, vocabulary: Vocabulary, renderer: Renderer) ->
         ]
     if problems:
         raise StorybookError(problems)
-    return plan_questions(own, banks, story.title)
+    return plan_questions(own, banks, story.title, after=after)
 
 
 def ask_each(
@@ -254,7 +226,7 @@ class RenderStory(Protocol):
         renderer: Renderer,
         *,
         related: Sequence[Related] = (),
-        facilitator: bool = False,
+        edition: Edition = LEARNER_EDITION,
     ) -> Page: ...
 
 
@@ -388,19 +360,9 @@ def _closest(story: Story, by_tag: dict[str, list[Story]], limit: int) -> list[R
     return [Related(other, tuple(shared[other.slug])) for other in closest]
 
 
-def render_index_pages(
-    stories: list[Story],
-    vocabulary: Vocabulary,
-    renderer: Renderer,
-    workshops: Sequence[Mapping[str, Any]] = (),
-    paths: Sequence[Mapping[str, Any]] = (),
-    *,
-    with_coverage: bool = False,
-) -> list[Page]:
-    """Home, themes, authoring guide and the lists of stories. ``with_coverage``: link the
-    coverage page from the themes page (the facilitator edition has one)."""
-    views = [story_view(story, vocabulary) for story in stories]
-    kinds = [
+def tag_kinds(stories: Sequence[Story], vocabulary: Vocabulary) -> list[dict[str, Any]]:
+    """Each kind of tag with its tags, and how many of ``stories`` carry each."""
+    return [
         {
             "name": kind,
             "label": label,
@@ -411,6 +373,21 @@ def render_index_pages(
         }
         for kind, label in KINDS.items()
     ]
+
+
+def render_home_pages(
+    stories: Sequence[Story],
+    vocabulary: Vocabulary,
+    renderer: Renderer,
+    workshops: Sequence[Mapping[str, Any]] = (),
+    paths: Sequence[Mapping[str, Any]] = (),
+    *,
+    views: Sequence[Mapping[str, Any]] | None = None,
+) -> list[Page]:
+    """Home, with the first page of the list of every story, then the list's other pages.
+    ``workshops`` and ``paths``: what the home page lists of them (see the plug-ins).
+    ``views``: the stories' views, if made already (see :func:`story_views`)."""
+    views = story_views(stories, vocabulary) if views is None else views
     listing = listing_pages(HOME, views, STORIES_PER_PAGE)
     _, first_stories, first_pager = listing[0]
     pages = [
@@ -421,27 +398,12 @@ def render_index_pages(
                 stories=first_stories,
                 pager=first_pager,
                 root="",
-                kinds=kinds,
+                kinds=tag_kinds(stories, vocabulary),
                 workshops=list(workshops),
                 paths=list(paths),
             ),
-        ),
-        Page(
-            TAGS_INDEX,
-            renderer.render_template(
-                "tags.md.j2", kinds=kinds, coverage=f"../{COVERAGE}" if with_coverage else ""
-            ),
-        ),
-        Page(
-            AUTHORING,
-            renderer.render_template(
-                "authoring.md.j2",
-                fields=[spec.guide() for spec in FIELDS],
-                kinds=kinds,
-                content_notes=content_note_views(list(vocabulary.content_notes), vocabulary),
-                vocabulary_file=f"templates/{VOCABULARY_FILE}",
-            ),
-        ),
+            slugs(first_stories) | slugs(step for path in paths for step in path["steps"]),
+        )
     ]
     for uri, chunk, pager in listing[1:]:
         assert pager is not None  # only a list of several pages has a page 2
@@ -449,7 +411,31 @@ def render_index_pages(
             "all-stories.md.j2", stories=chunk, pager=pager, root=root_of(uri)
         )
         title = f"All stories, page {pager['number']} of {pager['count']}"
-        pages.append(Page(uri, front_matter(title, title) + content))
+        pages.append(Page(uri, front_matter(title, title) + content, slugs(chunk)))
+    return pages
+
+
+def render_tag_pages(
+    stories: Sequence[Story],
+    vocabulary: Vocabulary,
+    renderer: Renderer,
+    *,
+    with_coverage: bool = False,
+    views: Sequence[Mapping[str, Any]] | None = None,
+) -> list[Page]:
+    """The themes page and each tag's (paged) list of stories. ``with_coverage``: link the
+    coverage page from the themes page (the facilitator edition has one)."""
+    views = story_views(stories, vocabulary) if views is None else views
+    pages = [
+        Page(
+            TAGS_INDEX,
+            renderer.render_template(
+                "tags.md.j2",
+                kinds=tag_kinds(stories, vocabulary),
+                coverage=f"../{COVERAGE}" if with_coverage else "",
+            ),
+        )
+    ]
     for tag in vocabulary.tags.values():
         tagged = [
             view for view, story in zip(views, stories, strict=True) if tag.name in story.tags
@@ -460,15 +446,38 @@ def render_index_pages(
             )
             number = pager["number"] if pager else 1
             title = tag.label if number == 1 else f"{tag.label}, page {number}"
-            pages.append(Page(uri, front_matter(title, tag.description) + content))
+            pages.append(Page(uri, front_matter(title, tag.description) + content, slugs(chunk)))
     return pages
 
 
-def render_coverage_page(library: Library, vocabulary: Vocabulary, renderer: Renderer) -> Page:
-    """Published stories against every moment and theme, with the gaps check warns about."""
+def render_authoring_page(
+    stories: Sequence[Story], vocabulary: Vocabulary, renderer: Renderer
+) -> Page:
+    """The guide to writing stories, for trainers."""
+    return Page(
+        AUTHORING,
+        renderer.render_template(
+            "authoring.md.j2",
+            fields=[spec.guide() for spec in FIELDS],
+            kinds=tag_kinds(stories, vocabulary),
+            content_notes=content_note_views(list(vocabulary.content_notes), vocabulary),
+            vocabulary_file=f"templates/{VOCABULARY_FILE}",
+        ),
+    )
+
+
+def render_coverage_page(
+    library: Library, vocabulary: Vocabulary, renderer: Renderer
+) -> list[Page]:
+    """Published stories against every moment and theme, with the gaps check warns about.
+
+    Bounded at any library size, like the lists of stories: each tag names its first few
+    stories and links to its own (paged) page for the rest, at most a few dozen warnings are
+    quoted, and the table of stories by tag is split into pages of STORIES_PER_PAGE stories
+    (coverage.md, then coverage/2.md, ...)."""
     found = coverage(vocabulary, library.stories)
     root = library.templates_dir.parent
-    warnings = [w.format(root) for w in coverage_warnings(vocabulary, library.stories)]
+    warnings = coverage_warnings(vocabulary, library.stories)
     kinds = [
         {
             "key": kind,
@@ -479,7 +488,8 @@ def render_coverage_page(library: Library, vocabulary: Vocabulary, renderer: Ren
                     **tag_view(row.tag),
                     "number": number,
                     "count": len(row.stories),
-                    "stories": [_linked(story) for story in row.stories],
+                    "stories": [_linked(story) for story in row.stories[:COVERAGE_NAMED]],
+                    "more": max(0, len(row.stories) - COVERAGE_NAMED),
                 }
                 for number, row in enumerate(found.kinds[kind], 1)
             ],
@@ -495,47 +505,91 @@ def render_coverage_page(library: Library, vocabulary: Vocabulary, renderer: Ren
         }
         for story in found.stories
     ]
-    content = renderer.render_template(
-        "coverage.md.j2", total=len(found.stories), warnings=warnings, kinds=kinds, stories=stories
-    )
-    return Page(COVERAGE, content)
+    # The first page names a few stories of each tag: it is made from those too.
+    named = {
+        story_uri(story.slug)
+        for rows in found.kinds.values()
+        for row in rows
+        for story in row.stories[:COVERAGE_NAMED]
+    }
+    pages = []
+    for uri, chunk, pager in listing_pages(COVERAGE, stories, STORIES_PER_PAGE):
+        content = renderer.render_template(
+            "coverage.md.j2",
+            total=len(found.stories),
+            warnings=[w.format(root) for w in warnings[:COVERAGE_WARNINGS]],
+            more_warnings=max(0, len(warnings) - COVERAGE_WARNINGS),
+            kinds=kinds if pager is None or pager["number"] == 1 else [],
+            table_kinds=kinds,
+            stories=chunk,
+            pager=pager,
+            root=root_of(uri),
+        )
+        shown = {str(view["uri"]) for view in chunk}
+        if pager is None or pager["number"] == 1:
+            shown |= named
+        made_from = frozenset(
+            story.slug for story in found.stories if story_uri(story.slug) in shown
+        )
+        pages.append(Page(uri, content, made_from))
+    return pages
 
 
 def _linked(story: Story) -> dict[str, str]:
     return {"title": story.title, "uri": story_uri(story.slug)}
 
 
+def story_views(stories: Sequence[Story], vocabulary: Vocabulary) -> list[Mapping[str, Any]]:
+    return [story_view(story, vocabulary) for story in stories]
+
+
 def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
-    """What templates see of a story: every field everyone may see, never a facilitator one."""
+    """What templates see of a story: every field everyone may see, never a facilitator one.
+
+    A story with held-back parts keeps them a surprise: ``content_notes`` holds only the
+    notes that apply from the start, ``reveal_notes`` those of the held-back parts, and
+    ``touches_on`` both, each saying where it applies, for the one control a reader opens
+    to find out before reading. ``themes`` and ``moments`` split ``tags`` by kind."""
+    held = held_stretches(story.body, story.reveal)
+    where_held = held_where(story.reveal)
+    content_notes = content_note_views(story.content_notes, vocabulary)
+    reveal_notes = content_note_views(story.reveal_notes, vocabulary)
+    tags = [tag_view(vocabulary.tags[name]) for name in story.tags]
     return {
+        # Every field everyone may see, as its spec's view shows it...
         **views(story.values(), FIELDS, facilitator=False),
-        "content_notes": [
-            {"name": name, "label": note.label, "description": note.description}
-            for name in story.content_notes
-            for note in (vocabulary.content_notes[name],)
-        ],
-        "title": story.title,
-        "summary": story.summary,
-        "slug": story.slug,
-        "protagonist": story.protagonist or "",
+        # ...but tags and content notes, which templates get in the library's words.
+        "content_notes": content_notes,
+        "reveal_notes": [{**note, "where": where_held} for note in reveal_notes],
+        "tags": tags,
+        # What is made from the fields.
+        "touches_on": [{**note, "where": "from the start"} for note in content_notes]
+        + [{**note, "where": where_held} for note in reveal_notes],
         # A reader alone meets each held-back part folded (see parts.py): the body is
         # neutralised here, so the folds' own markup is marked as ours.
         "body": Markup(fold_held_parts(story.body, story.reveal, text=neutralise)),
-        "tags": [tag_view(vocabulary.tags[name]) for name in story.tags],
+        # The same, cut at the folds, for a template that shows something at a fold.
+        "body_before": held.before,
+        "held": held.stretches,
+        "held_summary": HELD_SUMMARY,
+        "themes": [tag for tag in tags if tag["kind"] == "themes"],
+        "moments": [tag for tag in tags if tag["kind"] != "themes"],
         "uri": story_uri(story.slug),
-        "draft": story.draft,
         "reading_minutes": reading_minutes(story.body),
     }
 
 
+def held_where(reveal: Sequence[str]) -> str:
+    """Where a story's reveal_notes apply, in a reader's words: 'in part B, “<heading>”'."""
+    quoted = [f"“{heading}”" for heading in reveal]
+    if len(quoted) <= 1:
+        return "in part B, " + "".join(quoted)
+    return "in the held-back parts, " + ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
 def tag_view(tag: Tag) -> dict[str, Any]:
-    return {
-        "name": tag.name,
-        "kind": tag.kind,
-        "label": tag.label,
-        "description": tag.description,
-        "uri": tag_uri(tag.name),
-    }
+    """A tag as pages show it: its fields in tags.yml as their specs show them, and where."""
+    return {**tag_fields_view(tag), "name": tag.name, "kind": tag.kind, "uri": tag_uri(tag.name)}
 
 
 def front_matter(title: str, description: str) -> str:

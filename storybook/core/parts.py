@@ -75,6 +75,27 @@ def split_parts(body: str, reveal: Sequence[str] = ()) -> list[Part]:
     return parts
 
 
+@dataclass(frozen=True)
+class Held:
+    """A body cut at its folds: the text a reader meets first, and each held-back stretch
+    (a part named in ``reveal:`` with the parts after it, up to the next one named)."""
+
+    before: str
+    stretches: list[str]
+
+
+def held_stretches(body: str, reveal: Sequence[str]) -> Held:
+    """The body before its first held-back part, and each held-back stretch, in order."""
+    before: list[str] = []
+    stretches: list[list[str]] = []
+    for part in split_parts(body, reveal):
+        text = part.text if part.text.endswith("\n") else part.text + "\n"
+        if part.heading is not None and part.heading in reveal:
+            stretches.append([])
+        (stretches[-1] if stretches else before).append(text)
+    return Held("".join(before), ["".join(stretch) for stretch in stretches])
+
+
 def fold_held_parts(
     body: str,
     reveal: Sequence[str],
@@ -82,21 +103,15 @@ def fold_held_parts(
     text: Callable[[str], str] = str,
 ) -> str:
     """The body with each held-back stretch folded in a ``<details>`` a reader can open;
-    ``text`` makes each part's text as it is shown (safety.neutralise for a page)."""
+    ``text`` makes each stretch's text as it is shown (safety.neutralise for a page)."""
     if not reveal:
         return text(body)
-    out: list[str] = []
-    open_fold = False
-    for part in split_parts(body, reveal):
-        if part.heading is not None and part.heading in reveal:
-            if open_fold:
-                out.append("\n</details>\n\n")
-            out.append(
-                f'<details class="storybook-held" markdown>\n<summary>{summary}</summary>\n\n'
-            )
-            open_fold = True
-        shown = text(part.text)
-        out.append(shown if shown.endswith("\n") else shown + "\n")
-    if open_fold:
-        out.append("\n</details>\n")
-    return "".join(out)
+    held = held_stretches(body, reveal)
+    folds = []
+    for index, stretch in enumerate(held.stretches):
+        shown = text(stretch)
+        folds.append(
+            f'<details class="storybook-held" markdown>\n<summary>{summary}</summary>\n\n'
+            f"{shown}\n</details>\n" + ("\n" if index + 1 < len(held.stretches) else "")
+        )
+    return text(held.before) + "".join(folds)

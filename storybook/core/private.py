@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from storybook.core.errors import Problem
+from storybook.core.load import peek_text
 
 _KEY = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z_][\w-]*)\s*:")
 _TOP_LEVEL_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
@@ -66,9 +67,8 @@ def mark_private(
     mine = [problem for problem in problems if problem.path == path]
     if not mine:
         return problems
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = peek_text(path)
+    if text is None:
         return problems
     private = private_lines(text, names, drafts=drafts)
     return [
@@ -81,8 +81,7 @@ def mark_private(
 
 def declares_draft(path: Path) -> bool:
     """Whether the file's front matter says draft: true, read as text (it may not parse)."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = peek_text(path)
+    if text is None:
         return False
     return _DRAFT.search(_front_matter(text)) is not None

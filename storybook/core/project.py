@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storybook.core.editions import EDITIONS, LEARNER
+from storybook.core.editions import BY_NAME, EDITIONS, LEARNER, Edition
 from storybook.core.errors import Problem, StorybookError
+from storybook.core.load import peek_text
 from storybook.core.siteconfig import read_config, resolve_env
 
 PLUGIN = "storybook"
@@ -66,6 +67,7 @@ def read_project(config_file: Path) -> Project:
 
     stories = folder(options.get("stories_dir"), "stories_dir", "stories")
     templates = folder(options.get("templates_dir"), "templates_dir", "templates")
+    problems += missing_templates_folder(config_file, templates, options)
     docs = folder(config.get("docs_dir"), "docs_dir", "docs")
     workshops = folder(options.get("workshops_dir"), "workshops_dir", None)
     if workshops is None and "workshops_dir" not in options:
@@ -79,6 +81,28 @@ def read_project(config_file: Path) -> Project:
         raise StorybookError(problems)
     assert stories is not None and templates is not None and docs is not None
     return Project(config_file, config, options, stories, templates, docs, workshops, paths)
+
+
+def missing_templates_folder(
+    config_file: Path, templates_dir: Path | None, options: dict[str, Any]
+) -> list[Problem]:
+    """A templates folder mkdocs.yml names that does not exist, as a problem at its line.
+
+    Unnamed, the folder may be missing: the storybook's own templates are used. Named, a
+    missing folder is most likely a typing slip that would silently drop the project's own
+    templates."""
+    named = resolve_env(options.get("templates_dir"))
+    if templates_dir is None or named in (None, "") or templates_dir.is_dir():
+        return []
+    return [
+        Problem(
+            config_file,
+            line_of(config_file, "templates_dir"),
+            f"templates_dir names the folder '{named}', which does not exist",
+            "correct the name, create the folder (it may stay empty: the storybook's own "
+            "templates are used), or remove templates_dir",
+        )
+    ]
 
 
 def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
@@ -97,30 +121,31 @@ def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def choose_edition(project: Project, asked: str | None) -> str:
+def choose_edition(project: Project, asked: Edition | None) -> Edition:
     """``asked`` if given, else the plugin's ``edition`` option (``!ENV`` resolved), else learner."""
+    if asked is not None:
+        return asked
     configured = resolve_env(project.options.get("edition"))
-    edition = asked or (str(configured) if configured else LEARNER)
-    if edition not in EDITIONS:
-        source = "--edition" if asked else "the storybook plugin's edition option"
+    name = str(configured) if configured else LEARNER
+    if name not in EDITIONS:
         raise StorybookError(
             [
                 Problem(
                     project.config_file,
-                    line_of(project.config_file, "edition") if not asked else 1,
-                    f"{source} asks for the '{edition}' edition, which does not exist",
+                    line_of(project.config_file, "edition"),
+                    f"the storybook plugin's edition option asks for the '{name}' edition, "
+                    "which does not exist",
                     f"choose the {' or the '.join(EDITIONS)} edition",
                 )
             ]
         )
-    return edition
+    return BY_NAME[name]
 
 
 def line_of(config_file: Path, key: str) -> int:
     """The line where ``key:`` is first written in the file, else 1."""
-    try:
-        text = config_file.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = peek_text(config_file)
+    if text is None:
         return 1
     match = re.search(rf"^\s*-?\s*{re.escape(key)}\s*:", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else 1

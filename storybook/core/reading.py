@@ -11,7 +11,7 @@ import html
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from storybook.core.vocabulary import Vocabulary
 
@@ -90,11 +90,16 @@ class BankQuestion:
 
 @dataclass(frozen=True)
 class QuestionPlan:
-    """The questions of a story page: those asked first, then those under "Going further"."""
+    """The questions of a story page: those asked first, then those under "Going further".
+
+    ``after`` and ``after_further`` are the story's reflection_after questions, asked only
+    once its held-back parts are read; they share the budget with the ones before."""
 
     asked: list[str]
     own_further: list[str]
     bank: list[BankQuestion]
+    after: list[str] = field(default_factory=list)
+    after_further: list[str] = field(default_factory=list)
 
 
 def plan_questions(
@@ -102,15 +107,17 @@ def plan_questions(
     banks: Sequence[Sequence[BankQuestion]],
     title: str,
     *,
+    after: Sequence[str] = (),
     budget: int = QUESTION_BUDGET,
     bank_limit: int = BANK_LIMIT,
 ) -> QuestionPlan:
-    """The story's own questions first, at most ``budget`` of them before "Going further";
+    """The story's own questions first, at most ``budget`` of them before "Going further"
+    (its questions for before the reveal first, then those for ``after`` it);
     then at most ``bank_limit`` bank questions, taken in turn from each bank (so that three
     tags lend one each rather than one tag three), leaving out any that repeats a question
     already on the page. ``banks`` are in the order of the story's tags."""
     ignore = content_words(title)
-    seen = [content_words(question, ignore) for question in own]
+    seen = [content_words(question, ignore) for question in (*own, *after)]
     chosen: list[BankQuestion] = []
     queues = [list(bank) for bank in banks]
     while len(chosen) < bank_limit and any(queues):
@@ -122,12 +129,32 @@ def plan_questions(
             if not any(repeats(words, other) for other in seen):
                 chosen.append(candidate)
                 seen.append(words)
-    return QuestionPlan(asked=list(own[:budget]), own_further=list(own[budget:]), bank=chosen)
+    after_budget = max(0, budget - len(own))
+    return QuestionPlan(
+        asked=list(own[:budget]),
+        own_further=list(own[budget:]),
+        bank=chosen,
+        after=list(after[:after_budget]),
+        after_further=list(after[after_budget:]),
+    )
+
+
+# A Markdown code span: a run of backticks, closed by a run of the same length.
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 
 
 def marked_title(title: str) -> str:
-    """A story's title as a bank question shows it: marked up as the title of a work."""
-    return f"<cite>{html.escape(title)}</cite>"
+    """A story's title as a bank question shows it: marked up as the title of a work.
+
+    Markdown converts what is inside the ``<cite>``: the text is escaped, so that it shows as
+    written, but a code span is left to Markdown, which escapes its text itself (escaped here
+    too, it would show ``&lt;img&gt;`` on the page)."""
+    parts, start = [], 0
+    for span in _CODE_SPAN.finditer(title):
+        parts += [html.escape(title[start : span.start()]), span.group()]
+        start = span.end()
+    parts.append(html.escape(title[start:]))
+    return f"<cite>{''.join(parts)}</cite>"
 
 
 def content_note_views(keys: Sequence[str], vocabulary: Vocabulary) -> list[dict[str, str]]:

@@ -1,4 +1,8 @@
-"""Step 3: render reflection questions and pages with the Jinja templates in ``templates/``.
+"""Step 3: render reflection questions and pages with the Jinja templates.
+
+A template is looked up in the project's templates folder first, then among the storybook's
+own (storybook/defaults/templates): a project overrides them file by file, as a theme's
+custom_dir does, and one with no templates at all builds with the defaults.
 
 Jinja runs sandboxed with strict undefined variables, on templates and question strings
 only. A story's body is handed to templates as a value, so Jinja never interprets it.
@@ -8,11 +12,12 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -20,12 +25,15 @@ from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
 
+from storybook.core.defaults import DEFAULT_TEMPLATES
 from storybook.core.errors import Problem, StorybookError
+from storybook.core.load import MAX_STORY_BYTES, read_bounded
 from storybook.core.model import QUESTION_FIELDS, Question, Story
 from storybook.core.safety import find_unsafe, neutralise
 
@@ -51,6 +59,10 @@ def _now() -> float:
 
 class _TooSlow(Exception):
     """Raised inside a template that runs longer than RENDER_SECONDS."""
+
+
+# A template is read whole before it runs: at most as large as a story.
+MAX_TEMPLATE_BYTES = MAX_STORY_BYTES
 
 
 class _OutsideFolder(jinja2.TemplateNotFound):
@@ -258,25 +270,54 @@ def values_inside_tags(source: str, path: Path) -> list[Problem]:
 
 
 class _RecordingLoader(jinja2.FileSystemLoader):
-    """Notes which templates Jinja compiled, so that their syntax is not checked twice."""
+    """Finds a template in the first of ``folders`` that has a file of its name (the
+    project's, then the defaults), and notes which templates Jinja compiled, so that their
+    syntax is not checked twice."""
 
-    def __init__(self, folder: Path) -> None:
-        super().__init__(str(folder))
-        self.root = folder.resolve()
+    def __init__(self, folders: Sequence[Path]) -> None:
+        super().__init__([str(folder) for folder in folders])
+        self.folders = list(folders)
+        self.roots = [folder.resolve() for folder in folders]
         self.compiled: set[str] = set()
+
+    def find(self, template: str) -> tuple[Path, Path] | None:
+        """The file that renders ``template`` and the (resolved) folder it belongs to; None
+        when no folder has one. A file that cannot be read still overrides the default: the
+        trainer hears what is wrong with it rather than getting the default silently."""
+        parts = split_template_path(template)
+        for folder, root in zip(self.folders, self.roots, strict=True):
+            path = Path(folder, *parts)
+            if os.path.lexists(path):
+                return path, root
+        return None
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
+        found = self.find(template)
+        if found is None:
+            raise jinja2.TemplateNotFound(template)
+        path, root = found
         # A link in the folder that leads outside it is the folder's edge crossed, as an
         # include of ../ would be.
-        if not Path(filename).resolve().is_relative_to(self.root):
+        if not path.resolve().is_relative_to(root):
             raise _OutsideFolder(template)
-        unescaped = values_inside_tags(source, Path(filename))
+        # Read within a limit, never waiting on a FIFO; a folder or an unreadable file where a
+        # template should be is a StorybookError at the file (Jinja's own loader raised).
+        source = read_bounded(path, MAX_TEMPLATE_BYTES, what="template").decode("utf-8")
+        unescaped = values_inside_tags(source, path)
         if unescaped:
             raise UnescapedValues(unescaped)
-        return source, filename, uptodate
+        modified = os.path.getmtime(path)
+
+        def uptodate() -> bool:
+            # Also stale once the project adds a file that overrides this one, or deletes it.
+            try:
+                return self.find(template) == found and os.path.getmtime(path) == modified
+            except (OSError, jinja2.TemplateNotFound):
+                return False
+
+        return source, str(path), uptodate
 
     def load(
         self,
@@ -290,11 +331,15 @@ class _RecordingLoader(jinja2.FileSystemLoader):
 
 
 class Renderer:
-    """Renders the templates in one folder; every error names the template file and line."""
+    """Renders the templates of a project's folder, each one it lacks taken from the
+    storybook's defaults; every error names the template file and line it comes from."""
 
-    def __init__(self, templates_dir: Path) -> None:
+    def __init__(self, templates_dir: Path, defaults: Path | None = DEFAULT_TEMPLATES) -> None:
         self.templates_dir = templates_dir
-        self.loader = _RecordingLoader(templates_dir)
+        folders = [templates_dir]
+        if defaults is not None and defaults.resolve() != templates_dir.resolve():
+            folders.append(defaults)
+        self.loader = _RecordingLoader(folders)
         # Every value a template prints is a trainer's text unless our own code marked it
         # safe (markupsafe.Markup): it is neutralised (safety.neutralise), so no text from a
         # story, path, workshop or vocabulary can set an attribute on the page.
@@ -324,8 +369,17 @@ class Renderer:
             raise _TooSlow()
         return min(RENDER_SECONDS, left)
 
+    def template_path(self, name: str) -> Path:
+        """The file that renders template ``name``: the project's if it has one, else the
+        default; a name found in neither is said at the project's folder."""
+        try:
+            found = self.loader.find(name)
+        except jinja2.TemplateNotFound:  # a name with .. in it
+            found = None
+        return found[0] if found else self.templates_dir / name
+
     def render_template(self, name: str, **context: Any) -> str:
-        path = self.templates_dir / name
+        path = self.template_path(name)
         try:
             with _time_limit(RENDER_SECONDS):
                 return _limited(self.env.get_template(name), MAX_PAGE_CHARS, context)
@@ -333,19 +387,22 @@ class Renderer:
             raise StorybookError([self._not_found(exc, name)]) from None
         except UnescapedValues as exc:
             raise StorybookError(exc.problems) from None
+        except StorybookError:
+            raise  # a template that cannot be read, said at its file
         except jinja2.TemplateSyntaxError as exc:
             where = Path(exc.filename) if exc.filename else path
             raise StorybookError(
                 [Problem(where, exc.lineno, f"template syntax error: {exc.message}", _SYNTAX_HINT)]
             ) from None
         except Exception as exc:  # any error raised while a trainer's template runs
-            where, line = _template_location(exc.__traceback__, self.templates_dir, path)
+            where, line = _template_location(exc.__traceback__, self.loader.roots, path)
             raise StorybookError([_runtime_problem(exc, where, line, context)]) from None
 
     def syntax_problems(self) -> list[Problem]:
-        """The syntax errors of every template in the folder, also of those a site only
-        renders once it has grown (the pages of a long list of stories). Call it after
-        rendering: the templates compiled since the last call are known to be fine."""
+        """The syntax errors of every template, the project's and the defaults it does not
+        override, also of those a site only renders once it has grown (the pages of a long
+        list of stories). Call it after rendering: the templates compiled since the last call
+        are known to be fine."""
         problems = []
         compiled, self.loader.compiled = self.loader.compiled, set()
         for name in self.env.list_templates(filter_func=lambda name: name.endswith(".j2")):
@@ -356,6 +413,9 @@ class Renderer:
             except _OutsideFolder as exc:
                 problems.append(self._not_found(exc, name))
                 continue
+            except StorybookError as exc:
+                problems += exc.problems
+                continue
             except jinja2.TemplateNotFound:
                 continue  # deleted since the folder was listed
             except UnescapedValues as exc:
@@ -364,7 +424,7 @@ class Renderer:
             except UnicodeDecodeError:
                 problems.append(
                     Problem(
-                        self.templates_dir / name,
+                        self.template_path(name),
                         1,
                         "this template is not UTF-8 text",
                         "save it again as UTF-8 (most editors offer it under Save As)",
@@ -375,7 +435,7 @@ class Renderer:
                 # Parsing finds the syntax errors at a third of the cost of compiling.
                 self.env.parse(source, name, filename)
             except jinja2.TemplateSyntaxError as exc:
-                where = Path(exc.filename) if exc.filename else self.templates_dir / name
+                where = Path(exc.filename) if exc.filename else self.template_path(name)
                 problems.append(
                     Problem(
                         where, exc.lineno, f"template syntax error: {exc.message}", _SYNTAX_HINT
@@ -426,7 +486,7 @@ class Renderer:
         missing = str(exc.name)
         if isinstance(exc, _OutsideFolder):
             return Problem(
-                self.templates_dir / missing,
+                self.template_path(missing),
                 1,
                 "this template is a link to a file outside the templates folder",
                 "copy the file into the templates folder instead of linking to it",
@@ -439,7 +499,7 @@ class Renderer:
                 "restore it from version control",
             )
         where, line = _template_location(
-            exc.__traceback__, self.templates_dir, self.templates_dir / name
+            exc.__traceback__, self.loader.roots, self.template_path(name)
         )
         if ".." in missing.replace("\\", "/").split("/") or missing.startswith(("/", "\\")):
             return Problem(
@@ -558,14 +618,14 @@ def _fill_in_simply(template: str, fields: Mapping[str, object]) -> str | None:
 
 
 def _template_location(
-    tb: TracebackType | None, templates_dir: Path, default: Path
+    tb: TracebackType | None, roots: Sequence[Path], default: Path
 ) -> tuple[Path, int]:
-    """Jinja rewrites tracebacks so template frames carry the template's file and line."""
+    """Jinja rewrites tracebacks so template frames carry the template's file and line (in
+    the project's folder or among the defaults, whichever file ran)."""
     found: tuple[Path, int] = (default, 1)
-    root = templates_dir.resolve()
     while tb is not None:
         filename = Path(tb.tb_frame.f_code.co_filename)
-        if filename.suffix != ".py" and root in filename.resolve().parents:
+        if filename.suffix != ".py" and any(root in filename.resolve().parents for root in roots):
             found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found

@@ -20,12 +20,20 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from storybook.core.editions import facilitator_view, is_facilitator
+from storybook.core.editions import ROOM_EDITION_VARIABLE, Edition, facilitator_view
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.model import Story
 from storybook.core.pages import Dumper, Page, story_view
 from storybook.core.parts import split_parts
 from storybook.core.render import Renderer
+from storybook.core.sections import (
+    ROOM,
+    STORIES,
+    Inputs,
+    Section,
+    facilitator_editions,
+    learner_editions,
+)
 from storybook.core.vocabulary import Vocabulary
 
 PRESENT_TEMPLATE = "present.md.j2"
@@ -42,18 +50,60 @@ JOIN_URL_VARIABLE = "STORYBOOK_JOIN_URL"
 # `storybook serve --room` sets it to "off" for the learner edition: the projector's pages
 # never show authoring problems; the terminal and the facilitator edition still do.
 PROBLEM_BANNER_VARIABLE = "STORYBOOK_PROBLEM_BANNER"
+# The plugin option each of the room's variables stands for.
+ROOM_VARIABLES = {
+    "projector_url": PROJECTOR_URL_VARIABLE,
+    "console_url": CONSOLE_URL_VARIABLE,
+    "join_url": JOIN_URL_VARIABLE,
+    "problem_banner": PROBLEM_BANNER_VARIABLE,
+}
+
+
+def in_a_room() -> bool:
+    """Whether `storybook serve` started this server. It then sets the room's variables
+    itself, and what it sets for its own servers wins over mkdocs.yml: a copied setting must
+    not put problems on the projector or point the console at another port."""
+    return ROOM_EDITION_VARIABLE in os.environ
+
+
+def _chosen(options: Mapping[str, object], option: str) -> object:
+    """The room's value of a setting, else mkdocs.yml's, else the environment's (None: unset)."""
+    told = os.environ.get(ROOM_VARIABLES[option], "").strip() or None
+    value = options.get(option)
+    written = (value.strip() or None) if isinstance(value, str) else value
+    if in_a_room() and told is not None:
+        return told
+    return told if written is None else written
+
+
+def overridden_by_the_room(options: Mapping[str, object]) -> list[str]:
+    """The settings in mkdocs.yml that the room sets otherwise for this server, each said
+    as "option: the room's value"."""
+    if not in_a_room():
+        return []
+    said = []
+    for option, variable in ROOM_VARIABLES.items():
+        told = os.environ.get(variable, "").strip()
+        written = options.get(option)
+        if told and written is not None and _meaning(option, written) != _meaning(option, told):
+            said.append(f"{option}: {told}")
+    return said
+
+
+def _meaning(option: str, value: object) -> object:
+    return _banner_on(value) if option == "problem_banner" else str(value).strip()
+
+
+def _banner_on(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value or "on").strip().lower() not in ("off", "false", "0")
 
 
 def show_problem_banner(options: Mapping[str, object]) -> bool:
-    """The plugin's problem_banner option, else the environment: on unless turned off."""
-    chosen = options.get("problem_banner")
-    if isinstance(chosen, bool):
-        return chosen
-    return os.environ.get(PROBLEM_BANNER_VARIABLE, "on").strip().lower() not in (
-        "off",
-        "false",
-        "0",
-    )
+    """Under serve, whether problems go on a red box on every page: what the room says, else
+    the plugin's problem_banner option, else the environment; on unless turned off."""
+    return _banner_on(_chosen(options, "problem_banner"))
 
 
 DEFAULT_PROJECTOR_URL = "http://127.0.0.1:8000/"
@@ -72,19 +122,17 @@ class RoomSettings:
 
 
 def room_settings(options: Mapping[str, object]) -> RoomSettings:
-    """The plugin's options where set, else what `storybook serve --room` put in the
-    environment, else the defaults."""
+    """In a room, what the room set for this server; then the plugin's options where set,
+    else the environment, else the defaults."""
 
-    def pick(option: str, variable: str) -> str | None:
-        value = options.get(option)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        return os.environ.get(variable, "").strip() or None
+    def pick(option: str) -> str | None:
+        chosen = _chosen(options, option)
+        return chosen if isinstance(chosen, str) else None
 
     return RoomSettings(
-        projector_url=pick("projector_url", PROJECTOR_URL_VARIABLE) or DEFAULT_PROJECTOR_URL,
-        console_url=pick("console_url", CONSOLE_URL_VARIABLE) or DEFAULT_CONSOLE_URL,
-        join_url=pick("join_url", JOIN_URL_VARIABLE),
+        projector_url=pick("projector_url") or DEFAULT_PROJECTOR_URL,
+        console_url=pick("console_url") or DEFAULT_CONSOLE_URL,
+        join_url=pick("join_url"),
     )
 
 
@@ -110,7 +158,7 @@ class RenderRoomPage(Protocol):
         renderer: Renderer,
         settings: RoomSettings,
         *,
-        facilitator: bool,
+        edition: Edition,
     ) -> Page: ...
 
 
@@ -119,7 +167,7 @@ def build_room_pages(
     vocabulary: Vocabulary,
     renderer: Renderer,
     *,
-    edition: str,
+    edition: Edition,
     settings: RoomSettings,
     render: RenderRoomPage | None = None,
 ) -> tuple[list[Page], list[Problem]]:
@@ -128,12 +176,11 @@ def build_room_pages(
     render = render or render_room_page
     pages: list[Page] = []
     problems: list[Problem] = []
-    facilitator = is_facilitator(edition)
     for story in stories:
         if story.draft:
             continue
         try:
-            pages.append(render(story, vocabulary, renderer, settings, facilitator=facilitator))
+            pages.append(render(story, vocabulary, renderer, settings, edition=edition))
         except StorybookError as exc:
             problems.extend(exc.problems)
     return pages, problems
@@ -145,12 +192,43 @@ def render_room_page(
     renderer: Renderer,
     settings: RoomSettings,
     *,
-    facilitator: bool,
+    edition: Edition,
 ) -> Page:
     """The story's console page for the facilitator edition, its projector page otherwise."""
-    if facilitator:
+    if edition.shows_facilitator:
         return render_console_page(story, vocabulary, renderer, settings)
     return render_present_page(story, vocabulary, renderer, settings)
+
+
+def _room_pages(inputs: Inputs) -> tuple[list[Page], list[Problem]]:
+    """The room's pages of a build that runs a room (``inputs.room``), else none."""
+    if inputs.room is None:
+        return [], []
+    return build_room_pages(
+        inputs.published,
+        inputs.vocabulary,
+        inputs.renderer,
+        edition=inputs.edition,
+        settings=inputs.room,
+        render=inputs.cache.render_room_page if inputs.cache else None,
+    )
+
+
+# The projector shows what learners may see; the console is the facilitator's.
+PROJECTOR_PAGES = Section(
+    "projector",
+    _room_pages,
+    editions=learner_editions,
+    reads=(STORIES, ROOM),
+    templates=(PRESENT_TEMPLATE,),
+)
+CONSOLE_PAGES = Section(
+    "console",
+    _room_pages,
+    editions=facilitator_editions,
+    reads=(STORIES, ROOM),
+    templates=(CONSOLE_TEMPLATE,),
+)
 
 
 def slide_parts(story: Story) -> list[dict[str, Any]]:
@@ -173,16 +251,21 @@ def render_present_page(
 ) -> Page:
     fields = story.fields()
     questions = [renderer.render_question(question, story, fields) for question in story.reflection]
+    after = [
+        renderer.render_question(question, story, fields) for question in story.reflection_after
+    ]
     content = renderer.render_template(
         PRESENT_TEMPLATE,
         story=story_view(story, vocabulary),
         parts=slide_parts(story),
         questions=questions,
+        after_questions=after,
         console_origin=origin(settings.console_url),
         join={"url": settings.join_url, "qr": "join.svg"} if settings.join_url else None,
     )
     meta = {"template": PROJECTOR_THEME_TEMPLATE, "search": {"exclude": True}}
-    return Page(present_uri(story.slug), _front_matter(story.title, story.summary, meta) + content)
+    front = _front_matter(story.title, story.summary, meta)
+    return Page(present_uri(story.slug), front + content, frozenset({story.slug}))
 
 
 def render_console_page(
@@ -197,7 +280,8 @@ def render_console_page(
     )
     meta = {"hide": ["navigation", "toc"], "search": {"exclude": True}}
     title = f"Console: {story.title}"
-    return Page(console_uri(story.slug), _front_matter(title, story.summary, meta) + content)
+    front = _front_matter(title, story.summary, meta)
+    return Page(console_uri(story.slug), front + content, frozenset({story.slug}))
 
 
 def _front_matter(title: str, description: str, meta: dict[str, Any]) -> str:

@@ -24,7 +24,9 @@ __all__ = [
     "MARKDOWN_EXTENSIONS",
     "PAGES_FLAG",
     "SCRIPTS",
+    "SITE_ADDRESS",
     "STYLESHEETS",
+    "THEME_SCRIPTS",
     "WORKER_SHIM",
     "asset_bytes",
     "assets",
@@ -44,7 +46,10 @@ STYLESHEETS = (
     "assets/print.css",
     "assets/room.css",
 )
+# Finds the site's root for the scripts after it: it comes first (see site-address.js).
+SITE_ADDRESS = "assets/site-address.js"
 SCRIPTS = (
+    SITE_ADDRESS,
     "assets/journal.js",
     "assets/reader.js",
     "assets/workshop-console.js",
@@ -54,7 +59,9 @@ SCRIPTS = (
 PROJECTOR_ASSETS = ("assets/present.css", "assets/present.js")
 # Material's offline plugin adds its CDN shim unless a polyfill named like this is present.
 WORKER_SHIM = "assets/iframe-worker-shim.js"
-ASSETS = (*STYLESHEETS, *SCRIPTS, *PROJECTOR_ASSETS, WORKER_SHIM)
+# The theme's inline scripts, which the theme's overrides load as a file (see core/csp.py).
+THEME_SCRIPTS = "assets/theme-scripts.js"
+ASSETS = (*STYLESHEETS, *SCRIPTS, *PROJECTOR_ASSETS, WORKER_SHIM, THEME_SCRIPTS)
 # The footer's line when mkdocs.yml sets no `copyright:`: what the site is.
 DEFAULT_FOOTER = (
     "{site_name}: stories of the moments that make or break a new front-line manager, "

@@ -86,7 +86,7 @@ def read_config(path: Path) -> dict[str, Any]:
                 )
             ]
         )
-    text = read_text(path)
+    text = read_text(path, what="settings")
     try:
         data = yaml.load(text, Loader=_TolerantLoader)
     except yaml.MarkedYAMLError as exc:

@@ -40,8 +40,10 @@ def validate_story(source: SourceStory, vocabulary: Vocabulary) -> Story:
     data = {str(key): value for key, value in front.data.items()}
     _no_duplicates(data, "tags", values["tags"] or (), cursor, "tag")
     _no_duplicates(data, "content_notes", values["content_notes"] or (), cursor, "content note")
+    _no_duplicates(data, "reveal_notes", values["reveal_notes"] or (), cursor, "content note")
     slug = _slug(data, path, cursor)
     _check_reveal(values, source, cursor)
+    _check_after_reveal(data, values, cursor)
     _check_banks(values, cursor)
     _check_segments(values, cursor)
     unsafe_markup(data, FIELDS, cursor)
@@ -101,6 +103,32 @@ def _check_reveal(values: dict[str, Any], source: SourceStory, cursor: Cursor) -
                 f"reveal: the story has no heading '{heading}'",
                 hint,
                 line=cursor.located.line("reveal", index),
+            )
+
+
+def _check_after_reveal(data: dict[str, object], values: dict[str, Any], cursor: Cursor) -> None:
+    """reveal_notes: and reflection_after: belong to the held-back parts: a story without
+    reveal: has none, and a note is either in content_notes: (from the start) or here."""
+    if data.get("reveal") is None:
+        for name, what in (
+            ("reveal_notes", "content notes of the held-back parts"),
+            ("reflection_after", "questions for after the held-back parts"),
+        ):
+            if name in data:
+                cursor.report(
+                    f"{name}: lists {what}, but the story holds nothing back (no reveal:)",
+                    f"add reveal: with the heading of the part to hold back, or move these "
+                    f"to {'content_notes' if name == 'reveal_notes' else 'reflection'}:",
+                    line=cursor.located.key_line(name),
+                )
+        return
+    from_start = set(values.get("content_notes") or ())
+    for index, note in enumerate(values.get("reveal_notes") or ()):
+        if note in from_start:
+            cursor.report(
+                f"reveal_notes: '{note}' is also in content_notes:",
+                "keep it in content_notes: if part A touches it already, else only here",
+                line=cursor.located.line("reveal_notes", index),
             )
 
 

@@ -1,12 +1,16 @@
-"""The one tag vocabulary of the library, with a question bank per tag (``templates/tags.yml``)."""
+"""The one tag vocabulary of the library, with a question bank per tag: the project's
+``templates/tags.yml`` if it has one, else the storybook's default (see core/defaults.py)."""
 
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from storybook.core import fields as f
+from storybook.core.defaults import DEFAULT_TEMPLATES
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import SLUG, Cursor, FieldSpec, unsafe_markup
 from storybook.core.load import read_text
@@ -14,17 +18,60 @@ from storybook.core.model import Question
 from storybook.core.yamlfile import Located, parse_yaml
 
 VOCABULARY_FILE = "tags.yml"
-# The texts of a tag or a content note that reach pages (checked for unsafe markup).
-VOCABULARY_TEXTS = tuple(
-    FieldSpec(name, f.text, "text", "", "") for name in ("label", "description", "questions")
+# The fields of a tag and of a content note in tags.yml: all text that reaches pages (so
+# checked for unsafe markup), and shown to templates through their views.
+NOTE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        "label",
+        f.text,
+        kind="text",
+        description="The subject in plain words, as readers see it before a story.",
+        example='label: "Bereavement"',
+        required=True,
+    ),
+    FieldSpec(
+        "description",
+        f.text,
+        kind="text",
+        description="A sentence on what a story with this note touches.",
+        example='description: "The death of someone close."',
+        view=lambda value: value or "",
+    ),
 )
+TAG_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        "label",
+        f.text,
+        kind="text",
+        description="The tag's name as pages show it. Defaults to the tag itself.",
+        example='label: "Wellbeing"',
+    ),
+    FieldSpec(
+        "description",
+        f.text,
+        kind="text",
+        description="What the stories of this tag are about, shown on its page.",
+        example='description: "Stress, health and life outside work."',
+        view=lambda value: value or "",
+    ),
+    FieldSpec(
+        "questions",
+        f.text,
+        kind="list of questions",
+        description="The tag's question bank: questions any story with the tag may take.",
+        example='questions:\n  - "What did {{ story.protagonist }} notice first?"',
+        # Filled in for each story first, then handed to templates as questions.
+        view=None,
+    ),
+)
+VOCABULARY_TEXTS = TAG_FIELDS
 # tags/index.md is the Themes page; a tag of that name would replace it.
 RESERVED_TAGS = frozenset({"index"})
 KINDS: dict[str, str] = {"themes": "Themes", "moments": "Manager moments"}
-TAG_KEYS = ("label", "description", "questions")
+TAG_KEYS = f.names(TAG_FIELDS)
 # The optional section of sensitive subjects a story may name in content_notes:.
 CONTENT_NOTES = "content_notes"
-NOTE_KEYS = ("label", "description")
+NOTE_KEYS = f.names(NOTE_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -59,8 +106,15 @@ class Vocabulary:
         return matches[0] if matches else None
 
 
+def vocabulary_file(templates_dir: Path) -> Path:
+    """The project's tags.yml if its templates folder has one (whatever it is: a file that
+    cannot be read is said, not passed over), else the storybook's default."""
+    own = templates_dir / VOCABULARY_FILE
+    return own if os.path.lexists(own) else DEFAULT_TEMPLATES / VOCABULARY_FILE
+
+
 def load_vocabulary(templates_dir: Path) -> Vocabulary:
-    path = templates_dir / VOCABULARY_FILE
+    path = vocabulary_file(templates_dir)
     if not path.is_file():
         raise StorybookError(
             [
@@ -72,7 +126,7 @@ def load_vocabulary(templates_dir: Path) -> Vocabulary:
                 )
             ]
         )
-    if not path.resolve().is_relative_to(templates_dir.resolve()):
+    if not path.resolve().is_relative_to(path.parent.resolve()):
         raise StorybookError(
             [
                 Problem(
@@ -83,7 +137,7 @@ def load_vocabulary(templates_dir: Path) -> Vocabulary:
                 )
             ]
         )
-    located = parse_yaml(read_text(path), path)
+    located = parse_yaml(read_text(path, what="vocabulary"), path)
     data = located.data
     problems: list[Problem] = []
     if not isinstance(data, dict):
@@ -266,3 +320,17 @@ def _unsafe_texts(
     them is a problem at its line, as in a story."""
     cursor = Cursor(path, located, problems, keys)
     unsafe_markup(entry, VOCABULARY_TEXTS, cursor)
+
+
+def tag_fields_view(tag: Tag) -> dict[str, Any]:
+    """What templates see of a tag's fields, as their specs show them."""
+    return f.views(_values(tag, TAG_FIELDS), TAG_FIELDS, facilitator=False)
+
+
+def note_fields_view(note: ContentNote) -> dict[str, Any]:
+    """What templates see of a content note's fields, as their specs show them."""
+    return f.views(_values(note, NOTE_FIELDS), NOTE_FIELDS, facilitator=False)
+
+
+def _values(entry: Tag | ContentNote, specs: tuple[FieldSpec, ...]) -> dict[str, Any]:
+    return {spec.name: getattr(entry, spec.name) for spec in specs}

@@ -17,11 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from storybook import __version__
+from storybook.core.csp import theme_overrides
 from storybook.core.editions import Edition
-from storybook.core.editions import edition as edition_policy
 from storybook.core.errors import ExportError, Problem, StorybookError
-from storybook.core.load import encoding_problem
-from storybook.core.pipeline import build_site
+from storybook.core.load import MAX_PAGE_BYTES, encoding_problem, read_bounded
 from storybook.core.project import choose_edition, line_of, read_project
 from storybook.core.room_pages import RoomSettings
 from storybook.core.safety import page_problems, without_comments
@@ -41,6 +40,7 @@ from storybook.core.site import (
 from storybook.core.siteconfig import dump_config, read_config
 from storybook.export.owned import MANIFEST, WriteReport, write_owned_files
 from storybook.paths.plan import PATHS_FOLDER, PATHS_INDEX
+from storybook.sections import build_site
 from storybook.workshops.plan import WORKSHOPS_FOLDER
 
 PLUGIN = "storybook"
@@ -59,7 +59,11 @@ class ExportReport:
     files: WriteReport
 
 
-def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> ExportReport:
+# A file the export copies as it is (a picture, a PDF, a theme override): read whole.
+MAX_COPIED_BYTES = 100_000_000
+
+
+def export_site(config_file: Path, out: Path, *, edition: Edition | None = None) -> ExportReport:
     """Export the storybook configured in ``config_file`` into the folder ``out``."""
     config = read_config(config_file)
     root = config_file.resolve().parent
@@ -76,7 +80,8 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
     docs_dir = project.docs_dir
     workshops_dir = project.workshops_dir or root / WORKSHOPS_FOLDER
     paths_dir = project.paths_dir or root / PATHS_FOLDER
-    for folder, what in ((stories_dir, "stories"), (templates_dir, "templates")):
+    # A missing templates folder is the defaults (read_project refuses one mkdocs.yml names).
+    for folder, what in ((stories_dir, "stories"),):
         if not folder.is_dir():
             raise ExportError(
                 folder,
@@ -85,6 +90,7 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
                 line=0,
             )
     plain, copies = _theme_and_hooks(config, root)
+    plain, overrides = _with_theme_overrides(plain, copies)
     _check_destination(
         out,
         root,
@@ -92,7 +98,7 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
     )
 
     # Only an edition whose policy shows them builds drafts and facilitator material at all.
-    policy = edition_policy(chosen)
+    policy = chosen
     result = build_site(
         stories_dir,
         templates_dir,
@@ -118,14 +124,21 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
     files: dict[str, bytes] = {}
     unreadable: list[Problem] = []
     for rel, path in hand_written.items():
-        data = path.read_bytes()
         try:
+            data = _read_copied(rel, path)
             files[f"{DOCS}/{rel}"] = _marked_file(rel, data, policy)
+        except StorybookError as exc:
+            unreadable += exc.problems
         except UnicodeDecodeError as exc:
-            unreadable.append(encoding_problem(path, data, exc))
+            unreadable.append(encoding_problem(path, data, exc, what="page"))
+    for rel, path in copies.items():
+        try:
+            files[rel] = _read_copied(rel, path)
+        except StorybookError as exc:
+            unreadable += exc.problems
     if unreadable:
         raise StorybookError(unreadable)
-    files.update({rel: path.read_bytes() for rel, path in copies.items()})
+    files.update(overrides)
     files.update(generated)
     if isinstance(plain.get("site_name"), str):
         plain = {**plain, "site_name": policy.site_name(plain["site_name"])}
@@ -135,15 +148,23 @@ def export_site(config_file: Path, out: Path, *, edition: str | None = None) -> 
         out,
         files,
         written_by=f"storybook export (Leadership Storybook {__version__})",
-        edition=chosen,
+        edition=chosen.name,
     )
     return ExportReport(
         out=out,
-        edition=chosen,
+        edition=chosen.name,
         stories=len(result.library.published),
         pages=len(result.pages),
         files=written,
     )
+
+
+def _read_copied(rel: str, path: Path) -> bytes:
+    """A file the export copies, read within its limit: a page as a story, anything else
+    (a picture, a PDF) within MAX_COPIED_BYTES."""
+    if rel.endswith(".md"):
+        return read_bounded(path, MAX_PAGE_BYTES, what="page")
+    return read_bounded(path, MAX_COPIED_BYTES, what="copied")
 
 
 def _marked_file(rel: str, data: bytes, policy: Edition) -> bytes:
@@ -153,7 +174,7 @@ def _marked_file(rel: str, data: bytes, policy: Edition) -> bytes:
     return marked
 
 
-def site_config(config: dict[str, Any], page_uris: list[str], edition: str) -> str:
+def site_config(config: dict[str, Any], page_uris: list[str], edition: Edition) -> str:
     """The exported mkdocs.yml: the project's settings, without the storybook plugin."""
     data = dict(config)
     data["docs_dir"] = DOCS
@@ -168,7 +189,7 @@ def site_config(config: dict[str, Any], page_uris: list[str], edition: str) -> s
     data["extra_javascript"] = _with_items(data.get("extra_javascript"), SCRIPTS)
     if "nav" in data:
         # As the plugin does: no trainers' pages for learners, no entry for a missing page.
-        if not edition_policy(edition).shows_facilitator:
+        if not edition.shows_facilitator:
             data["nav"] = without_trainer_pages(data["nav"])
         if PATHS_INDEX not in page_uris:
             data["nav"] = without_pages(data["nav"], (PATHS_INDEX,))
@@ -187,7 +208,7 @@ def site_config(config: dict[str, Any], page_uris: list[str], edition: str) -> s
         polyfills = _with_items((extra or {}).get("polyfills"), (WORKER_SHIM,))
         data["extra"] = {**(extra or {}), PAGES_FLAG: True, "polyfills": polyfills}
     header = (
-        f"# Written by `storybook export` (Leadership Storybook {__version__}), {edition} edition.\n"
+        f"# Written by `storybook export` (Leadership Storybook {__version__}), {edition.name} edition.\n"
         "# A plain site source: build it with `mkdocs build`, `properdocs build -f mkdocs.yml`\n"
         "# or `zensical build`; none of them needs the storybook package. To change stories,\n"
         "# edit them in the storybook and export again. See STORYBOOK-EXPORT.md.\n\n"
@@ -210,10 +231,10 @@ def _nav_patterns(page_uris: list[str]) -> list[str]:
     return patterns
 
 
-def export_note(edition: str) -> str:
+def export_note(edition: Edition) -> str:
     return f"""# This folder is a storybook export
 
-It was written by `storybook export` ({edition} edition) from a Leadership Storybook. It is a
+It was written by `storybook export` ({edition.name} edition) from a Leadership Storybook. It is a
 plain site source: `docs/` holds every page as Markdown and `mkdocs.yml` the settings, with no
 storybook plugin. Build it with any of:
 
@@ -263,6 +284,33 @@ def _theme_and_hooks(config: dict[str, Any], root: Path) -> tuple[dict[str, Any]
     if isinstance(hooks, list):
         data["hooks"] = [place(hook, folder=False) for hook in hooks]
     return data, copies
+
+
+# The theme folder of an export whose project has none: it holds the storybook's overrides.
+THEME_FOLDER = "overrides"
+
+
+def _with_theme_overrides(
+    config: dict[str, Any], copies: dict[str, Path]
+) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """The config with a theme folder, and the storybook's theme overrides to write into it:
+    they carry the pages' Content-Security-Policy and run the theme's inline scripts from a
+    file (see core/csp.py), in every engine that renders Material's templates. A partial of
+    the project's own theme folder of the same name is kept instead; a theme folder outside
+    the project, which the export does not copy, gets none."""
+    theme = config.get("theme")
+    if isinstance(theme, str):
+        theme = {"name": theme}
+    if not isinstance(theme, dict) or theme.get("name") != "material":
+        return config, {}
+    folder = theme.get("custom_dir")
+    if folder is None:
+        folder = THEME_FOLDER
+        config = {**config, "theme": {**theme, "custom_dir": folder}}
+    if not isinstance(folder, str) or Path(folder).is_absolute():
+        return config, {}
+    overrides = {f"{folder}/{rel}": data for rel, data in theme_overrides()}
+    return config, {rel: data for rel, data in overrides.items() if rel not in copies}
 
 
 def _check_destination(out: Path, root: Path, sources: list[Path]) -> None:

@@ -49,24 +49,26 @@ STEP_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "story",
         _story,
-        "story slug",
-        "A published story, by its file name without .md (or its slug: field).",
-        "- story: the-friday-rota",
+        kind="story slug",
+        description="A published story, by its file name without .md (or its slug: field).",
+        example="- story: the-friday-rota",
         required=True,
+        # Shown as the story it names: its title, summary, slug and page (see path_view).
+        view=None,
     ),
     FieldSpec(
         "why",
         f.text,
-        "text",
-        "One sentence on why this story comes at this point of the path.",
-        'why: "Your first weeks with former peers."',
+        kind="text",
+        description="One sentence on why this story comes at this point of the path.",
+        example='why: "Your first weeks with former peers."',
     ),
     FieldSpec(
         "week",
         _week,
-        "whole number",
-        f"The week (1 to {MAX_WEEK}) in which to read it.",
-        "week: 2",
+        kind="whole number",
+        description=f"The week (1 to {MAX_WEEK}) in which to read it.",
+        example="week: 2",
     ),
 )
 
@@ -95,24 +97,31 @@ def _step(value: object, cursor: Cursor) -> Step | None:
 
 PATH_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
-        "title", f.text, "text", "The path's title.", 'title: "Your first 90 days"', required=True
+        "title",
+        f.text,
+        kind="text",
+        description="The path's title.",
+        example='title: "Your first 90 days"',
+        required=True,
     ),
     FieldSpec(
         "summary",
         f.text,
-        "text",
-        "One or two sentences: who the path is for and where it leads.",
-        'summary: "Six stories for the first three months in charge."',
+        kind="text",
+        description="One or two sentences: who the path is for and where it leads.",
+        example='summary: "Six stories for the first three months in charge."',
     ),
     FieldSpec(
         "steps",
         f.list_of(
             _step, noun="steps", hint="write one '- story: slug' line per story, in reading order"
         ),
-        "list of steps",
-        "The stories in the order to read them.",
-        'steps:\n  - story: the-friday-rota\n    why: "Your first weeks with former peers."',
+        kind="list of steps",
+        description="The stories in the order to read them.",
+        example='steps:\n  - story: the-friday-rota\n    why: "Your first weeks with former peers."',
         required=True,
+        # Each step is shown through its own fields (see path_view).
+        view=None,
     ),
 )
 
@@ -162,19 +171,10 @@ def load_paths(
     by_slug = {story.slug: story for story in stories}
     broken = {slugify(path.stem) for path in broken_stories}
     found: list[LearningPath] = []
-    problems: list[Problem] = []
-    for file in sorted(paths_dir.iterdir()):
-        if not file.is_file() or file.name.startswith((".", "_")):
-            continue
-        if file.suffix == ".yaml":
-            problems.append(
-                Problem(file, 1, "path files end in .yml", f"rename it to {file.stem}{SUFFIX}")
-            )
-            continue
-        if file.suffix != SUFFIX:
-            continue
+    files, problems = scan_paths_folder(paths_dir)
+    for file in files:
         try:
-            learning_path = validate_path(file, parse_yaml(read_text(file), file))
+            learning_path = validate_path(file, parse_yaml(read_text(file, what="path"), file))
         except StorybookError as exc:
             problems.extend(exc.problems)
             continue
@@ -183,6 +183,47 @@ def load_paths(
         if not mistakes and all(step.story in by_slug for step in learning_path.steps):
             found.append(learning_path)
     return found, problems
+
+
+def scan_paths_folder(paths_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """The path files of ``paths_dir`` (``*.yml``, none starting with . or _), each with a page
+    address of its own, and a problem for each file meant as a path that is not read as one:
+    ending in .yaml, a folder or a link leading nowhere named like a path file, a second file
+    whose name makes the same address as an earlier one ("Fast Track.yml", "fast-track.yml")."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    claimed: dict[str, Path] = {}
+    for file in sorted(paths_dir.iterdir()):
+        if file.name.startswith((".", "_")) or file.suffix not in (SUFFIX, ".yaml"):
+            continue
+        if not file.exists():
+            problems.append(
+                Problem(file, 0, "this link leads to no file", "delete it, or link to a path file")
+            )
+        elif not file.is_file():
+            problems.append(
+                Problem(
+                    file, 0, "this is not a plain file, so it is not read as a path",
+                    f"save the path as a file ending in {SUFFIX}, or rename the folder",
+                )
+            )  # fmt: skip
+        elif file.suffix != SUFFIX:
+            problems.append(
+                Problem(file, 1, "path files end in .yml", f"rename it to {file.stem}{SUFFIX}")
+            )
+        elif (first := claimed.setdefault(slugify(file.stem), file)) is not file:
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    f"this path gets the same page address as {first.name}, so one would "
+                    "replace the other",
+                    "rename one of the two files",
+                )
+            )
+        else:
+            files.append(file)
+    return files, problems
 
 
 def validate_path(file: Path, located: Located) -> LearningPath:
@@ -196,7 +237,13 @@ def validate_path(file: Path, located: Located) -> LearningPath:
     f.unsafe_markup(located.data, PATH_FIELDS, cursor)
     steps = _without_repeats(values["steps"] or (), cursor)
     name = slugify(file.stem)
-    if not SLUG.match(name):
+    if name == "index":
+        cursor.report(
+            "the file name 'index' is kept for the page that lists the learning paths",
+            "rename the file, e.g. first-90-days.yml",
+            line=1,
+        )
+    elif not SLUG.match(name):
         cursor.report(
             f"no page address can be made from the file name '{file.name}'",
             "rename it with letters, digits and hyphens, e.g. first-90-days.yml",
@@ -257,25 +304,29 @@ def _story_problems(
 
 
 def path_view(learning_path: LearningPath, stories: Mapping[str, Story]) -> dict[str, Any]:
-    """A path as the home page, the paths index and its own page show it."""
+    """A path as the home page, the paths index and its own page show it: its fields as
+    their specs show them, each step's too, with the story each step names."""
     return {
+        **f.views(_values(learning_path, PATH_FIELDS), PATH_FIELDS, facilitator=False),
         "name": learning_path.name,
-        "title": learning_path.title,
-        "summary": learning_path.summary,
         "uri": path_uri(learning_path.name),
         "steps": [
             {
+                **f.views(_values(step, STEP_FIELDS), STEP_FIELDS, facilitator=False),
                 "number": number,
                 "title": stories[step.story].title,
                 "summary": stories[step.story].summary,
                 "slug": step.story,
                 "uri": f"stories/{step.story}.md",
-                "why": step.why,
-                "week": step.week,
             }
             for number, step in enumerate(learning_path.steps, start=1)
         ],
     }
+
+
+def _values(item: LearningPath | Step, specs: Sequence[FieldSpec]) -> dict[str, Any]:
+    """A path's or a step's fields by name, as read (every field is an attribute)."""
+    return {spec.name: getattr(item, spec.name) for spec in specs}
 
 
 def stops_on_paths(

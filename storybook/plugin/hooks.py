@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -17,6 +17,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from storybook.core.cache import StoryCache
+from storybook.core.csp import with_policy
 from storybook.core.editions import (
     EDITION_VARIABLE,
     EDITIONS,
@@ -26,12 +27,16 @@ from storybook.core.editions import (
     edition,
 )
 from storybook.core.errors import Problem, StorybookError
-from storybook.core.load import encoding_problem
-from storybook.core.model import Story
-from storybook.core.pages import story_uri
-from storybook.core.pipeline import BuildResult, build_site
-from storybook.core.private import declares_draft
-from storybook.core.room_pages import JOIN_QR, join_qr_svg, room_settings, show_problem_banner
+from storybook.core.lastgood import LastGood
+from storybook.core.load import MAX_PAGE_BYTES, encoding_problem, read_bounded
+from storybook.core.project import missing_templates_folder
+from storybook.core.room_pages import (
+    JOIN_QR,
+    join_qr_svg,
+    overridden_by_the_room,
+    room_settings,
+    show_problem_banner,
+)
 from storybook.core.safety import clean
 from storybook.core.site import (
     MARKDOWN_EXTENSIONS,
@@ -41,6 +46,8 @@ from storybook.core.site import (
     without_trainer_pages,
 )
 from storybook.paths.plan import PATHS_INDEX, find_paths_dir
+from storybook.plugin.csp import live_reload_file, live_reload_from_file
+from storybook.plugin.derived import SharedParts
 from storybook.plugin.incremental import DirtyServe
 from storybook.plugin.mirror import ThemeBytecode
 from storybook.plugin.search import ENGINES, PAGEFIND, mark_excluded, searchable, uses_pagefind
@@ -50,10 +57,12 @@ from storybook.plugin.serve import (
     error_banner,
     keep_answering,
     keep_watching,
+    local_only_problem,
     never_abort_on_warnings,
 )
 from storybook.plugin.sitedir import discard_failed_site
 from storybook.plugin.theme import asset_files, extend_theme, offline_build
+from storybook.sections import build_site
 from storybook.workshops.plan import find_workshops_dir
 
 if TYPE_CHECKING:  # only `mkdocs serve` imports the live-reload server
@@ -96,24 +105,34 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.cache = StoryCache()
         self.theme_bytecode = ThemeBytecode()
         self.dirty = DirtyServe()
+        # A projector page takes its story's parts as the story page converted them.
+        self.shared = SharedParts()
         self.native_events: BaseObserver | None = None  # under serve: see keep_watching
+        # The options as mkdocs.yml writes them, defaults left out (see load_config).
+        self.options_written: dict[str, Any] = {}
+
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[Any, Any]:
+        # A templates_dir mkdocs.yml names must exist; the default one may be missing.
+        self.options_written = dict(options)
+        return super().load_config(options, config_file_path)
 
     def _reset(self) -> None:
         self.serving = False
         self.command = ""
         self.problems: list[Problem] = []
         self.root = Path.cwd()
-        self.last_good: dict[str, str] = {}
+        # Under serve: the last good stories and pages, standing in while something is broken.
+        self.last_good = LastGood()
         self.last_good_docs: dict[str, str] = {}
-        # Under serve: the last good version of each story file, and which file made each page.
-        self.last_good_stories: dict[Path, Story] = {}
-        self.page_sources: dict[str, Path] = {}
         self.generated: set[str] = set()
         self.to_clean: list[MkDocsPage] = []  # generated pages converted in this build
         self.site_dir = ""
         self.pagefind = False  # this build writes a Pagefind index
         self.searchable: list[Path] = []  # the HTML files of the pages it indexes
         self.finished = False
+        self.told: set[str] = set()  # what the terminal was told once already
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # MkDocs keeps one plugin instance per process: start every session afresh.
@@ -131,6 +150,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._hold_the_room_edition()
+        if self.serving:
+            self._refuse_the_network(config)
+        self._say_what_the_room_keeps()
         _edition_config(config, self.edition, self.command)
         for extension in MARKDOWN_EXTENSIONS:
             if extension not in config.markdown_extensions:
@@ -154,14 +176,17 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             result = build_site(
                 Path(self.config.stories_dir),
                 templates_dir,
-                edition=self.config.edition,
+                edition=self.edition,
                 workshops_dir=self.workshops_dir(),
                 paths_dir=find_paths_dir(self.config.paths_dir, self.root),
-                fallback=self.last_good_stories if self.serving else None,
+                fallback=self.last_good.stories if self.serving else None,
                 cache=cache,
                 room=room_settings(dict(self.config)),
             )
             problems = result.problems + _collisions(result.pages, files)
+            problems += missing_templates_folder(
+                Path(config.config_file_path), templates_dir, self.options_written
+            )
             problems += self._unreadable_docs(files)
             pages = result.pages
         except Exception as exc:  # a bug in the storybook itself must not stall `mkdocs serve`
@@ -169,19 +194,20 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             result, pages = None, {}
             problems = [_internal_problem(exc, Path(config.config_file_path))]
         if problems:
-            report = StorybookError(problems).format(root)
             if not self.serving:
-                raise PluginError(f"The storybook has {len(problems)} problem(s):\n{report}")
-            for line in report.splitlines():
+                _stop(problems, root, "The site was not built: ")
+            for line in StorybookError(problems).format(root).splitlines():
                 log.warning(line)
-            # Keep serving the last good version of anything that is broken now.
-            pages = {**self._still_wanted(self.last_good, result), **pages}
-        else:
-            self.last_good = dict(pages)
-        if self.serving and result is not None:
-            self._remember_good_stories(result, problems)
+        if self.serving:
+            # The last good version of anything broken now, but nothing of a withdrawn story.
+            pages = self.last_good.pages_to_serve(
+                result, problems, edition=self.edition, stories_dir=Path(self.config.stories_dir)
+            )
         self.problems = problems
         self.generated = set(pages)
+        self.shared.prepare(
+            result.library.published if result else [], pages, _markdown_settings(config)
+        )
         self.to_clean = []
         sources: dict[str, Path] = {}
         if self.dirty.active:
@@ -195,6 +221,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 files.append(_page_file(config, src_uri, content, sources.get(src_uri)))
         for asset in asset_files(config):
             files.append(asset)
+        live_reload = live_reload_file(config) if self.serving else None
+        if live_reload is not None:
+            files.append(live_reload)
         join_url = room_settings(dict(self.config)).join_url
         if join_url and not self.edition.shows_facilitator:
             files.append(File.generated(config, JOIN_QR, content=join_qr_svg(join_url)))
@@ -208,6 +237,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 error_banner(self.problems, self.root, show_private=self.edition.shows_facilitator)
                 + markdown
             )
+        markdown = self.shared.before_conversion(page.file.src_uri, markdown)
         return self.edition.banner + markdown
 
     def on_page_content(
@@ -217,17 +247,22 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         # cleaned together in on_env, before any is put in a template or the search index:
         # cleaning one page between MkDocs' conversions of others took twice as long.
         if page.file.src_uri in self.generated:
+            html = self.shared.after_conversion(page.file.src_uri, html)
             self.to_clean.append(page)
         return html
 
     def on_build_error(self, *, error: Exception) -> None:
-        if not self.serving:
+        # No site folder yet (on_config stopped the build): Path("") is the trainer's folder.
+        if not self.serving and self.site_dir:
             discard_failed_site(Path(self.site_dir))
         self.dirty.build_failed()
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
+        # Before the server binds its address; `mkdocs serve --clean` says it builds, so this
+        # is the first hook to know it serves.
+        self._refuse_the_network(config)
         folders = [Path(self.config.stories_dir), Path(self.config.templates_dir)]
         workshops = self.workshops_dir()
         if workshops is not None:
@@ -236,6 +271,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         if paths is not None:
             folders.append(paths)
         self.native_events = keep_watching(server, folders)
+        live_reload_from_file(server)  # the pages' policy runs no inline script
         keep_answering(server, Path(config.config_file_path))
         return server
 
@@ -250,6 +286,20 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             return False
         return wanted
 
+    def _refuse_the_network(self, config: MkDocsConfig) -> None:
+        """The facilitator edition is served on this machine only, however it is started."""
+        problem = local_only_problem(self.edition, config)
+        if problem is not None:
+            _stop([problem], Path(config.config_file_path).parent, "The site was not served: ")
+
+    def _say_what_the_room_keeps(self) -> None:
+        """Once per setting: mkdocs.yml asks for another value than the room set."""
+        for setting in overridden_by_the_room(dict(self.config)):
+            if setting not in self.told:
+                self.told.add(setting)
+                option = setting.split(":", 1)[0]
+                log.info(f"mkdocs.yml sets {option}, but this server of the room keeps {setting}")
+
     def _hold_the_room_edition(self) -> None:
         """In a room, each server builds its one edition, on every rebuild: a mkdocs.yml edited
         to say `edition: facilitator` must never put facilitator notes on the projector."""
@@ -257,7 +307,13 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         if required is None or required == self.config.edition:
             return
         if required not in EDITIONS:
-            raise PluginError(f"{ROOM_EDITION_VARIABLE}={required} names no edition")
+            where = Problem(
+                Path(ROOM_EDITION_VARIABLE),
+                0,
+                f"{required!r} names no edition",
+                f"set it to {' or '.join(EDITIONS)}, or unset it (storybook serve --room sets it)",
+            )
+            _stop([where], None, "The site was not built: ")
         log.error(
             f"mkdocs.yml asks for the {self.config.edition} edition, but this server of the "
             f"room serves the {required} edition only: it keeps building the {required} "
@@ -273,10 +329,19 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             if file.generated_by or not file.abs_src_path:
                 continue
             try:
+                # Within the limit, and a plain file (MkDocs would wait on a FIFO for ever).
+                read_bounded(Path(file.abs_src_path), MAX_PAGE_BYTES, what="page")
+            except StorybookError as exc:
+                problems += exc.problems
+                file.content_string = self.last_good_docs.get(
+                    file.src_uri, "# This page could not be read\n\nSee the problem above.\n"
+                )
+                continue
+            try:
                 self.last_good_docs[file.src_uri] = file.content_string
             except UnicodeDecodeError as exc:
                 path = Path(file.abs_src_path)
-                problems.append(encoding_problem(path, path.read_bytes(), exc))
+                problems.append(encoding_problem(path, read_bounded(path, MAX_PAGE_BYTES), exc))
                 file.content_string = self.last_good_docs.get(
                     file.src_uri, "# This page could not be read\n\nSave it as UTF-8.\n"
                 )
@@ -284,39 +349,6 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
 
     def workshops_dir(self) -> Path | None:
         return find_workshops_dir(self.config.workshops_dir, self.root)
-
-    def _remember_good_stories(self, result: BuildResult, problems: list[Problem]) -> None:
-        """Under serve, note the stories that are good now, to stand in if they break later."""
-        broken = {problem.path for problem in problems}
-        stories = {s.path: s for s in result.library.stories if s.path not in broken}
-        self.last_good_stories = {
-            path: story
-            for path, story in {**self.last_good_stories, **stories}.items()
-            if self._still_there(path)
-        }
-        for story in result.library.stories:
-            self.page_sources[story_uri(story.slug)] = story.path
-
-    def _still_wanted(self, pages: dict[str, str], result: BuildResult | None) -> dict[str, str]:
-        """The last good pages, without those of stories deleted since, and, in an edition
-        without drafts, without those of stories made drafts since: withdrawn at once."""
-        withdrawn: set[Path] = set()
-        if result is not None and not self.edition.shows_drafts:
-            withdrawn = {story.path for story in result.library.stories if story.draft}
-            withdrawn |= {p.path for p in result.problems if declares_draft(p.path)}
-        return {
-            src_uri: content
-            for src_uri, content in pages.items()
-            if src_uri not in self.page_sources
-            or (
-                self._still_there(self.page_sources[src_uri])
-                and self.page_sources[src_uri] not in withdrawn
-            )
-        }
-
-    def _still_there(self, story_file: Path) -> bool:
-        """False for a deleted story; a missing stories folder keeps every last good page."""
-        return story_file.is_file() or not Path(self.config.stories_dir).is_dir()
 
     # Incremental rebuilds under `mkdocs serve --dirty`: thin wiring to incremental.py.
 
@@ -333,7 +365,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         for page in self.to_clean:
             page.content = clean(page.content or "")
         if self.serving:
-            config_file = Path(config.config_file_path).read_bytes()
+            config_file = read_bounded(Path(config.config_file_path), what="settings")
             env.bytecode_cache = self.theme_bytecode.for_config(config_file)
         if self.dirty.active:
             self.dirty.pages_ready(files)
@@ -351,31 +383,55 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         if self.dirty.active:
             self.dirty.page_built(page.url)
-        return output
+        return with_policy(output)  # the theme overrides put it there; see core/csp.py
+
+    def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
+        # The 404 page is rendered as a template, not as a page.
+        return with_policy(output) if template_name.endswith(".html") else output
 
     # After the search plugin has written its index, and Material's offline plugin (at -100)
     # its copy as a script, which write_search_index empties when Pagefind answers offline.
     @event_priority(-110)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self.finished = True
         if self.dirty.active:
             self.dirty.after_build(config)
         if self.pagefind:
-            language = str(config.theme.get("language") or "en")
-            try:
-                pages = write_search_index(
-                    Path(config.site_dir),
-                    self.searchable,
-                    language,
-                    offline=offline_build(config),
-                )
-            except Exception as exc:
-                raise PluginError(
-                    f"Pagefind could not index the site ({type(exc).__name__}: {exc}) - "
-                    "build again; if it fails again, set search: lunr under the storybook "
-                    "plugin in mkdocs.yml to build with Material's search"
-                ) from exc
-            log.info(f"Search: Pagefind indexed {pages} pages")
+            self._write_search_index(config)
+        # Only now: a build stopped before (Ctrl-C while Pagefind indexes) is not finished,
+        # and on_shutdown empties its site folder.
+        self.finished = True
+
+    def _write_search_index(self, config: MkDocsConfig) -> None:
+        """The search index is part of the build: a build whose index is not whole fails,
+        saying why at the file, and leaves no site behind (on_build_error, on_shutdown)."""
+        site_dir = Path(config.site_dir)
+        language = str(config.theme.get("language") or "en")
+        try:
+            pages = write_search_index(
+                site_dir, self.searchable, language, offline=offline_build(config)
+            )
+        except KeyboardInterrupt:
+            log.error(
+                f"{site_dir.name}/pagefind: the build was stopped (Ctrl-C) while Pagefind "
+                "indexed the site, so it has no search - build again"
+            )
+            raise
+        except StorybookError as exc:
+            _stop(
+                exc.problems,
+                self.root,
+                "The search index is not whole, so the site was not built: ",
+            )
+        except Exception as exc:
+            failed = Problem(
+                site_dir / "pagefind",
+                0,
+                f"Pagefind could not index the site ({type(exc).__name__}: {exc})",
+                "build again; if it fails again, set search: lunr under the storybook plugin "
+                "in mkdocs.yml to build with Material's search",
+            )
+            _stop([failed], self.root, "The site was not built: ")
+        log.info(f"Search: Pagefind indexed {pages} pages")
 
     def on_shutdown(self) -> None:
         # MkDocs calls this after a build that Ctrl-C stopped too, but no build error hook:
@@ -400,10 +456,13 @@ def _page_file(config: MkDocsConfig, src_uri: str, content: str, source: Path | 
 def _edition_config(config: MkDocsConfig, policy: Edition, command: str) -> None:
     """Name the site for its edition, and keep each edition out of the others' site folder."""
     if policy.local_only and command == "gh-deploy":
-        raise PluginError(
-            f"The {policy.name} edition is never deployed: it holds facilitator notes. "
-            "Deploy the learner edition (unset STORYBOOK_EDITION)."
+        refused = Problem(
+            Path("mkdocs gh-deploy"),
+            0,
+            f"the {policy.name} edition is never deployed: it holds facilitator notes",
+            f"deploy the learner edition (unset {EDITION_VARIABLE})",
         )
+        _stop([refused], None, "Nothing was deployed: ")
     config.site_name = policy.site_name(config.site_name)
     # Editions never share a site folder, whatever site_dir says; `mkdocs serve` builds into
     # a temporary folder of its own.
@@ -413,6 +472,10 @@ def _edition_config(config: MkDocsConfig, policy: Edition, command: str) -> None
         config.site_dir = site_dir + suffix
 
 
+def _markdown_settings(config: MkDocsConfig) -> str:
+    return repr((config.markdown_extensions, config.mdx_configs))
+
+
 def _collisions(pages: dict[str, str], files: Files) -> list[Problem]:
     hand_written = {
         file.src_uri: Path(file.abs_src_path)
@@ -420,6 +483,13 @@ def _collisions(pages: dict[str, str], files: Files) -> list[Problem]:
         if file.abs_src_path and not file.generated_by
     }
     return collisions(pages, hand_written)
+
+
+def _stop(problems: list[Problem], root: Path | None, what_happened: str) -> NoReturn:
+    """Stop MkDocs with every problem as file:line: what - how to fix, as `storybook check`
+    prints them; the count comes first, as MkDocs puts "ERROR -" before the first line."""
+    error = StorybookError(problems)
+    raise PluginError(f"{what_happened}{error.summary()}\n{error.format(root)}")
 
 
 def _internal_problem(exc: Exception, config_file: Path) -> Problem:

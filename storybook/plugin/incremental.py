@@ -37,6 +37,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils import clean_directory
 
+from storybook.core.errors import StorybookError
+from storybook.core.load import read_bounded
 from storybook.plugin.mirror import PageMirror
 
 log = logging.getLogger("mkdocs.plugins.storybook")
@@ -170,7 +172,10 @@ class DirtyServe:
 def _fingerprint(config: MkDocsConfig, files: Files, state: str) -> bytes:
     digest = hashlib.blake2b(state.encode())
     if config.config_file_path and os.path.isfile(config.config_file_path):
-        digest.update(Path(config.config_file_path).read_bytes())
+        try:
+            digest.update(read_bounded(Path(config.config_file_path), what="settings"))
+        except StorybookError:  # MkDocs has read it: it changed since, rebuild everything
+            digest.update(os.urandom(16))
     sources = [file.abs_src_path for file in files if file.abs_src_path and not file.generated_by]
     if config.theme.custom_dir:  # theme overrides (watched with --watch-theme)
         sources += sorted(str(path) for path in Path(config.theme.custom_dir).rglob("*"))

@@ -26,14 +26,19 @@ out of both indexes: the lists of stories on listing pages, related stories (mar
 from __future__ import annotations
 
 import base64
+import errno
+import gzip
 import json
 import os
 import re
 import shutil
 import subprocess
+import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+from storybook.core.errors import Problem, StorybookError
 
 PAGEFIND = "pagefind"
 LUNR = "lunr"
@@ -101,15 +106,35 @@ def write_index(
     site_dir: Path, pages: Iterable[Path], language: str, *, offline: bool = False
 ) -> int:
     """Index the built ``pages`` (HTML files in ``site_dir``) into ``site_dir/pagefind/``,
-    packed to be read from disk if ``offline``; returns how many pages were indexed."""
+    packed to be read from disk if ``offline``; returns how many pages were indexed.
+
+    Raises StorybookError, naming the folder or file, when Pagefind fails, the disk is full,
+    or the index it wrote is not whole (see :func:`verify_index`): Pagefind was seen to exit
+    0 on a full disk with most of its files empty."""
     from pagefind.service import get_executable
 
-    program = get_executable()
-    if program is None:
-        raise FileNotFoundError("the Pagefind program (package pagefind_bin) is not installed")
     output = site_dir / OUTPUT
-    if output.exists():
-        shutil.rmtree(output)
+    try:
+        program = get_executable()
+        if program is None:
+            raise FileNotFoundError("the Pagefind program (package pagefind_bin) is not installed")
+        if output.exists():
+            shutil.rmtree(output)
+        _index_pages(program, site_dir, pages, output, language)
+        for name in UNUSED:
+            (output / name).unlink(missing_ok=True)
+        indexed = verify_index(output)
+        if offline:
+            pack_for_disk(output)
+            empty_offline_index(site_dir, language)
+    except OSError as exc:
+        raise index_failure(output, exc) from None
+    return indexed
+
+
+def _index_pages(
+    program: Path, site_dir: Path, pages: Iterable[Path], output: Path, language: str
+) -> None:
     # Pagefind indexes a whole folder: the pages to index are linked into one of their own
     # (hard links, nothing copied), where they have the same addresses as in the site.
     staging = site_dir / STAGING
@@ -125,13 +150,143 @@ def write_index(
         _run(program, staging, output, language)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    for name in UNUSED:
-        (output / name).unlink(missing_ok=True)
-    indexed = len(list((output / "fragment").glob("*.pf_fragment")))
-    if offline:
-        pack_for_disk(output)
-        empty_offline_index(site_dir, language)
-    return indexed
+
+
+def index_failure(output: Path, exc: OSError) -> StorybookError:
+    """What a trainer reads when the index cannot be written: where, and what to do."""
+    where = Path(exc.filename) if isinstance(exc.filename, str) else output
+    if exc.errno == errno.ENOSPC:
+        return StorybookError(
+            [Problem(where, 0, "the disk is full: the search index could not be written",
+                     "free some space on the disk, then build again")]
+        )  # fmt: skip
+    return StorybookError(
+        [Problem(where, 0, f"the search index could not be written ({exc.strerror or exc})",
+                 "check that the site folder may be written, then build again")]
+    )  # fmt: skip
+
+
+# --- is the index whole? ----------------------------------------------------------------------
+
+_SIGNATURE = b"pagefind_dcd"
+_NOT_WHOLE = "build again; if the disk is full, free some space first"
+# Pagefind's compressed files: each must decompress whole.
+_PACKED_FILES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
+
+
+def verify_index(output: Path) -> int:
+    """Check that Pagefind's index in ``output`` is whole before the build may succeed: every
+    file it wrote is non-empty, its compressed files decompress, its entry file parses and
+    names each language's manifest, and each manifest's pages and index chunks are there.
+    Returns how many pages are indexed; raises StorybookError naming each broken file."""
+    problems: list[Problem] = []
+    files = sorted(path for path in output.rglob("*") if path.is_file()) if output.is_dir() else []
+    for path in files:
+        if path.stat().st_size == 0:
+            problems.append(Problem(path, 0, "this file of the search index is empty", _NOT_WHOLE))
+        elif path.name.endswith(_PACKED_FILES) and _unpacked(path) is None:
+            problems.append(
+                Problem(path, 0, "this file of the search index is cut short", _NOT_WHOLE)
+            )
+    if problems:
+        raise StorybookError(problems)
+    pages = 0
+    for hash_, wasm in _languages(output):
+        pages += _check_manifest(output, hash_, wasm, problems)
+    if problems:
+        raise StorybookError(problems)
+    return pages
+
+
+def _unpacked(path: Path) -> bytes | None:
+    """A Pagefind file's data, or None when it is not whole (cut short, not Pagefind's)."""
+    try:
+        data = gzip.decompress(path.read_bytes())
+    except (OSError, EOFError, zlib.error):
+        return None
+    return data[len(_SIGNATURE) :] if data.startswith(_SIGNATURE) else None
+
+
+def _languages(output: Path) -> list[tuple[str, str]]:
+    """(manifest hash, wasm name) of each language the entry file lists."""
+    entry = output / "pagefind-entry.json"
+    try:
+        languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
+        found = [(str(lang["hash"]), str(lang["wasm"])) for lang in languages.values()]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        found = []
+    if not found:
+        raise StorybookError(
+            [Problem(entry, 0, "the search index's entry file is missing or unreadable",
+                     _NOT_WHOLE)]
+        )  # fmt: skip
+    return found
+
+
+def _check_manifest(output: Path, hash_: str, wasm: str, problems: list[Problem]) -> int:
+    """Checks that one language's manifest names only files that are there; its page count."""
+    manifest = output / f"pagefind.{hash_}.pf_meta"
+    data = _unpacked(manifest) if manifest.is_file() else None
+    try:
+        decoded = cbor(data)[0] if data is not None else None
+        pages, chunks = decoded[1], decoded[2]  # type: ignore[index]
+        needed = [output / "fragment" / f"{page[0]}.pf_fragment" for page in pages]
+        needed += [output / "index" / f"{chunk[2]}.pf_index" for chunk in chunks]
+    except (IndexError, KeyError, TypeError, ValueError):
+        problems.append(
+            Problem(manifest, 0, "the search index's manifest is missing or unreadable", _NOT_WHOLE)
+        )
+        return 0
+    needed.append(output / f"wasm.{wasm}.pagefind")
+    for path in needed:
+        if not path.is_file():
+            problems.append(
+                Problem(path, 0, f"the search index names this file, which is missing "
+                        f"(named in {manifest.name})", _NOT_WHOLE)
+            )  # fmt: skip
+    return len(pages)
+
+
+def cbor(data: bytes, position: int = 0) -> tuple[Any, int]:
+    """One CBOR value (RFC 8949, as Pagefind writes its manifest) and where it ends: numbers,
+    texts, bytes, lists, maps, tags and simple values; raises ValueError on anything else."""
+    head = data[position]
+    major, info = head >> 5, head & 31
+    position += 1
+    if info < 24:
+        argument = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        if position + size > len(data):
+            raise ValueError("cut short")
+        argument = int.from_bytes(data[position : position + size], "big")
+        position += size
+    else:
+        raise ValueError(f"indefinite or reserved length {info}")
+    if major == 0:
+        return argument, position
+    if major == 1:
+        return -1 - argument, position
+    if major in (2, 3):
+        if position + argument > len(data):
+            raise ValueError("cut short")
+        raw = data[position : position + argument]
+        return (raw if major == 2 else raw.decode("utf-8")), position + argument
+    if major == 4:
+        items = []
+        for _ in range(argument):
+            item, position = cbor(data, position)
+            items.append(item)
+        return items, position
+    if major == 5:
+        mapping = {}
+        for _ in range(argument):
+            key, position = cbor(data, position)
+            mapping[key], position = cbor(data, position)
+        return mapping, position
+    if major == 6:
+        return cbor(data, position)
+    return {20: False, 21: True, 22: None}.get(argument, argument), position
 
 
 def pack_for_disk(output: Path) -> None:

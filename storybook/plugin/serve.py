@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import re
 import threading
 from collections import defaultdict
 from pathlib import Path
@@ -29,6 +30,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
+from storybook.core.editions import Edition, is_loopback
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.siteconfig import read_config
 
@@ -67,6 +69,40 @@ def error_banner(problems: list[Problem], root: Path, *, show_private: bool = Fa
         f"Showing the last good pages until it is fixed.</p>\n"
         f"<ul>\n{items}\n</ul>\n</div>\n\n"
     )
+
+
+# Where `mkdocs serve` was told its address, when not in mkdocs.yml: the command's -a.
+SERVE_COMMAND = Path("mkdocs serve")
+_DEV_ADDR = re.compile(r"""^dev_addr\s*:\s*["']?(?P<address>[^"'#\s]+)""", re.MULTILINE)
+
+
+def local_only_problem(policy: Edition, config: MkDocsConfig) -> Problem | None:
+    """A problem if ``config`` would serve a local-only edition (the facilitator's: notes,
+    drafts) where other machines can reach it; None on 127.0.0.1, ::1 or localhost."""
+    host, port = config.dev_addr
+    if not policy.local_only or is_loopback(host):
+        return None
+    return Problem(
+        *_where_the_address_is(Path(config.config_file_path), host),
+        f"the {policy.name} edition would be served on {host}:{port}, where other machines "
+        "can reach it, and it holds facilitator notes and drafts",
+        f"serve it on this machine only (mkdocs serve -a 127.0.0.1:{port}), or run a room: "
+        "storybook serve --room --host 0.0.0.0 serves the learner edition on the network and "
+        "the facilitator edition on 127.0.0.1",
+    )
+
+
+def _where_the_address_is(config_file: Path, host: str) -> tuple[Path, int]:
+    """mkdocs.yml and the line of its dev_addr if that is where the address comes from,
+    else the command (its -a option)."""
+    try:
+        text = config_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return SERVE_COMMAND, 0
+    match = _DEV_ADDR.search(text)
+    if match is None or match["address"].rsplit(":", 1)[0].strip("[]") != host:
+        return SERVE_COMMAND, 0
+    return config_file, text.count("\n", 0, match.start()) + 1
 
 
 def never_abort_on_warnings(config: MkDocsConfig) -> None:

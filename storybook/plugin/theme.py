@@ -17,6 +17,7 @@ from storybook.core.site import (
     ASSETS,
     DEFAULT_FOOTER,
     SCRIPTS,
+    SITE_ADDRESS,
     STYLESHEETS,
     WORKER_SHIM,
     asset_bytes,
@@ -27,7 +28,8 @@ from storybook.core.site import (
 # Only the plugin builds a Pagefind index, so only the plugin's builds load it.
 PAGEFIND_SEARCH = "assets/pagefind-search.js"
 
-# Page templates of the storybook's own (the projector view), after the site's own theme.
+# Page templates of the storybook's own (the projector view), and its overrides of the
+# theme's partials that carry the Content-Security-Policy (see core/csp.py).
 THEME_TEMPLATES = "theme"
 
 
@@ -43,15 +45,20 @@ def extend_theme(config: MkDocsConfig, *, pagefind: bool = False) -> None:
     if offline_build(config):
         use_local_worker_shim(config)
     polyfills = [
-        script for script in config.extra.get("polyfills", []) if script != PAGEFIND_SEARCH
+        script
+        for script in config.extra.get("polyfills", [])
+        if script not in (SITE_ADDRESS, PAGEFIND_SEARCH)
     ]
     if pagefind:
-        polyfills.append(PAGEFIND_SEARCH)
+        # Polyfills run in the head, before extra_javascript: the site's address first.
+        polyfills += [SITE_ADDRESS, PAGEFIND_SEARCH]
     config.extra["polyfills"] = polyfills
 
     templates = str(resources.files("storybook.plugin").joinpath(THEME_TEMPLATES))
     if templates not in config.theme.dirs:
-        config.theme.dirs.append(templates)
+        # After the project's own theme folder, before the theme's: the storybook's partials
+        # replace the theme's inline scripts (see core/csp.py).
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, templates)
     if not config.copyright:
         config.copyright = DEFAULT_FOOTER.format(site_name=config.site_name)
 

@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
-from storybook.core.editions import facilitator_view, is_facilitator
+from storybook.core.editions import facilitator_view
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.model import Story
 from storybook.core.pages import Page, front_matter, story_questions, story_uri, story_view
+from storybook.core.parts import held_stretches
 from storybook.core.render import Renderer
 from storybook.core.vocabulary import Vocabulary
-from storybook.workshops.pages import KIND_LABELS, long_date, workshop_uri
+from storybook.workshops.pages import (
+    KIND_LABELS,
+    long_date,
+    numbered_questions,
+    stories_of,
+    workshop_uri,
+)
 from storybook.workshops.pages import workshop_view as agenda_workshop_view
 from storybook.workshops.plan import Slot, Workshop, clock, schedule, usable
 
@@ -49,16 +56,27 @@ def story_console_uri(slug: str) -> str:
     return f"console/{slug}.md"
 
 
+class MakeHandout(Protocol):
+    def __call__(
+        self,
+        workshop: Workshop,
+        stories: Mapping[str, Story],
+        vocabulary: Vocabulary,
+        renderer: Renderer,
+        page_uris: Collection[str] = (),
+    ) -> Page: ...
+
+
 def build_handouts(
+    make: MakeHandout,
     workshops: Sequence[Workshop],
     stories: Sequence[Story],
     vocabulary: Vocabulary,
     renderer: Renderer,
     *,
-    edition: str,
     page_uris: Collection[str] = (),
 ) -> tuple[list[Page], list[Problem]]:
-    """Each workshop's workbook, and in the facilitator edition its pack and console.
+    """One handout (``make``: workbook, pack or console) of each workshop that can be shown.
 
     ``page_uris`` are the other pages of the build: the console links to a story's presenter
     console only when the build has one.
@@ -69,14 +87,10 @@ def build_handouts(
     for workshop in workshops:
         if not usable(workshop, by_slug):
             continue
-        makers = [render_workbook]
-        if is_facilitator(edition):
-            makers += [render_pack, render_console]
-        for make in makers:
-            try:
-                pages.append(make(workshop, by_slug, vocabulary, renderer, page_uris))
-            except StorybookError as exc:
-                problems.extend(exc.problems)
+        try:
+            pages.append(make(workshop, by_slug, vocabulary, renderer, page_uris))
+        except StorybookError as exc:
+            problems.extend(exc.problems)
     return pages, problems
 
 
@@ -105,7 +119,8 @@ def render_workbook(
     )
     title = f"{workshop.title}: workbook"
     description = f"Workbook for {workshop.title}, {long_date(workshop.date)}."
-    return Page(workbook_uri(workshop.slug), handout_front_matter(title, description) + content)
+    front = handout_front_matter(title, description)
+    return Page(workbook_uri(workshop.slug), front + content, stories_of(workshop))
 
 
 def render_pack(
@@ -120,11 +135,12 @@ def render_pack(
         "pack.md.j2",
         workshop={**workshop_view(workshop), "notes": workshop.facilitator_notes or ""},
         slots=[{**slot_view(slot, stories), "notes": slot.session.notes or ""} for slot in slots],
-        stories=[pack_story(story) for story in run(slots, stories)],
+        stories=[pack_story(story, renderer) for story in run(slots, stories)],
     )
     title = f"{workshop.title}: facilitator pack"
     description = f"Facilitator pack for {workshop.title}, {long_date(workshop.date)}."
-    return Page(pack_uri(workshop.slug), handout_front_matter(title, description) + content)
+    front = handout_front_matter(title, description)
+    return Page(pack_uri(workshop.slug), front + content, stories_of(workshop))
 
 
 def render_console(
@@ -160,7 +176,8 @@ def render_console(
     )
     title = f"{workshop.title}: console"
     description = f"Workshop console for {workshop.title}, {long_date(workshop.date)}."
-    return Page(console_uri(workshop.slug), handout_front_matter(title, description) + content)
+    front = handout_front_matter(title, description)
+    return Page(console_uri(workshop.slug), front + content, stories_of(workshop))
 
 
 def workshop_view(workshop: Workshop) -> dict[str, Any]:
@@ -193,12 +210,21 @@ def slot_view(slot: Slot, stories: Mapping[str, Story]) -> dict[str, Any]:
 
 
 def workbook_story(story: Story, vocabulary: Vocabulary, renderer: Renderer) -> dict[str, Any]:
-    """A story as learners read it, with the same questions as its page: no facilitator field."""
+    """A story as learners read it, with the same questions as its page: no facilitator field.
+
+    A story that holds parts back is cut at its first fold: ``body`` is what comes before
+    (with the reflection questions), ``held_body`` the held-back parts, which the workbook
+    prints on a page of their own after a page that says stop, with the questions for after
+    them (reflection_after)."""
     plan = story_questions(story, vocabulary, renderer)
+    held = held_stretches(story.body, story.reveal)
     return {
         **story_view(story, vocabulary),
-        "body": demote_headings(story.body),
+        "body": demote_headings(held.before if story.reveal else story.body),
+        "held_body": demote_headings("".join(held.stretches)) if story.reveal else "",
         "questions": plan.asked + plan.own_further,
+        "after_questions": plan.after + plan.after_further,
+        "after_start": len(story.reflection) + 1,
         # In the page's order: one entry per question, each with the label of its tag.
         "tag_questions": [
             {"label": vocabulary.tags[item.tag].label, "questions": [item.text]}
@@ -207,10 +233,13 @@ def workbook_story(story: Story, vocabulary: Vocabulary, renderer: Renderer) -> 
     }
 
 
-def pack_story(story: Story) -> dict[str, Any]:
-    """A story as the facilitator runs it: plan, segments, notes and role cards."""
+def pack_story(story: Story, renderer: Renderer) -> dict[str, Any]:
+    """A story as the facilitator runs it: plan, segments, notes, role cards, and its
+    questions numbered as the plan names them, those for after the reveal marked."""
     facilitator = facilitator_view(story)
     return {
+        "questions": numbered_questions(story, renderer),
+        "reveal": list(story.reveal),
         "title": story.title,
         "summary": story.summary,
         "slug": story.slug,

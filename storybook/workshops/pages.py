@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from storybook.core.editions import facilitator_view, is_facilitator
+from storybook.core.editions import Edition, facilitator_view
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.model import Story
 from storybook.core.pages import Page, front_matter, story_uri
@@ -33,6 +33,11 @@ KIND_LABELS = {"story": "Story", "break": "Break", "exercise": "Exercise"}
 
 def workshop_uri(slug: str) -> str:
     return f"workshops/{slug}.md"
+
+
+def stories_of(workshop: Workshop) -> frozenset[str]:
+    """The stories a workshop's pages are made from: those its sessions run."""
+    return frozenset(s.story for s in workshop.sessions if s.story is not None)
 
 
 def long_date(day: datetime.date) -> str:
@@ -58,12 +63,12 @@ def build_workshop_pages(
     stories: Sequence[Story],
     renderer: Renderer,
     *,
-    edition: str,
+    edition: Edition,
     vocabulary: Vocabulary | None = None,
 ) -> tuple[list[Page], list[Problem]]:
     """The workshops' index page and one page per workshop, in the given edition."""
     by_slug = {story.slug: story for story in stories}
-    facilitator = is_facilitator(edition)
+    facilitator = edition.shows_facilitator
     pages: list[Page] = []
     problems: list[Problem] = []
     for workshop in workshops:
@@ -125,17 +130,25 @@ def render_run_of_show(
                 "content_notes": content_note_views(story.content_notes, vocabulary)
                 if story is not None and vocabulary is not None
                 else [],
+                "reveal_notes": content_note_views(story.reveal_notes, vocabulary)
+                if story is not None and vocabulary is not None
+                else [],
+                "questions": numbered_questions(story, renderer) if story is not None else [],
+                "reveal": list(story.reveal) if story is not None else [],
             }
         )
     content = renderer.render_template("run-of-show.md.j2", workshop=view, slots=rows)
     description = f"Run-of-show for {workshop.title}, {long_date(workshop.date)}."
-    return Page(workshop_uri(workshop.slug), front_matter(workshop.title, description) + content)
+    front = front_matter(workshop.title, description)
+    return Page(workshop_uri(workshop.slug), front + content, stories_of(workshop))
 
 
 def render_agenda(workshop: Workshop, stories: Mapping[str, Story], renderer: Renderer) -> Page:
     rows = []
     for slot in schedule(workshop):
         story = stories.get(slot.session.story or "")
+        # Only the questions for before the reveal: those for after it (reflection_after)
+        # would tell a participant the turn of the story before the session.
         questions = (
             [renderer.render_question(question, story) for question in story.reflection]
             if story is not None
@@ -144,7 +157,22 @@ def render_agenda(workshop: Workshop, stories: Mapping[str, Story], renderer: Re
         rows.append({**_slot_view(slot, story), "questions": questions})
     content = renderer.render_template("agenda.md.j2", workshop=workshop_view(workshop), slots=rows)
     description = workshop.summary or f"Agenda for {workshop.title}, {long_date(workshop.date)}."
-    return Page(workshop_uri(workshop.slug), front_matter(workshop.title, description) + content)
+    front = front_matter(workshop.title, description)
+    return Page(workshop_uri(workshop.slug), front + content, stories_of(workshop))
+
+
+def numbered_questions(story: Story, renderer: Renderer) -> list[dict[str, Any]]:
+    """Every question of a story as a facilitator's plan numbers them ("Question 4"): its
+    reflection questions, then those for after the reveal, each marked ``after``."""
+    fields = story.fields()
+    return [
+        {
+            "number": number,
+            "text": renderer.render_question(question, story, fields),
+            "after": number > len(story.reflection),
+        }
+        for number, question in enumerate(story.all_questions, 1)
+    ]
 
 
 def workshop_view(workshop: Workshop) -> dict[str, Any]:

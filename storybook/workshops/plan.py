@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from storybook.core import fields as f
 from storybook.core.errors import Problem, StorybookError
@@ -148,7 +149,7 @@ def load_workshops(
             )
             continue
         try:
-            workshop = validate_workshop(path, parse_yaml(read_text(path), path))
+            workshop = validate_workshop(path, parse_yaml(read_text(path, what="workshop"), path))
         except StorybookError as exc:
             private = (*WORKSHOP_FACILITATOR_FIELDS, *SESSION_FACILITATOR_FIELDS)
             problems.extend(mark_private(exc.problems, path, private))
@@ -243,47 +244,71 @@ def _story_slug(value: object, cursor: Cursor) -> str | None:
     return value
 
 
+def long_date(day: datetime.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _text_or_nothing(value: str | None) -> str:
+    return value or ""
+
+
 SESSION_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "story",
         _story_slug,
-        "story slug",
-        "A published story, by the last part of its page address (its file name without .md).",
-        "- story: the-friday-rota",
+        kind="story slug",
+        description="A published story, by the last part of its page address (its file name without .md).",
+        example="- story: the-friday-rota",
         on_page=False,
+        # Shown as the story it names: its title, summary and page.
+        view=None,
     ),
-    FieldSpec("break", f.text, "text", "A break, with what it is.", '- break: "Coffee"'),
+    FieldSpec(
+        "break",
+        f.text,
+        kind="text",
+        description="A break, with what it is.",
+        example='- break: "Coffee"',
+        # The break's or exercise's text is the session's title.
+        view=None,
+    ),
     FieldSpec(
         "exercise",
         f.text,
-        "text",
-        "An exercise that is not a story, with what participants do.",
-        '- exercise: "Write the first three sentences of a hard conversation"',
+        kind="text",
+        description="An exercise that is not a story, with what participants do.",
+        example='- exercise: "Write the first three sentences of a hard conversation"',
+        # The break's or exercise's text is the session's title.
+        view=None,
     ),
     FieldSpec(
         "minutes",
         f.minutes,
-        "whole number of minutes",
-        "How long it takes.",
-        "minutes: 45",
+        kind="whole number of minutes",
+        description="How long it takes.",
+        example="minutes: 45",
         required=True,
         on_page=False,
     ),
     FieldSpec(
         "activity",
         f.text,
-        "text",
-        "How the room works: read alone, pairs, small groups, whole room. Needed for a story "
+        kind="text",
+        description="How the room works: read alone, pairs, small groups, whole room. Needed for a story "
         "or an exercise.",
-        "activity: Read alone, then pairs",
+        example="activity: Read alone, then pairs",
+        # A template may show it whether or not it is written.
+        view=_text_or_nothing,
     ),
     FieldSpec(
         "notes",
         f.text,
-        "Markdown text",
-        "What the facilitator should do or watch in this session. Facilitator edition only.",
-        "notes: Ask two pairs to read out their first sentence.",
+        kind="Markdown text",
+        description="What the facilitator should do or watch in this session. Facilitator edition only.",
+        example="notes: Ask two pairs to read out their first sentence.",
         facilitator_only=True,
+        # A template may show it whether or not it is written.
+        view=_text_or_nothing,
     ),
 )
 
@@ -305,67 +330,106 @@ WORKSHOP_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "title",
         f.text,
-        "text",
-        "The workshop's title.",
-        'title: "New manager, day one"',
+        kind="text",
+        description="The workshop's title.",
+        example='title: "New manager, day one"',
         required=True,
     ),
     FieldSpec(
         "date",
         _date,
-        "date",
-        "The day it runs, as year-month-day.",
-        "date: 2026-03-10",
+        kind="date",
+        description="The day it runs, as year-month-day.",
+        example="date: 2026-03-10",
         required=True,
         on_page=False,
+        # As a reader says it: Tuesday 10 March 2026.
+        view=long_date,
     ),
     FieldSpec(
         "start",
         _clock_time,
-        "time",
-        "The start time, 24-hour clock, in quotes. Clock times are counted from it.",
-        'start: "09:30"',
+        kind="time",
+        description="The start time, 24-hour clock, in quotes. Clock times are counted from it.",
+        example='start: "09:30"',
         required=True,
         on_page=False,
+        # On the 24-hour clock, as the schedule shows times.
+        view=clock,
     ),
     FieldSpec(
         "planned_minutes",
         f.minutes,
-        "whole number of minutes",
-        "How long the workshop may take. The run-of-show warns when the sessions add up to more.",
-        "planned_minutes: 180",
+        kind="whole number of minutes",
+        description="How long the workshop may take. The run-of-show warns when the sessions add up to more.",
+        example="planned_minutes: 180",
         required=True,
         on_page=False,
     ),
     FieldSpec(
         "summary",
         f.text,
-        "text",
-        "One or two sentences for participants: what the workshop is for.",
-        'summary: "Three stories about the first weeks in charge."',
+        kind="text",
+        description="One or two sentences for participants: what the workshop is for.",
+        example='summary: "Three stories about the first weeks in charge."',
+        # A template may show it whether or not it is written.
+        view=_text_or_nothing,
     ),
     FieldSpec(
         "facilitator_notes",
         f.text,
-        "Markdown text",
-        "Notes on running the whole workshop. Facilitator edition only.",
-        "facilitator_notes: |\n  Print the reflection questions for the pairs.",
+        kind="Markdown text",
+        description="Notes on running the whole workshop. Facilitator edition only.",
+        example="facilitator_notes: |\n  Print the reflection questions for the pairs.",
         facilitator_only=True,
+        # A template may show it whether or not it is written.
+        view=_text_or_nothing,
     ),
     FieldSpec(
         "sessions",
         _sessions,
-        "list of sessions",
-        "The sessions in order. Each one starts with story:, break: or exercise:.",
-        "sessions:\n  - story: the-friday-rota\n    minutes: 45\n    activity: Read alone, then pairs",
+        kind="list of sessions",
+        description="The sessions in order. Each one starts with story:, break: or exercise:.",
+        example="sessions:\n  - story: the-friday-rota\n    minutes: 45\n    activity: Read alone, then pairs",
         required=True,
+        # Shown one by one, on the clock (see session_fields_view).
+        view=None,
     ),
 )
 
-WORKSHOP_KEYS = tuple(spec.name for spec in WORKSHOP_FIELDS)
-SESSION_KEYS = tuple(spec.name for spec in SESSION_FIELDS)
-WORKSHOP_FACILITATOR_FIELDS = tuple(s.name for s in WORKSHOP_FIELDS if s.facilitator_only)
-SESSION_FACILITATOR_FIELDS = tuple(s.name for s in SESSION_FIELDS if s.facilitator_only)
+WORKSHOP_KEYS = f.names(WORKSHOP_FIELDS)
+SESSION_KEYS = f.names(SESSION_FIELDS)
+WORKSHOP_FACILITATOR_FIELDS = f.names(WORKSHOP_FIELDS, facilitator_only=True)
+SESSION_FACILITATOR_FIELDS = f.names(SESSION_FIELDS, facilitator_only=True)
+
+
+def workshop_fields_view(workshop: Workshop, *, facilitator: bool = False) -> dict[str, Any]:
+    """What templates see of a workshop's fields, as their specs show them (``facilitator``:
+    only the facilitator-only ones, which the learner edition never builds)."""
+    return f.views(workshop_values(workshop), WORKSHOP_FIELDS, facilitator=facilitator)
+
+
+def session_fields_view(session: Session, *, facilitator: bool = False) -> dict[str, Any]:
+    """What templates see of a session's fields, as their specs show them (``facilitator``:
+    only the facilitator-only ones)."""
+    return f.views(session_values(session), SESSION_FIELDS, facilitator=facilitator)
+
+
+def workshop_values(workshop: Workshop) -> dict[str, Any]:
+    """A workshop's fields by name, as read (every field is an attribute)."""
+    return {spec.name: getattr(workshop, spec.name) for spec in WORKSHOP_FIELDS}
+
+
+def session_values(session: Session) -> dict[str, Any]:
+    """A session's fields by name, as read: its text is the break's or the exercise's."""
+    return {
+        "story": session.story,
+        "break": session.label if session.kind == "break" else None,
+        "exercise": session.label if session.kind == "exercise" else None,
+        "minutes": session.minutes,
+        "activity": session.activity,
+        "notes": session.notes,
+    }
 
 
 def validate_workshop(path: Path, located: Located) -> Workshop:

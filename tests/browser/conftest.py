@@ -23,7 +23,7 @@ import pytest
 from ..conftest import build, copy_sample
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Request
+    from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # Without the networking flags Chromium phones home, and a closed network refuses it.
@@ -43,6 +43,8 @@ ARTICLE = ".md-content article"
 HEADING = f"{ARTICLE} h1"
 # The address of the page's icon, which Chromium itself fetches once the page has loaded.
 ICON = "() => document.querySelector('link[rel~=icon]')?.href ?? null"
+# What Chromium writes to the console when a page's Content-Security-Policy refuses something.
+CSP_REFUSAL = re.compile(r"Content Security Policy", re.IGNORECASE)
 # How long settle() waits for the network to go quiet, as long as any other wait here.
 SETTLE_SECONDS = 15
 
@@ -163,11 +165,18 @@ class Reader:
         context.on("requestfailed", self._answered)
         self.page.on("load", lambda _: self.answered_since_load.clear())
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        # Whatever the pages' Content-Security-Policy refused, in any window of the tab's
+        # context (the projector the console opens too): every page must work under it.
+        context.on("console", self._console)
 
     @property
     def requests(self) -> list[str]:
         """The address of every request made so far, in order."""
         return [request.url for request in self.made]
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if CSP_REFUSAL.search(message.text):
+            self.errors.append(message.text)
 
     def _asked(self, request: Request) -> None:
         self.made.append(request)
@@ -248,8 +257,10 @@ BLOCKING = {"serious", "critical"}
 
 def wait_until_still(page: Page) -> None:
     """Wait for every CSS transition and animation to finish."""
+    # A function, not an expression: Playwright evaluates an expression with eval, which the
+    # pages' Content-Security-Policy refuses.
     page.wait_for_function(
-        "document.getAnimations().every(animation => animation.playState !== 'running')"
+        "() => document.getAnimations().every(animation => animation.playState !== 'running')"
     )
 
 

@@ -64,8 +64,11 @@ def story_questions(page: Page) -> dict[str, list[str]]:
         """() => Object.fromEntries(
             Array.from(document.querySelectorAll("h2.storybook-workbook__story")).map(heading => {
                 const slug = heading.id;
-                const block = document.querySelector(`.storybook-reflection[data-story="${slug}"]`);
-                const questions = Array.from(block.querySelectorAll(".storybook-question"))
+                // A story that holds a part back has a second block, after that part.
+                const blocks = document.querySelectorAll(
+                    `.storybook-reflection[data-story="${slug}"]`);
+                const questions = Array.from(blocks)
+                    .flatMap(block => Array.from(block.querySelectorAll(".storybook-question")))
                     .map(node => node.innerText);
                 return [heading.innerText.replace("¶", "").trim(), questions];
             }))"""
@@ -209,7 +212,7 @@ def open_console_at(browser: Browser, facilitator_url: str, when: datetime.datet
 
 def now_marked(page: Page) -> str:
     page.wait_for_function(
-        "document.querySelectorAll('.storybook-console__session--now').length === 1"
+        "() => document.querySelectorAll('.storybook-console__session--now').length === 1"
     )
     title: str = page.locator(".storybook-console__session--now h2").inner_text()
     return title.replace("¶", "").strip()
@@ -228,7 +231,7 @@ def test_the_now_marker_follows_the_clock_and_the_pace_follows_sessions_done(
 
         page.clock.fast_forward("20:00")  # 09:55, in the second session
         page.wait_for_function(
-            "document.querySelector('.storybook-console__session--now h2')"
+            "() => document.querySelector('.storybook-console__session--now h2')"
             ".innerText.startsWith('09:45')"
         )
         assert "The Friday Rota" in now_marked(page)
@@ -259,7 +262,7 @@ def test_without_a_script_the_console_is_the_plan(browser: Browser, facilitator_
         page = context.new_page()
         page.goto(facilitator_url + CONSOLE)
         sessions = page.locator(".storybook-console__session h2").all_inner_texts()
-        assert len(sessions) == 8 and sessions[0].startswith(f"09:30{DASH}09:45")
+        assert len(sessions) == 9 and sessions[0].startswith(f"09:30{DASH}09:45")
         assert page.locator(".storybook-console__done").count() == 0
     finally:
         context.close()
@@ -278,3 +281,57 @@ def test_the_facilitator_edition_prints_the_workbook_for_participants(
     assert not any("Facilitatoredition" in text for text in workbook)
     pack = pdf_pages(reader.open(PACK))
     assert "Facilitatoredition:notforlearners" in pack[0]
+
+
+def follow(page: Page, link: str, arrives: str) -> None:
+    """Click a link, as a facilitator does, and wait for Material's instant navigation to show
+    the page whose address ends in ``arrives`` with its scripts' work done."""
+    page.get_by_role("link", name=link, exact=True).first.click()
+    page.wait_for_function(
+        """arrives => location.pathname.endsWith(arrives) && (
+            !document.querySelector('.storybook-console') ||
+            document.querySelector('.storybook-console[data-console-ready]'))""",
+        arg=arrives,
+    )
+
+
+def test_the_consoles_ticks_and_clock_survive_materials_instant_navigation(
+    browser: Browser, facilitator_url: str
+) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=DESKTOP, timezone_id=ZONE)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.clock.install(time=DAY.replace(hour=9, minute=35))
+    try:
+        # The run-of-show first: the console is reached as a facilitator reaches it, by a link.
+        page.goto(facilitator_url + SAMPLE)
+        page.wait_for_load_state("load")
+        page.evaluate("() => { window.loadedOnce = true; }")
+        follow(page, "open the workshop console", CONSOLE)
+        done = page.locator(".storybook-console__done")
+        done.nth(0).click()
+        done.nth(1).click()
+        expect(done.nth(1)).to_have_attribute("aria-pressed", "true")
+
+        follow(page, "Run-of-show", SAMPLE)
+        follow(page, "open the workshop console", CONSOLE)
+        assert page.evaluate("() => window.loadedOnce === true"), "no instant navigation"
+        pressed = [done.nth(i).get_attribute("aria-pressed") for i in range(done.count())]
+        assert pressed[:3] == ["true", "true", "false"]
+        expect(page.locator(".storybook-console__now")).to_contain_text("Now 09:35")
+        page.clock.fast_forward("20:00")
+        expect(page.locator(".storybook-console__now")).to_contain_text("Now 09:55")
+        assert now_marked(page).startswith(f"09:45{DASH}")
+
+        # Ticked after a link, kept where the console's own page looks when it is opened.
+        page.reload()
+        page.wait_for_load_state("load")
+        expect(done.nth(1)).to_have_attribute("aria-pressed", "true")
+        expect(done.nth(0)).to_have_attribute("aria-pressed", "true")
+        assert errors == []
+    finally:
+        context.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -68,7 +69,9 @@ STILL_LIVE = """() => Array.from(
             .filter(attr => attr.name.startsWith("on") || /^\\s*javascript:/i.test(attr.value))
             .map(attr => `${node.localName} ${attr.name}`),
     ])"""
-# Every payload the page without the cleaner must run, and the test waits for.
+# The pages' Content-Security-Policy (see storybook/core/csp.py).
+POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>')
+# Every payload the page without the cleaner and the policy must run, and the test waits for.
 RUN_UNCLEAN = {"pwned1", "pwned2", "pwned4", "pwned5", "pwned6", "pwned9", "pwned10"}
 
 
@@ -136,13 +139,22 @@ def test_an_injected_script_never_runs_in_a_real_browser(
     site = build(project)
     assert what_ran(browser, serve_folder(site)) == []
 
-    # The same page without the cleaner, nor the render's neutralising: the payloads do
-    # run, and the test sees them and what else is left to run.
+    # The same page without the cleaner, nor the render's neutralising: the payloads are
+    # left in it, but the page's Content-Security-Policy runs none of them.
     monkeypatch.setattr(storybook.plugin.hooks, "clean", lambda html: html)
     monkeypatch.setattr(storybook.core.render, "neutralise", lambda text: text)
     monkeypatch.setattr(storybook.core.pages, "neutralise", lambda text: text)
     unclean = project.parent / "unclean"
     shutil.move(build(project), unclean)
+    left = what_ran(browser, serve_folder(unclean))
+    assert [what for what in left if not what.startswith("could still run")] == []
+    assert "could still run: img onerror" in left
+
+    # Without the policy too, the payloads do run, and the test sees them and what else is
+    # left to run.
+    for page in unclean.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        page.write_text(POLICY.sub("", html), encoding="utf-8")
     ran = set(what_ran(browser, serve_folder(unclean), frozenset(RUN_UNCLEAN)))
     assert ran >= RUN_UNCLEAN
     assert "could still run: a href" in ran and "could still run: img onerror" in ran

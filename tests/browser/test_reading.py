@@ -55,8 +55,9 @@ def test_a_printed_story_holds_the_story_and_questions_with_room_to_write(reader
     story = page.locator(ARTICLE).evaluate(
         """article => Array.from(article.querySelectorAll(
                 "h1, :scope > p, h2, h3, .storybook-tags, .storybook-content-note, "
-                + ".storybook-further > summary, .storybook-question, "
-                + ".storybook-held > summary, .storybook-held > p"))
+                + ".storybook-touches > summary, .storybook-further > summary, "
+                + ".storybook-after > summary, .storybook-question, "
+                + ".storybook-held > summary, .storybook-held > p, table"))
             .map(node => (node.innerText || node.textContent).replace("¶", ""))"""
     )
     # Folded questions ("Going further") have no innerText until opened: print opens them.

@@ -176,7 +176,7 @@ def test_an_answer_to_a_folded_question_is_kept_and_exported(reader: Reader) -> 
     assert f"### {question}\n\nAsk what she needs first.\n" in markdown
 
 
-def test_every_story_says_its_reading_time_and_the_slump_its_content_note_first(
+def test_every_story_says_its_reading_time_and_its_content_note_where_it_applies(
     reader: Reader,
 ) -> None:
     for slug in published():
@@ -184,17 +184,26 @@ def test_every_story_says_its_reading_time_and_the_slump_its_content_note_first(
         expect(page.locator(f"{ARTICLE} .storybook-reading-time")).to_have_text(
             re.compile(r"^\d+ min read$")
         )
-    page = reader.open(SLUMP)
-    note = page.get_by_role("note").filter(has_text="Content note")
+    # A note that applies from the start is named before the story, on the folded control
+    # that says what the story touches on.
+    page = reader.open("stories/the-charging-bay/")
+    note = page.locator(f"{ARTICLE} details.storybook-touches > summary")
     expect(note).to_be_visible()
-    expect(note).to_have_text(
-        "Content note: this story touches on bereavement, serious illness and divorce or separation."
-    )
+    expect(note).to_contain_text("Content note: harassment")
     body = page.locator(f"{ARTICLE} h2").first
     assert note.evaluate(
         "(note, body) => Boolean(note.compareDocumentPosition(body) & Node.DOCUMENT_POSITION_FOLLOWING)",
         body.element_handle(),
     ), "the content note comes before the story"
+    # The Quiet Slump's notes belong to its held-back part: none shows before the fold, and
+    # the reader who opens the fold meets them first.
+    page = reader.open(SLUMP)
+    expect(page.get_by_role("note").filter(has_text="Content note")).to_have_count(0)
+    fold = page.locator(f"{ARTICLE} details.storybook-held").first
+    fold.locator("summary").click()
+    held_note = fold.get_by_role("note").filter(has_text="Content note")
+    expect(held_note).to_be_visible()
+    expect(held_note).to_contain_text("bereavement")
 
 
 def test_clearing_looks_quieter_than_exporting(reader: Reader) -> None:

@@ -1,0 +1,198 @@
+"""The field kit is the only list: a field declared by its spec alone reaches everything.
+
+Two throwaway fields are added to the story specs (and to nothing else): ``mood``, which
+learners see and questions may name, and ``debrief``, for facilitators only. The check, the
+story page in both editions, the reflection questions, the authoring page and the scan of the
+learner edition all see them, with no other code changed: only the template lines that show
+them, as a trainer adds a field.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from storybook.cli import main
+from storybook.core import fields as f
+from storybook.core import model
+from storybook.core.fields import FieldSpec
+from storybook.core.load import read_text
+from storybook.core.yamlfile import parse_yaml
+from storybook.workshops import pages as workshop_pages
+from storybook.workshops.plan import (
+    Workshop,
+    schedule,
+    session_fields_view,
+    validate_workshop,
+    workshop_fields_view,
+)
+
+from .conftest import ROOT, build_edition, make_mini, own_template, site_bytes, story_text
+
+MOOD = FieldSpec(
+    "mood",
+    f.text,
+    kind="text",
+    description="How the story feels, in a word (THROWAWAY-MOOD-GUIDE).",
+    example='mood: "tense"',
+    in_questions=True,
+    limit=40,
+)
+DEBRIEF = FieldSpec(
+    "debrief",
+    f.text,
+    kind="Markdown text",
+    description="What to ask once the room has talked (THROWAWAY-DEBRIEF-GUIDE).",
+    example='debrief: "Ask who would do the same."',
+    facilitator_only=True,
+)
+MOOD_SHOWN = "Mood: Tense MARKER-MOOD"
+DEBRIEF_MARKER = "MARKER-DEBRIEF"
+STORY_FIELDS = f'mood: "Tense MARKER-MOOD"\ndebrief: "Debrief {DEBRIEF_MARKER} here"\n'
+QUESTION = '\n  - "Why does it feel {{ story.mood }} to {{ story.protagonist }}?"'
+
+
+@pytest.fixture
+def throwaway_fields(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The story specs with MOOD and DEBRIEF added, everywhere the specs (and the lists of
+    names the model derives from them) were imported."""
+    lists = model.field_lists((*model.FIELDS, MOOD, DEBRIEF))
+    originals = {name: getattr(model, name) for name in lists}
+    for module in [m for name, m in sys.modules.items() if name.startswith("storybook")]:
+        for name, value in lists.items():
+            if getattr(module, name, None) is originals[name]:
+                monkeypatch.setattr(module, name, value)
+    yield
+
+
+def test_the_model_derives_its_field_lists_from_the_specs() -> None:
+    lists = model.field_lists(model.FIELDS)
+    assert all(getattr(model, name) == value for name, value in lists.items())
+    assert "title" in model.TYPED_FIELDS and "reveal" not in model.TYPED_FIELDS
+
+
+def test_spec_descriptions_are_keyword_only() -> None:
+    with pytest.raises(TypeError):
+        FieldSpec("mood", f.text, "text", "How it feels.", 'mood: "tense"')  # type: ignore[call-arg]
+
+
+def run_check(project: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["check"], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.mark.usefixtures("throwaway_fields")
+def test_check_reads_the_new_fields_and_reports_each_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = story_text(extra="mood: [a, b]\ndebrief: [c]\n")
+    lines = bad.splitlines()
+    project = make_mini(
+        tmp_path / "mini", {"bad.md": bad, "good.md": story_text(extra=STORY_FIELDS)}
+    )
+    code, output = run_check(project, monkeypatch)
+    assert code != 0
+    assert f"bad.md:{lines.index('mood: [a, b]') + 1}: mood must be text" in output
+    assert f"bad.md:{lines.index('debrief: [c]') + 1}: debrief must be text" in output
+    assert "good.md" not in output
+    assert "unknown field" not in output
+
+
+@pytest.mark.usefixtures("throwaway_fields")
+def test_check_tells_a_question_about_the_new_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What check says about a field a question names comes from in_questions: the new field
+    is offered, and a story without it is told to add it."""
+    misspelt = story_text(extra=STORY_FIELDS, reflection='\n  - "Is it {{ story.moood }}?"')
+    missing = story_text(reflection=QUESTION)
+    project = make_mini(tmp_path / "mini", {"misspelt.md": misspelt, "missing.md": missing})
+    code, output = run_check(project, monkeypatch)
+    assert code != 0
+    assert "did you mean 'story.mood'?" in output
+    assert "This story has no mood: field; add it" in output
+
+
+def make_project(root: Path) -> Path:
+    """A storybook with one story that sets both fields, and templates that show them."""
+    project = make_mini(root, {"felt.md": story_text(extra=STORY_FIELDS, reflection=QUESTION)})
+    for name, line in (
+        ("story.md.j2", "Mood: {{ story.mood }}"),
+        ("story-facilitator.md.j2", "Debrief: {{ facilitator.debrief }}"),
+    ):
+        template = own_template(project, name)
+        template.write_text(template.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+    return project
+
+
+@pytest.fixture
+def editions(tmp_path: Path, throwaway_fields: None) -> dict[str, dict[str, bytes]]:
+    """Every file of both editions of that storybook."""
+    return {
+        edition: site_bytes(build_edition(make_project(tmp_path / edition), edition, strict=True))
+        for edition in ("learner", "facilitator")
+    }
+
+
+def text_of(site: dict[str, bytes], name: str) -> str:
+    return re.sub(r"<[^>]+>", "", site[name].decode("utf-8"))
+
+
+def test_the_pages_show_the_new_fields_to_whom_they_are_for(
+    editions: dict[str, dict[str, bytes]],
+) -> None:
+    learner, facilitator = editions["learner"], editions["facilitator"]
+    for site in (learner, facilitator):
+        page = text_of(site, "stories/felt/index.html")
+        assert MOOD_SHOWN in page
+        # The question filled in with the new field, as story.<name>.
+        assert "Why does it feel Tense MARKER-MOOD to Sam?" in page
+    assert f"Debrief {DEBRIEF_MARKER} here" in text_of(facilitator, "stories/felt/index.html")
+    # The authoring page is for trainers: the facilitator edition's lists both fields.
+    assert "authoring/index.html" not in learner
+    authoring = text_of(facilitator, "authoring/index.html")
+    for name, guide in (("mood", "THROWAWAY-MOOD-GUIDE"), ("debrief", "THROWAWAY-DEBRIEF-GUIDE")):
+        assert re.search(rf"{name}\s*no\s*\S.*{guide}", authoring), name
+
+
+def test_the_learner_edition_holds_no_byte_of_the_new_facilitator_field(
+    editions: dict[str, dict[str, bytes]],
+) -> None:
+    assert DEBRIEF_MARKER.encode() in b"".join(editions["facilitator"].values())
+    for name, data in editions["learner"].items():
+        assert DEBRIEF_MARKER.encode() not in data, name
+
+
+def sample_workshops() -> list[Workshop]:
+    return [
+        validate_workshop(path, parse_yaml(read_text(path, what="workshop"), path))
+        for path in sorted((ROOT / "workshops").glob("*.yml"))
+    ]
+
+
+@pytest.mark.parametrize("workshop", sample_workshops(), ids=lambda w: w.slug)
+def test_workshop_and_session_views_are_their_specs_views(workshop: Workshop) -> None:
+    """What the workshop pages show of a workshop's and a session's fields is what the specs'
+    views give (the pages add the address, the clock and the story a session names)."""
+    fields = workshop_fields_view(workshop)
+    shown = workshop_pages.workshop_view(workshop)
+    assert {key: shown[key] for key in fields if key in shown} == {
+        key: value for key, value in fields.items() if key in shown
+    }
+    assert set(shown) - set(fields) <= {"slug", "end"}
+    assert workshop_fields_view(workshop, facilitator=True) == {
+        "facilitator_notes": workshop.facilitator_notes or ""
+    }
+    for slot in schedule(workshop):
+        session = session_fields_view(slot.session)
+        assert set(session) == {"minutes", "activity"}
+        assert session.items() <= workshop_pages._slot_view(slot, None).items()
+        assert session_fields_view(slot.session, facilitator=True) == {
+            "notes": slot.session.notes or ""
+        }

@@ -155,11 +155,17 @@ def build_error(project: Path) -> str:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
-        with pytest.raises(Abort):
+        with pytest.raises(Abort) as stopped:
             build(project)
     finally:
         logger.removeHandler(handler)
-    return "\n".join(r.getMessage() for r in records if r.levelno >= logging.ERROR)
+    logged = [r.getMessage() for r in records if r.levelno >= logging.ERROR]
+    # MkDocs logs the error, then raises Abort from inside its handler: the error is also the
+    # Abort's context, whatever an earlier test did to the loggers.
+    cause = stopped.value.__context__
+    if cause is not None and str(cause) not in logged:
+        logged.append(str(cause))
+    return "\n".join(logged)
 
 
 def search_index(site: Path) -> list[dict[str, Any]]:

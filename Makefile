@@ -8,6 +8,8 @@ PORT ?= 8000
 FACILITATOR_PORT ?= 8001
 # Address of the learner edition in `make room`: 0.0.0.0 lets participants join from phones.
 HOST ?= 127.0.0.1
+# Port of `make guide`, beside those of the room.
+GUIDE_PORT ?= 8002
 
 # No MkDocs 2 / Material end-of-life banner in front of a workshop room.
 export NO_MKDOCS_2_WARNING := 1
@@ -58,12 +60,17 @@ check: install
 export: install
 	$(BIN)/storybook export export/
 
-## Retake the README's screenshots with the browser tests (writes screenshots/*.png).
+## Retake the screenshots of the README and the guide with the browser tests (writes screenshots/*.png).
 screenshots: install-test browser
 	STORYBOOK_SCREENSHOTS=screenshots $(BIN)/python -m pytest -q tests/browser/test_reading.py \
 		tests/browser/test_room_views.py -k "screenshots or large_plain or accessible_and_fits"
 
-## Benchmark builds and live edits against plain MkDocs (several minutes; see README, Performance).
+## Benchmark builds and live edits against plain MkDocs (several minutes; results in bench/RESULTS.md).
 ## Pass options with BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 100,1000 --serve-sizes 300".
 bench: install
 	$(BIN)/python bench/build_bench.py $(BENCH_ARGS)
+
+.PHONY: guide
+## Install and serve the user guide (guide/) on http://127.0.0.1:$(GUIDE_PORT); make test builds it.
+guide: install
+	$(BIN)/mkdocs serve --strict -f guide/mkdocs.yml -a 127.0.0.1:$(GUIDE_PORT)

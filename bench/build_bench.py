@@ -23,7 +23,8 @@ and the edited text. Modes: ``plain`` (plain ``mkdocs serve``, which rebuilds ev
 ``storybook`` (the same command with the plugin) and ``storybook-dirty`` (``mkdocs serve
 --dirty`` with the plugin, as ``make serve`` runs it).
 
-Run it with ``make bench`` (installs into .venv first); see README.md, section Performance.
+Run it with ``make bench`` (installs into .venv first); results and the commands behind
+them are in bench/RESULTS.md.
 """
 
 from __future__ import annotations

@@ -245,7 +245,7 @@ def test_the_learner_port_never_builds_another_edition_even_when_mkdocs_yml_chan
     assert "Facilitator edition" not in room.learner.get("/")
 
 
-# What the README's Settings block says of the room, copied into a project's mkdocs.yml.
+# What the guide's Settings block says of the room, copied into a project's mkdocs.yml.
 COPIED_SETTINGS = """\
   - storybook:
       edition: !ENV [STORYBOOK_EDITION, learner]
@@ -302,11 +302,11 @@ def plugin_options(config: dict[str, object]) -> dict[str, dict[str, object]]:
     return found
 
 
-def test_the_readme_settings_block_is_safe_to_copy(tmp_path: Path) -> None:
+def test_the_guides_settings_block_is_safe_to_copy(tmp_path: Path) -> None:
     """It has the plugins mkdocs.yml has (the offline copy needs its plugin), with the same
     options, and pins none of the settings the room sets for its servers."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = readme.split("\n## Settings\n", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    settings = (ROOT / "guide" / "docs" / "settings.md").read_text(encoding="utf-8")
+    block = settings.split("\n## The plugins\n", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     (tmp_path / "mkdocs.yml").write_text(block, encoding="utf-8")
     copied = plugin_options(read_config(tmp_path / "mkdocs.yml"))
     ours = plugin_options(read_config(ROOT / "mkdocs.yml"))

@@ -49,7 +49,9 @@ browser:
 test: install-test browser
 	$(BIN)/ruff check storybook tests bench
 	$(BIN)/ruff format --check storybook tests bench
+	$(BIN)/ruff check guide/hooks && $(BIN)/ruff format --check guide/hooks
 	$(BIN)/mypy
+	$(BIN)/mypy guide/hooks
 	$(BIN)/python -m pytest
 
 ## Check every story and template, as trainers do.

@@ -12,11 +12,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from storybook.cli import main
 from storybook.core import fields as f
 from storybook.core import model
 from storybook.core.fields import FieldSpec
 from storybook.plugin.hooks import StorybookConfig
+
+from .conftest import make_mini
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "guide"
@@ -139,3 +143,15 @@ def test_every_file_the_readme_links_to_is_there() -> None:
     assert "guide/docs/index.md" in local and "screenshots/home-page.png" in local
     missing = [target for target in local if not (ROOT / target).is_file()]
     assert not missing
+
+
+@pytest.mark.parametrize("page", [README, GUIDE / "docs" / "writing.md"], ids=["README", "writing"])
+def test_the_example_story_a_reader_copies_passes_check(
+    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = page.read_text(encoding="utf-8")
+    example = text.split("```markdown\n", 1)[1].split("```", 1)[0]
+    project = make_mini(tmp_path / "mini", {"the-quiet-slump.md": example})
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["check"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output

@@ -192,6 +192,7 @@ def pagefind_documents(index: Path) -> list[dict[str, Any]]:
                 "location": page["url"].lstrip("/"),
                 "title": page["meta"].get("title", ""),
                 "text": page["content"],
+                "anchors": [anchor["id"] for anchor in page.get("anchors", [])],
             }
         )
     return docs

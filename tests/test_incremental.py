@@ -66,7 +66,9 @@ def library(mini_project: Callable[..., Path]) -> Path:
     # compared with (a site that Pagefind searches writes none).
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("  - storybook\n", "  - storybook:\n      search: lunr\n"), "utf-8")
+    config.write_text(
+        text.replace("  - storybook\n", "  - storybook:\n      search: lunr\n"), "utf-8"
+    )
     return project
 
 

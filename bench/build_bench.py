@@ -2,19 +2,24 @@
 """Benchmark the storybook against plain MkDocs building the same pages.
 
 For each library size N it generates N synthetic stories from a fixed seed (see
-``synthetic.py``) and builds them twice, each build in its own process:
+``synthetic.py``) and builds them three ways, each build in its own process, taking turns:
 
-- **storybook**: the stories, the repository's templates, docs and mkdocs.yml, built by
-  ``mkdocs build`` with the storybook plugin;
 - **plain**: the same pages as ordinary Markdown files, with the same theme configuration
-  and no storybook plugin (what ``storybook export`` writes), built by ``mkdocs build``.
+  and no storybook plugin (what ``storybook export`` writes), built by ``mkdocs build``;
+- **lunr**: the stories, the repository's templates, docs and mkdocs.yml with ``search:
+  lunr``, built by ``mkdocs build`` with the storybook plugin (Material's search, as plain);
+- **default**: the same with ``search: pagefind``, as mkdocs.yml says: the Pagefind index
+  is written after the pages, and Material's index is not.
 
-It reports wall time and CPU time (user + system) of each build and their ratio, the CPU
-time the storybook spends in the build by phase (its own work: importing the plugin, loading
-and validating, rendering, cleaning the generated HTML; see ``timed_mkdocs.py``), time per
-story, peak memory (maximum resident set size of the build process), bytes per story page,
-the size of the home page and of the search index. With ``--repeat``, the two builds take
-turns several times and the lowest figures are kept.
+It reports CPU time (user + system of the build process and its children, from the kernel's
+accounting: Pagefind runs as a child) and its ratio to plain, the share of the default build
+that indexing takes, peak memory (of the MkDocs process, and of Pagefind, which runs while
+MkDocs' process stays resident), wall time, the CPU time the storybook spends by phase and by
+section (see ``timed_mkdocs.py``), what MkDocs spends on each kind of page, and what each
+folder of the built sites weighs (``site_weight.py``). With ``--repeat``, the builds take
+turns several times and the lowest figures are kept. The machine's load average is printed
+beside the figures, and the command at the top: a busy machine slows every build, so compare
+ratios of one run, not runs.
 
 For each size in ``--serve-sizes`` it starts ``mkdocs serve`` on 127.0.0.1, saves an edit to
 one story (for plain MkDocs: to its pre-rendered page), and times how long it takes until the
@@ -31,10 +36,12 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import gzip
 import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -42,6 +49,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -54,18 +62,25 @@ from storybook.core.vocabulary import load_vocabulary
 from storybook.export.exporter import export_site
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from site_weight import folder_weights
 from synthetic import write_library
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 EDITED_STORY = 7  # the story every serve measurement edits (story-00007.md, or the last one)
+# The three builds of each size, in the order they take turns.
+KINDS = ("plain", "lunr", "default")
 
 
 @dataclass
 class Projects:
     size: int
-    storybook: Path  # stories + templates + docs + mkdocs.yml, built with the plugin
+    storybook: Path  # stories + templates + docs + mkdocs.yml (search: lunr), with the plugin
+    default: Path  # the same with search: pagefind, as mkdocs.yml says
     plain: Path  # the same pages pre-rendered into docs/, built without it
+
+    def of(self, kind: str) -> Path:
+        return {"plain": self.plain, "lunr": self.storybook, "default": self.default}[kind]
 
 
 @dataclass
@@ -74,11 +89,24 @@ class BuildResult:
     cpu_seconds: float
     plugin_cpu_seconds: float  # CPU time inside the storybook plugin's hooks
     phases: dict[str, float]  # CPU time by phase, from the run with the least in the hooks
-    max_rss_kib: int
+    index_cpu_seconds: float  # writing the Pagefind index, the program's own CPU included
+    mkdocs_rss_kib: int  # peak memory of the MkDocs process
+    child_rss_kib: int  # peak memory of the largest program it ran (Pagefind)
+    loads: list[float]  # the 1-minute load average as each of its runs started
     story_page_bytes: float
     home_bytes: int
-    search_bytes: int
+    search_bytes: int  # Material's index, or Pagefind's folder
     search_stories: int
+    weights: dict[str, int]  # bytes in each folder of the site (see site_weight.py)
+
+    tree_rss_kib: int  # the most its processes held at once, sampled (see TreeMemory)
+
+    @property
+    def max_rss_kib(self) -> int:
+        """Peak memory of the build: of its processes at once (Pagefind runs while MkDocs'
+        process stays resident), and never less than either process's own peak, which the
+        kernel keeps (sampling may miss a short one)."""
+        return max(self.tree_rss_kib, self.mkdocs_rss_kib, self.child_rss_kib)
 
 
 @dataclass
@@ -91,10 +119,11 @@ class ServeResult:
 
 
 def make_projects(root: Path, size: int, seed: int) -> Projects:
-    """Generate N stories and the two projects that build them."""
+    """Generate N stories and the three projects that build them."""
     storybook = root / f"n{size}" / "storybook"
+    default = root / f"n{size}" / "default"
     plain = root / f"n{size}" / "plain"
-    for folder in (storybook, plain):
+    for folder in (storybook, default, plain):
         if folder.exists():
             shutil.rmtree(folder)
     storybook.mkdir(parents=True)
@@ -102,8 +131,7 @@ def make_projects(root: Path, size: int, seed: int) -> Projects:
         shutil.copytree(ROOT / name, storybook / name)
     # The sample workshop names the sample stories; the synthetic library has none of them.
     (storybook / "workshops").mkdir()
-    # Material's search in both builds, so that they do the same work: the Pagefind index a
-    # built site gets by default is timed by search_bench.py (its "build" column).
+    # Material's search, as plain MkDocs has it; the default project searches with Pagefind.
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     (storybook / "mkdocs.yml").write_text(
         config.replace("search: pagefind", "search: lunr"), encoding="utf-8"
@@ -112,11 +140,13 @@ def make_projects(root: Path, size: int, seed: int) -> Projects:
     themes = [tag.name for tag in vocabulary.by_kind("themes")]
     moments = [tag.name for tag in vocabulary.by_kind("moments")]
     write_library(storybook / "stories", size, themes, moments, seed=seed)
+    shutil.copytree(storybook, default)
+    (default / "mkdocs.yml").write_text(config, encoding="utf-8")
 
     # The plain project is what `storybook export` writes: the same pages as Markdown files
     # and the same mkdocs.yml without the plugin.
     export_site(storybook / "mkdocs.yml", plain)
-    return Projects(size, storybook, plain)
+    return Projects(size, storybook, default, plain)
 
 
 @dataclass
@@ -124,23 +154,30 @@ class Run:
     seconds: float
     cpu_seconds: float
     spent: dict[str, float]  # what timed_mkdocs.py reports
-    max_rss_kib: int
+    load: float  # the 1-minute load average as it started
+    tree_rss_kib: int  # the most memory its processes held at once (sampled)
 
 
 def timed_build(project: Path, site: Path, kind: str) -> Run:
-    """Run `mkdocs build` in its own process; ``kind`` is storybook or plain."""
+    """Run `mkdocs build` in its own process; ``kind`` is one of KINDS."""
     if site.exists():
         shutil.rmtree(site)
     report = site.parent / f"{site.name}-hooks.json"
     runner = Path(__file__).resolve().parent / "timed_mkdocs.py"
-    command = [sys.executable, str(runner), str(report), kind, "build", "-q", "-d", str(site)]
+    wrapped = "plain" if kind == "plain" else "storybook"
+    command = [sys.executable, str(runner), str(report), wrapped, "build", "-q", "-d", str(site)]
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=project, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    # wait4 gives the resource usage of exactly this child.
+    memory = TreeMemory(process.pid)
+    memory.start()
+    # wait4 gives the resource usage of exactly this child and of the children it waited for.
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
+    memory.stop.set()
+    memory.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     output = b"".join(stream.read() for stream in (process.stdout, process.stderr) if stream)
     for stream in (process.stdout, process.stderr):
@@ -149,35 +186,91 @@ def timed_build(project: Path, site: Path, kind: str) -> Run:
     if process.returncode != 0:
         raise SystemExit(f"mkdocs build failed in {project}:\n{output.decode()[-3000:]}")
     spent = json.loads(report.read_text(encoding="utf-8"))
-    return Run(seconds, usage.ru_utime + usage.ru_stime, spent, usage.ru_maxrss)
+    # A child's own peak as the kernel keeps it counts the MkDocs process it was forked from:
+    # Pagefind's is the sampled one.
+    spent["rss-children"] = memory.children_peak_kib
+    return Run(seconds, usage.ru_utime + usage.ru_stime, spent, load, memory.peak_kib)
 
 
-def measure_builds(projects: Projects, work: Path, repeat: int) -> tuple[BuildResult, BuildResult]:
-    """The storybook and the plain build, taking turns so that a slow spell of a shared
-    machine falls on both alike."""
-    sites = {"storybook": work / "site-ours", "plain": work / "site-plain"}
-    runs: dict[str, list[Run]] = {"storybook": [], "plain": []}
+class TreeMemory(threading.Thread):
+    """The resident memory of a process and all its children together, sampled every 50 ms
+    from /proc (Linux): the MkDocs process stays resident while Pagefind runs, so a build's
+    peak is their sum at one moment, which neither process's own peak says."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kib = 0  # of them all at once
+        self.children_peak_kib = 0  # of the children (Pagefind) at once
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            root, *children = map(resident_kib, process_tree(self.pid))
+            self.peak_kib = max(self.peak_kib, root + sum(children))
+            self.children_peak_kib = max(self.children_peak_kib, sum(children))
+            self.stop.wait(0.05)
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants, as /proc lists them now (``pid`` first)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def resident_kib(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
+def measure_builds(projects: Projects, work: Path, repeat: int) -> dict[str, BuildResult]:
+    """The three builds, taking turns so that a slow spell of a shared machine falls on all
+    alike; by kind."""
+    sites = {kind: work / f"site-{kind}" for kind in KINDS}
+    runs: dict[str, list[Run]] = {kind: [] for kind in KINDS}
     for _ in range(repeat):
-        for kind, project in (("plain", projects.plain), ("storybook", projects.storybook)):
-            runs[kind].append(timed_build(project, sites[kind], kind))
-    ours, plain = (summarise(runs[kind], sites[kind]) for kind in ("storybook", "plain"))
-    return ours, plain
+        for kind in KINDS:
+            runs[kind].append(timed_build(projects.of(kind), sites[kind], kind))
+    return {kind: summarise(runs[kind], sites[kind]) for kind in KINDS}
 
 
 def summarise(runs: list[Run], site: Path) -> BuildResult:
     pages = sorted((site / "stories").glob("*/index.html"))
     index = site / "search" / "search_index.json"
+    if index.is_file():
+        search_bytes = index.stat().st_size
+        found = story_locations(json.loads(index.read_text(encoding="utf-8")))
+    else:
+        search_bytes = sum(path.stat().st_size for path in (site / "pagefind").rglob("*"))
+        found = pagefind_story_locations(site / "pagefind")
     least = min(runs, key=lambda run: (run.spent.get("seconds", 0.0), run.cpu_seconds))
     return BuildResult(
         seconds=min(run.seconds for run in runs),
         cpu_seconds=min(run.cpu_seconds for run in runs),
         plugin_cpu_seconds=least.spent.get("seconds", 0.0),
         phases=least.spent,
-        max_rss_kib=min(run.max_rss_kib for run in runs),
+        index_cpu_seconds=min(run.spent.get("index", 0.0) for run in runs),
+        mkdocs_rss_kib=int(min(run.spent["rss-self"] for run in runs)),
+        child_rss_kib=int(min(run.spent["rss-children"] for run in runs)),
+        tree_rss_kib=min(run.tree_rss_kib for run in runs),
+        loads=[run.load for run in runs],
         story_page_bytes=statistics.mean(page.stat().st_size for page in pages),
         home_bytes=(site / "index.html").stat().st_size,
-        search_bytes=index.stat().st_size,
-        search_stories=len(story_locations(json.loads(index.read_text(encoding="utf-8")))),
+        search_bytes=search_bytes,
+        search_stories=len(found),
+        weights=folder_weights(site),
     )
 
 
@@ -187,6 +280,17 @@ def story_locations(index: dict[str, Any]) -> set[str]:
         for doc in index["docs"]
         if doc["location"].startswith("stories/")
     }
+
+
+def pagefind_story_locations(index: Path) -> set[str]:
+    """The story pages in a Pagefind index (each fragment: gzip, a signature, then JSON)."""
+    found = set()
+    for fragment in (index / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        url = json.loads(data[data.index(b"{") :])["url"].lstrip("/")
+        if url.startswith("stories/"):
+            found.add(url)
+    return found
 
 
 # --- mkdocs serve ---------------------------------------------------------------------------
@@ -289,45 +393,90 @@ def machine() -> str:
     )
 
 
-def build_table(rows: list[tuple[Projects, BuildResult, BuildResult]]) -> str:
-    """Two tables: time, then memory and size."""
-    times = [
-        "| N | storybook wall | plain wall | ratio | storybook CPU | plain CPU | ratio "
-        "| per story (storybook / plain) |",
+Rows = list[tuple[Projects, dict[str, BuildResult]]]
+
+
+def loads(builds: dict[str, BuildResult]) -> str:
+    seen = [load for result in builds.values() for load in result.loads]
+    return f"{min(seen):.1f} to {max(seen):.1f}"
+
+
+def ratio(ours: float, plain: float) -> str:
+    return f"{ours / plain:.3f}"
+
+
+def cpu_table(rows: Rows) -> str:
+    """CPU of the three builds, their ratios to plain, and the default build's indexing."""
+    lines = [
+        "| N | plain MkDocs | storybook, `search: lunr` | ratio | storybook, default "
+        "(Pagefind) | ratio | of which Pagefind's index | share of the default build "
+        "| load average (1 min) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for projects, builds in rows:
+        plain, lunr, default = (builds[kind] for kind in KINDS)
+        lines.append(
+            f"| {projects.size:,} | {plain.cpu_seconds:.2f} s | {lunr.cpu_seconds:.2f} s "
+            f"| {ratio(lunr.cpu_seconds, plain.cpu_seconds)} | {default.cpu_seconds:.2f} s "
+            f"| {ratio(default.cpu_seconds, plain.cpu_seconds)} "
+            f"| {default.index_cpu_seconds:.2f} s "
+            f"| {100 * default.index_cpu_seconds / default.cpu_seconds:.1f}% | {loads(builds)} |"
+        )
+    return "\n".join(lines)
+
+
+def memory_table(rows: Rows) -> str:
+    lines = [
+        "| N | plain MkDocs | storybook, `search: lunr` | ratio | default: MkDocs' process "
+        "| Pagefind | both at once | ratio |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    sizes = [
-        "| N | peak memory storybook | plain | ratio | bytes per story page (storybook / plain) "
-        "| home page | search index |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+    for projects, builds in rows:
+        plain, lunr, default = (builds[kind] for kind in KINDS)
+        lines.append(
+            f"| {projects.size:,} | {mib(plain.max_rss_kib)} | {mib(lunr.max_rss_kib)} "
+            f"| {ratio(lunr.max_rss_kib, plain.max_rss_kib)} | {mib(default.mkdocs_rss_kib)} "
+            f"| {mib(default.child_rss_kib)} | {mib(default.max_rss_kib)} "
+            f"| {ratio(default.max_rss_kib, plain.max_rss_kib)} |"
+        )
+    return "\n".join(lines)
+
+
+def mib(kib: float) -> str:
+    return f"{kib / 1024:.0f} MiB"
+
+
+def wall_table(rows: Rows) -> str:
+    lines = [
+        "| N | plain MkDocs | `search: lunr` | default | per story (lunr / plain) "
+        "| bytes per story page (storybook / plain) | home page "
+        "| search: Material's index (lunr) | Pagefind's folder (default) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for projects, ours, plain in rows:
+    for projects, builds in rows:
+        plain, lunr, default = (builds[kind] for kind in KINDS)
         n = projects.size
-        times.append(
-            f"| {n:,} | {ours.seconds:.2f} s | {plain.seconds:.2f} s "
-            f"| {ours.seconds / plain.seconds:.3f} "
-            f"| {ours.cpu_seconds:.2f} s | {plain.cpu_seconds:.2f} s "
-            f"| {ours.cpu_seconds / plain.cpu_seconds:.3f} "
-            f"| {1000 * ours.seconds / n:.2f} / {1000 * plain.seconds / n:.2f} ms |"
+        lines.append(
+            f"| {n:,} | {plain.seconds:.2f} s | {lunr.seconds:.2f} s | {default.seconds:.2f} s "
+            f"| {1000 * lunr.seconds / n:.2f} / {1000 * plain.seconds / n:.2f} ms "
+            f"| {lunr.story_page_bytes / 1000:.1f} / {plain.story_page_bytes / 1000:.1f} kB "
+            f"| {lunr.home_bytes / 1000:.0f} kB "
+            f"| {lunr.search_bytes / 1e6:.2f} MB ({lunr.search_stories:,} stories) "
+            f"| {default.search_bytes / 1e6:.2f} MB ({default.search_stories:,} stories) |"
         )
-        sizes.append(
-            f"| {n:,} | {ours.max_rss_kib / 1024:.0f} MiB | {plain.max_rss_kib / 1024:.0f} MiB "
-            f"| {ours.max_rss_kib / plain.max_rss_kib:.2f} "
-            f"| {ours.story_page_bytes / 1000:.1f} / {plain.story_page_bytes / 1000:.1f} kB "
-            f"| {ours.home_bytes / 1000:.0f} kB "
-            f"| {ours.search_bytes / 1e6:.2f} MB ({ours.search_stories:,} stories) |"
-        )
-    return "\n".join(times) + "\n\n" + "\n".join(sizes)
+    return "\n".join(lines)
 
 
-def work_table(rows: list[tuple[Projects, BuildResult, BuildResult]]) -> str:
-    """CPU seconds of each phase (see timed_mkdocs.py), and their share of the plain build."""
+def work_table(rows: Rows) -> str:
+    """CPU seconds of each phase of the lunr build (see timed_mkdocs.py), and their share of
+    the plain build."""
     lines = [
         "| N | import | load + validate | render | clean HTML | rest of the hooks "
         "| load + validate + render | all of it |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for projects, ours, plain in rows:
+    for projects, builds in rows:
+        ours, plain = builds["lunr"], builds["plain"]
         phase = ours.phases
         rest = ours.plugin_cpu_seconds - sum(phase.get(name, 0.0) for name in PHASES)
         core = phase.get("load", 0.0) + phase.get("render", 0.0)
@@ -343,13 +492,33 @@ def work_table(rows: list[tuple[Projects, BuildResult, BuildResult]]) -> str:
 PHASES = ("load", "render", "clean")
 
 
-def pages_table(rows: list[tuple[Projects, BuildResult, BuildResult]]) -> str:
-    """What MkDocs spends on each kind of page (see timed_mkdocs.py), in both builds."""
+def sections_table(rows: Rows) -> str:
+    """What each section of the lunr build spends making its pages (timed_mkdocs.py)."""
     lines = [
-        "| N | pages | storybook: pages, CPU | plain MkDocs: pages, CPU |",
+        "| N | section | pages | making them (CPU) | share of plain MkDocs' build |",
+        "|---:|---|---:|---:|---:|",
+    ]
+    for projects, builds in rows:
+        ours, plain = builds["lunr"], builds["plain"]
+        names = [key[7:] for key in ours.phases if key.startswith("render:")]
+        for name in [name for name in names if ours.phases.get(f"made:{name}")]:
+            seconds = ours.phases[f"render:{name}"]
+            lines.append(
+                f"| {projects.size:,} | {name} | {ours.phases.get('made:' + name, 0):,.0f} "
+                f"| {seconds:.3f} s | {100 * seconds / plain.cpu_seconds:.1f}% |"
+            )
+    return "\n".join(lines)
+
+
+def pages_table(rows: Rows) -> str:
+    """What MkDocs spends on each kind of page (see timed_mkdocs.py), in the lunr and the
+    plain build, and what Material's search spends on its index in each."""
+    lines = [
+        "| N | pages | storybook (`search: lunr`): pages, CPU | plain MkDocs: pages, CPU |",
         "|---:|---|---:|---:|",
     ]
-    for projects, ours, plain in rows:
+    for projects, builds in rows:
+        ours, plain = builds["lunr"], builds["plain"]
         folders = sorted(
             {key[5:] for result in (ours, plain) for key in result.phases if key[:5] == "page:"}
         )
@@ -360,6 +529,27 @@ def pages_table(rows: list[tuple[Projects, BuildResult, BuildResult]]) -> str:
                 for result in (ours, plain)
             ]
             lines.append(f"| {projects.size:,} | {folder}/ | {cells[0]} | {cells[1]} |")
+        cells = [f"{result.phases.get('material-search', 0.0):.2f} s" for result in (ours, plain)]
+        lines.append(f"| {projects.size:,} | Material's search index | {cells[0]} | {cells[1]} |")
+    return "\n".join(lines)
+
+
+def weights_table(rows: Rows) -> str:
+    """What each folder of the built sites weighs (see site_weight.py)."""
+    lines = [
+        "| N | folder | default (Pagefind) | `search: lunr` | plain MkDocs |",
+        "|---:|---|---:|---:|---:|",
+    ]
+    for projects, builds in rows:
+        folders = sorted({name for result in builds.values() for name in result.weights})
+        for folder in [*folders, "all"]:
+            cells = []
+            for kind in ("default", "lunr", "plain"):
+                weights = builds[kind].weights
+                size = sum(weights.values()) if folder == "all" else weights.get(folder)
+                cells.append("none" if size is None else f"{size / 1e6:.2f} MB")
+            name = "the whole site" if folder == "all" else folder
+            lines.append(f"| {projects.size:,} | {name} | {' | '.join(cells)} |")
     return "\n".join(lines)
 
 
@@ -435,15 +625,19 @@ def main(argv: list[str] | None = None) -> int:
     compileall.compile_dir(ROOT / "storybook", quiet=1)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="storybook-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    print(f"Machine: {machine()}", flush=True)
+    command = shlex.join(["python", "bench/build_bench.py", *sys.argv[1:]])
+    started = f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {load_average()}"
+    print(f"Machine: {machine()}\nCommand: {command}\nStarted: {started}", flush=True)
     try:
-        rows = []
+        rows: Rows = []
         for size in args.sizes:
             projects = make_projects(work, size, args.seed)
-            ours, plain = measure_builds(projects, work / f"n{size}", args.repeat)
-            rows.append((projects, ours, plain))
+            builds = measure_builds(projects, work / f"n{size}", args.repeat)
+            rows.append((projects, builds))
             print(
-                f"built N={size}: storybook {ours.seconds:.2f} s, plain {plain.seconds:.2f} s",
+                f"built N={size}: CPU plain {builds['plain'].cpu_seconds:.2f} s, "
+                f"lunr {builds['lunr'].cpu_seconds:.2f} s, "
+                f"default {builds['default'].cpu_seconds:.2f} s ({load_average()})",
                 flush=True,
             )
         serves = []
@@ -459,17 +653,32 @@ def main(argv: list[str] | None = None) -> int:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
 
-    report = f"Machine: {machine()}\n\n"
+    report = (
+        f"Machine: {machine()}\n\nCommand: `{command}`\n\n"
+        f"Started {started}; finished {time.strftime('%H:%M UTC', time.gmtime())}, "
+        f"{load_average()}.\n\n"
+    )
     if rows:
-        report += "### Builds\n\n" + build_table(rows) + "\n\n"
+        report += (
+            "### Builds: CPU (user + system, Pagefind's included)\n\n" + cpu_table(rows) + "\n\n"
+        )
+        report += "### Builds: peak memory\n\n" + memory_table(rows) + "\n\n"
+        report += "### Builds: wall time and sizes\n\n" + wall_table(rows) + "\n\n"
         report += "### The storybook's own work, by phase\n\n" + work_table(rows) + "\n\n"
+        report += "### The storybook's own work, by section\n\n" + sections_table(rows) + "\n\n"
         report += "### MkDocs' work by kind of page\n\n" + pages_table(rows) + "\n\n"
+        report += "### What each folder of the site weighs\n\n" + weights_table(rows) + "\n\n"
     if serves:
         report += "### Edit to refresh under `mkdocs serve`\n\n" + serve_table(serves) + "\n"
     print("\n" + report)
     if args.output:
         args.output.write_text(report, encoding="utf-8")
     return 0
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.1f}, {five:.1f}, {fifteen:.1f} on {os.cpu_count()} cores"
 
 
 if __name__ == "__main__":

@@ -12,16 +12,25 @@ only the storybook build imports the storybook. Its report has the CPU seconds o
   - ``clean``: removing unsafe HTML from the generated pages after MkDocs converted them,
   - the rest: handing the pages to MkDocs, theme files, and the hooks' own bookkeeping;
 
+- ``render:<section>`` and ``made:<section>``: the CPU seconds each section (stories,
+  tags, home, paths, workshops, the room's...) spends making its pages, and how many it made;
+- ``index``: writing the Pagefind index (the Pagefind program's own CPU included, as it runs
+  as a child process) and ``index-child``, the program's alone;
+
 and, for both builds, what MkDocs spends on each kind of page (named by its folder:
 ``stories``, ``tags``, ``present``..., or ``top-level`` for the pages beside index.md):
 ``page:<folder>``, the CPU seconds converting their Markdown, putting them in the theme and
-writing them (the plugin's page hooks included), and ``count:<folder>``, how many there are.
+writing them (the plugin's page hooks included), and ``count:<folder>``, how many there are;
+``material-search``, what Material's search plugin spends indexing the pages and writing its
+index; ``rss-self``, the peak memory (KiB) of the MkDocs process (build_bench.py samples
+that of Pagefind, which runs while MkDocs' process stays resident).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import resource
 import sys
 import time
 from collections import defaultdict
@@ -68,11 +77,60 @@ def time_the_storybook() -> None:
     for module, name, phase in (
         (storybook.core.pipeline, "load_library", "load"),
         (storybook.core.pipeline, "_load_plugins", "load"),
-        # Every section's pages: stories, lists, paths, workshops, the room's views.
-        (storybook.core.sections.Section, "pages", "render"),
         (storybook.plugin.hooks, "clean", "clean"),
     ):
         setattr(module, name, timed(phase, getattr(module, name)))
+    # Every section's pages: stories, lists, paths, workshops, the room's views.
+    section = storybook.core.sections.Section
+    section.pages = by_section(section.pages)  # type: ignore[method-assign]
+    hooks = storybook.plugin.hooks
+    write_index = hooks.write_search_index  # type: ignore[attr-defined]
+    hooks.write_search_index = with_children("index", write_index)  # type: ignore[attr-defined]
+
+
+def by_section(pages: Callable[..., Any]) -> Callable[..., Any]:
+    """Section.pages, adding up its CPU under render and render:<name>, and the pages made."""
+
+    @functools.wraps(pages)
+    def wrapper(self: Any, inputs: Any) -> Any:
+        start = time.process_time()
+        made = pages(self, inputs)
+        seconds = time.process_time() - start
+        spent["render"] += seconds
+        spent[f"render:{self.name}"] += seconds
+        spent[f"made:{self.name}"] += len(made[0])
+        return made
+
+    return wrapper
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def with_children(phase: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """The CPU of ``function`` and of the programs it runs (``<phase>-child``: theirs)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start, child_start = time.process_time(), children_cpu()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            child = children_cpu() - child_start
+            spent[f"{phase}-child"] += child
+            spent[phase] += time.process_time() - start + child
+
+    return wrapper
+
+
+def time_materials_search() -> None:
+    """What Material's search plugin spends on its index, in both builds."""
+    from material.plugins.search.plugin import SearchPlugin  # type: ignore[import-untyped]
+
+    for name in ("on_page_context", "on_post_build"):
+        setattr(SearchPlugin, name, timed("material-search", getattr(SearchPlugin, name)))
 
 
 def folder_of(src_uri: str) -> str:
@@ -103,12 +161,14 @@ def time_the_pages() -> None:
 
 def main() -> int:
     report, kind, arguments = Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
+    time_materials_search()  # before the storybook: every build imports Material's search
     if kind == "storybook":
         time_the_storybook()
     time_the_pages()
     try:
         cli.main(args=arguments, prog_name="mkdocs", standalone_mode=False)
     finally:
+        spent["rss-self"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         report.write_text(json.dumps(spent), encoding="utf-8")
     return 0
 

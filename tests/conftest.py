@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import os
 import re
@@ -169,8 +170,31 @@ def build_error(project: Path) -> str:
 
 
 def search_index(site: Path) -> list[dict[str, Any]]:
-    data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    """The documents of the site's search index as Material's search_index.json lists them
+    (location, title, text). A site that Pagefind searches has no such file (nothing would
+    read it): its pages are read from Pagefind's index instead, one document a page."""
+    material = site / "search" / "search_index.json"
+    if not material.exists() and (site / "pagefind").is_dir():
+        return pagefind_documents(site / "pagefind")
+    data = json.loads(material.read_text(encoding="utf-8"))
     docs: list[dict[str, Any]] = data["docs"]
+    return docs
+
+
+def pagefind_documents(index: Path) -> list[dict[str, Any]]:
+    """Each page in a Pagefind index (its fragments: gzip, a signature, then JSON)."""
+    docs = []
+    for fragment in sorted((index / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        page = json.loads(data[data.index(b"{") :])
+        docs.append(
+            {
+                "location": page["url"].lstrip("/"),
+                "title": page["meta"].get("title", ""),
+                "text": page["content"],
+                "anchors": [anchor["id"] for anchor in page.get("anchors", [])],
+            }
+        )
     return docs
 
 

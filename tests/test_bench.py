@@ -28,6 +28,15 @@ def test_bench_help() -> None:
     assert "--serve-sizes" in result.stdout
 
 
+def tables(report: str, size: int) -> dict[str, list[str]]:
+    """The rows for ``size`` of each table of the report, by the table's heading."""
+    found = {}
+    for block in report.split("### ")[1:]:
+        heading, _, body = block.partition("\n")
+        found[heading] = [line for line in body.splitlines() if line.startswith(f"| {size} |")]
+    return found
+
+
 def test_bench_builds_and_serves_a_tiny_library(tmp_path: Path) -> None:
     output = tmp_path / "results.md"
     args = ["--sizes", "4", "--serve-sizes", "4", "--edits", "1", "--repeat", "1"]
@@ -35,21 +44,39 @@ def test_bench_builds_and_serves_a_tiny_library(tmp_path: Path) -> None:
     result = run_bench(*args, "--output", str(output))
     assert result.returncode == 0, result.stdout + result.stderr
     report = output.read_text(encoding="utf-8")
-    rows = [line for line in report.splitlines() if line.startswith("| 4 |")]
-    page_rows = [line for line in rows if line.split("|")[2].strip().endswith("/")]
-    build_rows = [line for line in rows if line not in page_rows]
-    assert len(build_rows) == 6  # three build rows (time, size, own work), three serve rows
-    # MkDocs' work by kind of page: both builds make the stories' pages, the storybook alone
-    # the projector's.
-    assert any(line.startswith("| 4 | stories/ | 4, ") and "| 4, " in line for line in page_rows)
-    assert any(line.startswith("| 4 | present/ | 4, ") for line in page_rows), page_rows
-    work = next(line for line in build_rows if line.endswith("of plain |"))
+    assert "Command: `python bench/build_bench.py --sizes 4 " in report
+    assert report.count("load average") >= 2, "the machine's load beside the figures"
+    rows = tables(report, 4)
+    # Plain MkDocs, the storybook with Material's search and the default build with
+    # Pagefind's, side by side: CPU, memory, and what indexing takes of the default build.
+    (cpu,) = rows["Builds: CPU (user + system, Pagefind's included)"]
+    assert cpu.count(" s |") == 4 and cpu.split(" | ")[7].endswith("%"), cpu
+    (memory,) = rows["Builds: peak memory"]
+    assert memory.count("MiB") == 5, memory
+    (work,) = rows["The storybook's own work, by phase"]
     assert work.count("% of plain") == 2, work
-    assert "(4 stories)" in report, "every story is in the search index"
+    assert any(line.startswith("| 4 | stories | 4 | ") for line in rows[SECTIONS]), rows[SECTIONS]
+    # MkDocs' work by kind of page: both builds make the stories' pages; a learner build made
+    # for no room makes no projector pages.
+    pages = rows["MkDocs' work by kind of page"]
+    assert any(line.startswith("| 4 | stories/ | 4, ") and "| 4, " in line for line in pages)
+    assert not any(line.startswith("| 4 | present/") for line in pages), pages
+    assert any(line.startswith("| 4 | Material's search index | ") for line in pages)
+    # Nothing dead: the default build has Pagefind's index and not Material's.
+    weights = rows["What each folder of the site weighs"]
+    assert any(line.startswith("| 4 | search/ | none | ") for line in weights), weights
+    assert any(
+        line.startswith("| 4 | pagefind/ | ") and "| none | none |" in line for line in weights
+    )
+    assert report.count("(4 stories)") == 2, "every story is in both search indexes"
     for mode in ("plain", "storybook", "storybook-dirty"):
-        row = next(line for line in build_rows if line.startswith(f"| 4 | {mode} |"))
+        row = next(line for line in rows[SERVE] if line.startswith(f"| 4 | {mode} |"))
         assert row.endswith("| yes |"), row
     assert len(list((tmp_path / "n4" / "storybook" / "stories").glob("*.md"))) == 4
+
+
+SECTIONS = "The storybook's own work, by section"
+SERVE = "Edit to refresh under `mkdocs serve`"
 
 
 def test_search_bench_times_every_engine_on_a_tiny_library(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import markdown
 import pytest
 
 from storybook.core import safety
+from storybook.core.room_pages import CONSOLE_URL_VARIABLE, DEFAULT_CONSOLE_URL
 from storybook.plugin.derived import SharedParts
 
 from .conftest import build_edition, copy_sample, story_text
@@ -46,6 +47,13 @@ BODY = textwrap.dedent(
     """
 )
 PLAN = 'reveal: ["Part B"]\nreflection_after:\n  - "What changed for {{ story.protagonist }}?"\n'
+
+
+@pytest.fixture(autouse=True)
+def built_for_a_room(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Learner sites built for a room's projector: told where its console is, they have
+    projector pages (a learner build told no room address makes none)."""
+    monkeypatch.setenv(CONSOLE_URL_VARIABLE, DEFAULT_CONSOLE_URL)
 
 
 def spy_on_page_conversions(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -17,6 +17,7 @@ import pytest
 import storybook.core.fields
 import storybook.core.render
 import storybook.core.validate
+from storybook.core.room_pages import CONSOLE_URL_VARIABLE, DEFAULT_CONSOLE_URL
 
 from .conftest import DATA, ROOT, build_edition
 from .test_export import build_with, export
@@ -94,8 +95,10 @@ def left_on(site: Path) -> list[str]:
 
 @pytest.mark.parametrize("edition", ["learner", "facilitator"])
 def test_no_payload_sets_an_attribute_in_either_edition(
-    tmp_path: Path, blind_check: None, edition: str
+    tmp_path: Path, blind_check: None, edition: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Built for a room, so that the learner edition has its projector views too.
+    monkeypatch.setenv(CONSOLE_URL_VARIABLE, DEFAULT_CONSOLE_URL)
     site = build_edition(hostile_project(tmp_path), edition)
     pages = {page.relative_to(site).as_posix() for page in site.rglob("index.html")}
     # Every kind of page is there: story, theme, home, paths, workshops and the room's.

@@ -61,7 +61,15 @@ def library(mini_project: Callable[..., Path]) -> Path:
     stories = {f"s{i}.md": story_text(title=f"Story {i}") for i in range(6)}
     stories["s5.md"] = story_text(title="Story 5", tags="[wellbeing, feedback]")
     stories["s0.md"] = story_text(title="Story 0", tags="[coaching]")  # related to none
-    return mini_project(stories)
+    project = mini_project(stories)
+    # Served, the site is searched with Material's index; so is the clean build it is
+    # compared with (a site that Pagefind searches writes none).
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("  - storybook\n", "  - storybook:\n      search: lunr\n"), "utf-8"
+    )
+    return project
 
 
 @pytest.fixture

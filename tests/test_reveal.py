@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from storybook.core.room_pages import CONSOLE_URL_VARIABLE, DEFAULT_CONSOLE_URL
+
 from .conftest import build_edition, make_mini, search_index, story_text
 
 # What only part B holds: a moment and a content note. The story's theme and its note from
@@ -70,8 +72,21 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     )
     (project / "workshops").mkdir()
     (project / "workshops" / "late-rotas.yml").write_text(WORKSHOP, encoding="utf-8")
-    learner = build_edition(project, "learner", strict=True)
-    facilitator = build_edition(project, "facilitator", strict=True)
+    # Material's search, whose results show a story section by section (a Pagefind site has
+    # no index of Material's); built for a room, so that the learner edition has its
+    # projector views.
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - storybook\n",
+            "  - storybook:\n      search: lunr\n      edition: !ENV [STORYBOOK_EDITION, learner]\n",
+        ),
+        encoding="utf-8",
+    )
+    with pytest.MonkeyPatch.context() as room:
+        room.setenv(CONSOLE_URL_VARIABLE, DEFAULT_CONSOLE_URL)
+        learner = build_edition(project, "learner", strict=True)
+        facilitator = build_edition(project, "facilitator", strict=True)
     return {"learner": learner, "facilitator": facilitator}
 
 

@@ -136,8 +136,10 @@ def revealing_project(mini_project: Callable[..., Path]) -> Path:
 
 
 def test_the_projector_view_holds_the_story_in_slides_and_stays_out_of_search(
-    revealing_project: Path,
+    revealing_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A learner site built for a room's projector is told where its console is.
+    monkeypatch.setenv(CONSOLE_URL_VARIABLE, "http://127.0.0.1:8001/")
     site = build_edition(revealing_project, "learner", strict=True)
     page = (site / "present" / "twist" / "index.html").read_text(encoding="utf-8")
     assert 'class="md-header' not in page and "md-search" not in page and "md-nav" not in page

@@ -92,7 +92,8 @@ def build_site(
         fallback,
         read=cache.read_story if cache else read_story,
     )
-    renderer = cache.renderer if cache else Renderer(templates_dir)
+    # A renderer for this build alone need not look for changed templates as it renders.
+    renderer = cache.renderer if cache else Renderer(templates_dir, reload=False)
     result = BuildResult(pages={}, problems=[], library=library)
     # Without a vocabulary no story loads, and every workshop would seem to name unknown ones.
     if library.vocabulary is None:

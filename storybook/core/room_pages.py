@@ -136,6 +136,29 @@ def room_settings(options: Mapping[str, object]) -> RoomSettings:
     )
 
 
+def room_of_build(
+    options: Mapping[str, object], *, edition: Edition, serving: bool
+) -> RoomSettings | None:
+    """The room's addresses when this build makes the room's pages, else None.
+
+    The facilitator edition always has its presenter consoles: its story pages link to them.
+    A projector view is only ever opened by a console, so the learner edition makes them where
+    a room can open them: when it is served (`mkdocs serve`, `storybook serve`, the room), or
+    when it is told one of the room's addresses (``console_url``, ``join_url`` or
+    ``projector_url``, in mkdocs.yml or the environment), as a site built for a room's
+    projector is. Any other learner build, the one most sites deploy, makes none: they were a
+    fifth of its build."""
+    if edition.shows_facilitator or serving or in_a_room():
+        return room_settings(options)
+    if any(_chosen(options, option) is not None for option in ROOM_ADDRESSES):
+        return room_settings(options)
+    return None
+
+
+# The settings that say where the room's windows are; one of them set means a room.
+ROOM_ADDRESSES = ("projector_url", "console_url", "join_url")
+
+
 def present_uri(slug: str) -> str:
     return f"present/{slug}.md"
 

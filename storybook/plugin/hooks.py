@@ -32,9 +32,10 @@ from storybook.core.load import MAX_PAGE_BYTES, encoding_problem, read_bounded
 from storybook.core.project import missing_templates_folder
 from storybook.core.room_pages import (
     JOIN_QR,
+    RoomSettings,
     join_qr_svg,
     overridden_by_the_room,
-    room_settings,
+    room_of_build,
     show_problem_banner,
 )
 from storybook.core.safety import clean
@@ -50,7 +51,15 @@ from storybook.plugin.csp import live_reload_file, live_reload_from_file
 from storybook.plugin.derived import SharedParts
 from storybook.plugin.incremental import DirtyServe
 from storybook.plugin.mirror import ThemeBytecode
-from storybook.plugin.search import ENGINES, PAGEFIND, mark_excluded, searchable, uses_pagefind
+from storybook.plugin.search import (
+    ENGINES,
+    PAGEFIND,
+    mark_excluded,
+    searchable,
+    uses_pagefind,
+    without_material_index,
+    without_search_marks,
+)
 from storybook.plugin.search import available as pagefind_available
 from storybook.plugin.search import write_index as write_search_index
 from storybook.plugin.serve import (
@@ -88,7 +97,8 @@ class StorybookConfig(Config):  # type: ignore[no-untyped-call]
     # Material's search); lunr: Material's search everywhere. See search.py.
     search = c.Choice(ENGINES, default=PAGEFIND)
     # The room (see core/room_pages.py). Unset: what `storybook serve --room` says in the
-    # environment, else the room's default ports on 127.0.0.1.
+    # environment, else the room's default ports on 127.0.0.1. A learner edition that is
+    # built, not served, makes projector views only when one of them is set (room_of_build).
     projector_url = c.Optional(c.Type(str))
     console_url = c.Optional(c.Type(str))
     join_url = c.Optional(c.Type(str))
@@ -130,6 +140,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.to_clean: list[MkDocsPage] = []  # generated pages converted in this build
         self.site_dir = ""
         self.pagefind = False  # this build writes a Pagefind index
+        self.material_index_off = False  # and Material's search writes none (see search.py)
         self.searchable: list[Path] = []  # the HTML files of the pages it indexes
         self.finished = False
         self.told: set[str] = set()  # what the terminal was told once already
@@ -148,6 +159,11 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     def edition(self) -> Edition:
         return edition(self.config.edition)
 
+    @property
+    def room(self) -> RoomSettings | None:
+        """The room's addresses, when this build makes the room's pages (see room_of_build)."""
+        return room_of_build(dict(self.config), edition=self.edition, serving=self.serving)
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._hold_the_room_edition()
         if self.serving:
@@ -159,6 +175,8 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 config.markdown_extensions.append(extension)
         self.pagefind = self._wants_pagefind(config)
         self.searchable = []
+        # Pagefind searches this site: no index of Material's that no page reads.
+        self.material_index_off = self.pagefind and without_material_index(config)
         extend_theme(config, pagefind=self.pagefind)
         if not self.edition.shows_facilitator:
             config.nav = without_trainer_pages(config.nav)
@@ -181,7 +199,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 paths_dir=find_paths_dir(self.config.paths_dir, self.root),
                 fallback=self.last_good.stories if self.serving else None,
                 cache=cache,
-                room=room_settings(dict(self.config)),
+                room=self.room,
             )
             problems = result.problems + _collisions(result.pages, files)
             problems += missing_templates_folder(
@@ -224,7 +242,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         live_reload = live_reload_file(config) if self.serving else None
         if live_reload is not None:
             files.append(live_reload)
-        join_url = room_settings(dict(self.config)).join_url
+        join_url = self.room.join_url if self.room else None
         if join_url and not self.edition.shows_facilitator:
             files.append(File.generated(config, JOIN_QR, content=join_qr_svg(join_url)))
         return files
@@ -378,6 +396,8 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         if self.pagefind and page.content and searchable(page.meta):
             page.content = mark_excluded(page.content)
             self.searchable.append(Path(page.file.abs_dest_path))
+        if self.material_index_off and page.content:
+            page.content = without_search_marks(page.content)
         return context
 
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:

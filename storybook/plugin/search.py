@@ -36,9 +36,12 @@ import subprocess
 import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storybook.core.errors import Problem, StorybookError
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 PAGEFIND = "pagefind"
 LUNR = "lunr"
@@ -78,6 +81,37 @@ def uses_pagefind(engine: str, *, serving: bool) -> bool:
     """Pagefind for a built site, served or opened from disk; Material's search while serving,
     or where mkdocs.yml asks for it (``search: lunr``)."""
     return engine == PAGEFIND and not serving
+
+
+# Material's search plugin, as mkdocs.yml's `- search` names it with the Material theme, and
+# the events in which it indexes each page and writes the index.
+MATERIAL_SEARCH = "material/search"
+MATERIAL_INDEXING = ("page_context", "post_build")
+# What Material's search removes from each page once it has indexed it.
+_SEARCH_MARKS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+
+
+def without_material_index(config: MkDocsConfig) -> bool:
+    """A site that Pagefind searches: Material's search plugin no longer indexes its pages
+    nor writes ``search/search_index.json``, which no page of it reads (pagefind-search.js
+    answers Material's request for it). The plugin stays on, so the theme keeps its search
+    box. Returns whether Material's search was there to be stopped; the page hook then takes
+    over what it did to each page (:func:`without_search_marks`)."""
+    plugin = config.plugins.get(MATERIAL_SEARCH)
+    if plugin is None:
+        return False
+    for event in MATERIAL_INDEXING:
+        config.plugins.events[event] = [
+            method
+            for method in config.plugins.events[event]
+            if getattr(method, "__self__", None) is not plugin
+        ]
+    return True
+
+
+def without_search_marks(html: str) -> str:
+    """The page as Material's search leaves it once indexed: without its data-search marks."""
+    return _SEARCH_MARKS.sub("", html)
 
 
 def mark_excluded(html: str) -> str:
@@ -325,15 +359,15 @@ def plain_script(module: str) -> str:
 
 def empty_offline_index(site_dir: Path, language: str) -> None:
     """Opened from disk, Material loads its whole index as a script with every page (16 MB at
-    3,000 stories); with Pagefind answering, it gets an index with no documents instead. The
-    index as JSON, which nothing reads in this build (pagefind-search.js answers Material's
-    request for it when served), is removed: 16 MB less to copy at 3,000 stories."""
+    3,000 stories); with Pagefind answering, it gets an index with no documents instead.
+    Material's search wrote no index to make it from (see :func:`without_material_index`);
+    one it wrote all the same, which nothing reads, is removed."""
     (site_dir / "search" / "search_index.json").unlink(missing_ok=True)
     script = site_dir / "search" / "search_index.js"
-    if script.exists():
-        config = {"lang": [language], "separator": r"[\s\-]+", "pipeline": []}
-        index = json.dumps({"config": config, "docs": []})
-        script.write_text(f"var __index = {index}", encoding="utf-8")
+    script.parent.mkdir(parents=True, exist_ok=True)
+    config = {"lang": [language], "separator": r"[\s\-]+", "pipeline": []}
+    index = json.dumps({"config": config, "docs": []})
+    script.write_text(f"var __index = {index}", encoding="utf-8")
 
 
 def _run(program: Path, site: Path, output: Path, language: str) -> None:

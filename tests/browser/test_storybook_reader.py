@@ -227,9 +227,10 @@ def test_the_learner_edition_has_no_trainers_pages(reader: Reader, site_url: str
     expect(nav.get_by_role("link", name="Writing a story")).to_have_count(0)
     response = page.goto(site_url + "authoring/")
     assert response is not None and response.status == 404
+    # Pagefind searches the site (its index is scanned in test_editions.py): no index of
+    # Material's is written for anyone to read.
     index = page.goto(site_url + "search/search_index.json")
-    assert index is not None and "authoring" not in index.text()
-    assert "front matter" not in index.text().lower()
+    assert index is not None and index.status == 404
 
 
 def test_on_a_phone_the_trainers_guide_breaks_no_field_name(

@@ -22,7 +22,12 @@ story holding it is the first result shown (not any result: the list for a word 
 far may still be on screen). It records the time from navigation start to the page's load, to
 the last key press and to the first visible result, whether that result is the story holding
 the word, and the bytes transferred (gzipped, as sent): for the page and its theme, and for
-search alone (index, worker, search program). No test checks these timings.
+search alone (index, worker, search program). Then it types a common word instead (one
+sentence pattern of the synthetic stories holds it, so most stories do) and waits until the
+list says it has every story holding it ("N matching documents"): the seconds after the last
+key and what that second search transferred. Every figure is printed with the command that
+made it and the machine's load (the 1-minute load average at each run, and at the start and
+the end). No test checks these timings.
 
     python bench/search_bench.py                       # N = 300, 1000, 3000, both profiles
     python bench/search_bench.py --sizes 1000 --repeat 3 --profiles phone
@@ -67,6 +72,8 @@ LATENCY_S = 0.150
 BYTES_PER_S = 1.6e6 / 8
 # The word searched for: added to the body of one story in the middle of the library.
 WORD = "quillwort"
+# A word most synthetic stories hold (one of synthetic.py's sentences has it), searched second.
+COMMON_WORD = "notebook"
 # What only search loads: Material's index and worker, Pagefind's program and index.
 SEARCH_FILES = ("/search/search_index.json", "/workers/search.", "/pagefind/")
 GZIP_TYPES = (".html", ".js", ".json", ".css", ".xml", ".svg", ".txt", ".map")
@@ -114,6 +121,14 @@ def build(project: Path, engine: str) -> tuple[Path, float]:
     if result.returncode != 0:
         raise SystemExit(f"mkdocs build ({engine}) failed:\n{result.stderr[-3000:]}")
     return site, time.perf_counter() - start
+
+
+def stories_holding(project: Path, word: str) -> int:
+    """How many of the project's stories hold ``word``: what a search for it must list."""
+    return sum(
+        word in path.read_text(encoding="utf-8").split("\n---\n", 1)[-1].lower()
+        for path in (project / "stories").glob("*.md")
+    )
 
 
 def target(size: int) -> tuple[str, str]:
@@ -242,6 +257,10 @@ class Run:
     right_story: bool
     bytes_page: int  # transferred for the page and its theme, the storybook's scripts included
     bytes_search: int  # transferred for search alone: index, worker, search program
+    machine_load: float  # the 1-minute load average as the run ended
+    common_results: int = 0  # the stories the common word's search listed
+    common_after: float = 0.0  # seconds from its last key to the list of them all
+    common_bytes: int = 0  # transferred for that second search
 
 
 def count_file(link: Link, url: str) -> None:
@@ -277,7 +296,31 @@ def first_result_is(page: Any, story: str) -> bool:
     return True
 
 
-def measure(browser: Any, base: str, link: Link, word: str, story: str, profile: str) -> Run:
+# The result list says it has every story holding the common word: "N matching documents".
+LISTS_ALL = """expected => {
+  const meta = document.querySelector('.md-search-result__meta');
+  const first = document.querySelector('.md-search-result__item');
+  return meta !== null && first !== null
+    && Number(meta.textContent.split('matching')[0].replace(/\\D/g, '')) === expected;
+}"""
+
+
+def search_common_word(page: Any, link: Link, expected: int) -> tuple[float, int]:
+    """Types the common word in place of the first, and waits for the list of every story
+    holding it; returns the seconds after the last key, and the bytes that search took."""
+    before = link.search_bytes
+    box = page.locator(".md-search__input")
+    box.fill("")
+    box.press_sequentially(COMMON_WORD, delay=60)
+    typed = page.evaluate("performance.now()")
+    page.wait_for_function(LISTS_ALL, arg=expected, timeout=600_000)
+    shown = page.evaluate("performance.now()")
+    return (shown - typed) / 1000, link.search_bytes - before
+
+
+def measure(
+    browser: Any, base: str, link: Link, word: str, story: str, profile: str, common: int
+) -> Run:
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=False)
     link.reset(throttled=profile == "phone" and not base.startswith("file:"))
     if base.startswith("file:"):  # read from disk: counted by file size, not delayed
@@ -300,6 +343,7 @@ def measure(browser: Any, base: str, link: Link, word: str, story: str, profile:
         typed = page.evaluate("performance.now()")
         right_story = first_result_is(page, story)
         shown = page.evaluate("performance.now()")
+        common_after, common_bytes = search_common_word(page, link, common) if common else (0.0, 0)
         if os.environ.get("SEARCH_BENCH_DEBUG"):
             print("\n".join(link.requests))
         return Run(
@@ -311,7 +355,11 @@ def measure(browser: Any, base: str, link: Link, word: str, story: str, profile:
             first_result=shown / 1000,
             right_story=right_story,
             bytes_page=link.page_bytes,
-            bytes_search=link.search_bytes,
+            bytes_search=link.search_bytes - common_bytes,
+            machine_load=os.getloadavg()[0],
+            common_results=common,
+            common_after=common_after,
+            common_bytes=common_bytes,
         )
     finally:
         context.close()
@@ -323,8 +371,9 @@ def measure(browser: Any, base: str, link: Link, word: str, story: str, profile:
 def table(runs: list[Run], builds: dict[tuple[str, int], float]) -> str:
     lines = [
         "| N | search | profile | page loaded | first result from navigation "
-        "| after the last key | right story first | page | search | build |",
-        "|---:|---|---|---:|---:|---:|---|---:|---:|---:|",
+        "| after the last key | right story first | page | search "
+        "| common word: every match listed after the last key | its search | build | load |",
+        "|---:|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     groups: dict[tuple[int, str, str], list[Run]] = {}
     for run in runs:
@@ -339,9 +388,17 @@ def table(runs: list[Run], builds: dict[tuple[str, int], float]) -> str:
             f"| {'yes' if all(run.right_story for run in group) else 'NO'} "
             f"| {kb(statistics.median(run.bytes_page for run in group))} "
             f"| {kb(statistics.median(run.bytes_search for run in group))} "
-            f"| {builds[(engine, size)]:.1f} s |"
+            f"| {statistics.median(run.common_after for run in group):.2f} s "
+            f"({group[0].common_results:,} stories) "
+            f"| {kb(statistics.median(run.common_bytes for run in group))} "
+            f"| {builds[(engine, size)]:.1f} s "
+            f"| {max(run.machine_load for run in group):.2f} |"
         )
     return "\n".join(lines)
+
+
+def loads(values: tuple[float, float, float]) -> str:
+    return ", ".join(f"{value:.2f}" for value in values)
 
 
 def kb(size: float) -> str:
@@ -382,6 +439,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
+    command = "python bench/search_bench.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    start_load = os.getloadavg()
+    print(f"Command: {command}\nLoad average at the start: {loads(start_load)}", flush=True)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="storybook-search-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     runs: list[Run] = []
@@ -396,6 +456,7 @@ def main(argv: list[str] | None = None) -> int:
             for size in args.sizes:
                 project = make_project(work, size, args.seed)
                 word, story = target(size)
+                common = stories_holding(project, COMMON_WORD)
                 for engine in args.engines:
                     site, seconds = build(project, engine)
                     builds[(engine, size)] = seconds
@@ -405,14 +466,19 @@ def main(argv: list[str] | None = None) -> int:
                             base = site.as_uri() + "/index.html"
                         for profile in args.profiles:
                             for _ in range(args.repeat):
-                                run = measure(browser, base, server.link, word, story, profile)
+                                run = measure(
+                                    browser, base, server.link, word, story, profile, common
+                                )
                                 run.engine, run.size = engine, size
                                 runs.append(run)
                                 print(
                                     f"N={size} {engine} {profile}: page loaded {run.load:.2f} s, "
                                     f"first result {run.first_result:.2f} s "
                                     f"({run.first_result - run.typed:.2f} s after typing), "
-                                    f"page {kb(run.bytes_page)}, search {kb(run.bytes_search)}",
+                                    f"page {kb(run.bytes_page)}, search {kb(run.bytes_search)}; "
+                                    f"{COMMON_WORD!r}: all {common:,} listed "
+                                    f"{run.common_after:.2f} s after typing, "
+                                    f"{kb(run.common_bytes)}; load {run.machine_load:.2f}",
                                     flush=True,
                                 )
                     shutil.rmtree(site, ignore_errors=True)
@@ -420,11 +486,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
-    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
     report = (
+        f"Command: `{command}`\n\n"
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; load average at the end {load[0]:.2f}, {load[1]:.2f}, "
-        f"{load[2]:.2f}\n\n" + table(runs, builds) + "\n"
+        f"{platform.python_version()}; load average (1, 5, 15 min) at the start "
+        f"{loads(start_load)}, at the end {loads(os.getloadavg())}; the last column is the "
+        "highest 1-minute load at the end of a run of the row\n\n" + table(runs, builds) + "\n"
     )
     print("\n" + report)
     if args.output:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +104,9 @@ def test_search_bench_times_every_engine_on_a_tiny_library(tmp_path: Path) -> No
     ]
     for row in rows:
         assert "| yes |" in row, "the one story holding the word comes first"
+        # The common word's search listed every story holding it (it waits until it does).
+        assert re.search(r"\| \d+\.\d\d s \(\d+ stories\) \|", row), row
+    # Every figure with the command that made it and the machine's load.
+    report = output.read_text(encoding="utf-8")
+    assert report.startswith("Command: `python bench/search_bench.py --quick --profiles phone")
+    assert "load average (1, 5, 15 min) at the start" in report

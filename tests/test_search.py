@@ -184,13 +184,13 @@ def test_mkdocs_serve_keeps_materials_search_which_it_updates_after_each_save(
     assert PAGEFIND_SEARCH not in (site / "index.html").read_text(encoding="utf-8")
 
 
-def test_lists_of_stories_are_marked_for_both_indexes(sample: Path) -> None:
-    """Material removes its own mark after indexing a page; Pagefind's stays for Pagefind."""
+def test_what_a_story_page_does_not_tell_is_marked_for_both_indexes(sample: Path) -> None:
+    """Material removes its own mark after indexing a page; Pagefind's stays for Pagefind.
+    (Lists of stories are out of both indexes whole: see test_search_results.py.)"""
     site = build(sample)
-    home = (site / "index.html").read_text(encoding="utf-8")
-    assert '<div class="storybook-cards" data-pagefind-ignore role="list">' in home
-    assert home.count('<div class="storybook-card" data-pagefind-ignore') >= 20
     story = (site / "stories" / "the-quiet-slump" / "index.html").read_text(encoding="utf-8")
+    assert '<div class="storybook-tags" data-pagefind-ignore>' in story
+    assert '<details class="storybook-touches" data-pagefind-ignore>' in story
     assert 'class="storybook-related"' in story  # excluded by its class (search.py)
     assert not [doc for doc in search_index(site) if "hailstorm" in doc["text"].lower()
                 and not doc["location"].startswith("stories/the-hail-articles/")]  # fmt: skip
@@ -354,5 +354,6 @@ def test_a_real_index_is_verified_whole(mini_project: Callable[..., Path]) -> No
     assert code == 0, output
     site = project.parent / f"{project.name}-site"
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert verify_index(site / "pagefind") == entry["languages"]["en"]["page_count"] > 2
+    # The two stories, and no list of them (search lands on stories).
+    assert verify_index(site / "pagefind") == entry["languages"]["en"]["page_count"] == 2
     assert f"Search: Pagefind indexed {entry['languages']['en']['page_count']} pages" in output

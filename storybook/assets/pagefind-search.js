@@ -19,6 +19,14 @@
  * soon as the reader reaches for search; Pagefind's own requests for them are answered from
  * those (see prefetch), whatever the host's caching headers say.
  *
+ * Every match can be reached. Material lists every result it is given: the first ten at
+ * once, then four more each time the reader scrolls to the end of the list, under "N matching
+ * documents". Each result's title and passage is one more request to Pagefind, though, so
+ * only the first ten are fetched with the search; every result after them is handed to
+ * Material as a placeholder naming its place in the list, and filled in (its address, title
+ * and passage fetched) as Material puts it on screen (see Placeholders). A tap on one not
+ * yet filled in opens its story once it is.
+ *
  * Opened from disk (file://) a browser fetches no file and runs no module script. In the
  * offline build, made to be opened from disk (or served, as it may be too), each of
  * Pagefind's files F is a plain script F.js that hands its bytes to
@@ -40,8 +48,11 @@
   var RESULT = 3;
   // Pagefind's files, relative to the site's root.
   var FOLDER = "pagefind/";
-  // Results whose text is fetched and shown; Pagefind fetches each one's text separately.
+  // Results whose text is fetched with the search, as many as Material shows at once;
+  // Pagefind fetches each one's text separately. The others are placeholders until shown.
   var SHOWN = 10;
+  // The query parameter that marks a placeholder's address: "<search>.<place in its list>".
+  var PLACEHOLDER = "storybook-result";
   // Milliseconds without a key press before a search fetches the texts of its results.
   var PAUSE = 120;
   var EMPTY_INDEX =
@@ -120,6 +131,86 @@
   function page_title(data) {
     return data.meta && data.meta.title ? data.meta.title : data.url;
   }
+
+  // A result not fetched yet, as Material renders one: its place in the list of search
+  // number ``turn`` is in its address, which Placeholders replaces once it is fetched.
+  function placeholder(turn, index, terms) {
+    return [
+      { location: "?" + PLACEHOLDER + "=" + turn + "." + index, title: "…", text: "", score: 2, terms: terms },
+    ];
+  }
+
+  // Fills in each placeholder Material puts in the result list: fetches the result's text
+  // and gives the link its page's address, title and passage, as item() makes them.
+  class Placeholders {
+    constructor() {
+      this.found = null; // { turn, results } of the latest search
+      this.filling = new WeakMap(); // link: the promise of its filling in
+      var placeholders = this;
+      this.observer = new MutationObserver(function (changes) {
+        changes.forEach(function (change) {
+          change.addedNodes.forEach(function (node) {
+            if (node.querySelectorAll) placeholders.fillAll(node);
+          });
+        });
+      });
+      document.addEventListener("click", function (event) { placeholders.clicked(event); }, true);
+    }
+
+    // The results of search number ``turn``; the result list is watched from now on.
+    remember(turn, results) {
+      this.found = { turn: turn, results: results };
+      var list = document.querySelector(".md-search-result__list");
+      if (list) this.observer.observe(list, { childList: true });
+    }
+
+    fillAll(node) {
+      var placeholders = this;
+      node.querySelectorAll("a.md-search-result__link").forEach(function (link) {
+        placeholders.fill(link);
+      });
+    }
+
+    fill(link) {
+      var known = this.filling.get(link);
+      if (known) return known;
+      var address = new URL(link.href);
+      var key = (address.searchParams.get(PLACEHOLDER) || "").split(".");
+      var found = this.found;
+      if (key.length !== 2 || !found || found.turn !== Number(key[0])) return null;
+      var result = found.results[Number(key[1])];
+      if (!result) return null;
+      var filled = result.data().then(function (data) {
+        var target = new URL(location_(data.url), siteRoot());
+        var highlight = address.searchParams.get("h");
+        if (highlight !== null) target.searchParams.set("h", highlight);
+        link.href = target.href;
+        var heading = link.querySelector("h1");
+        if (heading) heading.textContent = page_title(data);
+        var article = link.querySelector("article");
+        if (article) article.insertAdjacentHTML("beforeend", "<p>" + data.excerpt + "</p>");
+        return link;
+      });
+      this.filling.set(link, filled);
+      return filled;
+    }
+
+    // A tap (or Enter) on a placeholder opens its story once its address is known.
+    clicked(event) {
+      var link = event.target && event.target.closest ? event.target.closest("a.md-search-result__link") : null;
+      if (!link || new URL(link.href).searchParams.get(PLACEHOLDER) === null) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      var filled = this.fill(link);
+      if (filled) {
+        filled.then(function () {
+          link.click();
+        });
+      }
+    }
+  }
+
+  var placeholders = null; // made with the first search
 
   function termsOf(text) {
     var terms = {};
@@ -308,6 +399,7 @@
     _query(text) {
       var turn = ++this._latest;
       var search = this;
+      var results = [];
       if (!text.trim()) {
         this._reply({ type: RESULT, data: { items: [] } });
         return;
@@ -331,8 +423,9 @@
         })
         .then(function (found) {
           if (turn !== search._latest || !found) return null;
+          results = found.results;
           return Promise.all(
-            found.results.slice(0, SHOWN).map(function (result) {
+            results.slice(0, SHOWN).map(function (result) {
               return result.data();
             })
           );
@@ -343,6 +436,11 @@
           var items = pages.map(function (data) {
             return item(data, terms);
           });
+          for (var index = SHOWN; index < results.length; index++) {
+            items.push(placeholder(turn, index, terms));
+          }
+          placeholders = placeholders || new Placeholders();
+          placeholders.remember(turn, results);
           search._reply({ type: RESULT, data: { items: items } });
         })
         .catch(function (error) {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import html
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -67,11 +68,16 @@ class Page:
 
     ``stories``: the slugs of the stories it is made from (every story whose view its template
     was given). Under `mkdocs serve` a page kept from the last good build is withdrawn as soon
-    as one of them is (see lastgood.py)."""
+    as one of them is (see lastgood.py).
+
+    ``searched``: whether search may land on it. Only a story's own page says so: every other
+    page (home, themes, paths, workshops, their further pages...) only lists or repeats
+    stories, and a reader searching a word wants the story (see :func:`out_of_search`)."""
 
     src_uri: str
     content: str
     stories: frozenset[str] = frozenset()
+    searched: bool = False
 
 
 def slugs(views: Iterable[Mapping[str, Any]]) -> frozenset[str]:
@@ -162,7 +168,10 @@ def render_story_page(
     )
     made_from = frozenset({story.slug, *(item.story.slug for item in related)})
     return Page(
-        story_uri(story.slug), front_matter(story.title, story.summary) + content, made_from
+        story_uri(story.slug),
+        front_matter(story.title, story.summary) + content,
+        made_from,
+        searched=True,
     )
 
 
@@ -602,6 +611,35 @@ def front_matter(title: str, description: str) -> str:
     else:
         fields = yaml.dump(meta, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=10_000)
     return "---\n" + fields + "---\n\n"
+
+
+# Front matter as MkDocs finds it (mkdocs.utils.meta): YAML between two lines of ---.
+_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+_SEARCH_KEY = re.compile(r"^search\s*:", re.MULTILINE)
+OUT_OF_SEARCH = "search:\n  exclude: true\n"
+
+
+def out_of_search(content: str) -> str:
+    """A page's Markdown with ``search: exclude: true`` in its front matter: Material's search
+    (lunr, in every engine that builds an export too) leaves such a page out of its index,
+    and so does the plugin's Pagefind index (see plugin/search.py). Whatever else the front
+    matter says is kept; a template without front matter gets one."""
+    found = _FRONT_MATTER.match(content)
+    if found is None:
+        return "---\n" + OUT_OF_SEARCH + "---\n\n" + content
+    if not _SEARCH_KEY.search(found[1]):
+        return content[: found.end(1)] + OUT_OF_SEARCH + content[found.end(1) :]
+    # Its own search settings (a template's, say): parsed, so that exclude joins them.
+    try:
+        meta = yaml.safe_load(found[1])
+    except yaml.YAMLError:
+        return content  # MkDocs reports front matter it cannot read
+    if not isinstance(meta, dict):
+        return content
+    search = meta.get("search")
+    meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
+    fields = yaml.dump(meta, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=10_000)
+    return "---\n" + fields + "---\n" + content[found.end() :]
 
 
 def _escape_quoted(text: str) -> str:

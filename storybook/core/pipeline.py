@@ -17,7 +17,7 @@ from storybook.core.editions import LEARNER_EDITION, Edition
 from storybook.core.errors import Problem
 from storybook.core.library import Library, load_library, read_story
 from storybook.core.model import Story
-from storybook.core.pages import Page, story_uri
+from storybook.core.pages import Page, out_of_search, story_uri
 from storybook.core.render import Renderer, time_limits
 from storybook.core.room_pages import RoomSettings
 from storybook.core.sections import Inputs, Plugin, Section, check_reads
@@ -131,7 +131,11 @@ def build_site(
     problems += renderer.syntax_problems()
     if cache:
         cache.prune()
-    result.pages = {uri: page.content for uri, page in pages.items()}
+    # Search lands on stories: every other page is kept out of every search index.
+    result.pages = {
+        uri: page.content if page.searched else out_of_search(page.content)
+        for uri, page in pages.items()
+    }
     result.made_from = {uri: page.stories for uri, page in pages.items()}
     # A question that cannot be rendered is met on its story's page and in agendas.
     result.problems = list(dict.fromkeys(library.problems + loader_problems + problems))

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,8 @@ def build_path_pages(
                 block = renderer.render_template("on-path.md.j2", stops=stops[slug], root="../")
                 on_paths = stories_of(p for p in usable if any(s.story == slug for s in p.steps))
                 made_from = page.stories | on_paths
-                pages.append(Page(page.src_uri, with_block(page.content, block), made_from))
+                content = with_block(page.content, block)
+                pages.append(replace(page, content=content, stories=made_from))
     except StorybookError as exc:
         problems.extend(exc.problems)
     return pages, problems

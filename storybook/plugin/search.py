@@ -386,3 +386,17 @@ def _run(program: Path, site: Path, output: Path, language: str) -> None:
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError((result.stderr or result.stdout).strip() or f"exit {result.returncode}")
+
+
+def indexed_urls(output: Path) -> list[str]:
+    """The address of every page Pagefind's index in ``output`` holds, as its fragments say
+    (the pages a search can land on), sorted."""
+    urls = []
+    for hash_, _ in _languages(output):
+        meta = _unpacked(output / f"pagefind.{hash_}.pf_meta")
+        pages = cbor(meta)[0][1] if meta is not None else []
+        for page in pages:
+            fragment = _unpacked(output / "fragment" / f"{page[0]}.pf_fragment")
+            if fragment is not None:
+                urls.append(str(json.loads(fragment)["url"]))
+    return sorted(urls)

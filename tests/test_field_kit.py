@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from storybook.cli import main
 from storybook.core import fields as f
 from storybook.core import model
+from storybook.core.editions import FACILITATOR_EDITION, LEARNER_EDITION
 from storybook.core.fields import FieldSpec
 from storybook.core.load import read_text
 from storybook.core.yamlfile import parse_yaml
@@ -179,20 +180,22 @@ def sample_workshops() -> list[Workshop]:
 @pytest.mark.parametrize("workshop", sample_workshops(), ids=lambda w: w.slug)
 def test_workshop_and_session_views_are_their_specs_views(workshop: Workshop) -> None:
     """What the workshop pages show of a workshop's and a session's fields is what the specs'
-    views give (the pages add the address, the clock and the story a session names)."""
-    fields = workshop_fields_view(workshop)
-    shown = workshop_pages.workshop_view(workshop)
-    assert {key: shown[key] for key in fields if key in shown} == {
-        key: value for key, value in fields.items() if key in shown
-    }
-    assert set(shown) - set(fields) <= {"slug", "end"}
-    assert workshop_fields_view(workshop, facilitator=True) == {
-        "facilitator_notes": workshop.facilitator_notes or ""
-    }
+    views give in that edition (the pages add the address, the clock and the story a session
+    names); the facilitator-only fields only in the edition that shows them."""
+    for edition in (LEARNER_EDITION, FACILITATOR_EDITION):
+        fields = workshop_fields_view(workshop, edition)
+        shown = workshop_pages.workshop_view(workshop, edition)
+        assert {key: shown[key] for key in fields} == fields
+        assert set(shown) - set(fields) == {"slug", "end"}
+        for slot in schedule(workshop):
+            session = session_fields_view(slot.session, edition)
+            assert session.items() <= workshop_pages.slot_view(slot, None, edition).items()
+    assert "facilitator_notes" not in workshop_fields_view(workshop, LEARNER_EDITION)
+    assert workshop_fields_view(workshop, FACILITATOR_EDITION)["facilitator_notes"] == (
+        workshop.facilitator_notes or ""
+    )
     for slot in schedule(workshop):
-        session = session_fields_view(slot.session)
-        assert set(session) == {"minutes", "activity"}
-        assert session.items() <= workshop_pages._slot_view(slot, None).items()
-        assert session_fields_view(slot.session, facilitator=True) == {
-            "notes": slot.session.notes or ""
-        }
+        assert set(session_fields_view(slot.session, LEARNER_EDITION)) == {"minutes", "activity"}
+        assert session_fields_view(slot.session, FACILITATOR_EDITION)["notes"] == (
+            slot.session.notes or ""
+        )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from storybook.core import fields as f
+from storybook.core.editions import LEARNER_EDITION
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import SLUG, Cursor, FieldSpec, slugify
 from storybook.core.load import read_text
@@ -307,12 +308,12 @@ def path_view(learning_path: LearningPath, stories: Mapping[str, Story]) -> dict
     """A path as the home page, the paths index and its own page show it: its fields as
     their specs show them, each step's too, with the story each step names."""
     return {
-        **f.views(_values(learning_path, PATH_FIELDS), PATH_FIELDS, facilitator=False),
+        **f.views(_values(learning_path, PATH_FIELDS), PATH_FIELDS, LEARNER_EDITION),
         "name": learning_path.name,
         "uri": path_uri(learning_path.name),
         "steps": [
             {
-                **f.views(_values(step, STEP_FIELDS), STEP_FIELDS, facilitator=False),
+                **f.views(_values(step, STEP_FIELDS), STEP_FIELDS, LEARNER_EDITION),
                 "number": number,
                 "title": stories[step.story].title,
                 "summary": stories[step.story].summary,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from storybook.core import fields as f
+from storybook.core.editions import Edition
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import SLUG, Cursor, FieldSpec, read_fields, slugify, unsafe_markup
 from storybook.core.load import read_text
@@ -403,16 +404,15 @@ WORKSHOP_FACILITATOR_FIELDS = f.names(WORKSHOP_FIELDS, facilitator_only=True)
 SESSION_FACILITATOR_FIELDS = f.names(SESSION_FIELDS, facilitator_only=True)
 
 
-def workshop_fields_view(workshop: Workshop, *, facilitator: bool = False) -> dict[str, Any]:
-    """What templates see of a workshop's fields, as their specs show them (``facilitator``:
-    only the facilitator-only ones, which the learner edition never builds)."""
-    return f.views(workshop_values(workshop), WORKSHOP_FIELDS, facilitator=facilitator)
+def workshop_fields_view(workshop: Workshop, edition: Edition) -> dict[str, Any]:
+    """What templates see of a workshop's fields in an edition, as their specs show them
+    (facilitator-only ones only in an edition that shows them)."""
+    return f.views(workshop_values(workshop), WORKSHOP_FIELDS, edition)
 
 
-def session_fields_view(session: Session, *, facilitator: bool = False) -> dict[str, Any]:
-    """What templates see of a session's fields, as their specs show them (``facilitator``:
-    only the facilitator-only ones)."""
-    return f.views(session_values(session), SESSION_FIELDS, facilitator=facilitator)
+def session_fields_view(session: Session, edition: Edition) -> dict[str, Any]:
+    """What templates see of a session's fields in an edition, as their specs show them."""
+    return f.views(session_values(session), SESSION_FIELDS, edition)
 
 
 def workshop_values(workshop: Workshop) -> dict[str, Any]:

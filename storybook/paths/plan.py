@@ -19,6 +19,7 @@ from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import SLUG, Cursor, FieldSpec, slugify
 from storybook.core.load import read_text
 from storybook.core.model import Story
+from storybook.core.placeholders import LEARNING_PATH, placeholder_problems
 from storybook.core.yamlfile import Located, parse_yaml
 
 PATHS_FOLDER = "paths"
@@ -236,6 +237,14 @@ def validate_path(file: Path, located: Located) -> LearningPath:
     if values is None:
         raise StorybookError(problems)
     f.unsafe_markup(located.data, PATH_FIELDS, cursor)
+    problems.extend(
+        placeholder_problems(
+            file,
+            located,
+            LEARNING_PATH,
+            unpublish=f"rename the file to _{file.name} to leave it out",
+        )
+    )
     steps = _without_repeats(values["steps"] or (), cursor)
     name = slugify(file.stem)
     if name == "index":

@@ -22,6 +22,7 @@ from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import SLUG, Cursor, FieldSpec, read_fields, slugify, unsafe_markup
 from storybook.core.load import read_text
 from storybook.core.model import Story
+from storybook.core.placeholders import WORKSHOP, placeholder_problems
 from storybook.core.private import mark_private
 from storybook.core.yamlfile import Located, parse_yaml
 
@@ -447,6 +448,11 @@ def validate_workshop(path: Path, located: Located) -> Workshop:
     unsafe_markup(located.data, WORKSHOP_FIELDS, cursor)
     for index, item in enumerate((values["sessions"] and located.data["sessions"]) or ()):
         unsafe_markup(item, SESSION_FIELDS, cursor.at("sessions").at(index))
+    problems.extend(
+        placeholder_problems(
+            path, located, WORKSHOP, unpublish=f"rename the file to _{path.name} to leave it out"
+        )
+    )
     slug = slugify(path.stem)
     if slug == "index":
         cursor.report(

@@ -265,14 +265,7 @@ def export(out: Path, config_file: Path, edition: str | None) -> None:
     for warning in files.warnings:
         click.echo(f"warning: {warning}", err=True)
     if files.failed:
-        for failure in files.failed:
-            click.echo(failure)
-        click.echo(
-            f"\nThe export to {out} is incomplete: {len(files.failed)} file(s) could not be "
-            "written. Fix what is named above and export again.",
-            err=True,
-        )
-        raise SystemExit(1)
+        _fail(StorybookError(files.failed), f"The export to {out} is incomplete: ")
     click.echo(
         f"Exported the {report.edition} edition ({report.stories} stories, {report.pages} pages) "
         f"to {out}: {len(files.written)} file(s) written, {len(files.unchanged)} unchanged, "

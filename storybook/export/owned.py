@@ -15,9 +15,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from storybook.core.errors import OwnedFolderError
+from storybook.core.errors import OwnedFolderError, Problem
 
 MANIFEST = ".storybook-export.json"
+_NOT_WRITTEN_HINT = "free some space, or check that you may write in that folder, then export again"
 
 
 @dataclass
@@ -29,8 +30,8 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # Files that should have been written and could not be (a full disk, a linked folder):
-    # the export is incomplete, and says which.
-    failed: list[str] = field(default_factory=list)
+    # the export is incomplete, and says which, as problems at those files.
+    failed: list[Problem] = field(default_factory=list)
 
 
 def write_owned_files(
@@ -60,7 +61,12 @@ def write_owned_files(
         out / MANIFEST, _manifest_text(manifest, written_by, edition), replace=True, report=report
     ):
         report.failed.append(
-            f"{out / MANIFEST}: not written - the next export cannot tell which files it wrote"
+            Problem(
+                out / MANIFEST,
+                0,
+                "not written, so the next export cannot tell which files it wrote",
+                _NOT_WRITTEN_HINT,
+            )
         )
     return report
 
@@ -79,8 +85,13 @@ def _put(
     linked = _linked_folder(out, target)
     if linked is not None:
         report.failed.append(
-            f"{target}: not written - {linked} is a link to another folder, and the export "
-            "never writes through one; replace the link with a plain folder"
+            Problem(
+                target,
+                0,
+                f"not written: {linked} is a link to another folder, and the export never "
+                "writes through one",
+                "replace the link with a plain folder, then export again",
+            )
         )
         return
     state = _state(target)
@@ -233,7 +244,9 @@ def _write(target: Path, data: bytes, *, replace: bool, report: WriteReport) -> 
         )
         return False
     except OSError as exc:
-        report.failed.append(f"{target}: not written ({exc.strerror or exc})")
+        report.failed.append(
+            Problem(target, 0, f"not written ({exc.strerror or exc})", _NOT_WRITTEN_HINT)
+        )
         return False
     return True
 

@@ -13,6 +13,7 @@ return the typed value, or None after reporting what is wrong at its line.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import unicodedata
@@ -404,3 +405,21 @@ def names(specs: Sequence[FieldSpec], **flags: bool) -> tuple[str, ...]:
         for spec in specs
         if all(getattr(spec, flag) == wanted for flag, wanted in flags.items())
     )
+
+
+def kept_apart(values: Mapping[str, Any], kept: type) -> dict[str, Any]:
+    """The values read that the dataclass ``kept`` has no attribute for (set ones only): what
+    an item keeps in its ``more``, so that a field declared by its spec alone is kept too."""
+    attributes = {item.name for item in dataclasses.fields(kept)}
+    return {
+        name: value
+        for name, value in values.items()
+        if name not in attributes and value is not None
+    }
+
+
+def value_of(item: Any, name: str) -> Any:
+    """One field of a read item: its attribute of that name, else what its ``more`` keeps."""
+    if name != "more" and name in {entry.name for entry in dataclasses.fields(item)}:
+        return getattr(item, name)
+    return item.more.get(name)

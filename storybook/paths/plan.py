@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,7 @@ def _step(value: object, cursor: Cursor) -> Step | None:
         cursor.located.line(*cursor.keys, "story"),
         values["why"] or "",
         values["week"],
+        more=f.kept_apart(values, Step),
     )
 
 
@@ -134,6 +135,8 @@ class Step:
     line: int
     why: str = ""
     week: int | None = None
+    # Every other field that is set, by name, as its spec read it.
+    more: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,8 @@ class LearningPath:
     title: str
     steps: tuple[Step, ...]
     summary: str = ""
+    # Every other field that is set, by name, as its spec read it.
+    more: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
 def path_uri(name: str) -> str:
@@ -261,7 +266,14 @@ def validate_path(file: Path, located: Located) -> LearningPath:
         )
     if problems:
         raise StorybookError(problems)
-    return LearningPath(file, name, values["title"], steps, values["summary"] or "")
+    return LearningPath(
+        file,
+        name,
+        values["title"],
+        steps,
+        values["summary"] or "",
+        more=f.kept_apart(values, LearningPath),
+    )
 
 
 def _without_repeats(steps: Iterable[Step], cursor: Cursor) -> tuple[Step, ...]:
@@ -336,7 +348,7 @@ def path_view(learning_path: LearningPath, stories: Mapping[str, Story]) -> dict
 
 def _values(item: LearningPath | Step, specs: Sequence[FieldSpec]) -> dict[str, Any]:
     """A path's or a step's fields by name, as read (every field is an attribute)."""
-    return {spec.name: getattr(item, spec.name) for spec in specs}
+    return {spec.name: f.value_of(item, spec.name) for spec in specs}
 
 
 def stops_on_paths(

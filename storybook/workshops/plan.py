@@ -44,6 +44,8 @@ class Session:
     label: str | None = None
     activity: str | None = None
     notes: str | None = None
+    # Every other field that is set, by name, as its spec read it.
+    more: Mapping[str, Any] = dataclasses.field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class Workshop:
     sessions: tuple[Session, ...]
     summary: str | None = None
     facilitator_notes: str | None = None
+    # Every other field that is set, by name, as its spec read it.
+    more: Mapping[str, Any] = dataclasses.field(default_factory=dict, hash=False)
 
     @property
     def total_minutes(self) -> int:
@@ -399,6 +403,22 @@ WORKSHOP_FIELDS: tuple[FieldSpec, ...] = (
     ),
 )
 
+
+def field_lists(
+    workshop_specs: tuple[FieldSpec, ...], session_specs: tuple[FieldSpec, ...]
+) -> dict[str, Any]:
+    """Every list of workshop and session field names this module derives from its specs, by
+    constant name: what a test that declares other specs puts in their place."""
+    return {
+        "WORKSHOP_FIELDS": workshop_specs,
+        "SESSION_FIELDS": session_specs,
+        "WORKSHOP_KEYS": f.names(workshop_specs),
+        "SESSION_KEYS": f.names(session_specs),
+        "WORKSHOP_FACILITATOR_FIELDS": f.names(workshop_specs, facilitator_only=True),
+        "SESSION_FACILITATOR_FIELDS": f.names(session_specs, facilitator_only=True),
+    }
+
+
 WORKSHOP_KEYS = f.names(WORKSHOP_FIELDS)
 SESSION_KEYS = f.names(SESSION_FIELDS)
 WORKSHOP_FACILITATOR_FIELDS = f.names(WORKSHOP_FIELDS, facilitator_only=True)
@@ -418,18 +438,15 @@ def session_fields_view(session: Session, edition: Edition) -> dict[str, Any]:
 
 def workshop_values(workshop: Workshop) -> dict[str, Any]:
     """A workshop's fields by name, as read (every field is an attribute)."""
-    return {spec.name: getattr(workshop, spec.name) for spec in WORKSHOP_FIELDS}
+    return {spec.name: f.value_of(workshop, spec.name) for spec in WORKSHOP_FIELDS}
 
 
 def session_values(session: Session) -> dict[str, Any]:
     """A session's fields by name, as read: its text is the break's or the exercise's."""
     return {
-        "story": session.story,
+        **{spec.name: f.value_of(session, spec.name) for spec in SESSION_FIELDS},
         "break": session.label if session.kind == "break" else None,
         "exercise": session.label if session.kind == "exercise" else None,
-        "minutes": session.minutes,
-        "activity": session.activity,
-        "notes": session.notes,
     }
 
 
@@ -478,6 +495,7 @@ def validate_workshop(path: Path, located: Located) -> Workshop:
         sessions=values["sessions"],
         summary=values["summary"],
         facilitator_notes=values["facilitator_notes"],
+        more=f.kept_apart(values, Workshop),
     )
 
 
@@ -526,4 +544,5 @@ def _session(item: object, cursor: Cursor) -> Session | None:
         label=values["break"] if kind == "break" else values["exercise"],
         activity=values["activity"],
         notes=values["notes"],
+        more={name: v for name, v in f.kept_apart(values, Session).items() if name not in KINDS},
     )

@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from storybook.core.editions import Edition
 from storybook.core.errors import OwnedFolderError, Problem
 
 MANIFEST = ".storybook-export.json"
@@ -35,7 +36,7 @@ class WriteReport:
 
 
 def write_owned_files(
-    out: Path, files: dict[str, bytes], *, written_by: str, edition: str | None = None
+    out: Path, files: dict[str, bytes], *, written_by: str, edition: Edition | None = None
 ) -> WriteReport:
     """Make ``out`` hold ``files`` ({posix path: content}) without touching what is not ours.
 
@@ -43,11 +44,12 @@ def write_owned_files(
     a learner export never gets a facilitator export's pages mixed in, nor the other way."""
     old = read_manifest(out)
     before = _manifest_edition(out)
-    if edition is not None and before is not None and before != edition:
+    name = edition.name if edition is not None else None
+    if name is not None and before is not None and before != name:
         raise OwnedFolderError(
             out,
-            f"this folder holds an export of the {before} edition, not the {edition} edition",
-            f"export the {edition} edition into a folder of its own, e.g. export-{edition}/",
+            f"this folder holds an export of the {before} edition, not the {name} edition",
+            f"export the {name} edition into a folder of its own, e.g. export-{name}/",
             line=0,
         )
     report = WriteReport()
@@ -58,7 +60,7 @@ def write_owned_files(
         if rel not in files:
             _take_away(out, rel, digest, report, manifest)
     if not _write(
-        out / MANIFEST, _manifest_text(manifest, written_by, edition), replace=True, report=report
+        out / MANIFEST, _manifest_text(manifest, written_by, name), replace=True, report=report
     ):
         report.failed.append(
             Problem(

@@ -78,4 +78,10 @@ def other_edition_problem(site_dir: Path, edition: Edition) -> Problem | None:
 
 def mark_edition(site_dir: Path, edition: Edition) -> None:
     """Write which edition the folder holds (see :data:`EDITION_MARK`)."""
-    (site_dir / EDITION_MARK).write_text(edition.name + "\n", encoding="utf-8")
+    try:
+        (site_dir / EDITION_MARK).write_text(edition.name + "\n", encoding="utf-8")
+    except OSError as exc:
+        log.warning(
+            f"{site_dir / EDITION_MARK}: not written ({exc.strerror or exc}) - a build of "
+            "another edition into this folder will not be refused; check that you may write there"
+        )

@@ -15,6 +15,7 @@ from storybook.core.editions import BY_NAME, EDITION_VARIABLE, EDITIONS, LEARNER
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.library import load_library
 from storybook.core.model import MAX_TITLE
+from storybook.core.placeholders import STORY
 from storybook.core.project import Project, read_project
 from storybook.core.render import Renderer
 from storybook.core.room_pages import RoomSettings
@@ -222,7 +223,7 @@ def new(
     example_tags = list(library.vocabulary.tags)[:2] if library.vocabulary else []
     try:
         content = Renderer(templates_dir).render_template(
-            STORY_TEMPLATE, title=title, tags=example_tags
+            STORY_TEMPLATE, title=title, tags=example_tags, placeholders=STORY.for_template()
         )
     except StorybookError as exc:
         _fail(exc, NOTHING_WRITTEN)
@@ -264,14 +265,7 @@ def export(out: Path, config_file: Path, edition: str | None) -> None:
     for warning in files.warnings:
         click.echo(f"warning: {warning}", err=True)
     if files.failed:
-        for failure in files.failed:
-            click.echo(failure)
-        click.echo(
-            f"\nThe export to {out} is incomplete: {len(files.failed)} file(s) could not be "
-            "written. Fix what is named above and export again.",
-            err=True,
-        )
-        raise SystemExit(1)
+        _fail(StorybookError(files.failed), f"The export to {out} is incomplete: ")
     click.echo(
         f"Exported the {report.edition} edition ({report.stories} stories, {report.pages} pages) "
         f"to {out}: {len(files.written)} file(s) written, {len(files.unchanged)} unchanged, "

@@ -140,7 +140,7 @@ def build(project: Path, **overrides: Any) -> Path:
         mkdocs_build(config)
     finally:
         config.plugins.on_shutdown()
-    # The facilitator edition builds into a folder of its own, beside the learner's.
+    # Either edition is built where it is told (see test_site_folder.py).
     return Path(config.site_dir)
 
 

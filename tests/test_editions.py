@@ -327,25 +327,3 @@ def test_a_broken_facilitator_field_is_reported_without_quoting_it(
     assert any(":10: discussion_plan: unknown part 'opne'" in m for m in messages), messages
     assert any(":11: discussion_plan: close must be text" in m for m in messages), messages
     assert not any("MARKER" in message for message in messages)
-
-
-def test_editions_never_share_a_site_folder_whatever_site_dir_says(
-    mini_project: Callable[..., Path],
-) -> None:
-    project = mini_project({"marked.md": story_text(extra="".join(STORY_MARKERS.values()))})
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "site_dir: public\n", encoding="utf-8")
-
-    def mkdocs_build(edition: str) -> None:
-        env = {**os.environ, "STORYBOOK_EDITION": edition}
-        result = run_mkdocs(project, env=env)
-        assert result.returncode == 0, result.stderr
-
-    build_edition(project, "learner")  # writes the !ENV edition option into mkdocs.yml
-    mkdocs_build("learner")
-    learner = site_bytes(project / "public")
-    mkdocs_build("facilitator")
-    assert site_bytes(project / "public") == learner, "the learner site was not touched"
-    facilitator = site_bytes(project / "public-facilitator")
-    assert any(b"MARKER-STORY-NOTES" in data for data in facilitator.values())
-    assert not any(b"MARKER-STORY-NOTES" in data for data in learner.values())

@@ -518,7 +518,7 @@ def test_an_export_that_cannot_write_a_file_fails_and_names_it(
     assert code == 1, output + errors
     missing = tmp_path / "out" / "docs" / "stories" / "one.md"
     assert f"{missing}: not written (No space left on device)" in output
-    assert "is incomplete: 1 file(s) could not be written" in errors
+    assert "is incomplete: 1 problem(s) in 1 file(s)" in errors
     assert not missing.exists()
 
 

@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -20,10 +21,12 @@ from click.testing import CliRunner
 from storybook.cli import main
 from storybook.core import fields as f
 from storybook.core import model
+from storybook.core.editions import FACILITATOR_EDITION, LEARNER_EDITION
 from storybook.core.fields import FieldSpec
 from storybook.core.load import read_text
 from storybook.core.yamlfile import parse_yaml
 from storybook.workshops import pages as workshop_pages
+from storybook.workshops import plan as workshop_plan
 from storybook.workshops.plan import (
     Workshop,
     schedule,
@@ -57,16 +60,22 @@ STORY_FIELDS = f'mood: "Tense MARKER-MOOD"\ndebrief: "Debrief {DEBRIEF_MARKER} h
 QUESTION = '\n  - "Why does it feel {{ story.mood }} to {{ story.protagonist }}?"'
 
 
+def patch_everywhere(
+    monkeypatch: pytest.MonkeyPatch, originals: dict[str, Any], lists: dict[str, Any]
+) -> None:
+    """Each list in place of the original, in every module of the storybook that imported it."""
+    for module in [m for name, m in sys.modules.items() if name.startswith("storybook")]:
+        for name, value in lists.items():
+            if getattr(module, name, None) is originals[name]:
+                monkeypatch.setattr(module, name, value)
+
+
 @pytest.fixture
 def throwaway_fields(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The story specs with MOOD and DEBRIEF added, everywhere the specs (and the lists of
     names the model derives from them) were imported."""
     lists = model.field_lists((*model.FIELDS, MOOD, DEBRIEF))
-    originals = {name: getattr(model, name) for name in lists}
-    for module in [m for name, m in sys.modules.items() if name.startswith("storybook")]:
-        for name, value in lists.items():
-            if getattr(module, name, None) is originals[name]:
-                monkeypatch.setattr(module, name, value)
+    patch_everywhere(monkeypatch, {name: getattr(model, name) for name in lists}, lists)
     yield
 
 
@@ -179,20 +188,127 @@ def sample_workshops() -> list[Workshop]:
 @pytest.mark.parametrize("workshop", sample_workshops(), ids=lambda w: w.slug)
 def test_workshop_and_session_views_are_their_specs_views(workshop: Workshop) -> None:
     """What the workshop pages show of a workshop's and a session's fields is what the specs'
-    views give (the pages add the address, the clock and the story a session names)."""
-    fields = workshop_fields_view(workshop)
-    shown = workshop_pages.workshop_view(workshop)
-    assert {key: shown[key] for key in fields if key in shown} == {
-        key: value for key, value in fields.items() if key in shown
-    }
-    assert set(shown) - set(fields) <= {"slug", "end"}
-    assert workshop_fields_view(workshop, facilitator=True) == {
-        "facilitator_notes": workshop.facilitator_notes or ""
-    }
+    views give in that edition (the pages add the address, the clock and the story a session
+    names); the facilitator-only fields only in the edition that shows them."""
+    for edition in (LEARNER_EDITION, FACILITATOR_EDITION):
+        fields = workshop_fields_view(workshop, edition)
+        shown = workshop_pages.workshop_view(workshop, edition)
+        assert {key: shown[key] for key in fields} == fields
+        assert set(shown) - set(fields) == {"slug", "end"}
+        for slot in schedule(workshop):
+            session = session_fields_view(slot.session, edition)
+            assert session.items() <= workshop_pages.slot_view(slot, None, edition).items()
+    assert "facilitator_notes" not in workshop_fields_view(workshop, LEARNER_EDITION)
+    assert workshop_fields_view(workshop, FACILITATOR_EDITION)["facilitator_notes"] == (
+        workshop.facilitator_notes or ""
+    )
     for slot in schedule(workshop):
-        session = session_fields_view(slot.session)
-        assert set(session) == {"minutes", "activity"}
-        assert session.items() <= workshop_pages._slot_view(slot, None).items()
-        assert session_fields_view(slot.session, facilitator=True) == {
-            "notes": slot.session.notes or ""
-        }
+        assert set(session_fields_view(slot.session, LEARNER_EDITION)) == {"minutes", "activity"}
+        assert session_fields_view(slot.session, FACILITATOR_EDITION)["notes"] == (
+            slot.session.notes or ""
+        )
+
+
+# The same for workshops: a throwaway learner field of a workshop and a throwaway facilitator
+# field of a session, declared by their specs alone.
+VENUE = FieldSpec(
+    "venue",
+    f.text,
+    kind="text",
+    description="Where the workshop takes place (THROWAWAY-VENUE-GUIDE).",
+    example='venue: "Room 4"',
+)
+PROPS = FieldSpec(
+    "props",
+    f.text,
+    kind="text",
+    description="What to bring to the session (THROWAWAY-PROPS-GUIDE).",
+    example='props: "Cards"',
+    facilitator_only=True,
+)
+PROPS_MARKER = "MARKER-PROPS"
+WORKSHOP_TEXT = f"""\
+title: "A throwaway workshop"
+date: 2026-03-10
+start: "09:30"
+planned_minutes: 60
+venue: "Room MARKER-VENUE"
+sessions:
+  - story: felt
+    minutes: 30
+    activity: Pairs
+    props: "Cards {PROPS_MARKER}"
+"""
+
+
+@pytest.fixture
+def throwaway_workshop_fields(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    lists = workshop_plan.field_lists(
+        (*workshop_plan.WORKSHOP_FIELDS, VENUE), (*workshop_plan.SESSION_FIELDS, PROPS)
+    )
+    patch_everywhere(monkeypatch, {name: getattr(workshop_plan, name) for name in lists}, lists)
+    yield
+
+
+def test_the_workshop_module_derives_its_field_lists_from_the_specs() -> None:
+    lists = workshop_plan.field_lists(workshop_plan.WORKSHOP_FIELDS, workshop_plan.SESSION_FIELDS)
+    assert all(getattr(workshop_plan, name) == value for name, value in lists.items())
+
+
+def workshop_project(root: Path, workshop: str) -> Path:
+    project = make_mini(root, {"felt.md": story_text()})
+    (project / "workshops").mkdir()
+    (project / "workshops" / "throwaway.yml").write_text(workshop, encoding="utf-8")
+    return project
+
+
+@pytest.mark.usefixtures("throwaway_workshop_fields")
+def test_check_reads_the_new_workshop_fields_at_their_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = WORKSHOP_TEXT.replace('"Room MARKER-VENUE"', "[a]").replace(
+        f'"Cards {PROPS_MARKER}"', "[b]"
+    )
+    lines = bad.splitlines()
+    code, output = run_check(workshop_project(tmp_path / "mini", bad), monkeypatch)
+    assert code != 0
+    assert f"throwaway.yml:{lines.index('venue: [a]') + 1}: venue must be text" in output
+    assert f"throwaway.yml:{lines.index('    props: [b]') + 1}: session 1: props must be text" in (
+        output
+    )
+    assert "unknown" not in output
+
+
+@pytest.fixture
+def workshop_editions(
+    tmp_path: Path, throwaway_workshop_fields: None
+) -> dict[str, dict[str, bytes]]:
+    """Both editions of a storybook with that workshop, its templates showing the fields."""
+    sites = {}
+    for edition in ("learner", "facilitator"):
+        project = workshop_project(tmp_path / edition, WORKSHOP_TEXT)
+        for name, line in (
+            ("agenda.md.j2", "Venue: {{ workshop.venue }}"),
+            ("run-of-show.md.j2", "Venue: {{ workshop.venue }}"),
+            ("run-of-show.md.j2", "{% for slot in slots %}Props: {{ slot.props }}{% endfor %}"),
+        ):
+            template = own_template(project, name)
+            text = template.read_text(encoding="utf-8")
+            template.write_text(text + f"\n{line}\n", encoding="utf-8")
+        sites[edition] = site_bytes(build_edition(project, edition, strict=True))
+    return sites
+
+
+def test_the_workshop_pages_show_the_new_fields_to_whom_they_are_for(
+    workshop_editions: dict[str, dict[str, bytes]],
+) -> None:
+    learner, facilitator = workshop_editions["learner"], workshop_editions["facilitator"]
+    page = "workshops/throwaway/index.html"
+    assert "Venue: Room MARKER-VENUE" in text_of(learner, page)
+    assert "Venue: Room MARKER-VENUE" in text_of(facilitator, page)
+    assert f"Props: Cards {PROPS_MARKER}" in text_of(facilitator, page)
+    # The facilitator edition's guide to workshop files lists both.
+    guide = text_of(facilitator, "workshops/index.html")
+    assert "THROWAWAY-VENUE-GUIDE" in guide and "THROWAWAY-PROPS-GUIDE" in guide
+    for name, data in learner.items():
+        assert PROPS_MARKER.encode() not in data, name

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from storybook.core.editions import FACILITATOR_EDITION
 from storybook.core.library import load_library
 from storybook.workshops.handouts import demote_headings, handout_front_matter, render_console
 from storybook.workshops.plan import load_workshops
@@ -171,6 +172,7 @@ def test_the_console_links_to_each_story_console_the_build_has() -> None:
         stories,
         library.vocabulary,
         Renderer(ROOT / "templates"),
+        FACILITATOR_EDITION,
         {"console/the-friday-rota.md"},
     )
     assert "(../../console/the-friday-rota.md)" in page.content

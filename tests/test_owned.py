@@ -72,4 +72,4 @@ def test_the_export_never_writes_through_a_linked_folder(tmp_path: Path) -> None
         out, {"docs/index.md": b"Home", "docs/stories/one.md": b"One"}, written_by="test"
     )
     assert list(elsewhere.iterdir()) == []
-    assert len(report.failed) == 1 and "is a link to another folder" in report.failed[0]
+    assert len(report.failed) == 1 and "is a link to another folder" in report.failed[0].message

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from storybook.core.fields import views
+from storybook.core.fields import own_views
 from storybook.core.model import FIELDS, PLAN_PARTS, Story
 
 # The variable mkdocs.yml reads with `edition: !ENV [STORYBOOK_EDITION, learner]`.
@@ -36,7 +36,8 @@ class Edition:
     shows_facilitator: bool
     # How the site's name reads in this edition.
     site_name_format: str
-    # Appended to the default site folder, so that editions never share one.
+    # Appended to MkDocs' default site folder (site/) only: a folder named by site_dir or
+    # `mkdocs build -d` is used as named, and refused if it holds another edition.
     site_dir_suffix: str
     # Served on 127.0.0.1 only, never on the room's network; never deployed.
     local_only: bool
@@ -99,9 +100,12 @@ def is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
-def facilitator_view(story: Story) -> dict[str, Any]:
+def facilitator_view(story: Story, edition: Edition) -> dict[str, Any] | None:
     """What an edition that shows facilitator material adds to a story: every facilitator-only
-    field by name, plus the shapes the templates use (notes, minutes, plan steps, segments)."""
+    field by name, plus the shapes the templates use (notes, minutes, plan steps, segments).
+    None for an edition that shows none: its pages are given nothing of that material."""
+    if not edition.shows_facilitator:
+        return None
     plan = story.discussion_plan or {}
     steps = [
         {"name": name, "label": label, "text": plan[name]}
@@ -109,7 +113,7 @@ def facilitator_view(story: Story) -> dict[str, Any]:
         if plan.get(name)
     ]
     return {
-        **views(story.values(), FIELDS, facilitator=True),
+        **own_views(story.values(), FIELDS, edition),
         "notes": story.facilitator_notes or "",
         "minutes": story.suggested_minutes,
         "plan": steps,

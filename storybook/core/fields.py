@@ -13,17 +13,21 @@ return the typed value, or None after reporting what is wrong at its line.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storybook.core.errors import Problem
 from storybook.core.safety import find_unsafe, may_make_markup
 from storybook.core.yamlfile import Key, Located
+
+if TYPE_CHECKING:  # editions.py reads the specs: the policy is only named here
+    from storybook.core.editions import Edition
 
 # Whole minutes a trainer may give anything: a session, a story, a workshop.
 MAX_MINUTES = 720
@@ -364,18 +368,33 @@ def record(
 
 
 def views(
-    values: Mapping[str, Any], specs: Sequence[FieldSpec], *, facilitator: bool
+    values: Mapping[str, Any], specs: Sequence[FieldSpec], edition: Edition
 ) -> dict[str, Any]:
-    """What templates see of the fields: every field with a view, for the given audience.
-
-    ``facilitator=False`` gives the fields everyone sees; ``True`` only the facilitator-only
-    ones, which the learner edition never builds.
-    """
+    """What templates see of the fields in an edition: every field with a view that the
+    edition shows. Facilitator-only fields are read only for an edition whose policy shows
+    facilitator material: the learner edition never builds them."""
     return {
         spec.name: spec.view(values.get(spec.name))
         for spec in specs
-        if spec.view is not None and spec.facilitator_only == facilitator
+        if spec.view is not None and shows(edition, spec)
     }
+
+
+def own_views(
+    values: Mapping[str, Any], specs: Sequence[FieldSpec], edition: Edition
+) -> dict[str, Any]:
+    """The views an edition adds to what every edition shows: its facilitator-only fields
+    (none in the learner edition)."""
+    return {
+        spec.name: spec.view(values.get(spec.name))
+        for spec in specs
+        if spec.view is not None and spec.facilitator_only and shows(edition, spec)
+    }
+
+
+def shows(edition: Edition, spec: FieldSpec) -> bool:
+    """Whether pages of the edition may show the field at all."""
+    return edition.shows_facilitator or not spec.facilitator_only
 
 
 def names(specs: Sequence[FieldSpec], **flags: bool) -> tuple[str, ...]:
@@ -386,3 +405,21 @@ def names(specs: Sequence[FieldSpec], **flags: bool) -> tuple[str, ...]:
         for spec in specs
         if all(getattr(spec, flag) == wanted for flag, wanted in flags.items())
     )
+
+
+def kept_apart(values: Mapping[str, Any], kept: type) -> dict[str, Any]:
+    """The values read that the dataclass ``kept`` has no attribute for (set ones only): what
+    an item keeps in its ``more``, so that a field declared by its spec alone is kept too."""
+    attributes = {item.name for item in dataclasses.fields(kept)}
+    return {
+        name: value
+        for name, value in values.items()
+        if name not in attributes and value is not None
+    }
+
+
+def value_of(item: Any, name: str) -> Any:
+    """One field of a read item: its attribute of that name, else what its ``more`` keeps."""
+    if name != "more" and name in {entry.name for entry in dataclasses.fields(item)}:
+        return getattr(item, name)
+    return item.more.get(name)

@@ -411,23 +411,27 @@ class Story:
                 values[name] = list(value) if isinstance(value, tuple) else value
         return values
 
+    def entries(self, name: str) -> tuple[Any, ...]:
+        """A list field as read, empty when unset."""
+        return tuple(self.value(name) or ())
+
     @property
     def content_notes(self) -> tuple[str, ...]:
-        return tuple(self.more.get("content_notes") or ())
+        return self.entries("content_notes")
 
     @property
     def reveal(self) -> tuple[str, ...]:
-        return tuple(self.more.get("reveal") or ())
+        return self.entries("reveal")
 
     @property
     def reveal_notes(self) -> tuple[str, ...]:
         """Content notes that only the held-back parts touch."""
-        return tuple(self.more.get("reveal_notes") or ())
+        return self.entries("reveal_notes")
 
     @property
     def reflection_after(self) -> tuple[Question, ...]:
         """The questions asked only after the held-back parts."""
-        return tuple(self.more.get("reflection_after") or ())
+        return self.entries("reflection_after")
 
     @property
     def all_questions(self) -> tuple[Question, ...]:
@@ -438,7 +442,7 @@ class Story:
     @property
     def banks(self) -> tuple[str, ...]:
         """The tags whose question banks this story takes (all its tags unless it chose)."""
-        chosen = self.more.get("banks")
+        chosen = self.value("banks")
         return self.tags if chosen is None else tuple(chosen)
 
     @property
@@ -447,7 +451,7 @@ class Story:
 
     @property
     def role_cards(self) -> tuple[Mapping[str, Any], ...]:
-        return tuple(self.more.get("role_cards") or ())
+        return self.entries("role_cards")
 
 
 def typed_fields(specs: tuple[FieldSpec, ...]) -> frozenset[str]:

@@ -164,7 +164,7 @@ def render_story_page(
             for item in related
         ],
         # The learner edition passes nothing at all of the facilitator material.
-        facilitator=facilitator_view(story) if edition.shows_facilitator else None,
+        facilitator=facilitator_view(story, edition),
     )
     made_from = frozenset({story.slug, *(item.story.slug for item in related)})
     return Page(
@@ -553,7 +553,8 @@ def story_views(stories: Sequence[Story], vocabulary: Vocabulary) -> list[Mappin
 
 
 def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
-    """What templates see of a story: every field everyone may see, never a facilitator one.
+    """What templates see of a story: every field everyone may see (as the learner edition
+    shows it), never a facilitator one.
 
     A story with held-back parts keeps them a surprise: ``content_notes`` holds only the
     notes that apply from the start, ``reveal_notes`` those of the held-back parts, and
@@ -566,7 +567,7 @@ def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
     tags = [tag_view(vocabulary.tags[name]) for name in story.tags]
     return {
         # Every field everyone may see, as its spec's view shows it...
-        **views(story.values(), FIELDS, facilitator=False),
+        **views(story.values(), FIELDS, LEARNER_EDITION),
         # ...but tags and content notes, which templates get in the library's words.
         "content_notes": content_notes,
         "reveal_notes": [{**note, "where": where_held} for note in reveal_notes],

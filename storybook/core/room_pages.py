@@ -218,8 +218,9 @@ def render_room_page(
     edition: Edition,
 ) -> Page:
     """The story's console page for the facilitator edition, its projector page otherwise."""
-    if edition.shows_facilitator:
-        return render_console_page(story, vocabulary, renderer, settings)
+    facilitator = facilitator_view(story, edition)
+    if facilitator is not None:
+        return render_console_page(story, vocabulary, renderer, settings, facilitator)
     return render_present_page(story, vocabulary, renderer, settings)
 
 
@@ -292,13 +293,17 @@ def render_present_page(
 
 
 def render_console_page(
-    story: Story, vocabulary: Vocabulary, renderer: Renderer, settings: RoomSettings
+    story: Story,
+    vocabulary: Vocabulary,
+    renderer: Renderer,
+    settings: RoomSettings,
+    facilitator: dict[str, Any],
 ) -> Page:
     projector = settings.projector_url.rstrip("/") + f"/present/{story.slug}/"
     content = renderer.render_template(
         CONSOLE_TEMPLATE,
         story=story_view(story, vocabulary),
-        facilitator=facilitator_view(story),
+        facilitator=facilitator,
         projector_url=projector,
     )
     meta = {"hide": ["navigation", "toc"], "search": {"exclude": True}}

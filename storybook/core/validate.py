@@ -17,6 +17,7 @@ from storybook.core.fields import SLUG, Cursor, read_fields, slugify, unsafe_mar
 from storybook.core.load import SourceStory
 from storybook.core.model import FIELDS, TYPED_FIELDS, Story
 from storybook.core.parts import headings
+from storybook.core.placeholders import STORY, placeholder_problems
 from storybook.core.safety import find_unsafe
 from storybook.core.vocabulary import Vocabulary
 
@@ -46,6 +47,17 @@ def validate_story(source: SourceStory, vocabulary: Vocabulary) -> Story:
     _check_after_reveal(data, values, cursor)
     _check_banks(values, cursor)
     _check_segments(values, cursor)
+    if not values["draft"]:
+        problems.extend(
+            placeholder_problems(
+                path,
+                front,
+                STORY,
+                body=source.body,
+                body_line=source.body_line,
+                unpublish="put back draft: true until it is ready",
+            )
+        )
     unsafe_markup(data, FIELDS, cursor)
     problems.extend(
         Problem(path, source.body_line + item.line, item.message, item.hint)

@@ -11,6 +11,7 @@ from typing import Any
 
 from storybook.core import fields as f
 from storybook.core.defaults import DEFAULT_TEMPLATES
+from storybook.core.editions import LEARNER_EDITION
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import SLUG, Cursor, FieldSpec, unsafe_markup
 from storybook.core.load import read_text
@@ -324,12 +325,12 @@ def _unsafe_texts(
 
 def tag_fields_view(tag: Tag) -> dict[str, Any]:
     """What templates see of a tag's fields, as their specs show them."""
-    return f.views(_values(tag, TAG_FIELDS), TAG_FIELDS, facilitator=False)
+    return f.views(_values(tag, TAG_FIELDS), TAG_FIELDS, LEARNER_EDITION)
 
 
 def note_fields_view(note: ContentNote) -> dict[str, Any]:
     """What templates see of a content note's fields, as their specs show them."""
-    return f.views(_values(note, NOTE_FIELDS), NOTE_FIELDS, facilitator=False)
+    return f.views(_values(note, NOTE_FIELDS), NOTE_FIELDS, LEARNER_EDITION)
 
 
 def _values(entry: Tag | ContentNote, specs: tuple[FieldSpec, ...]) -> dict[str, Any]:

@@ -148,7 +148,7 @@ def export_site(config_file: Path, out: Path, *, edition: Edition | None = None)
         out,
         files,
         written_by=f"storybook export (Leadership Storybook {__version__})",
-        edition=chosen.name,
+        edition=chosen,
     )
     return ExportReport(
         out=out,

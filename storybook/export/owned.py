@@ -15,9 +15,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from storybook.core.errors import OwnedFolderError
+from storybook.core.editions import Edition
+from storybook.core.errors import OwnedFolderError, Problem
 
 MANIFEST = ".storybook-export.json"
+_NOT_WRITTEN_HINT = "free some space, or check that you may write in that folder, then export again"
 
 
 @dataclass
@@ -29,12 +31,12 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # Files that should have been written and could not be (a full disk, a linked folder):
-    # the export is incomplete, and says which.
-    failed: list[str] = field(default_factory=list)
+    # the export is incomplete, and says which, as problems at those files.
+    failed: list[Problem] = field(default_factory=list)
 
 
 def write_owned_files(
-    out: Path, files: dict[str, bytes], *, written_by: str, edition: str | None = None
+    out: Path, files: dict[str, bytes], *, written_by: str, edition: Edition | None = None
 ) -> WriteReport:
     """Make ``out`` hold ``files`` ({posix path: content}) without touching what is not ours.
 
@@ -42,11 +44,12 @@ def write_owned_files(
     a learner export never gets a facilitator export's pages mixed in, nor the other way."""
     old = read_manifest(out)
     before = _manifest_edition(out)
-    if edition is not None and before is not None and before != edition:
+    name = edition.name if edition is not None else None
+    if name is not None and before is not None and before != name:
         raise OwnedFolderError(
             out,
-            f"this folder holds an export of the {before} edition, not the {edition} edition",
-            f"export the {edition} edition into a folder of its own, e.g. export-{edition}/",
+            f"this folder holds an export of the {before} edition, not the {name} edition",
+            f"export the {name} edition into a folder of its own, e.g. export-{name}/",
             line=0,
         )
     report = WriteReport()
@@ -57,10 +60,15 @@ def write_owned_files(
         if rel not in files:
             _take_away(out, rel, digest, report, manifest)
     if not _write(
-        out / MANIFEST, _manifest_text(manifest, written_by, edition), replace=True, report=report
+        out / MANIFEST, _manifest_text(manifest, written_by, name), replace=True, report=report
     ):
         report.failed.append(
-            f"{out / MANIFEST}: not written - the next export cannot tell which files it wrote"
+            Problem(
+                out / MANIFEST,
+                0,
+                "not written, so the next export cannot tell which files it wrote",
+                _NOT_WRITTEN_HINT,
+            )
         )
     return report
 
@@ -79,8 +87,13 @@ def _put(
     linked = _linked_folder(out, target)
     if linked is not None:
         report.failed.append(
-            f"{target}: not written - {linked} is a link to another folder, and the export "
-            "never writes through one; replace the link with a plain folder"
+            Problem(
+                target,
+                0,
+                f"not written: {linked} is a link to another folder, and the export never "
+                "writes through one",
+                "replace the link with a plain folder, then export again",
+            )
         )
         return
     state = _state(target)
@@ -233,7 +246,9 @@ def _write(target: Path, data: bytes, *, replace: bool, report: WriteReport) -> 
         )
         return False
     except OSError as exc:
-        report.failed.append(f"{target}: not written ({exc.strerror or exc})")
+        report.failed.append(
+            Problem(target, 0, f"not written ({exc.strerror or exc})", _NOT_WRITTEN_HINT)
+        )
         return False
     return True
 

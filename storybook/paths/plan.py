@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from storybook.core import fields as f
+from storybook.core.editions import LEARNER_EDITION
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import SLUG, Cursor, FieldSpec, slugify
 from storybook.core.load import read_text
 from storybook.core.model import Story
+from storybook.core.placeholders import LEARNING_PATH, placeholder_problems
 from storybook.core.yamlfile import Located, parse_yaml
 
 PATHS_FOLDER = "paths"
@@ -92,6 +94,7 @@ def _step(value: object, cursor: Cursor) -> Step | None:
         cursor.located.line(*cursor.keys, "story"),
         values["why"] or "",
         values["week"],
+        more=f.kept_apart(values, Step),
     )
 
 
@@ -132,6 +135,8 @@ class Step:
     line: int
     why: str = ""
     week: int | None = None
+    # Every other field that is set, by name, as its spec read it.
+    more: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,8 @@ class LearningPath:
     title: str
     steps: tuple[Step, ...]
     summary: str = ""
+    # Every other field that is set, by name, as its spec read it.
+    more: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
 def path_uri(name: str) -> str:
@@ -235,6 +242,14 @@ def validate_path(file: Path, located: Located) -> LearningPath:
     if values is None:
         raise StorybookError(problems)
     f.unsafe_markup(located.data, PATH_FIELDS, cursor)
+    problems.extend(
+        placeholder_problems(
+            file,
+            located,
+            LEARNING_PATH,
+            unpublish=f"rename the file to _{file.name} to leave it out",
+        )
+    )
     steps = _without_repeats(values["steps"] or (), cursor)
     name = slugify(file.stem)
     if name == "index":
@@ -251,7 +266,14 @@ def validate_path(file: Path, located: Located) -> LearningPath:
         )
     if problems:
         raise StorybookError(problems)
-    return LearningPath(file, name, values["title"], steps, values["summary"] or "")
+    return LearningPath(
+        file,
+        name,
+        values["title"],
+        steps,
+        values["summary"] or "",
+        more=f.kept_apart(values, LearningPath),
+    )
 
 
 def _without_repeats(steps: Iterable[Step], cursor: Cursor) -> tuple[Step, ...]:
@@ -307,12 +329,12 @@ def path_view(learning_path: LearningPath, stories: Mapping[str, Story]) -> dict
     """A path as the home page, the paths index and its own page show it: its fields as
     their specs show them, each step's too, with the story each step names."""
     return {
-        **f.views(_values(learning_path, PATH_FIELDS), PATH_FIELDS, facilitator=False),
+        **f.views(_values(learning_path, PATH_FIELDS), PATH_FIELDS, LEARNER_EDITION),
         "name": learning_path.name,
         "uri": path_uri(learning_path.name),
         "steps": [
             {
-                **f.views(_values(step, STEP_FIELDS), STEP_FIELDS, facilitator=False),
+                **f.views(_values(step, STEP_FIELDS), STEP_FIELDS, LEARNER_EDITION),
                 "number": number,
                 "title": stories[step.story].title,
                 "summary": stories[step.story].summary,
@@ -326,7 +348,7 @@ def path_view(learning_path: LearningPath, stories: Mapping[str, Story]) -> dict
 
 def _values(item: LearningPath | Step, specs: Sequence[FieldSpec]) -> dict[str, Any]:
     """A path's or a step's fields by name, as read (every field is an attribute)."""
-    return {spec.name: getattr(item, spec.name) for spec in specs}
+    return {spec.name: f.value_of(item, spec.name) for spec in specs}
 
 
 def stops_on_paths(

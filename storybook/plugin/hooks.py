@@ -69,7 +69,12 @@ from storybook.plugin.serve import (
     local_only_problem,
     never_abort_on_warnings,
 )
-from storybook.plugin.sitedir import discard_failed_site
+from storybook.plugin.sitedir import (
+    discard_failed_site,
+    edition_site_dir,
+    mark_edition,
+    other_edition_problem,
+)
 from storybook.plugin.theme import asset_files, extend_theme, offline_build
 from storybook.sections import build_site
 from storybook.workshops.plan import find_workshops_dir
@@ -415,6 +420,8 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.dirty.active:
             self.dirty.after_build(config)
+        if not self.serving:
+            mark_edition(Path(config.site_dir), self.edition)
         if self.pagefind:
             self._write_search_index(config)
         # Only now: a build stopped before (Ctrl-C while Pagefind indexes) is not finished,
@@ -484,12 +491,17 @@ def _edition_config(config: MkDocsConfig, policy: Edition, command: str) -> None
         )
         _stop([refused], None, "Nothing was deployed: ")
     config.site_name = policy.site_name(config.site_name)
-    # Editions never share a site folder, whatever site_dir says; `mkdocs serve` builds into
-    # a temporary folder of its own.
-    site_dir = config.site_dir.rstrip("/\\")
-    suffix = policy.site_dir_suffix
-    if suffix and command != "serve" and not site_dir.endswith(suffix):
-        config.site_dir = site_dir + suffix
+    if command == "serve":
+        return  # `mkdocs serve` builds into a temporary folder of its own
+    # An edition is built where it is told; only MkDocs' default folder differs by edition.
+    site_dir = edition_site_dir(config.site_dir, config.config_file_path, policy)
+    if site_dir != config.site_dir:
+        log.info(f"The {policy.name} edition is built into {site_dir}")
+        config.site_dir = site_dir
+    # Editions never share a folder: one that holds the other edition is refused.
+    shared = other_edition_problem(Path(site_dir), policy)
+    if shared is not None:
+        _stop([shared], Path(config.config_file_path).parent, "The site was not built: ")
 
 
 def _markdown_settings(config: MkDocsConfig) -> str:

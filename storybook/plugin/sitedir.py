@@ -1,11 +1,16 @@
-"""What a failed ``mkdocs build`` leaves behind: nothing that could pass for a good site."""
+"""The site folder: one edition's, and, after a failed ``mkdocs build``, nothing that could
+pass for a good site."""
 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.utils import clean_directory
+
+from storybook.core.editions import Edition
+from storybook.core.errors import Problem
 
 log = logging.getLogger("mkdocs.plugins.storybook")
 
@@ -29,3 +34,54 @@ def discard_failed_site(site_dir: Path) -> None:
         f"The build failed, so the site folder {site_dir} was emptied: "
         "it holds no half-built site that could be mistaken for a good one."
     )
+
+
+# In every site folder a build of the storybook wrote: the name of its edition. MkDocs keeps
+# entries starting with a dot when it empties the folder, so the mark outlives a rebuild.
+EDITION_MARK = ".storybook-edition"
+# MkDocs' own default site folder, beside mkdocs.yml.
+DEFAULT_SITE_DIR = "site"
+
+
+def edition_site_dir(site_dir: str, config_file: str, edition: Edition) -> str:
+    """Where the edition is built: where site_dir (or ``mkdocs build -d``) says, except MkDocs'
+    default folder, site/, which is the learner edition's; another edition's default is beside
+    it (site-facilitator/)."""
+    default = os.path.join(os.path.dirname(os.path.abspath(config_file)), DEFAULT_SITE_DIR)
+    if os.path.normpath(os.path.abspath(site_dir)) != os.path.normpath(default):
+        return site_dir
+    return default + edition.site_dir_suffix
+
+
+def edition_in(site_dir: Path) -> str | None:
+    """The edition a storybook build wrote into the folder, if one did."""
+    try:
+        return (site_dir / EDITION_MARK).read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def other_edition_problem(site_dir: Path, edition: Edition) -> Problem | None:
+    """A problem when the folder holds another edition's site: editions never share a folder,
+    so that the learner site nobody may mix facilitator pages into is never overwritten."""
+    found = edition_in(site_dir)
+    if found is None or found == edition.name:
+        return None
+    return Problem(
+        site_dir,
+        0,
+        f"this folder holds the {found} edition's site, not the {edition.name} edition's",
+        f"build the {edition.name} edition into a folder of its own, e.g. "
+        f"mkdocs build -d {site_dir.name}-{edition.name}, or delete this folder first",
+    )
+
+
+def mark_edition(site_dir: Path, edition: Edition) -> None:
+    """Write which edition the folder holds (see :data:`EDITION_MARK`)."""
+    try:
+        (site_dir / EDITION_MARK).write_text(edition.name + "\n", encoding="utf-8")
+    except OSError as exc:
+        log.warning(
+            f"{site_dir / EDITION_MARK}: not written ({exc.strerror or exc}) - a build of "
+            "another edition into this folder will not be refused; check that you may write there"
+        )

@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Protocol
 
-from storybook.core.editions import facilitator_view
+from storybook.core.editions import LEARNER_EDITION, Edition, facilitator_view
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.model import Story
 from storybook.core.pages import Page, front_matter, story_questions, story_uri, story_view
@@ -19,14 +19,14 @@ from storybook.core.parts import held_stretches
 from storybook.core.render import Renderer
 from storybook.core.vocabulary import Vocabulary
 from storybook.workshops.pages import (
-    KIND_LABELS,
     long_date,
     numbered_questions,
     stories_of,
     workshop_uri,
 )
-from storybook.workshops.pages import workshop_view as agenda_workshop_view
-from storybook.workshops.plan import Slot, Workshop, clock, schedule, usable
+from storybook.workshops.pages import slot_view as page_slot_view
+from storybook.workshops.pages import workshop_view as page_workshop_view
+from storybook.workshops.plan import Slot, Workshop, schedule, usable
 
 # Material hides the sidebars of these pages on screen, and print.css everything but the page.
 HIDDEN = ("navigation", "toc")
@@ -63,6 +63,7 @@ class MakeHandout(Protocol):
         stories: Mapping[str, Story],
         vocabulary: Vocabulary,
         renderer: Renderer,
+        edition: Edition,
         page_uris: Collection[str] = (),
     ) -> Page: ...
 
@@ -74,6 +75,7 @@ def build_handouts(
     vocabulary: Vocabulary,
     renderer: Renderer,
     *,
+    edition: Edition,
     page_uris: Collection[str] = (),
 ) -> tuple[list[Page], list[Problem]]:
     """One handout (``make``: workbook, pack or console) of each workshop that can be shown.
@@ -88,7 +90,7 @@ def build_handouts(
         if not usable(workshop, by_slug):
             continue
         try:
-            pages.append(make(workshop, by_slug, vocabulary, renderer, page_uris))
+            pages.append(make(workshop, by_slug, vocabulary, renderer, edition, page_uris))
         except StorybookError as exc:
             problems.extend(exc.problems)
     return pages, problems
@@ -108,13 +110,15 @@ def render_workbook(
     stories: Mapping[str, Story],
     vocabulary: Vocabulary,
     renderer: Renderer,
+    edition: Edition,
     page_uris: Collection[str] = (),
 ) -> Page:
     slots = schedule(workshop)
+    # Learner material only, in every edition: what a participant takes home.
     content = renderer.render_template(
         "workbook.md.j2",
-        workshop=workshop_view(workshop),
-        slots=[slot_view(slot, stories) for slot in slots],
+        workshop=workshop_view(workshop, LEARNER_EDITION),
+        slots=[slot_view(slot, stories, LEARNER_EDITION) for slot in slots],
         stories=[workbook_story(story, vocabulary, renderer) for story in run(slots, stories)],
     )
     title = f"{workshop.title}: workbook"
@@ -128,14 +132,15 @@ def render_pack(
     stories: Mapping[str, Story],
     vocabulary: Vocabulary,
     renderer: Renderer,
+    edition: Edition,
     page_uris: Collection[str] = (),
 ) -> Page:
     slots = schedule(workshop)
     content = renderer.render_template(
         "pack.md.j2",
-        workshop={**workshop_view(workshop), "notes": workshop.facilitator_notes or ""},
-        slots=[{**slot_view(slot, stories), "notes": slot.session.notes or ""} for slot in slots],
-        stories=[pack_story(story, renderer) for story in run(slots, stories)],
+        workshop=workshop_view(workshop, edition),
+        slots=[slot_view(slot, stories, edition) for slot in slots],
+        stories=[pack_story(story, renderer, edition) for story in run(slots, stories)],
     )
     title = f"{workshop.title}: facilitator pack"
     description = f"Facilitator pack for {workshop.title}, {long_date(workshop.date)}."
@@ -148,6 +153,7 @@ def render_console(
     stories: Mapping[str, Story],
     vocabulary: Vocabulary,
     renderer: Renderer,
+    edition: Edition,
     page_uris: Collection[str] = (),
 ) -> Page:
     slots = schedule(workshop)
@@ -157,8 +163,7 @@ def render_console(
         console = story_console_uri(slug) if slug is not None else ""
         rows.append(
             {
-                **slot_view(slot, stories),
-                "notes": slot.session.notes or "",
+                **slot_view(slot, stories, edition),
                 "console": console if console in page_uris else "",
                 "begins": slot.start,
                 "ends": slot.end,
@@ -167,7 +172,7 @@ def render_console(
     content = renderer.render_template(
         "workshop-console.md.j2",
         workshop={
-            **workshop_view(workshop),
+            **workshop_view(workshop, edition),
             "iso_date": workshop.date.isoformat(),
             "begins": workshop.start,
             "planned_minutes": workshop.planned_minutes,
@@ -180,10 +185,10 @@ def render_console(
     return Page(console_uri(workshop.slug), front + content, stories_of(workshop))
 
 
-def workshop_view(workshop: Workshop) -> dict[str, Any]:
-    """What every handout shows of a workshop (as its agenda does, and its address): never
-    its facilitator notes."""
-    return {**agenda_workshop_view(workshop), "uri": workshop_uri(workshop.slug)}
+def workshop_view(workshop: Workshop, edition: Edition) -> dict[str, Any]:
+    """What a handout of the edition shows of a workshop: what its agenda or run-of-show
+    shows, and its address."""
+    return {**page_workshop_view(workshop, edition), "uri": workshop_uri(workshop.slug)}
 
 
 def run(slots: Sequence[Slot], stories: Mapping[str, Story]) -> list[Story]:
@@ -191,19 +196,12 @@ def run(slots: Sequence[Slot], stories: Mapping[str, Story]) -> list[Story]:
     return [stories[slot.session.story] for slot in slots if slot.session.story is not None]
 
 
-def slot_view(slot: Slot, stories: Mapping[str, Story]) -> dict[str, Any]:
-    """What every handout shows of a session: never its notes."""
-    session = slot.session
-    story = stories.get(session.story or "")
+def slot_view(slot: Slot, stories: Mapping[str, Story], edition: Edition) -> dict[str, Any]:
+    """What a handout of the edition shows of a session: what its workshop's page shows,
+    and the minutes so far."""
+    story = stories.get(slot.session.story or "")
     return {
-        "kind": session.kind,
-        "kind_label": KIND_LABELS[session.kind],
-        "title": story.title if story is not None else session.label or "",
-        "uri": story_uri(story.slug) if story is not None else "",
-        "activity": session.activity or "",
-        "minutes": session.minutes,
-        "start": clock(slot.start),
-        "end": clock(slot.end),
+        **page_slot_view(slot, story, edition),
         "cumulative": slot.cumulative,
         "past_planned_end": slot.past_planned_end,
     }
@@ -233,10 +231,12 @@ def workbook_story(story: Story, vocabulary: Vocabulary, renderer: Renderer) -> 
     }
 
 
-def pack_story(story: Story, renderer: Renderer) -> dict[str, Any]:
+def pack_story(story: Story, renderer: Renderer, edition: Edition) -> dict[str, Any]:
     """A story as the facilitator runs it: plan, segments, notes, role cards, and its
     questions numbered as the plan names them, those for after the reveal marked."""
-    facilitator = facilitator_view(story)
+    facilitator = facilitator_view(story, edition)
+    if facilitator is None:
+        raise ValueError(f"the {edition.name} edition has no facilitator pack")
     return {
         "questions": numbered_questions(story, renderer),
         "reveal": list(story.reveal),

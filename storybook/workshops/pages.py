@@ -24,7 +24,9 @@ from storybook.workshops.plan import (
     Workshop,
     clock,
     schedule,
+    session_fields_view,
     usable,
+    workshop_fields_view,
 )
 
 WORKSHOPS_INDEX = "workshops/index.md"
@@ -77,9 +79,9 @@ def build_workshop_pages(
             continue
         try:
             if facilitator:
-                pages.append(render_run_of_show(workshop, by_slug, renderer, vocabulary))
+                pages.append(render_run_of_show(workshop, by_slug, renderer, edition, vocabulary))
             else:
-                pages.append(render_agenda(workshop, by_slug, renderer))
+                pages.append(render_agenda(workshop, by_slug, renderer, edition))
         except StorybookError as exc:
             problems.extend(exc.problems)
     guide = (
@@ -104,29 +106,27 @@ def render_run_of_show(
     workshop: Workshop,
     stories: Mapping[str, Story],
     renderer: Renderer,
+    edition: Edition,
     vocabulary: Vocabulary | None = None,
 ) -> Page:
     slots = schedule(workshop)
     total = workshop.total_minutes
     view = {
-        **workshop_view(workshop),
-        "planned_minutes": workshop.planned_minutes,
+        **workshop_view(workshop, edition),
         "planned_end": clock(workshop.start + workshop.planned_minutes),
         "total_minutes": total,
         "over_minutes": workshop.over_minutes,
         "spare_minutes": max(0, workshop.planned_minutes - total),
-        "facilitator_notes": workshop.facilitator_notes or "",
     }
     rows = []
     for slot in slots:
         story = stories.get(slot.session.story or "")
         rows.append(
             {
-                **_slot_view(slot, story),
+                **slot_view(slot, story, edition),
                 "cumulative": slot.cumulative,
                 "past_planned_end": slot.past_planned_end,
-                "notes": slot.session.notes or "",
-                "facilitator": facilitator_view(story) if story is not None else None,
+                "facilitator": facilitator_view(story, edition) if story is not None else None,
                 "content_notes": content_note_views(story.content_notes, vocabulary)
                 if story is not None and vocabulary is not None
                 else [],
@@ -143,7 +143,9 @@ def render_run_of_show(
     return Page(workshop_uri(workshop.slug), front + content, stories_of(workshop))
 
 
-def render_agenda(workshop: Workshop, stories: Mapping[str, Story], renderer: Renderer) -> Page:
+def render_agenda(
+    workshop: Workshop, stories: Mapping[str, Story], renderer: Renderer, edition: Edition
+) -> Page:
     rows = []
     for slot in schedule(workshop):
         story = stories.get(slot.session.story or "")
@@ -154,8 +156,10 @@ def render_agenda(workshop: Workshop, stories: Mapping[str, Story], renderer: Re
             if story is not None
             else []
         )
-        rows.append({**_slot_view(slot, story), "questions": questions})
-    content = renderer.render_template("agenda.md.j2", workshop=workshop_view(workshop), slots=rows)
+        rows.append({**slot_view(slot, story, edition), "questions": questions})
+    content = renderer.render_template(
+        "agenda.md.j2", workshop=workshop_view(workshop, edition), slots=rows
+    )
     description = workshop.summary or f"Agenda for {workshop.title}, {long_date(workshop.date)}."
     front = front_matter(workshop.title, description)
     return Page(workshop_uri(workshop.slug), front + content, stories_of(workshop))
@@ -175,29 +179,28 @@ def numbered_questions(story: Story, renderer: Renderer) -> list[dict[str, Any]]
     ]
 
 
-def workshop_view(workshop: Workshop) -> dict[str, Any]:
-    """What both editions, and every handout, show of a workshop: never its notes."""
+def workshop_view(workshop: Workshop, edition: Edition) -> dict[str, Any]:
+    """What a page of the edition shows of a workshop: its fields as their specs show them in
+    that edition (its facilitator notes only in an edition that shows them), its address and
+    when it ends."""
     return {
-        "title": workshop.title,
+        **workshop_fields_view(workshop, edition),
         "slug": workshop.slug,
-        "date": long_date(workshop.date),
-        "start": clock(workshop.start),
         "end": clock(workshop.start + workshop.total_minutes),
-        "summary": workshop.summary or "",
     }
 
 
-def _slot_view(slot: Slot, story: Story | None) -> dict[str, Any]:
-    """What both editions show of a session: never its notes, never the story's."""
+def slot_view(slot: Slot, story: Story | None, edition: Edition) -> dict[str, Any]:
+    """What a page of the edition shows of a session: its fields as their specs show them in
+    that edition, the story it names (never the story's facilitator material) and its clock."""
     session = slot.session
     return {
+        **session_fields_view(session, edition),
         "kind": session.kind,
         "kind_label": KIND_LABELS[session.kind],
         "title": story.title if story is not None else session.label or "",
         "summary": story.summary if story is not None else "",
         "uri": story_uri(story.slug) if story is not None else "",
-        "activity": session.activity or "",
-        "minutes": session.minutes,
         "start": clock(slot.start),
         "end": clock(slot.end),
     }

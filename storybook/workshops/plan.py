@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from storybook.core import fields as f
+from storybook.core.editions import Edition
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.fields import SLUG, Cursor, FieldSpec, read_fields, slugify, unsafe_markup
 from storybook.core.load import read_text
 from storybook.core.model import Story
+from storybook.core.placeholders import WORKSHOP, placeholder_problems
 from storybook.core.private import mark_private
 from storybook.core.yamlfile import Located, parse_yaml
 
@@ -42,6 +44,8 @@ class Session:
     label: str | None = None
     activity: str | None = None
     notes: str | None = None
+    # Every other field that is set, by name, as its spec read it.
+    more: Mapping[str, Any] = dataclasses.field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ class Workshop:
     sessions: tuple[Session, ...]
     summary: str | None = None
     facilitator_notes: str | None = None
+    # Every other field that is set, by name, as its spec read it.
+    more: Mapping[str, Any] = dataclasses.field(default_factory=dict, hash=False)
 
     @property
     def total_minutes(self) -> int:
@@ -397,38 +403,50 @@ WORKSHOP_FIELDS: tuple[FieldSpec, ...] = (
     ),
 )
 
+
+def field_lists(
+    workshop_specs: tuple[FieldSpec, ...], session_specs: tuple[FieldSpec, ...]
+) -> dict[str, Any]:
+    """Every list of workshop and session field names this module derives from its specs, by
+    constant name: what a test that declares other specs puts in their place."""
+    return {
+        "WORKSHOP_FIELDS": workshop_specs,
+        "SESSION_FIELDS": session_specs,
+        "WORKSHOP_KEYS": f.names(workshop_specs),
+        "SESSION_KEYS": f.names(session_specs),
+        "WORKSHOP_FACILITATOR_FIELDS": f.names(workshop_specs, facilitator_only=True),
+        "SESSION_FACILITATOR_FIELDS": f.names(session_specs, facilitator_only=True),
+    }
+
+
 WORKSHOP_KEYS = f.names(WORKSHOP_FIELDS)
 SESSION_KEYS = f.names(SESSION_FIELDS)
 WORKSHOP_FACILITATOR_FIELDS = f.names(WORKSHOP_FIELDS, facilitator_only=True)
 SESSION_FACILITATOR_FIELDS = f.names(SESSION_FIELDS, facilitator_only=True)
 
 
-def workshop_fields_view(workshop: Workshop, *, facilitator: bool = False) -> dict[str, Any]:
-    """What templates see of a workshop's fields, as their specs show them (``facilitator``:
-    only the facilitator-only ones, which the learner edition never builds)."""
-    return f.views(workshop_values(workshop), WORKSHOP_FIELDS, facilitator=facilitator)
+def workshop_fields_view(workshop: Workshop, edition: Edition) -> dict[str, Any]:
+    """What templates see of a workshop's fields in an edition, as their specs show them
+    (facilitator-only ones only in an edition that shows them)."""
+    return f.views(workshop_values(workshop), WORKSHOP_FIELDS, edition)
 
 
-def session_fields_view(session: Session, *, facilitator: bool = False) -> dict[str, Any]:
-    """What templates see of a session's fields, as their specs show them (``facilitator``:
-    only the facilitator-only ones)."""
-    return f.views(session_values(session), SESSION_FIELDS, facilitator=facilitator)
+def session_fields_view(session: Session, edition: Edition) -> dict[str, Any]:
+    """What templates see of a session's fields in an edition, as their specs show them."""
+    return f.views(session_values(session), SESSION_FIELDS, edition)
 
 
 def workshop_values(workshop: Workshop) -> dict[str, Any]:
     """A workshop's fields by name, as read (every field is an attribute)."""
-    return {spec.name: getattr(workshop, spec.name) for spec in WORKSHOP_FIELDS}
+    return {spec.name: f.value_of(workshop, spec.name) for spec in WORKSHOP_FIELDS}
 
 
 def session_values(session: Session) -> dict[str, Any]:
     """A session's fields by name, as read: its text is the break's or the exercise's."""
     return {
-        "story": session.story,
+        **{spec.name: f.value_of(session, spec.name) for spec in SESSION_FIELDS},
         "break": session.label if session.kind == "break" else None,
         "exercise": session.label if session.kind == "exercise" else None,
-        "minutes": session.minutes,
-        "activity": session.activity,
-        "notes": session.notes,
     }
 
 
@@ -447,6 +465,11 @@ def validate_workshop(path: Path, located: Located) -> Workshop:
     unsafe_markup(located.data, WORKSHOP_FIELDS, cursor)
     for index, item in enumerate((values["sessions"] and located.data["sessions"]) or ()):
         unsafe_markup(item, SESSION_FIELDS, cursor.at("sessions").at(index))
+    problems.extend(
+        placeholder_problems(
+            path, located, WORKSHOP, unpublish=f"rename the file to _{path.name} to leave it out"
+        )
+    )
     slug = slugify(path.stem)
     if slug == "index":
         cursor.report(
@@ -472,6 +495,7 @@ def validate_workshop(path: Path, located: Located) -> Workshop:
         sessions=values["sessions"],
         summary=values["summary"],
         facilitator_notes=values["facilitator_notes"],
+        more=f.kept_apart(values, Workshop),
     )
 
 
@@ -520,4 +544,5 @@ def _session(item: object, cursor: Cursor) -> Session | None:
         label=values["break"] if kind == "break" else values["exercise"],
         activity=values["activity"],
         notes=values["notes"],
+        more={name: v for name, v in f.kept_apart(values, Session).items() if name not in KINDS},
     )

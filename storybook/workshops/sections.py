@@ -75,6 +75,7 @@ def _handouts(make: MakeHandout) -> MakePages:
             inputs.published,
             inputs.vocabulary,
             inputs.renderer,
+            edition=inputs.edition,
             page_uris={page.src_uri for page in inputs.pages},
         )
 

@@ -78,6 +78,21 @@ def test_what_init_writes_checks_all_good_as_it_is(new_storybook: Path) -> None:
     assert re.search(r"^All good: 1 story, \d+ pages", output, re.M), output
 
 
+def test_a_new_storybook_hears_once_of_the_moments_it_has_no_story_for(
+    new_storybook: Path,
+) -> None:
+    """The vocabulary is the package's, not the trainer's to edit: its gaps are one warning
+    that says how to make it theirs, not one warning for each of its moments."""
+    code, output = run("check")
+    assert code == 0, output
+    (warning,) = [line for line in output.splitlines() if line.startswith("warning:")]
+    assert "of the storybook's moments have no published story yet: first-90-days, " in warning
+    assert "copy the vocabulary with `storybook templates --copy tags.yml`" in warning
+    # The example story's own moments are covered.
+    assert "doer-to-manager" not in warning and "managing-experienced-people" not in warning
+    assert output.rstrip().endswith("; 1 coverage warning(s) above.")
+
+
 @pytest.mark.parametrize("edition", ["learner", "facilitator"])
 def test_what_init_writes_builds_strict(new_storybook: Path, edition: str) -> None:
     site = build_edition(new_storybook, edition, strict=True)

@@ -23,6 +23,8 @@ from storybook.core.site import collisions, files_below
 from storybook.core.validate import slugify
 from storybook.export.exporter import export_site
 from storybook.paths.plan import find_paths_dir
+from storybook.scaffold import project as scaffold
+from storybook.scaffold import templates as own_templates
 from storybook.sections import build_site
 from storybook.workshops.plan import find_workshops_dir
 
@@ -357,3 +359,94 @@ def serve(
     except StorybookError as exc:
         _fail(exc, "The room did not start: ")
     raise SystemExit(room.run(servers, config_file, click.echo))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--sample",
+    is_flag=True,
+    help="Start from the storybook's sample library (stories, workshops and a learning path) "
+    "instead of one example story.",
+)
+@click.option(
+    "--name",
+    "site_name",
+    default=None,
+    help="The site's name.  [default: made from FOLDER's name]",
+)
+def init(folder: Path, sample: bool, site_name: str | None) -> None:
+    """Start a new storybook in FOLDER, which must be new or empty; never overwrites a file.
+
+    The templates and tags come with the package, so a newer package brings its
+    improvements; `storybook templates` copies one into the storybook to change it."""
+    try:
+        written = scaffold.init_storybook(folder, sample=sample, site_name=site_name)
+    except scaffold.IncompleteStorybook as exc:
+        _fail(exc, f"The storybook in {folder} is incomplete: ")
+    except StorybookError as exc:
+        _fail(exc, NOTHING_WRITTEN)
+    click.echo(f"Created a storybook in {folder}: {_count(len(written), 'file', 'files')}.")
+    click.echo(f"Next: cd {folder} && storybook check && mkdocs serve   (then see its README.md)")
+
+
+@main.command()
+@click.option(
+    "--copy",
+    "names",
+    multiple=True,
+    metavar="NAME",
+    help="Copy the storybook's template NAME into the templates folder, to change it there "
+    "(never replaces a file). May be given more than once.",
+)
+@CONFIG_FILE
+def templates(names: tuple[str, ...], config_file: Path) -> None:
+    """List the storybook's templates and which ones this storybook overrides; --copy starts
+    an override.
+
+    A file in the templates folder replaces the storybook's own of the same name; every
+    other template comes from the package, and a newer package brings its improvements."""
+    project = _project(config_file)
+    templates_dir = project.templates_dir if project else Path("templates")
+    if names:
+        _copy_templates(names, templates_dir)
+        return
+    found = own_templates.list_templates(templates_dir)
+    where = _shown(templates_dir)
+    click.echo(f"The storybook's templates; a file of the same name in {where}/ replaces one.")
+    width = max(len(template.name) for template in found.defaults)
+    for template in found.defaults:
+        mark = f"  [yours: {_shown(template.own)}]" if template.own else ""
+        click.echo(f"  {template.name:<{width}}  {template.about}{mark}".rstrip())
+    for other in found.others:
+        click.echo(
+            f"{_shown(other)}: not one of the storybook's templates; it is used only if one "
+            "of your templates includes it"
+        )
+    click.echo(
+        f"{len(found.overridden)} of {len(found.defaults)} overridden. "
+        "To change one: storybook templates --copy NAME"
+    )
+
+
+def _copy_templates(names: tuple[str, ...], templates_dir: Path) -> None:
+    problems: list[Problem] = []
+    for name in dict.fromkeys(names):
+        try:
+            copied = own_templates.copy_default(name, templates_dir)
+        except StorybookError as exc:
+            problems += exc.problems
+        else:
+            click.echo(f"Copied {name} to {_shown(copied)}: edit it there. Delete it to go back.")
+    if problems:
+        _fail(StorybookError(problems), "")
+
+
+def _shown(path: Path | None) -> str:
+    """A path relative to the folder the command runs in, where it is below it."""
+    if path is None:
+        return ""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

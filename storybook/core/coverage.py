@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from storybook.core.defaults import DEFAULT_TEMPLATES
 from storybook.core.errors import Problem
 from storybook.core.load import read_text
 from storybook.core.model import Story
@@ -65,15 +66,7 @@ def coverage_warnings(vocabulary: Vocabulary, stories: Sequence[Story]) -> list[
     than seven questions of its own. Empty when the library is balanced."""
     found = coverage(vocabulary, stories)
     lines = _tag_lines(vocabulary)
-    warnings = [
-        Problem(
-            vocabulary.path,
-            lines.get(tag.name, 1),
-            f"no published story has the moment '{tag.name}'",
-            "write one, tag an existing story that fits, or remove the moment",
-        )
-        for tag in found.uncovered(MOMENTS)
-    ]
+    warnings = _moment_gaps(vocabulary, found.uncovered(MOMENTS), lines)
     total = len(found.stories)
     warnings += [
         Problem(
@@ -96,6 +89,37 @@ def coverage_warnings(vocabulary: Vocabulary, stories: Sequence[Story]) -> list[
         if len(story.all_questions) > MAX_OWN_QUESTIONS
     ]
     return sorted(warnings, key=lambda warning: (str(warning.path), warning.line))
+
+
+def _moment_gaps(
+    vocabulary: Vocabulary, uncovered: list[Tag], lines: dict[str, int]
+) -> list[Problem]:
+    """A warning at each moment of the project's own vocabulary that no story covers. The
+    storybook's own vocabulary is not the trainer's to edit: its gaps are one warning, which
+    says how to make it theirs (a new storybook has one story and dozens of gaps)."""
+    if not uncovered:
+        return []
+    if vocabulary.path.resolve().is_relative_to(DEFAULT_TEMPLATES):
+        names = ", ".join(tag.name for tag in uncovered)
+        return [
+            Problem(
+                vocabulary.path,
+                lines.get(uncovered[0].name, 1),
+                f"{len(uncovered)} of the storybook's moments have no published story yet: {names}",
+                "write stories for them; to drop the moments this storybook does not need, "
+                "copy the vocabulary with `storybook templates --copy tags.yml` and remove "
+                "them there",
+            )
+        ]
+    return [
+        Problem(
+            vocabulary.path,
+            lines.get(tag.name, 1),
+            f"no published story has the moment '{tag.name}'",
+            "write one, tag an existing story that fits, or remove the moment",
+        )
+        for tag in uncovered
+    ]
 
 
 def _tag_lines(vocabulary: Vocabulary) -> dict[str, int]:

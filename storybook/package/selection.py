@@ -75,14 +75,22 @@ def choose(
     stories = {story.slug: story for story in result.library.published}
     stories.update({story.path.stem: story for story in result.library.published})
     if path is not None:
-        chosen = _named(result.paths, path, lambda p: p.name, paths_dir, config_file, "path")
+        chosen = _named(
+            result.paths, path, lambda p: p.name, paths_dir, config_file, "learning path", "path"
+        )
         slugs = [step.story for step in chosen.steps]
         selection = Selection(
             chosen.title, path_uri(chosen.name), _pages(slugs, stories), "path", chosen.name
         )
     elif workshop is not None:
         found = _named(
-            result.workshops, workshop, lambda w: w.slug, workshops_dir, config_file, "workshop"
+            result.workshops,
+            workshop,
+            lambda w: w.slug,
+            workshops_dir,
+            config_file,
+            "workshop",
+            "workshop",
         )
         slugs = [s.story for s in found.sessions if s.story is not None]
         selection = Selection(
@@ -91,7 +99,7 @@ def choose(
     else:
         ordered = sorted(result.library.published, key=lambda story: story.slug)
         selection = Selection(site_name, HOME, tuple(story_uri(s.slug) for s in ordered))
-    _check_size(selection, config_file)
+    check_size(selection, config_file)
     return selection
 
 
@@ -107,6 +115,7 @@ def _named(
     folder: Path | None,
     config_file: Path,
     what: str,
+    option: str,
 ) -> Any:
     for item in found:
         if name_of(item) == name:
@@ -116,12 +125,12 @@ def _named(
     hint = (
         f"choose one of: {', '.join(known)}"
         if known
-        else f"there is no {what} in this storybook: package the whole library without --{what}"
+        else f"this storybook has no {what}: package the whole library, without --{option}"
     )
     raise StorybookError([Problem(where, 0, f"no {what} called '{name}'", hint)])
 
 
-def _check_size(selection: Selection, config_file: Path) -> None:
+def check_size(selection: Selection, config_file: Path) -> None:
     """One bit a story must fit SCORM 1.2's suspend data; no encoding can do with fewer for
     every set of stories a reader may have opened, so a larger package is refused."""
     if not selection.stories:

@@ -21,6 +21,11 @@
       getValue: "LMSGetValue",
       setValue: "LMSSetValue",
       commit: "LMSCommit",
+      entry: "cmi.core.entry",
+      // 1.2 LMSs say "resume" or "" for a later visit: only "ab-initio" is a first one.
+      resumes: function (entry) {
+        return entry !== "ab-initio";
+      },
       status: "cmi.core.lesson_status",
       done: ["completed", "passed"],
       location: "cmi.core.lesson_location",
@@ -37,6 +42,11 @@
       getValue: "GetValue",
       setValue: "SetValue",
       commit: "Commit",
+      entry: "cmi.entry",
+      // In 2004 what a visit left is kept for the next only when it was suspended.
+      resumes: function (entry) {
+        return entry === "resume";
+      },
       status: "cmi.completion_status",
       done: ["completed"],
       location: "cmi.location",
@@ -201,12 +211,16 @@
   Course.prototype.start = function () {
     var format = this.format;
     var stories = this.settings.stories;
-    this.seen = decodeSeen(this.settings.key, this.get(format.suspendData), stories.length);
+    // A first visit has nothing to resume: SCORM 2004 answers "not initialized" (403) to
+    // reading it, so it is not read.
+    var resumed = format.resumes(this.get(format.entry));
+    var data = resumed ? this.get(format.suspendData) : "";
+    this.seen = decodeSeen(this.settings.key, data, stories.length);
     this.completed = format.done.indexOf(this.get(format.status)) >= 0;
     if (!this.completed) {
       this.set(format.status, "incomplete");
     }
-    this.location = packagePage(this.get(format.location)) || "";
+    this.location = (resumed && packagePage(this.get(format.location))) || "";
     this.commit();
     var course = this;
     this.frame.addEventListener("load", function () {

@@ -33,6 +33,11 @@
     },
   };
 
+  var FIRST = {
+    scorm12: { core: { entry: "ab-initio" } },
+    scorm2004: { entry: "ab-initio" },
+  };
+
   function runtime(format) {
     var settings = { autocommit: false, logLevel: 5 };
     return format === "scorm12" ? new window.Scorm12API(settings) : new window.Scorm2004API(settings);
@@ -61,9 +66,10 @@
     launch: function (format, address, previous) {
       var kept = Object.assign({}, previous || {});
       var api = runtime(format);
-      if (previous) {
-        api.loadFromJSON(RESUMED[format](kept));
-      }
+      // A first visit is "ab-initio"; a later one resumes what the last one suspended.
+      api.loadFromJSON(
+        previous ? RESUMED[format](kept) : FIRST[format]
+      );
       this.calls = [];
       this.kept = kept;
       this.finished = false;

@@ -192,13 +192,17 @@ def test_the_package_is_the_learner_edition_even_when_everything_asks_for_the_ot
 
 
 def test_a_package_is_written_again_over_its_own_older_self(tmp_path: Path) -> None:
+    """A package this command wrote is replaced whole (here a 1.2 by a 2004 package), and
+    no temporary file is left beside it."""
     project = make_marked(tmp_path / "mini")
     out = tmp_path / "course.zip"
+    package(project, out, "--format", "scorm12")
+    assert b"<schemaversion>1.2<" in read_zip(out)["imsmanifest.xml"]
     package(project, out, "--format", "scorm2004")
-    first = out.read_bytes()
-    package(project, out, "--format", "scorm2004")
-    assert out.read_bytes() == first  # the same sources make the same bytes
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".storybook-")] == []
+    files = read_zip(out)
+    assert b"<schemaversion>2004 4th Edition<" in files["imsmanifest.xml"]
+    assert "adlcp_rootv1p2.xsd" not in files and "adlcp_v1p3.xsd" in files
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["course.zip", "mini"]
 
 
 def test_suspend_data_holds_the_largest_package_it_allows() -> None:

@@ -227,6 +227,14 @@ def test_a_reader_reads_closes_resumes_and_completes_in_a_real_scorm_runtime(
     course = launch(page, version, kept)
     heading = course.locator(HEADING)
     expect(heading).to_have_text(second_title)
+    # Search works inside the LMS too, from the package's own files.
+    box = course.locator(".md-search__input")
+    box.click()
+    box.press_sequentially("christening", delay=40)
+    hit = course.locator('.md-search-result__link[href*="stories/the-friday-rota.html"]').first
+    expect(hit).to_be_visible()
+    box.press("Escape")
+    expect(hit).to_be_hidden()
     for number, story in enumerate(stories[2:], start=2):
         if version == "scorm2004":
             course.locator("a.storybook-on-path__next").first.click()

@@ -46,13 +46,22 @@ browser:
 	@test -x $(CHROMIUM) || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 ## Install what the tests need and run them all: ruff, mypy --strict, pytest (browser tests too).
-test: install-test browser
+test: install-test browser scorm-runtime
 	$(BIN)/ruff check storybook tests bench
 	$(BIN)/ruff format --check storybook tests bench
 	$(BIN)/ruff check guide/hooks && $(BIN)/ruff format --check guide/hooks
 	$(BIN)/mypy
 	$(BIN)/mypy guide/hooks
 	$(BIN)/python -m pytest
+
+## scorm-again, the SCORM run-time the package tests play the LMS with: from the npm registry,
+## at the version tests/scorm/package-lock.json pins (npm itself installed once if missing).
+SCORM_RUNTIME := tests/scorm/node_modules/.package-lock.json
+.PHONY: scorm-runtime
+scorm-runtime: $(SCORM_RUNTIME)
+$(SCORM_RUNTIME): tests/scorm/package.json tests/scorm/package-lock.json
+	@command -v npm >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; }
+	npm ci --prefix tests/scorm --no-audit --no-fund
 
 ## Check every story and template, as trainers do.
 check: install

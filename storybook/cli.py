@@ -22,6 +22,7 @@ from storybook.core.room_pages import RoomSettings
 from storybook.core.site import collisions, files_below
 from storybook.core.validate import slugify
 from storybook.export.exporter import export_site
+from storybook.package import FORMATS, write_package
 from storybook.paths.plan import find_paths_dir
 from storybook.scaffold import project as scaffold
 from storybook.scaffold import templates as own_templates
@@ -274,6 +275,45 @@ def export(out: Path, config_file: Path, edition: str | None) -> None:
         f"{len(files.removed)} removed, {len(files.warnings)} warning(s)."
     )
     click.echo(f"Build it with: cd {out} && mkdocs build   (or: zensical build)")
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "package_format",
+    type=click.Choice(FORMATS),
+    default=FORMATS[0],
+    show_default=True,
+    help="The SCORM version your LMS takes: scorm12 (SCORM 1.2) or scorm2004 (4th Edition).",
+)
+@click.option(
+    "--path", "path_name", default=None, help="Package one learning path (its file name)."
+)
+@click.option(
+    "--workshop", default=None, help="Package the stories of one workshop (its file name)."
+)
+@CONFIG_FILE
+def package(
+    out: Path, package_format: str, path_name: str | None, workshop: str | None, config_file: Path
+) -> None:
+    """Write the learner edition as a SCORM package (OUT.zip) to upload to an LMS.
+
+    It reports progress only (opened, completed, where to resume, stories seen, time); the
+    reader's journal answers never leave the browser.
+    """
+    try:
+        report = write_package(config_file, out, package_format, path=path_name, workshop=workshop)
+    except StorybookError as exc:
+        _fail(exc, "No package was written: ")
+    selection = report.selection
+    click.echo(
+        f"Wrote {out}: a {report.format.label} package of the learner edition, "
+        f"{report.files} files, {report.size / 1_000_000:.1f} MB. It opens on "
+        f"{selection.start.removesuffix('.md')}.html and is complete once the reader has opened "
+        f"{_count(len(selection.stories), 'story', 'stories')}."
+    )
+    click.echo("Upload it to your LMS as a SCORM package; README.txt inside says what it reports.")
 
 
 def _already_exists(target: Path) -> NoReturn:

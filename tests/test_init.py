@@ -106,6 +106,7 @@ def test_what_init_writes_builds_strict(new_storybook: Path, edition: str) -> No
     assert (facilitator_only in story) == (edition == "facilitator")
     # The theme's override ships in the package: no overrides/ folder is needed.
     assert not (new_storybook / "overrides").exists()
+    assert 'role="dialog" aria-label="Search"' in story
 
 
 def test_the_examples_of_a_path_and_a_workshop_are_not_published_until_copied(

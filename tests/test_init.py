@@ -78,6 +78,14 @@ def test_what_init_writes_checks_all_good_as_it_is(new_storybook: Path) -> None:
     assert re.search(r"^All good: 1 story, \d+ pages", output, re.M), output
 
 
+def test_the_readme_s_first_command_adds_a_draft_to_a_new_storybook(new_storybook: Path) -> None:
+    code, output = run("new", "The first one-to-one")
+    assert code == 0, output
+    assert (new_storybook / "stories" / "the-first-one-to-one.md").is_file()
+    assert "All good: 1 story and 1 draft(s)" in run("check")[1]
+    assert "the-first-one-to-one" in (new_storybook / "README.md").read_text(encoding="utf-8")
+
+
 def test_a_new_storybook_hears_once_of_the_moments_it_has_no_story_for(
     new_storybook: Path,
 ) -> None:
@@ -106,6 +114,7 @@ def test_what_init_writes_builds_strict(new_storybook: Path, edition: str) -> No
     assert (facilitator_only in story) == (edition == "facilitator")
     # The theme's override ships in the package: no overrides/ folder is needed.
     assert not (new_storybook / "overrides").exists()
+    assert 'role="dialog" aria-label="Search"' in story
 
 
 def test_the_examples_of_a_path_and_a_workshop_are_not_published_until_copied(

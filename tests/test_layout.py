@@ -41,7 +41,9 @@ def storybook_modules(package: str) -> list[str]:
     return [package, *json.loads(output)]
 
 
-@pytest.mark.parametrize("package", ["storybook.core", "storybook.workshops", "storybook.paths"])
+@pytest.mark.parametrize(
+    "package", ["storybook.core", "storybook.workshops", "storybook.paths", "storybook.scaffold"]
+)
 def test_the_core_imports_no_adapter_library(package: str) -> None:
     modules = storybook_modules(package)
     assert len(modules) > 1

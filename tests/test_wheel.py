@@ -116,9 +116,15 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """The wheel and its dependencies in a new environment that cannot see the repository."""
     venv = tmp_path_factory.mktemp("venv") / "env"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=COMMAND_SECONDS)
+    # No pip of its own: this session's pip installs into it (--python), which saves
+    # bootstrapping one; the environment still sees only what is installed into it.
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(venv)],
+        check=True,
+        timeout=COMMAND_SECONDS,
+    )
     environment = Installed(wheel, venv / "bin")
-    pip = [str(venv / "bin" / "python"), "-m", "pip"]
+    pip = [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python")]
     offline = [*pip, "install", "-q", "--no-index", "--find-links", str(WHEELHOUSE), str(wheel)]
     env = clean_env(venv / "bin")
     if subprocess.run(offline, env=env, capture_output=True, timeout=INSTALL_SECONDS).returncode:

@@ -24,12 +24,13 @@ HERE = Path(__file__).resolve().parent
 # What every new storybook is made of; *.j2 files are rendered, the rest copied as they are.
 STARTER = HERE / "starter"
 # The sample library: stories, workshops and paths. In the repository these are links to its
-# own folders; a wheel holds copies of them (see setup.py).
+# own folders, which an editable install reads; building a wheel follows the links, so the
+# wheel holds copies and an installed package reads nothing of the repository.
 SAMPLE = HERE / "sample"
 SAMPLE_FOLDERS = ("stories", "workshops", "paths")
 # The starter's folders the sample library replaces.
 EXAMPLE_FOLDERS = SAMPLE_FOLDERS
-# Package data cannot hold a file whose name starts with a dot everywhere; it is renamed.
+# setuptools' package-data patterns pass over names that start with a dot: it ships renamed.
 RENAMED = {"gitignore": ".gitignore"}
 TEMPLATE_SUFFIX = ".j2"
 # A folder holding only these may still become a storybook: `git init` first is common.
@@ -59,7 +60,7 @@ def init_storybook(
     refuse_unless_empty(folder)
     name = site_name.strip() if site_name and site_name.strip() else site_name_for(folder)
     planned = list(plan_files(folder, sample=sample, site_name=name))
-    return write_all(folder, planned)
+    return write_all(planned)
 
 
 def refuse_unless_empty(folder: Path) -> None:
@@ -143,7 +144,8 @@ def _renderer() -> jinja2.Environment:
     return environment
 
 
-def write_all(folder: Path, planned: list[Planned]) -> list[Path]:
+def write_all(planned: list[Planned]) -> list[Path]:
+    """Write every file that is not there yet; name every one that could not be written."""
     written: list[Path] = []
     problems: list[Problem] = []
     for item in planned:

@@ -67,6 +67,7 @@ FINISH = {"scorm12": "LMSFinish", "scorm2004": "Terminate"}
 EXIT = {"scorm12": "cmi.core.exit", "scorm2004": "cmi.exit"}
 # Read, never written: whether the visit starts afresh or resumes.
 ENTRY = {"scorm12": "cmi.core.entry", "scorm2004": "cmi.entry"}
+SESSION_TIME = {"scorm12": "cmi.core.session_time", "scorm2004": "cmi.session_time"}
 
 
 @dataclass
@@ -221,6 +222,7 @@ def test_a_reader_reads_closes_resumes_and_completes_in_a_real_scorm_runtime(
     assert kept[STATUS[version]] == "incomplete"
     assert seen(settings, kept["cmi.suspend_data"]) == stories[:2]
     assert kept[EXIT[version]] == "suspend"
+    assert kept[SESSION_TIME[version]]  # its shape is checked with every call
 
     # Second visit: the course opens where the reader left it; read the rest.
     page = reader.open("lms/lms.html")

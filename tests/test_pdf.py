@@ -4,8 +4,10 @@ pypdf, page by page."""
 from __future__ import annotations
 
 import http.server
+import importlib.abc
 import re
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -359,3 +361,46 @@ def test_a_file_url_is_local_only_below_the_allowed_folders(tmp_path: Path) -> N
 
 def test_a_title_is_written_into_the_stylesheet_as_one_string() -> None:
     assert css_string('Say "no" } @page {') == ('"Say \\22 no\\22  \\7d  \\40 page \\7b "')
+
+
+class NoPango(importlib.abc.MetaPathFinder):
+    """Imports WeasyPrint as a machine without Pango does: it fails with OSError."""
+
+    def find_spec(self, name: str, path: object, target: object = None) -> None:
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+
+
+def test_a_machine_without_pango_is_told_how_to_install_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [NoPango(), *sys.meta_path])
+    out = project / "out.pdf"
+    result = run(project, "workbook", "marked", str(out))
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "storybook pdf: WeasyPrint, which writes the PDF, needs the Pango library "
+        "(cannot load library 'libpango-1.0-0') - install it: on Debian or Ubuntu "
+    )
+    assert not out.exists()
+
+
+def test_the_sample_workshops_workbook_prints_part_b_after_its_stop_page(
+    sample_project: Path,
+) -> None:
+    out = sample_project / "day-one.pdf"
+    result = run(sample_project, "workbook", "new-manager-day-one", str(out))
+    assert result.exit_code == 0, result.output
+    pages = pages_of(out)
+    assert result.output.startswith(
+        f"Wrote {out}: the workbook of New manager, day one, {len(pages)} pages (learner edition)."
+    )
+    firsts = [
+        next(line for line in text.splitlines() if line != "New manager, day one") for text in pages
+    ]
+    for title in ("The Friday Rota", "Both Shifts", "Camera Off"):
+        assert firsts.count(title) == 1, (title, firsts)
+    stop = firsts.index(next(line for line in firsts if line.startswith("Stop here.")))
+    assert firsts.index("Both Shifts") < stop < firsts.index("Camera Off")
+    assert firsts[stop + 1] == "Monday"  # Both Shifts holds back its part from "## Monday"

@@ -296,7 +296,7 @@ PAPER = click.option(
     show_default=True,
     help="The paper size.",
 )
-PDF_OUT = click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+PDF_OUT = click.argument("out", type=click.Path(path_type=Path))
 
 
 @pdf.command("workbook")

@@ -9,11 +9,12 @@ import re
 import shutil
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
@@ -21,7 +22,8 @@ from pypdf.generic import DictionaryObject
 from storybook.cli import main
 from storybook.pdf.render import css_string, local_file
 
-from .conftest import make_mini, story_text
+from .conftest import DATA, make_mini, snapshot, story_text
+from .test_cli import PROBLEM_LINE
 from .test_editions import MINUTES_SHOWN, STORY_MARKERS, TEXT_MARKERS
 
 # Quotes and a semicolon: the running title must survive being put into a stylesheet.
@@ -231,49 +233,33 @@ def project(tmp_path: Path) -> Path:
     return make_project(tmp_path / "mini")
 
 
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        (("workbook", "marke"), "workshops: no workshop called 'marke' - did you mean 'marked'?"),
-        (("pack", "nothing-like-it"), "workshops: no workshop called 'nothing-like-it' - name a "),
-        (("story", "the-tru"), "stories: no story called 'the-tru' - did you mean 'the-turn'?"),
-        (
-            ("story", "stories/wip.md"),
-            "stories/wip.md:8: this story is a draft, and a worksheet is learner material",
-        ),
-    ],
+# `storybook pdf` given what it cannot print, and the problem lines each prints (see the file).
+BAD_PDF_COMMANDS: dict[str, dict[str, Any]] = yaml.safe_load(
+    (DATA / "bad_commands" / "pdf.yml").read_text(encoding="utf-8")
 )
-def test_a_workshop_or_story_that_is_not_there_is_named_with_a_hint(
-    project: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, str], expected: str
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PDF_COMMANDS))
+def test_what_cannot_be_printed_is_said_in_the_one_format(
+    case: str, mini_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    given = BAD_PDF_COMMANDS[case]
+    project = mini_project()
     monkeypatch.chdir(project)
-    out = project / "out.pdf"
-    result = CliRunner().invoke(main, ["pdf", *args, str(out)])
-    assert result.exit_code == 1
-    assert result.output.startswith(expected), result.output
-    assert "No PDF was written: 1 problem(s) in 1 file(s)." in result.output
-    assert "Traceback" not in result.output
-    assert not out.exists()
-
-
-def test_a_storybook_with_a_mistake_prints_nothing(project: Path) -> None:
-    (project / "stories" / "marked.md").write_text(
-        MARKED.replace("tags: [wellbeing]", "tags: [wellbeeing]"), encoding="utf-8"
+    for name, text in given.get("write", {}).items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text, encoding="utf-8")
+    before = snapshot(project)
+    result = CliRunner().invoke(main, given["args"], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == given["expected"]
+    assert all(PROBLEM_LINE.match(line) for line in given["expected"])
+    files = len({line.split(":")[0] for line in given["expected"]})
+    assert result.stderr.strip() == (
+        f"No PDF was written: {len(given['expected'])} problem(s) in {files} file(s)."
     )
-    out = project / "out.pdf"
-    result = run(project, "workbook", "marked", str(out))
-    assert result.exit_code == 1
-    assert "marked.md:5: unknown tag 'wellbeeing'" in result.output
-    assert not out.exists()
-
-
-def test_a_file_the_trainer_wrote_is_never_replaced(project: Path) -> None:
-    theirs = project / "handout.pdf"
-    theirs.write_bytes(b"%PDF-1.4 the trainer's own handout")
-    result = run(project, "story", "the-turn", str(theirs))
-    assert result.exit_code == 1
-    assert "already exists and was not written by storybook pdf, so it is kept" in result.output
-    assert theirs.read_bytes() == b"%PDF-1.4 the trainer's own handout"
+    assert "Traceback" not in result.output
+    assert snapshot(project) == before, "nothing is written"
 
 
 def test_a_pdf_it_wrote_is_replaced_by_the_next(project: Path) -> None:

@@ -390,3 +390,45 @@ def test_the_sample_workshops_workbook_prints_part_b_after_its_stop_page(
     stop = firsts.index(next(line for line in firsts if line.startswith("Stop here.")))
     assert firsts.index("Both Shifts") < stop < firsts.index("Camera Off")
     assert firsts[stop + 1] == "Monday"  # Both Shifts holds back its part from "## Monday"
+
+
+def test_the_markdown_extensions_of_mkdocs_yml_are_loaded_as_mkdocs_loads_them(
+    project: Path,
+) -> None:
+    """Settings tagged !!python/name (as Material's documentation writes them) are imported."""
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + "markdown_extensions:\n"
+        + "  - pymdownx.superfences:\n"
+        + "      custom_fences:\n"
+        + "        - name: mermaid\n"
+        + "          class: mermaid\n"
+        + "          format: !!python/name:pymdownx.superfences.fence_code_format\n"
+        + "  - pymdownx.caret\n",
+        encoding="utf-8",
+    )
+    story = project / "stories" / "the-turn.md"
+    fence = "```mermaid\ngraph LR; Sam --> Alex\n```"
+    story.write_text(
+        TURN.replace(PART_A, f"{PART_A} It was ^^underlined^^.\n\n{fence}"), encoding="utf-8"
+    )
+    out = project / "turn.pdf"
+    result = run(project, "story", "the-turn", str(out))
+    assert result.exit_code == 0, result.output
+    text = " ".join(" ".join(pages_of(out)).split())
+    assert "It was underlined." in text and "graph LR; Sam --> Alex" in text
+
+
+def test_a_markdown_extension_that_cannot_be_loaded_is_named_at_its_line(
+    project: Path,
+) -> None:
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8") + "markdown_extensions:\n  - pymdownx.nowhere\n"
+    config.write_text(text, encoding="utf-8")
+    result = run(project, "story", "the-turn", str(project / "turn.pdf"))
+    assert result.exit_code == 1
+    line = text.splitlines().index("markdown_extensions:") + 1
+    assert result.output.startswith(
+        f"{config}:{line}: a Markdown extension could not be loaded (ModuleNotFoundError: "
+    ), result.output

@@ -9,6 +9,7 @@ is ever fetched while rendering: see :func:`local_only_fetcher`.
 
 from __future__ import annotations
 
+import importlib
 import mimetypes
 import os
 import re
@@ -29,6 +30,7 @@ from storybook.core.errors import Problem, StorybookError
 from storybook.core.project import Project, line_of
 from storybook.core.safety import MARKDOWN_EXTENSIONS, clean
 from storybook.core.site import STYLESHEETS, asset_bytes
+from storybook.core.siteconfig import Tagged, resolve_env
 from storybook.pdf.pages import PrintPage
 
 # Written into every PDF's Creator field: a PDF with it may be replaced by the next one.
@@ -157,13 +159,13 @@ def extensions(project: Project) -> tuple[list[str], dict[str, dict[str, Any]]]:
     own, the plugin's, and those mkdocs.yml lists."""
     names: list[str] = [*MKDOCS_EXTENSIONS, *MARKDOWN_EXTENSIONS]
     configs: dict[str, dict[str, Any]] = {}
-    for entry in _listed(project.config.get("markdown_extensions")):
-        name, settings = (entry, None) if isinstance(entry, str) else _named(entry)
-        if name and name not in names:
-            names.append(name)
-        if name and isinstance(settings, dict):
-            configs[name] = settings
     try:
+        for entry in _listed(project.config.get("markdown_extensions")):
+            name, settings = (entry, None) if isinstance(entry, str) else _named(entry)
+            if name and name not in names:
+                names.append(name)
+            if name and isinstance(settings, dict):
+                configs[name] = resolved(settings)
         markdown.Markdown(extensions=names, extension_configs=configs)
     except Exception as exc:
         raise StorybookError(
@@ -177,6 +179,21 @@ def extensions(project: Project) -> tuple[list[str], dict[str, dict[str, Any]]]:
             ]
         ) from None
     return names, configs
+
+
+def resolved(value: Any) -> Any:
+    """Settings as MkDocs loads them: ``!ENV`` read, ``!!python/name:a.b`` imported."""
+    if isinstance(value, Tagged) and value.tag.startswith(_PYTHON_NAME):
+        module, _, attribute = value.tag.removeprefix(_PYTHON_NAME).rpartition(".")
+        return getattr(importlib.import_module(module), attribute)
+    if isinstance(value, dict):
+        return {key: resolved(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [resolved(item) for item in value]
+    return resolve_env(value)
+
+
+_PYTHON_NAME = "tag:yaml.org,2002:python/name:"
 
 
 def _listed(value: object) -> Iterable[object]:

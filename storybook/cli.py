@@ -344,7 +344,7 @@ def _write_pdf(kind: str, name: str, out: Path, paper: str, config_file: Path) -
         made = make_handout(config_file, kind, name, out, paper=paper)
     except StorybookError as exc:
         _fail(exc, NO_PDF)
-    for url in made.written.refused:
+    for url in dict.fromkeys(made.written.refused):
         click.echo(f"warning: left out {url}: a PDF is made from local files only", err=True)
     handout = HANDOUTS[kind]
     click.echo(

@@ -164,6 +164,22 @@ def test_part_b_comes_after_a_page_that_says_stop(pdfs: dict[str, Path]) -> None
     before, after = "\n".join(pages[stop - 1]), "\n".join(pages[stop + 1])
     assert QUESTION_BEFORE in before and PART_B not in before
     assert pages[stop + 1][0] == "Monday" and PART_B in after and QUESTION_AFTER in after
+    # ...and it says so a third of the way down the page, not at its top, as print.css asks.
+    page = PdfReader(pdfs["workbook"]).pages[stop]
+    assert height_of("Stop here.", page) < 0.7 * float(page.mediabox.height)
+
+
+def height_of(text: str, page: Any) -> float:
+    """How high above the bottom of ``page`` the line starting with ``text`` is written."""
+    heights: list[float] = []
+
+    def visit(found: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if found.startswith(text):
+            heights.append(float(cm[5]) + float(tm[5]))
+
+    page.extract_text(visitor_text=visit)
+    assert heights, text
+    return heights[0]
 
 
 def test_role_cards_are_one_to_a_page(pdfs: dict[str, Path]) -> None:

@@ -175,7 +175,8 @@ def height_of(text: str, page: Any) -> float:
 
     def visit(found: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
         if found.startswith(text):
-            heights.append(float(cm[5]) + float(tm[5]))
+            # Where the text matrix puts the line, through the page's transformation.
+            heights.append(float(cm[1]) * tm[4] + float(cm[3]) * tm[5] + float(cm[5]))
 
     page.extract_text(visitor_text=visit)
     assert heights, text

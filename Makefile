@@ -20,15 +20,16 @@ CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
 .PHONY: serve test check export install install-test room browser screenshots bench
+.PHONY: pango
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-install: $(BIN)/python
+install: $(BIN)/python pango
 	$(BIN)/python -m pip install -q -e .
 
-install-test: $(BIN)/python
+install-test: $(BIN)/python pango
 	$(BIN)/python -m pip install -q -e ".[test]"
 
 ## Install and serve the sample storybook on http://127.0.0.1:$(PORT) (reloads after every edit).
@@ -44,6 +45,14 @@ room: install
 ## Debian's Chromium for the browser tests, installed once if it is missing (as root, with apt).
 browser:
 	@test -x $(CHROMIUM) || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+## Pango, which WeasyPrint lays out `storybook pdf`'s pages with, installed once if it is
+## missing (as root, with apt). Without it the site still builds; only storybook pdf says so.
+pango:
+	@$(PYTHON) -c "import ctypes; ctypes.CDLL('libpango-1.0.so.0'); ctypes.CDLL('libpangoft2-1.0.so.0')" 2>/dev/null \
+		|| { command -v apt-get >/dev/null && apt-get update -q \
+			&& DEBIAN_FRONTEND=noninteractive apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0; } \
+		|| echo "storybook pdf needs Pango: install it with your system's packages (macOS: brew install pango)"
 
 ## Install what the tests need and run them all: ruff, mypy --strict, pytest (browser tests too).
 test: install-test browser scorm-runtime

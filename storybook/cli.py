@@ -26,6 +26,7 @@ from storybook.package import FORMATS, write_package
 from storybook.paths.plan import find_paths_dir
 from storybook.scaffold import project as scaffold
 from storybook.scaffold import templates as own_templates
+from storybook.pdf import HANDOUTS, PAPER_SIZES, make_handout
 from storybook.sections import build_site
 from storybook.workshops.plan import find_workshops_dir
 
@@ -314,6 +315,78 @@ def package(
         f"{_count(len(selection.stories), 'story', 'stories')}."
     )
     click.echo("Upload it to your LMS as a SCORM package; README.txt inside says what it reports.")
+
+
+@main.group()
+def pdf() -> None:
+    """Write a workshop's handouts or a story's worksheet as a PDF file, to print.
+
+    The workbook and the worksheet are built as the learner edition builds them, the pack as
+    the facilitator edition does, whatever edition mkdocs.yml names."""
+
+
+PAPER = click.option(
+    "--paper",
+    type=click.Choice(PAPER_SIZES, case_sensitive=False),
+    default=PAPER_SIZES[0],
+    show_default=True,
+    help="The paper size.",
+)
+PDF_OUT = click.argument("out", type=click.Path(path_type=Path))
+
+
+@pdf.command("workbook")
+@click.argument("workshop")
+@PDF_OUT
+@PAPER
+@CONFIG_FILE
+def pdf_workbook(workshop: str, out: Path, paper: str, config_file: Path) -> None:
+    """The participants' workbook of WORKSHOP (its file name in workshops/) into OUT."""
+    _write_pdf("workbook", workshop, out, paper, config_file)
+
+
+@pdf.command("pack")
+@click.argument("workshop")
+@PDF_OUT
+@PAPER
+@CONFIG_FILE
+def pdf_pack(workshop: str, out: Path, paper: str, config_file: Path) -> None:
+    """The facilitator pack of WORKSHOP (its file name in workshops/) into OUT."""
+    _write_pdf("pack", workshop, out, paper, config_file)
+
+
+@pdf.command("story")
+@click.argument("story")
+@PDF_OUT
+@PAPER
+@CONFIG_FILE
+def pdf_story(story: str, out: Path, paper: str, config_file: Path) -> None:
+    """The worksheet of STORY (its file name in stories/) into OUT."""
+    _write_pdf("story", story, out, paper, config_file)
+
+
+NO_PDF = "No PDF was written: "
+
+
+def _write_pdf(kind: str, name: str, out: Path, paper: str, config_file: Path) -> None:
+    if not config_file.is_file():
+        _refuse(
+            config_file,
+            "no such file",
+            "run this in the storybook's folder, or pass -f FILE",
+            NO_PDF,
+        )
+    try:
+        made = make_handout(config_file, kind, name, out, paper=paper)
+    except StorybookError as exc:
+        _fail(exc, NO_PDF)
+    for url in dict.fromkeys(made.written.refused):
+        click.echo(f"warning: left out {url}: a PDF is made from local files only", err=True)
+    handout = HANDOUTS[kind]
+    click.echo(
+        f"Wrote {out}: the {handout.what} of {made.title}, "
+        f"{_count(made.written.pages, 'page', 'pages')} ({handout.edition.name} edition)."
+    )
 
 
 def _already_exists(target: Path) -> NoReturn:

@@ -24,9 +24,9 @@ from storybook.core.validate import slugify
 from storybook.export.exporter import export_site
 from storybook.package import FORMATS, write_package
 from storybook.paths.plan import find_paths_dir
+from storybook.pdf import HANDOUTS, PAPER_SIZES, make_handout
 from storybook.scaffold import project as scaffold
 from storybook.scaffold import templates as own_templates
-from storybook.pdf import HANDOUTS, PAPER_SIZES, make_handout
 from storybook.sections import build_site
 from storybook.workshops.plan import find_workshops_dir
 

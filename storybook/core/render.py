@@ -54,7 +54,9 @@ _WIDTH = re.compile(r"\d{5,}")
 
 
 def _now() -> float:
-    return time.monotonic()
+    # CPU time, not the wall clock: a template is stopped for the work it does, never because
+    # the machine is busy with something else (a loaded CI runner, a room laptop on battery).
+    return time.process_time()
 
 
 class _TooSlow(Exception):
@@ -151,8 +153,8 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 
 class _Clock:
-    """SIGALRM stops a render that runs too long; only the main thread, where MkDocs builds,
-    receives it. Installing the handler costs more than filling in a question, so a build
+    """SIGPROF (the process's CPU-time timer) stops a render that runs too long; only the main
+    thread, where MkDocs builds, receives it. Installing the handler costs more than filling in a question, so a build
     installs it once (:func:`time_limits`) and each render only starts and stops the timer."""
 
     installed = False
@@ -168,13 +170,13 @@ def time_limits() -> Iterator[None]:
     ):
         yield
         return
-    previous = signal.signal(signal.SIGALRM, _stop)
+    previous = signal.signal(signal.SIGPROF, _stop)
     _Clock.installed = True
     try:
         yield
     finally:
         _Clock.installed = False
-        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+        signal.signal(signal.SIGPROF, previous if previous is not None else signal.SIG_DFL)
 
 
 @contextmanager
@@ -186,16 +188,16 @@ def _time_limit(seconds: float) -> Iterator[None]:
         if (
             not _Clock.installed
             or threading.current_thread() is not threading.main_thread()
-            or signal.getitimer(signal.ITIMER_REAL)[0] != 0
+            or signal.getitimer(signal.ITIMER_PROF)[0] != 0
         ):
             yield
             return
         # Repeated every half second, in case something on the way out catches the first one.
-        signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
+        signal.setitimer(signal.ITIMER_PROF, seconds, 0.5)
         try:
             yield
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(signal.ITIMER_PROF, 0)
 
 
 _LINK_TEXT_SPECIAL = re.compile(r"([\\\[\]])")

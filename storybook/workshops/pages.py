@@ -1,7 +1,8 @@
 """The workshop pages: a run-of-show for the facilitator edition, an agenda for learners.
 
-The two editions get different views built by different functions: the agenda's view is
-made without reading any facilitator-only field, so the learner edition cannot show one.
+Both show a workshop's and a session's fields as their specs do in the edition being built
+(fields.views): in an edition without facilitator material no facilitator-only field is even
+read, so the learner edition's agenda cannot show one.
 """
 
 from __future__ import annotations

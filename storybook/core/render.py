@@ -304,7 +304,7 @@ class _RecordingLoader(jinja2.FileSystemLoader):
             raise _OutsideFolder(template)
         # Read within a limit, never waiting on a FIFO; a folder or an unreadable file where a
         # template should be is a StorybookError at the file (Jinja's own loader raised).
-        source = read_bounded(path, MAX_TEMPLATE_BYTES, what="template").decode("utf-8")
+        source = _template_text(read_bounded(path, MAX_TEMPLATE_BYTES, what="template"), path)
         unescaped = values_inside_tags(source, path)
         if unescaped:
             raise UnescapedValues(unescaped)
@@ -328,6 +328,24 @@ class _RecordingLoader(jinja2.FileSystemLoader):
         template = super().load(environment, name, globals)
         self.compiled.add(name)
         return template
+
+
+def _template_text(raw: bytes, path: Path) -> str:
+    """A template's bytes as text; anything not UTF-8 is a problem at its file, said the same
+    way whether the template runs itself or is included by another (ours or the project's)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise StorybookError(
+            [
+                Problem(
+                    path,
+                    1,
+                    "this template is not UTF-8 text",
+                    "save it again as UTF-8 (most editors offer it under Save As)",
+                )
+            ]
+        ) from None
 
 
 class Renderer:
@@ -420,16 +438,6 @@ class Renderer:
                 continue  # deleted since the folder was listed
             except UnescapedValues as exc:
                 problems.extend(exc.problems)
-                continue
-            except UnicodeDecodeError:
-                problems.append(
-                    Problem(
-                        self.template_path(name),
-                        1,
-                        "this template is not UTF-8 text",
-                        "save it again as UTF-8 (most editors offer it under Save As)",
-                    )
-                )
                 continue
             try:
                 # Parsing finds the syntax errors at a third of the cost of compiling.

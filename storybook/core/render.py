@@ -237,36 +237,90 @@ class UnescapedValues(Exception):
 _JINJA_PART = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _ESCAPED = re.compile(r"\|\s*(?:e|escape|attr)\s*-?\}\}$")
 _TAG_OPENING = re.compile(r"<[a-zA-Z]")
+# Statements that print another template's (or a macro's) text where they stand: what that
+# text prints was escaped for the place it stands in there, not for an attribute here.
+_PRINTS_OTHER_TEXT = re.compile(r"\{%-?\s*(?:include|call)\b")
 
 
 def values_inside_tags(source: str, path: Path) -> list[Problem]:
-    """Every ``{{ value }}`` that stands inside an HTML tag (``<abbr title="{{ x }}">``)
-    without an escaping filter at its end: a quote in the value would add an attribute."""
-    if "<" not in source:
+    """Every place a template prints a value where a quote in it would add an attribute:
+    ``{{ value }}`` inside an HTML tag (``<abbr title="{{ x }}">``) or inside the quotes of a
+    Markdown attribute list (``{: title="{{ x }}" }``) without an escaping filter at its end,
+    an escaped value inside an HTML tag but outside quotes (a space in it starts another
+    attribute), and an ``{% include %}`` or ``{% call %}`` in either place."""
+    if "<" not in source and "=" not in source:
         return []
     problems = []
-    # The template's text with its Jinja parts blanked out: only its own < and > count.
+    # The template's text with its Jinja parts blanked out: only its own < > { } and quotes count.
     text = _JINJA_PART.sub(lambda match: " " * len(match[0]), source)
     for part in _JINJA_PART.finditer(source):
-        value = part[0]
-        if not value.startswith("{{") or _ESCAPED.search(value):
-            continue
-        opened = text.rfind("<", 0, part.start())
-        if opened < 0 or opened < text.rfind(">", 0, part.start()):
-            continue
-        if not _TAG_OPENING.match(text, opened):
-            continue
-        shown = " ".join(value.split())
-        problems.append(
-            Problem(
-                path,
-                source.count("\n", 0, part.start()) + 1,
-                f"{shown} stands inside an HTML tag without being escaped",
-                f"write {shown[:-2].rstrip()} | e }}}}: a quote in the value would add an "
-                "attribute to the tag",
-            )
-        )
+        found = _unsafe_place(part[0], text, part.start())
+        if found is not None:
+            message, hint = found
+            problems.append(Problem(path, source.count("\n", 0, part.start()) + 1, message, hint))
     return problems
+
+
+def _unsafe_place(value: str, text: str, start: int) -> tuple[str, str] | None:
+    """What is wrong with Jinja part ``value`` standing at ``start`` of the blanked ``text``."""
+    shown = " ".join(value.split())
+    prints_other = _PRINTS_OTHER_TEXT.match(value) is not None
+    if not value.startswith("{{") and not prints_other:
+        return None
+    in_tag = _in_html_tag(text, start)
+    in_list = not in_tag and _in_attribute_list(text, start)
+    if not in_tag and not in_list:
+        return None
+    where = "an HTML tag" if in_tag else "a Markdown attribute list"
+    if prints_other:
+        return (
+            f"{shown} stands inside {where}: what it prints is not escaped there",
+            "print the value here as {{ value | e }} between quotes instead: a quote in the "
+            "text it prints would add an attribute",
+        )
+    quoted = _inside_quotes(text, text.rfind("<" if in_tag else "{", 0, start), start)
+    if not _ESCAPED.search(value):
+        if in_list and not quoted:
+            # An id or class token such as #{{ story.slug }}: a slug or a number holds no
+            # space or quote. A text there is the template's own choice (see docs-hostile).
+            return None
+        return (
+            f"{shown} stands inside {where} without being escaped",
+            f"write {shown[:-2].rstrip()} | e }}}}: a quote in the value would add an "
+            "attribute to the tag",
+        )
+    if in_tag and not quoted:
+        return (
+            f"{shown} stands inside an HTML tag outside quotes",
+            f'put it between quotes, as in title="{shown}": a space in the value would '
+            "start another attribute",
+        )
+    return None
+
+
+def _in_html_tag(text: str, start: int) -> bool:
+    opened = text.rfind("<", 0, start)
+    if opened < 0 or opened < text.rfind(">", 0, start):
+        return False
+    return _TAG_OPENING.match(text, opened) is not None
+
+
+def _in_attribute_list(text: str, start: int) -> bool:
+    """Whether ``start`` stands after a ``{`` of its line that is not yet closed: inside
+    ``{: ... }`` or ``{ ... }`` (the template's own braces; its Jinja parts are blanked)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    opened = text.rfind("{", line_start, start)
+    return opened >= 0 and text.find("}", opened, start) < 0
+
+
+def _inside_quotes(text: str, opened: int, start: int) -> bool:
+    quote = ""
+    for char in text[opened:start]:
+        if not quote and char in "\"'":
+            quote = char
+        elif char == quote:
+            quote = ""
+    return bool(quote)
 
 
 class _RecordingLoader(jinja2.FileSystemLoader):

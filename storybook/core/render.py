@@ -402,6 +402,38 @@ def _template_text(raw: bytes, path: Path) -> str:
         ) from None
 
 
+# A templates folder holds a few dozen files. One with thousands is a slip of templates_dir
+# (the project's own folder with its .venv, a home folder, /), which would otherwise be read
+# whole on every build and every save under serve.
+MAX_TEMPLATE_ENTRIES = 1_000
+
+
+def template_names(folder: Path) -> list[str]:
+    """The files below a templates folder, as names a template is looked up by (a/b.md.j2),
+    in order; a StorybookError at the folder past MAX_TEMPLATE_ENTRIES files and folders."""
+    names: list[str] = []
+    entries = 0
+    for current, subfolders, files in os.walk(folder):
+        entries += len(subfolders) + len(files)
+        if entries > MAX_TEMPLATE_ENTRIES:
+            raise StorybookError(
+                [
+                    Problem(
+                        folder,
+                        0,
+                        f"this templates folder holds more than {MAX_TEMPLATE_ENTRIES:,} files "
+                        "and folders, so it cannot be the storybook's templates folder",
+                        "point templates_dir in mkdocs.yml at the folder of your own templates "
+                        "(it may be empty), or remove templates_dir",
+                    )
+                ]
+            )
+        subfolders.sort()
+        relative = Path(current).relative_to(folder)
+        names += sorted((relative / name).as_posix() for name in files)
+    return names
+
+
 class Renderer:
     """Renders the templates of a project's folder, each one it lacks taken from the
     storybook's defaults; every error names the template file and line it comes from."""
@@ -477,7 +509,16 @@ class Renderer:
         are known to be fine."""
         problems = []
         compiled, self.loader.compiled = self.loader.compiled, set()
-        for name in self.env.list_templates(filter_func=lambda name: name.endswith(".j2")):
+        try:
+            names = [
+                name
+                for folder in self.loader.folders
+                for name in template_names(folder)
+                if name.endswith(".j2")
+            ]
+        except StorybookError as exc:
+            return exc.problems
+        for name in sorted(set(names)):
             if name in compiled:
                 continue
             try:

@@ -645,11 +645,16 @@ def _neutral_value(value: Any) -> Any:
     return value
 
 
+_MARKUP_IN_AN_ATTRIBUTE = str.maketrans({"<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
+
+
 def attribute_text(value: object) -> Markup:
     """The ``e``, ``escape`` and ``attr`` filters: any text escaped for HTML, inside an
     attribute's quotes too, and neutralised (no attribute list is ever read in it)."""
     if isinstance(value, Markup):
-        return value
+        # Ours, but made around a trainer's text (a story's body, its quotes kept): inside an
+        # attribute its quotes and tags are text too. Its entities stay as they are.
+        return Markup(str(value).translate(_MARKUP_IN_AN_ATTRIBUTE))
     # Neutralised too: an escaped value may also stand in Markdown, outside any tag.
     return Markup(neutralise(str(markupsafe_escape(str(value)))))
 

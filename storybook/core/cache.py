@@ -27,17 +27,23 @@ from storybook.core.library import read_story
 from storybook.core.load import MAX_STORY_BYTES, read_bounded
 from storybook.core.model import Story
 from storybook.core.pages import Page, Related, render_story_page
-from storybook.core.render import Renderer
+from storybook.core.render import Renderer, template_names
 from storybook.core.room_pages import RoomSettings, render_room_page
 from storybook.core.vocabulary import Vocabulary
 
 
 def folder_fingerprint(folder: Path) -> bytes:
-    """A digest of every file below ``folder``: its path and its bytes."""
+    """A digest of every file below templates folder ``folder``: its path and its bytes. A
+    folder too large to be one (the renderer says so) is not read at all."""
     digest = hashlib.blake2b()
-    for path in sorted(folder.rglob("*")):
+    try:
+        names = template_names(folder) if folder.is_dir() else []
+    except StorybookError:
+        return b"too many files"
+    for name in names:
+        path = folder / name
         if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(name.encode() + b"\0")
             digest.update(hashlib.blake2b(_bytes_or_marker(path)).digest())
     return digest.digest()
 

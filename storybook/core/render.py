@@ -239,36 +239,90 @@ class UnescapedValues(Exception):
 _JINJA_PART = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _ESCAPED = re.compile(r"\|\s*(?:e|escape|attr)\s*-?\}\}$")
 _TAG_OPENING = re.compile(r"<[a-zA-Z]")
+# Statements that print another template's (or a macro's) text where they stand: what that
+# text prints was escaped for the place it stands in there, not for an attribute here.
+_PRINTS_OTHER_TEXT = re.compile(r"\{%-?\s*(?:include|call)\b")
 
 
 def values_inside_tags(source: str, path: Path) -> list[Problem]:
-    """Every ``{{ value }}`` that stands inside an HTML tag (``<abbr title="{{ x }}">``)
-    without an escaping filter at its end: a quote in the value would add an attribute."""
-    if "<" not in source:
+    """Every place a template prints a value where a quote in it would add an attribute:
+    ``{{ value }}`` inside an HTML tag (``<abbr title="{{ x }}">``) or inside the quotes of a
+    Markdown attribute list (``{: title="{{ x }}" }``) without an escaping filter at its end,
+    an escaped value inside an HTML tag but outside quotes (a space in it starts another
+    attribute), and an ``{% include %}`` or ``{% call %}`` in either place."""
+    if "<" not in source and "=" not in source:
         return []
     problems = []
-    # The template's text with its Jinja parts blanked out: only its own < and > count.
+    # The template's text with its Jinja parts blanked out: only its own < > { } and quotes count.
     text = _JINJA_PART.sub(lambda match: " " * len(match[0]), source)
     for part in _JINJA_PART.finditer(source):
-        value = part[0]
-        if not value.startswith("{{") or _ESCAPED.search(value):
-            continue
-        opened = text.rfind("<", 0, part.start())
-        if opened < 0 or opened < text.rfind(">", 0, part.start()):
-            continue
-        if not _TAG_OPENING.match(text, opened):
-            continue
-        shown = " ".join(value.split())
-        problems.append(
-            Problem(
-                path,
-                source.count("\n", 0, part.start()) + 1,
-                f"{shown} stands inside an HTML tag without being escaped",
-                f"write {shown[:-2].rstrip()} | e }}}}: a quote in the value would add an "
-                "attribute to the tag",
-            )
-        )
+        found = _unsafe_place(part[0], text, part.start())
+        if found is not None:
+            message, hint = found
+            problems.append(Problem(path, source.count("\n", 0, part.start()) + 1, message, hint))
     return problems
+
+
+def _unsafe_place(value: str, text: str, start: int) -> tuple[str, str] | None:
+    """What is wrong with Jinja part ``value`` standing at ``start`` of the blanked ``text``."""
+    shown = " ".join(value.split())
+    prints_other = _PRINTS_OTHER_TEXT.match(value) is not None
+    if not value.startswith("{{") and not prints_other:
+        return None
+    in_tag = _in_html_tag(text, start)
+    in_list = not in_tag and _in_attribute_list(text, start)
+    if not in_tag and not in_list:
+        return None
+    where = "an HTML tag" if in_tag else "a Markdown attribute list"
+    if prints_other:
+        return (
+            f"{shown} stands inside {where}: what it prints is not escaped there",
+            "print the value here as {{ value | e }} between quotes instead: a quote in the "
+            "text it prints would add an attribute",
+        )
+    quoted = _inside_quotes(text, text.rfind("<" if in_tag else "{", 0, start), start)
+    if not _ESCAPED.search(value):
+        if in_list and not quoted:
+            # An id or class token such as #{{ story.slug }}: a slug or a number holds no
+            # space or quote. A text there is the template's own choice (see docs-hostile).
+            return None
+        return (
+            f"{shown} stands inside {where} without being escaped",
+            f"write {shown[:-2].rstrip()} | e }}}}: a quote in the value would add an "
+            "attribute to the tag",
+        )
+    if in_tag and not quoted:
+        return (
+            f"{shown} stands inside an HTML tag outside quotes",
+            f'put it between quotes, as in title="{shown}": a space in the value would '
+            "start another attribute",
+        )
+    return None
+
+
+def _in_html_tag(text: str, start: int) -> bool:
+    opened = text.rfind("<", 0, start)
+    if opened < 0 or opened < text.rfind(">", 0, start):
+        return False
+    return _TAG_OPENING.match(text, opened) is not None
+
+
+def _in_attribute_list(text: str, start: int) -> bool:
+    """Whether ``start`` stands after a ``{`` of its line that is not yet closed: inside
+    ``{: ... }`` or ``{ ... }`` (the template's own braces; its Jinja parts are blanked)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    opened = text.rfind("{", line_start, start)
+    return opened >= 0 and text.find("}", opened, start) < 0
+
+
+def _inside_quotes(text: str, opened: int, start: int) -> bool:
+    quote = ""
+    for char in text[opened:start]:
+        if not quote and char in "\"'":
+            quote = char
+        elif char == quote:
+            quote = ""
+    return bool(quote)
 
 
 class _RecordingLoader(jinja2.FileSystemLoader):
@@ -306,7 +360,7 @@ class _RecordingLoader(jinja2.FileSystemLoader):
             raise _OutsideFolder(template)
         # Read within a limit, never waiting on a FIFO; a folder or an unreadable file where a
         # template should be is a StorybookError at the file (Jinja's own loader raised).
-        source = read_bounded(path, MAX_TEMPLATE_BYTES, what="template").decode("utf-8")
+        source = _template_text(read_bounded(path, MAX_TEMPLATE_BYTES, what="template"), path)
         unescaped = values_inside_tags(source, path)
         if unescaped:
             raise UnescapedValues(unescaped)
@@ -330,6 +384,56 @@ class _RecordingLoader(jinja2.FileSystemLoader):
         template = super().load(environment, name, globals)
         self.compiled.add(name)
         return template
+
+
+def _template_text(raw: bytes, path: Path) -> str:
+    """A template's bytes as text; anything not UTF-8 is a problem at its file, said the same
+    way whether the template runs itself or is included by another (ours or the project's)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise StorybookError(
+            [
+                Problem(
+                    path,
+                    1,
+                    "this template is not UTF-8 text",
+                    "save it again as UTF-8 (most editors offer it under Save As)",
+                )
+            ]
+        ) from None
+
+
+# A templates folder holds a few dozen files. One with thousands is a slip of templates_dir
+# (the project's own folder with its .venv, a home folder, /), which would otherwise be read
+# whole on every build and every save under serve.
+MAX_TEMPLATE_ENTRIES = 1_000
+
+
+def template_names(folder: Path) -> list[str]:
+    """The files below a templates folder, as names a template is looked up by (a/b.md.j2),
+    in order; a StorybookError at the folder past MAX_TEMPLATE_ENTRIES files and folders."""
+    names: list[str] = []
+    entries = 0
+    for current, subfolders, files in os.walk(folder):
+        entries += len(subfolders) + len(files)
+        if entries > MAX_TEMPLATE_ENTRIES:
+            raise StorybookError(
+                [
+                    Problem(
+                        folder,
+                        0,
+                        f"this templates folder holds more than {MAX_TEMPLATE_ENTRIES:,} files "
+                        "and folders, so it cannot be the storybook's templates folder",
+                        "point templates_dir in mkdocs.yml at the folder of your own templates "
+                        "(it may be empty), or remove templates_dir",
+                    )
+                ]
+            )
+        subfolders.sort()
+        relative = Path(current).relative_to(folder)
+        names += sorted((relative / name).as_posix() for name in files)
+    return names
 
 
 class Renderer:
@@ -418,7 +522,16 @@ class Renderer:
         was 4% of a build's own work)."""
         problems = []
         compiled, self.loader.compiled = self.loader.compiled, set()
-        for name in self.env.list_templates(filter_func=lambda name: name.endswith(".j2")):
+        try:
+            names = [
+                name
+                for folder in self.loader.folders
+                for name in template_names(folder)
+                if name.endswith(".j2")
+            ]
+        except StorybookError as exc:
+            return exc.problems
+        for name in sorted(set(names)):
             if name in compiled or not self._projects_own(name):
                 continue
             try:
@@ -433,16 +546,6 @@ class Renderer:
                 continue  # deleted since the folder was listed
             except UnescapedValues as exc:
                 problems.extend(exc.problems)
-                continue
-            except UnicodeDecodeError:
-                problems.append(
-                    Problem(
-                        self.template_path(name),
-                        1,
-                        "this template is not UTF-8 text",
-                        "save it again as UTF-8 (most editors offer it under Save As)",
-                    )
-                )
                 continue
             try:
                 # Parsing finds the syntax errors at a third of the cost of compiling.
@@ -560,11 +663,16 @@ def _neutral_value(value: Any) -> Any:
     return value
 
 
+_MARKUP_IN_AN_ATTRIBUTE = str.maketrans({"<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
+
+
 def attribute_text(value: object) -> Markup:
     """The ``e``, ``escape`` and ``attr`` filters: any text escaped for HTML, inside an
     attribute's quotes too, and neutralised (no attribute list is ever read in it)."""
     if isinstance(value, Markup):
-        return value
+        # Ours, but made around a trainer's text (a story's body, its quotes kept): inside an
+        # attribute its quotes and tags are text too. Its entities stay as they are.
+        return Markup(str(value).translate(_MARKUP_IN_AN_ATTRIBUTE))
     # Neutralised too: an escaped value may also stand in Markdown, outside any tag.
     return Markup(neutralise(str(markupsafe_escape(str(value)))))
 

@@ -116,7 +116,9 @@ def vocabulary_file(templates_dir: Path) -> Path:
 
 def load_vocabulary(templates_dir: Path) -> Vocabulary:
     path = vocabulary_file(templates_dir)
-    if not path.is_file():
+    # Only a tags.yml that is not there at all is missing: a folder or a FIFO of that name is
+    # said as what it is by read_text below.
+    if not os.path.lexists(path):
         raise StorybookError(
             [
                 Problem(

@@ -138,10 +138,12 @@ def test_the_learner_edition_holds_no_facilitator_byte_anywhere(
     everything = b"".join(facilitator.values())
     for marker in [*TEXT_MARKERS, MINUTES_SHOWN]:
         assert marker.encode() in everything, marker
+    # (A story's facilitator material is searched on its page; a workshop's run-of-show,
+    # which holds the session notes, is no search result: search lands on stories.)
     fragments = b"".join(
         data for name, data in facilitator.items() if name.endswith(".pf_fragment (decompressed)")
     )
-    assert b"MARKER-PLAN-LISTEN" in fragments and b"MARKER-SESSION-NOTES" in fragments
+    assert b"MARKER-PLAN-LISTEN" in fragments and b"MARKER-STORY-NOTES" in fragments
     # ...so their absence from the learner edition means something.
     for name in ("sitemap.xml", "sitemap.xml.gz (decompressed)"):
         assert name in learner
@@ -178,7 +180,7 @@ def test_the_offline_learner_edition_holds_no_facilitator_byte_in_its_packed_ind
     facilitator = b"".join(
         data for name, data in sites["facilitator"].items() if name.endswith(fragment)
     )
-    assert b"MARKER-PLAN-LISTEN" in facilitator and b"MARKER-SESSION-NOTES" in facilitator
+    assert b"MARKER-PLAN-LISTEN" in facilitator and b"MARKER-STORY-NOTES" in facilitator
     learner = sites["learner"]
     assert any(name.endswith(fragment) for name in learner)
     assert not any(name.endswith((".pf_fragment", ".pf_index", ".pf_meta")) for name in learner)

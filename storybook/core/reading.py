@@ -6,7 +6,7 @@ Plain functions over stories and the vocabulary: no MkDocs, no templates.
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import html
 import math
 import re
@@ -46,11 +46,22 @@ _STOPWORDS = frozenset(
 
 # Every list of stories and every projector page shows each story's reading time, and under
 # `mkdocs serve` every save rebuilds them: counting 1,000 bodies again took a third of a save.
-@functools.lru_cache(maxsize=8192)
+# Kept by a digest of the text, not the text: holding every story's body to the end of a
+# build was 5 kB a story of its peak memory.
+_MINUTES: dict[bytes, int] = {}
+_MINUTES_KEPT = 8192
+
+
 def reading_minutes(markdown: str) -> int:
     """Minutes to read a text at WORDS_PER_MINUTE, rounded up; at least 1."""
-    words = len(_WORD.findall(_MARKUP.sub(" ", markdown)))
-    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+    key = hashlib.blake2b(markdown.encode("utf-8"), digest_size=16).digest()
+    minutes = _MINUTES.get(key)
+    if minutes is None:
+        if len(_MINUTES) >= _MINUTES_KEPT:
+            _MINUTES.clear()
+        words = len(_WORD.findall(_MARKUP.sub(" ", markdown)))
+        minutes = _MINUTES[key] = max(1, math.ceil(words / WORDS_PER_MINUTE))
+    return minutes
 
 
 def content_words(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:

@@ -269,10 +269,11 @@ def installed_fingerprint() -> bytes:
 def _settings(config: MkDocsConfig) -> bytes:
     """mkdocs.yml as MkDocs read it (with what it inherits and the environment variables it
     names), the command's options but the temporary site folder, and the address served."""
-    given = [
-        {key: value for key, value in layer.items() if key != "site_dir"}
-        for layer in config.user_configs
-    ]
+    # What MkDocs was given, before validation: its public name warns that it goes in a later
+    # release, but 1.6 is the last with plugins, so its attribute stays where it is.
+    layers: list[dict[str, Any]] = getattr(config, "_Config__user_configs", [])
+    given = [{key: value for key, value in layer.items() if key != "site_dir"} for layer in layers]
+    given.append({name: value for name, value in os.environ.items() if name.startswith("STORY")})
     try:
         text = json.dumps([given, config.site_url], sort_keys=True, default=repr)
     except (TypeError, ValueError):  # keys of mixed types cannot be sorted

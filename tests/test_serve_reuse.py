@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -17,8 +19,8 @@ import pytest
 from storybook.core.editions import FACILITATOR_EDITION, LEARNER_EDITION
 from storybook.plugin.servedir import LOCK, MARKER, SITE, keep_site, serve_folder
 
-from .conftest import free_port, story_text
-from .test_room import PLAN_WORDS, SLUMP, Room, refused
+from .conftest import ROOT, free_port, story_text
+from .test_room import PLAN_WORDS, SLUMP, Edition, Room, refused
 from .test_serve import Server
 
 
@@ -244,3 +246,41 @@ def test_one_server_at_a_time_keeps_an_editions_site(
         assert reused is not None
         reused.release()
     assert (tmp_path / ".cache" / "storybook" / ".gitignore").read_text(encoding="utf-8")
+
+
+def test_a_save_under_storybook_serve_rebuilds_only_what_it_changed(
+    mini_project: Callable[..., Path],
+) -> None:
+    """`storybook serve` runs `mkdocs serve -f mkdocs.yml`, which gives some paths relative
+    on its first build and absolute on the next: that once rebuilt every page at each first save."""
+    project = mini_project({"one.md": story_text(title="First title")})
+    config = project / "mkdocs.yml"
+    # As the repository's own mkdocs.yml: the edition from the room, theme overrides.
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    text = text.replace(
+        "  - storybook\n", "  - storybook:\n      edition: !ENV [STORYBOOK_EDITION, learner]\n"
+    )
+    config.write_text(text, encoding="utf-8")
+    shutil.copytree(ROOT / "overrides", project / "overrides")
+    port = free_port()
+    log = project.parent / "storybook-serve.log"
+    command = [
+        *(sys.executable, "-c", "from storybook.cli import main; main()"),
+        *("serve", "--port", str(port)),
+    ]
+    with log.open("wb") as stream:
+        process = subprocess.Popen(command, cwd=project, stdout=stream, stderr=subprocess.STDOUT)
+    server = Edition(port, process, log)
+    try:
+        server.wait_for("/stories/one/", lambda html: "First title" in html)
+        (project / "stories" / "one.md").write_text(
+            story_text(title="Second title"), encoding="utf-8"
+        )
+        server.wait_for("/stories/one/", lambda html: "Second title" in html)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    text = log.read_text(encoding="utf-8")
+    assert text.count("Documentation built in") == 2, text
+    assert "Rebuilding every page" not in text, text

@@ -88,6 +88,7 @@ class DirtyServe:
 
     def _reset(self) -> None:
         self._inputs = b""  # fingerprint of what the last build was made from; b"" before any
+        self._parts = ""  # its parts, with --verbose
         self._entries: dict[str, Entries] = {}  # the merged search index, per page URL
         # page URL -> its HTML file, relative to the site folder, as of the last build
         self._dest: dict[str, str] = {}
@@ -153,13 +154,15 @@ class DirtyServe:
         is rebuilt even on a file system with coarse modification times.
         """
         inputs = _fingerprint(config, files, state)
+        parts = _parts(config, files, state) if log.isEnabledFor(logging.DEBUG) else ""
         if inputs != self._inputs:
             if self._inputs:
                 log.info("Rebuilding every page: something other than a story changed")
-                log.debug(f"What the pages were made from: {_parts(config, files, state)}")
+                log.debug(f"What the pages were made from: {self._parts} -> {parts}")
             clean_directory(config.site_dir)
             self._entries.clear()
             self._inputs = inputs
+        self._parts = parts
         paths, changed = self.mirror.write(pages, Path(config.site_dir) / MIRROR)
         for src_uri in changed:
             page = File(src_uri, None, config.site_dir, config.use_directory_urls)
@@ -245,7 +248,9 @@ def _write_state(path: Path, inputs: bytes, dest: dict[str, str]) -> None:
 # The packages whose code or templates shape every page.
 PACKAGES = ("leadership-storybook", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions")
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+_ENV = re.compile(r"!ENV\s+(\[[^\]]*\]|\S+)")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_INHERIT = re.compile(r"^INHERIT\s*:\s*(.+?)\s*$", re.MULTILINE)
 
 
 @functools.cache
@@ -267,18 +272,32 @@ def installed_fingerprint() -> bytes:
 
 
 def _settings(config: MkDocsConfig) -> bytes:
-    """mkdocs.yml as MkDocs read it (with what it inherits and the environment variables it
-    names), the command's options but the temporary site folder, and the address served."""
-    # What MkDocs was given, before validation: its public name warns that it goes in a later
-    # release, but 1.6 is the last with plugins, so its attribute stays where it is.
-    layers: list[dict[str, Any]] = getattr(config, "_Config__user_configs", [])
-    given = [{key: value for key, value in layer.items() if key != "site_dir"} for layer in layers]
-    given.append({name: value for name, value in os.environ.items() if name.startswith("STORY")})
+    """What shapes every page besides mkdocs.yml's own bytes: the environment variables it
+    names with !ENV (and the storybook's own), the file it inherits, and the address served.
+
+    Not MkDocs' record of what it was given: it writes some paths of it relative on the first
+    load of a run and absolute on the next, which rebuilt every page at the first save."""
+    config_file = Path(config.config_file_path or "mkdocs.yml")
     try:
-        text = json.dumps([given, config.site_url], sort_keys=True, default=repr)
-    except (TypeError, ValueError):  # keys of mixed types cannot be sorted
-        text = repr([given, config.site_url])
-    return _ADDRESS.sub("", text).encode()
+        text = config_file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    names = {name for found in _ENV.findall(text) for name in _NAME.findall(found)}
+    names |= {name for name in os.environ if name.startswith("STORYBOOK_")}
+    inherited = b""
+    for found in _INHERIT.findall(text):
+        try:
+            inherited += (config_file.parent / found.strip("'\" ")).read_bytes()
+        except OSError:
+            inherited += b"missing"
+    given = [
+        sorted((name, os.environ.get(name)) for name in names),
+        hashlib.blake2b(inherited).hexdigest(),
+        config.site_url,
+        config.use_directory_urls,
+        str(config.theme.name),
+    ]
+    return json.dumps(given).encode()
 
 
 def _parts(config: MkDocsConfig, files: Files, state: str) -> str:
@@ -310,7 +329,10 @@ def _fingerprint(config: MkDocsConfig, files: Files, state: str) -> bytes:
     sources += [str(getattr(module, "__file__", "")) for module in modules]
     if config.theme.custom_dir:  # theme overrides (watched with --watch-theme)
         sources += sorted(str(path) for path in Path(config.theme.custom_dir).rglob("*"))
-    for source in sources:
+    # Absolute: MkDocs gives some of these paths relative to the working folder on the first
+    # load of a run (mkdocs serve -f mkdocs.yml, as the room runs it) and absolute on the
+    # next, which rebuilt every page at the first save.
+    for source in sorted(os.path.abspath(source) for source in sources if source):
         try:
             stat = os.stat(source)
             digest.update(f"{source}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())

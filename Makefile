@@ -87,8 +87,11 @@ screenshots: install-test browser
 
 ## Benchmark builds and live edits against plain MkDocs (several minutes; results in bench/RESULTS.md).
 ## Pass options with BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 100,1000 --serve-sizes 300".
+## Then the first page of storybook serve and --room, cold and warm, beside plain mkdocs serve
+## (bench/serve_bench.py; SERVE_BENCH_ARGS="--size 1000 --refresh-sizes 3000").
 bench: install
 	$(BIN)/python bench/build_bench.py $(BENCH_ARGS)
+	$(BIN)/python bench/serve_bench.py $(SERVE_BENCH_ARGS)
 
 .PHONY: guide
 ## Install and serve the user guide (guide/) on http://127.0.0.1:$(GUIDE_PORT); make test builds it.

@@ -193,6 +193,11 @@ def check_config_follows_edition(config_file: Path) -> None:
 def check_ports_free(servers: list[Server]) -> None:
     for server in servers:
         with socket.socket() as sock:
+            # As MkDocs' server binds: a port that was just served (connections of the last
+            # run still closing) is free, one another server listens on is not. Not on
+            # Windows, where the option lets two servers share a port.
+            if os.name == "posix":
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind((server.host, server.port))
             except OSError:
@@ -224,7 +229,10 @@ def run(servers: list[Server], config_file: Path, echo: Callable[[str], None]) -
         for server in servers:
             processes.append((server, _start(server, servers, config_file, echo)))
         for server in servers:
-            echo(f"The {server.edition.name} edition is served on {server.local_url}")
+            echo(
+                f"The {server.edition.name} edition will be served on {server.local_url} "
+                "as soon as it is built"
+            )
         for server in servers:
             _say_how_to_join(server, echo)
         echo("Press Ctrl-C to stop.")
@@ -275,15 +283,24 @@ def _start(
         start_new_session=True,
     )
     assert process.stdout is not None
-    threading.Thread(
-        target=_relay, args=(process.stdout, f"[{server.edition.name}] ", echo), daemon=True
-    ).start()
+    threading.Thread(target=_relay, args=(process.stdout, server, echo), daemon=True).start()
     return process
 
 
-def _relay(stream: IO[str], prefix: str, echo: Callable[[str], None]) -> None:
+# What `mkdocs serve` logs once its first build is done and it answers.
+SERVING = "Serving on http"
+
+
+def _relay(stream: IO[str], server: Server, echo: Callable[[str], None]) -> None:
+    """Each line of one server, named by its edition; and when it answers, say so: each
+    edition answers as soon as its own site is built, whatever the other does."""
+    prefix = f"[{server.edition.name}] "
+    ready = False
     for line in stream:
         echo(prefix + line.rstrip("\n"))
+        if not ready and SERVING in line:
+            ready = True
+            echo(f"The {server.edition.name} edition is ready on {server.local_url}")
 
 
 def _stop(process: subprocess.Popen[str]) -> None:

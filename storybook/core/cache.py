@@ -10,13 +10,17 @@ that a stale entry cannot be used:
   templates and ``tags.yml``) or a plugin setting.
 
 The MkDocs side of it (the page mirror, the theme's compiled templates) is in
-``storybook.plugin.mirror``. The cache lives only as long as the `mkdocs serve` process:
-nothing is written into the project.
+``storybook.plugin.mirror``. Where a served site is kept between runs, the cache is saved
+beside it when serving stops (:meth:`StoryCache.save`) and read at the next start
+(:meth:`StoryCache.load`), under a key that changes with the installed code: its entries are
+checked against the files exactly as in one run, so a story changed meanwhile is read again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -30,6 +34,8 @@ from storybook.core.pages import Page, Related, render_story_page
 from storybook.core.render import Renderer, template_names
 from storybook.core.room_pages import RoomSettings, render_room_page
 from storybook.core.vocabulary import Vocabulary
+
+SAVED_FORMAT = 1
 
 
 def folder_fingerprint(folder: Path) -> bytes:
@@ -82,14 +88,39 @@ class StoryCache:
             + folder_fingerprint(DEFAULT_TEMPLATES)
             + repr(sorted(settings.items())).encode()
         ).digest()
-        if context != self._context or self._renderer is None:
+        if context != self._context:
             self._context = context
-            self._renderer = Renderer(templates_dir)
+            self._renderer = None
             self._stories.clear()
             self._pages.clear()
             self._room_pages.clear()
+        if self._renderer is None:
+            self._renderer = Renderer(templates_dir)
         self._seen.clear()
         return self
+
+    def save(self, path: Path, key: bytes) -> None:
+        """Keep the stories and pages in ``path`` for a later run with the same ``key``."""
+        saved = (SAVED_FORMAT, key, self._context, self._stories, self._pages, self._room_pages)
+        temporary = path.with_name(path.name + ".tmp")
+        with temporary.open("wb") as stream:
+            pickle.dump(saved, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+
+    def load(self, path: Path, key: bytes) -> bool:
+        """Start from what :meth:`save` kept in ``path``, if it was kept under ``key`` (the
+        same storybook and settings); True if it was. The file is the storybook's own,
+        in a folder it made beside mkdocs.yml."""
+        try:
+            with path.open("rb") as stream:
+                saved = pickle.load(stream)  # written by save() above
+        except Exception:  # missing, cut short, or from code that no longer loads it
+            return False
+        if not (isinstance(saved, tuple) and len(saved) == 6 and saved[:2] == (SAVED_FORMAT, key)):
+            return False
+        _, _, self._context, self._stories, self._pages, self._room_pages = saved
+        self._renderer = None
+        return True
 
     @property
     def renderer(self) -> Renderer:

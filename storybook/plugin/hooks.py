@@ -49,7 +49,7 @@ from storybook.core.site import (
 from storybook.paths.plan import PATHS_INDEX, find_paths_dir
 from storybook.plugin.csp import live_reload_file, live_reload_from_file
 from storybook.plugin.derived import SharedParts
-from storybook.plugin.incremental import DirtyServe
+from storybook.plugin.incremental import DirtyServe, installed_fingerprint
 from storybook.plugin.mirror import ThemeBytecode
 from storybook.plugin.search import (
     ENGINES,
@@ -69,6 +69,7 @@ from storybook.plugin.serve import (
     local_only_problem,
     never_abort_on_warnings,
 )
+from storybook.plugin.servedir import KeptSite, keep_site
 from storybook.plugin.sitedir import (
     discard_failed_site,
     edition_site_dir,
@@ -84,6 +85,9 @@ if TYPE_CHECKING:  # only `mkdocs serve` imports the live-reload server
     from watchdog.observers.api import BaseObserver
 
 log = logging.getLogger("mkdocs.plugins.storybook")
+# Where the story cache is saved in a site kept between runs of `mkdocs serve --dirty`.
+SAVED_STORIES = "stories.pickle"
+THEME_CODE = "theme-code"
 
 
 # MkDocs' Config.__init_subclass__ has no type hints.
@@ -149,6 +153,10 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.searchable: list[Path] = []  # the HTML files of the pages it indexes
         self.finished = False
         self.told: set[str] = set()  # what the terminal was told once already
+        # Under serve --dirty: the site folder kept between runs, once tried (servedir.py).
+        self.kept: KeptSite | None = None
+        self.keeping_tried = False
+        self.kept_other_edition = False
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # MkDocs keeps one plugin instance per process: start every session afresh.
@@ -188,8 +196,26 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         config.extra[PAGES_FLAG] = True
         if self.serving:
             never_abort_on_warnings(config)
+        if self.dirty.active:
+            self._keep_the_site(config)
         self.site_dir = config.site_dir
         return config
+
+    def _keep_the_site(self, config: MkDocsConfig) -> None:
+        """Before the first build of `mkdocs serve --dirty`: build into the folder kept between
+        runs, carrying on from what an earlier run left there."""
+        if self.keeping_tried:
+            if self.kept is not None and self.kept.edition != self.edition.name:
+                self.kept_other_edition = True
+            return
+        self.keeping_tried = True
+        root = Path(config.config_file_path).parent
+        self.kept = keep_site(Path(config.site_dir), root, self.edition)
+        self.theme_bytecode.keep_in(self.kept.folder / THEME_CODE if self.kept else None)
+        if self.kept is None or not self.kept.reused:
+            return
+        self.dirty.reuse(self.kept.site)
+        self.cache.load(self.kept.folder / SAVED_STORIES, installed_fingerprint())
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         root = self.root = Path(config.config_file_path).parent
@@ -370,6 +396,25 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 )
         return problems
 
+    def _let_go_of_the_site(self) -> None:
+        """When serving stops: keep the stories for the next run in the kept folder, or empty
+        it if mkdocs.yml came to ask for another edition meanwhile (its folder holds one
+        edition only)."""
+        kept, self.kept = self.kept, None
+        self.theme_bytecode.keep_in(None)
+        self.dirty.stop(keep_files=kept is not None and not self.kept_other_edition)
+        if kept is None:
+            return
+        try:
+            if self.kept_other_edition:
+                kept.empty()
+            else:
+                self.cache.save(kept.folder / SAVED_STORIES, installed_fingerprint())
+        except OSError as exc:
+            log.warning(f"{kept.folder}: the site could not be kept for the next run ({exc})")
+        finally:
+            kept.release()
+
     def workshops_dir(self) -> Path | None:
         return find_workshops_dir(self.config.workshops_dir, self.root)
 
@@ -465,7 +510,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         # a build that began and never finished leaves no partial site behind.
         if not self.serving and self.site_dir and not self.finished:
             discard_failed_site(Path(self.site_dir))
-        self.dirty.stop()
+        self._let_go_of_the_site()
         if self.native_events is not None:
             self.native_events.stop()
             self.native_events = None

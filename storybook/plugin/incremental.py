@@ -17,6 +17,14 @@ wrong; :class:`DirtyServe` puts each right:
 - **Deleted stories.** Their HTML would still be served; it is removed.
 - **Navigation titles** of pages that are not re-read would be missing; they are read.
 
+The state this needs is kept in the site folder too (:data:`STATE`, written after each build
+that finished, removed as the next begins), so a server started again on the site an
+earlier run kept (servedir.py) rebuilds only what changed while it was stopped: a story
+edited, made a draft or deleted then is rebuilt or withdrawn before the first page is
+served. Whatever else could change a page between runs (the storybook, MkDocs or Material
+installed anew, mkdocs.yml, an environment variable it reads, the address served) changes
+the fingerprint, and every page is rebuilt.
+
 MkDocs warns before every dirty build that navigation may be inaccurate; since the
 storybook keeps the site accurate, the warning is logged as information instead (and so it
 cannot count against ``strict: true`` either).
@@ -24,11 +32,15 @@ cannot count against ``strict: true`` either).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import os
+import platform
+import re
 from collections.abc import Mapping
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +59,9 @@ SEARCH_INDEX = Path("search") / "search_index.json"
 # Where the rendered pages are mirrored: inside the temporary site folder of `mkdocs serve`,
 # so they go when it goes. Hidden, so MkDocs never empties it (nor does a full rebuild here).
 MIRROR = ".storybook-pages"
+# What the last build that finished was made from, and its pages: hidden like the mirror.
+STATE = ".storybook-state.json"
+STATE_FORMAT = 1
 DIRTY_WARNING = "A 'dirty' build is being performed"
 Entries = list[dict[str, Any]]
 
@@ -73,8 +88,10 @@ class DirtyServe:
 
     def _reset(self) -> None:
         self._inputs = b""  # fingerprint of what the last build was made from; b"" before any
+        self._parts = ""  # its parts, with --verbose
         self._entries: dict[str, Entries] = {}  # the merged search index, per page URL
-        self._dest: dict[str, str] = {}  # page URL -> its HTML file, as of the last build
+        # page URL -> its HTML file, relative to the site folder, as of the last build
+        self._dest: dict[str, str] = {}
         self._rebuilt: set[str] = set()
         self._files: Files | None = None
         self._search_plugins: list[Any] = []
@@ -85,10 +102,29 @@ class DirtyServe:
         self.active = True
         logging.getLogger("mkdocs.commands.build").addFilter(self._notice)
 
-    def stop(self) -> None:
+    def reuse(self, site_dir: Path) -> None:
+        """Carry on from the site an earlier run left in ``site_dir``: what it was made from,
+        its pages and its search index. Without a whole record of it, the first build
+        rebuilds every page."""
+        state = _read_state(site_dir / STATE)
+        if state is None:
+            return
+        self._inputs = bytes.fromhex(state["inputs"])
+        self._dest = dict(state["dest"])
+        index = site_dir / SEARCH_INDEX
+        if index.is_file():
+            try:
+                self._entries = _entries_by_url(json.loads(index.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                self._inputs = b"unknown"
+
+    def stop(self, *, keep_files: bool = False) -> None:
         self.active = False
         logging.getLogger("mkdocs.commands.build").removeFilter(self._notice)
-        self.mirror.close()
+        if keep_files:
+            self.mirror.forget()
+        else:
+            self.mirror.close()
         # MkDocs keeps plugins for the life of the process: a later build in it must not
         # inherit the served index (Material's search would merge it into its own).
         for plugin in self._search_plugins:
@@ -98,6 +134,8 @@ class DirtyServe:
     def before_build(self, config: MkDocsConfig) -> None:
         """Let the search plugin index only what this build renders; the merge is done here."""
         self._rebuilt.clear()
+        # The site is about to change: until this build finishes, no record says what it holds.
+        (Path(config.site_dir) / STATE).unlink(missing_ok=True)
         self._search_plugins = [
             plugin for plugin in config.plugins.values() if hasattr(plugin, "search_index_prev")
         ]
@@ -116,12 +154,15 @@ class DirtyServe:
         is rebuilt even on a file system with coarse modification times.
         """
         inputs = _fingerprint(config, files, state)
+        parts = _parts(config, files, state) if log.isEnabledFor(logging.DEBUG) else ""
         if inputs != self._inputs:
             if self._inputs:
                 log.info("Rebuilding every page: something other than a story changed")
+                log.debug(f"What the pages were made from: {self._parts} -> {parts}")
             clean_directory(config.site_dir)
             self._entries.clear()
             self._inputs = inputs
+        self._parts = parts
         paths, changed = self.mirror.write(pages, Path(config.site_dir) / MIRROR)
         for src_uri in changed:
             page = File(src_uri, None, config.site_dir, config.use_directory_urls)
@@ -143,12 +184,18 @@ class DirtyServe:
     def after_build(self, config: MkDocsConfig) -> None:
         if self._files is None:
             return
+        site_dir = Path(config.site_dir)
         # Page URLs as the search index writes them (the home page is "", not "./").
-        pages = {file.page.url: file.abs_dest_path for file in self._files if file.page}
+        pages = {
+            file.page.url: os.path.relpath(file.abs_dest_path, site_dir)
+            for file in self._files
+            if file.page
+        }
         for url in self._dest.keys() - pages.keys():
-            _remove_page(Path(self._dest[url]), Path(config.site_dir))
+            _remove_page(site_dir / self._dest[url], site_dir)
         self._dest = pages
-        self._merge_search_index(Path(config.site_dir) / SEARCH_INDEX, list(pages))
+        self._merge_search_index(site_dir / SEARCH_INDEX, list(pages))
+        _write_state(site_dir / STATE, self._inputs, pages)
 
     def build_failed(self) -> None:
         """A build that stopped half-way leaves the site unknown: rebuild everything next time."""
@@ -158,9 +205,7 @@ class DirtyServe:
         if not path.is_file():
             return
         data = json.loads(path.read_text(encoding="utf-8"))
-        fresh: dict[str, Entries] = {}
-        for entry in data["docs"]:
-            fresh.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
+        fresh = _entries_by_url(data)
         self._entries = {
             url: fresh.get(url, []) if url in self._rebuilt else self._entries.get(url, [])
             for url in urls
@@ -169,17 +214,125 @@ class DirtyServe:
         path.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
 
 
+def _entries_by_url(index: dict[str, Any]) -> dict[str, Entries]:
+    entries: dict[str, Entries] = {}
+    for entry in index["docs"]:
+        entries.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
+    return entries
+
+
+def _read_state(path: Path) -> dict[str, Any] | None:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if (
+        not isinstance(state, dict)
+        or state.get("format") != STATE_FORMAT
+        or not isinstance(state.get("inputs"), str)
+        or not isinstance(state.get("dest"), dict)
+    ):
+        return None
+    return state
+
+
+def _write_state(path: Path, inputs: bytes, dest: dict[str, str]) -> None:
+    if not inputs or inputs == b"unknown":
+        return
+    state = {"format": STATE_FORMAT, "inputs": inputs.hex(), "dest": dest}
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(state, separators=(",", ":")), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+# The packages whose code or templates shape every page.
+PACKAGES = ("leadership-storybook", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions")
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+_ENV = re.compile(r"!ENV\s+(\[[^\]]*\]|\S+)")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_INHERIT = re.compile(r"^INHERIT\s*:\s*(.+?)\s*$", re.MULTILINE)
+
+
+@functools.cache
+def installed_fingerprint() -> bytes:
+    """What is installed, once per process: the versions of the packages that make the pages,
+    Python's, and the storybook's own files (in a checkout they change without a new version)."""
+    digest = hashlib.blake2b(platform.python_version().encode())
+    for name in PACKAGES:
+        try:
+            digest.update(f"{name}\0{metadata.version(name)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}\0none\n".encode())
+    for path in sorted(PACKAGE_ROOT.rglob("*")):
+        if "__pycache__" in path.parts or not path.is_file():
+            continue
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+    return digest.digest()
+
+
+def _settings(config: MkDocsConfig) -> bytes:
+    """What shapes every page besides mkdocs.yml's own bytes: the environment variables it
+    names with !ENV (and the storybook's own), the file it inherits, and the address served.
+
+    Not MkDocs' record of what it was given: it writes some paths of it relative on the first
+    load of a run and absolute on the next, which rebuilt every page at the first save."""
+    config_file = Path(config.config_file_path or "mkdocs.yml")
+    try:
+        text = config_file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    names = {name for found in _ENV.findall(text) for name in _NAME.findall(found)}
+    names |= {name for name in os.environ if name.startswith("STORYBOOK_")}
+    inherited = b""
+    for found in _INHERIT.findall(text):
+        try:
+            inherited += (config_file.parent / found.strip("'\" ")).read_bytes()
+        except OSError:
+            inherited += b"missing"
+    given = [
+        sorted((name, os.environ.get(name)) for name in names),
+        hashlib.blake2b(inherited).hexdigest(),
+        config.site_url,
+        config.use_directory_urls,
+        str(config.theme.name),
+    ]
+    return json.dumps(given).encode()
+
+
+def _parts(config: MkDocsConfig, files: Files, state: str) -> str:
+    """The parts of the fingerprint, to tell which changed (with --verbose)."""
+    parts = {
+        "state": state.encode(),
+        "installed": installed_fingerprint(),
+        "settings": _settings(config),
+        "files": _fingerprint(config, files, ""),
+    }
+    return ", ".join(
+        f"{name} {hashlib.blake2b(part).hexdigest()[:8]}" for name, part in parts.items()
+    )
+
+
 def _fingerprint(config: MkDocsConfig, files: Files, state: str) -> bytes:
     digest = hashlib.blake2b(state.encode())
+    digest.update(installed_fingerprint())
+    digest.update(_settings(config))
     if config.config_file_path and os.path.isfile(config.config_file_path):
         try:
             digest.update(read_bounded(Path(config.config_file_path), what="settings"))
         except StorybookError:  # MkDocs has read it: it changed since, rebuild everything
             digest.update(os.urandom(16))
     sources = [file.abs_src_path for file in files if file.abs_src_path and not file.generated_by]
+    # hooks: in mkdocs.yml, Python files that may change any page
+    hooks: Any = config.hooks  # typed as a list, but MkDocs 1.6 gives {name: module}
+    modules = hooks.values() if isinstance(hooks, dict) else hooks
+    sources += [str(getattr(module, "__file__", "")) for module in modules]
     if config.theme.custom_dir:  # theme overrides (watched with --watch-theme)
         sources += sorted(str(path) for path in Path(config.theme.custom_dir).rglob("*"))
-    for source in sources:
+    # Absolute: MkDocs gives some of these paths relative to the working folder on the first
+    # load of a run (mkdocs serve -f mkdocs.yml, as the room runs it) and absolute on the
+    # next, which rebuilt every page at the first save.
+    for source in sorted(os.path.abspath(source) for source in sources if source):
         try:
             stat = os.stat(source)
             digest.update(f"{source}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())

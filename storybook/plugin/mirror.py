@@ -4,13 +4,17 @@
   file only when its text changed. MkDocs then sees which pages changed by their modification
   time, which is what lets `mkdocs serve --dirty` skip the others.
 - :class:`ThemeBytecode` keeps the theme's compiled Jinja templates: MkDocs makes a new
-  template environment for every rebuild and would compile the theme again each time.
+  template environment for every rebuild and would compile the theme again each time (and,
+  where the site is kept between runs, at every start).
 
-Both live only as long as the `mkdocs serve` process: nothing is written into the project.
+The mirror lives in the served site's folder: in MkDocs' temporary one, or in the one the
+storybook keeps between runs (servedir.py), where the next run adopts the files it finds.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import shutil
 import tempfile
@@ -37,6 +41,7 @@ class PageMirror:
         if root != self.root:
             self.close()
             self.root = root
+            self._adopt(root)
         changed = set()
         for src_uri, content in pages.items():
             if self._written.get(src_uri) != content:
@@ -50,9 +55,34 @@ class PageMirror:
             del self._written[src_uri]
         return {src_uri: self._paths[src_uri] for src_uri in pages}, changed
 
+    def _adopt(self, root: Path) -> None:
+        """Take the files an earlier run left in ``root`` as written: one whose text is the
+        same is not written again, so its page keeps its HTML; the others are replaced or go."""
+        if not root.is_dir():
+            return
+        for path in root.rglob("*"):
+            if not path.is_file():
+                continue
+            if path.name.startswith("."):  # a temporary file of a write that never finished
+                path.unlink(missing_ok=True)
+                continue
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                path.unlink(missing_ok=True)
+                continue
+            src_uri = path.relative_to(root).as_posix()
+            self._written[src_uri] = text
+            self._paths[src_uri] = path
+
     def close(self) -> None:
+        """Remove the mirrored files and forget them."""
         if self.root is not None:
             shutil.rmtree(self.root, ignore_errors=True)
+        self.forget()
+
+    def forget(self) -> None:
+        """Forget the files but leave them, for the next run to adopt."""
         self.root = None
         self._written.clear()
         self._paths.clear()
@@ -65,6 +95,11 @@ class ThemeBytecode(jinja2.BytecodeCache):
     def __init__(self) -> None:
         self._config = b""
         self._code: dict[str, bytes] = {}
+        self._folder: Path | None = None  # where they are kept between runs, if anywhere
+
+    def keep_in(self, folder: Path | None) -> None:
+        """Also keep them in ``folder`` for the next run (the first pages it renders)."""
+        self._folder = folder
 
     def for_config(self, config_file: bytes) -> ThemeBytecode:
         if config_file != self._config:
@@ -74,11 +109,37 @@ class ThemeBytecode(jinja2.BytecodeCache):
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self._code.get(bucket.key)
+        if code is None and self._folder is not None:
+            try:
+                code = self._code[bucket.key] = self._file(bucket.key).read_bytes()
+            except OSError:
+                return
         if code is not None:
+            # Jinja checks the code against its template's source and ignores it if stale.
             bucket.bytecode_from_string(code)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
+        code = self._code[bucket.key] = bucket.bytecode_to_string()
+        if self._folder is not None:
+            with contextlib.suppress(OSError):
+                _write_bytes_atomically(self._file(bucket.key), code)
+
+    def _file(self, key: str) -> Path:
+        assert self._folder is not None
+        config = hashlib.blake2b(self._config, digest_size=8).hexdigest()
+        return self._folder / config / key
+
+
+def _write_bytes_atomically(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _write_atomically(path: Path, content: str) -> None:

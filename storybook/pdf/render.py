@@ -28,6 +28,7 @@ from mkdocs.utils.meta import get_data
 from storybook import __version__
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.project import Project, line_of
+from storybook.core.published import inside_published_folder
 from storybook.core.safety import MARKDOWN_EXTENSIONS, clean
 from storybook.core.site import STYLESHEETS, asset_bytes
 from storybook.core.siteconfig import Tagged, resolve_env
@@ -56,6 +57,9 @@ class Written:
 def write_pdf(project: Project, page: PrintPage, out: Path, *, paper: str = "A4") -> Written:
     """Write ``page`` as a PDF into ``out``, replacing only a PDF this command wrote."""
     check_destination(out)
+    published = inside_published_folder(out, project, "PDF")
+    if published is not None:
+        raise StorybookError([published])
     html = page_html(page, extensions(project))
     weasyprint = _weasyprint()
     fetcher = local_only_fetcher([project.root, _package_folder()])

@@ -24,6 +24,7 @@ from pathlib import Path
 from storybook.core.csp import policy
 from storybook.core.editions import LEARNER_EDITION
 from storybook.core.errors import Problem, StorybookError
+from storybook.core.filemode import as_any_new_file
 from storybook.core.project import Project, read_project
 from storybook.core.published import inside_published_folder
 from storybook.core.siteconfig import read_config, resolve_env
@@ -205,6 +206,7 @@ def _write_zip(out: Path, files: dict[str, bytes]) -> int:
                 entry.compress_type = zipfile.ZIP_DEFLATED
                 entry.external_attr = 0o644 << 16
                 archive.writestr(entry, files[name])
+        as_any_new_file(Path(temporary))
         os.replace(temporary, out)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -27,6 +27,7 @@ from mkdocs.utils.meta import get_data
 
 from storybook import __version__
 from storybook.core.errors import Problem, StorybookError
+from storybook.core.filemode import as_any_new_file
 from storybook.core.project import Project, line_of
 from storybook.core.published import inside_published_folder
 from storybook.core.safety import MARKDOWN_EXTENSIONS, clean
@@ -70,6 +71,7 @@ def write_pdf(project: Project, page: PrintPage, out: Path, *, paper: str = "A4"
     try:
         with os.fdopen(handle, "wb") as stream:
             document.write_pdf(stream)
+        as_any_new_file(Path(temporary))
         os.replace(temporary, out)
     except OSError as exc:
         raise StorybookError(

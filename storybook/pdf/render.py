@@ -10,6 +10,7 @@ is ever fetched while rendering: see :func:`local_only_fetcher`.
 from __future__ import annotations
 
 import importlib
+import logging
 import mimetypes
 import os
 import re
@@ -118,12 +119,18 @@ def written_by_storybook(path: Path) -> bool:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    # pypdf logs what it finds wrong in a file; the trainer's own file is no concern of it.
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.CRITICAL)
     try:
         if path.stat().st_size > MAX_REPLACED_BYTES:
             return False
         metadata = PdfReader(path).metadata
     except (OSError, PyPdfError, ValueError):
         return False
+    finally:
+        pypdf_log.setLevel(level)
     creator = metadata.creator if metadata is not None else None
     return isinstance(creator, str) and creator.startswith(CREATOR)
 

@@ -279,7 +279,7 @@ def export(out: Path, config_file: Path, edition: str | None) -> None:
 
 
 @main.command()
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "package_format",

@@ -49,3 +49,9 @@ def test_templates_copy_into_a_templates_that_is_not_a_folder_keeps_it(
     ]
     assert snapshot(new_storybook) == before
     assert not (new_storybook / "elsewhere").exists()
+
+
+def test_init_prints_a_next_command_that_can_be_pasted(here: Path) -> None:  # noqa: F811
+    result = CliRunner().invoke(main, ["init", "Anna's stories"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Next: cd 'Anna'\"'\"'s stories' && storybook check && mkdocs serve" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import tempfile
 from pathlib import Path
 from typing import NoReturn
@@ -279,7 +280,7 @@ def export(out: Path, config_file: Path, edition: str | None) -> None:
 
 
 @main.command()
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "package_format",
@@ -500,7 +501,9 @@ def init(folder: Path, sample: bool, site_name: str | None) -> None:
     except StorybookError as exc:
         _fail(exc, NOTHING_WRITTEN)
     click.echo(f"Created a storybook in {folder}: {_count(len(written), 'file', 'files')}.")
-    click.echo(f"Next: cd {folder} && storybook check && mkdocs serve   (then see its README.md)")
+    click.echo(
+        f"Next: cd {shlex.quote(str(folder))} && storybook check && mkdocs serve   (then see its README.md)"
+    )
 
 
 @main.command()

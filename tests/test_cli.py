@@ -276,6 +276,7 @@ def test_a_command_given_bad_input_says_what_and_how_to_fix_it_in_the_one_format
     for name in given.get("remove", []):
         shutil.rmtree(project / name)
     for name, text in given.get("write", {}).items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
         (project / name).write_text(text, encoding="utf-8")
     before = snapshot(project)
     result = CliRunner().invoke(main, given["args"], catch_exceptions=False)

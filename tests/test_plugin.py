@@ -298,6 +298,7 @@ def test_what_stops_mkdocs_is_said_as_every_problem_is(
     given = BAD_COMMANDS[case]
     project = mini_project()
     for name, text in given.get("write", {}).items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
         (project / name).write_text(text, encoding="utf-8")
     if "options" in given:
         with_options(project / "mkdocs.yml", given["options"])

@@ -136,10 +136,13 @@ def placeholder_problems(
             hint,
         )
         for text, keys in texts_in(located.data, ())
-        if placeholders.holds(text)
+        if holds_a_placeholder(text, placeholders)
     ]
-    for number, line in enumerate(body.split("\n")):
-        if any(placeholders.holds(sentence) for sentence in _sentences(line)):
+    lines = body.split("\n")
+    for number, line in enumerate(lines):
+        if holds_a_placeholder(line, placeholders) or _continued_onto(
+            lines[number + 1 : number + 2], line, placeholders
+        ):
             found.append(
                 Problem(
                     path,
@@ -151,6 +154,28 @@ def placeholder_problems(
                 )
             )
     return found
+
+
+def holds_a_placeholder(text: str, placeholders: Placeholders) -> bool:
+    """Whether ``text`` is an example text, or has one among its sentences: a trainer who
+    writes a sentence after the example summary has still left the example in it."""
+    return placeholders.holds(text) or any(
+        placeholders.holds(sentence) for sentence in _sentences(text)
+    )
+
+
+def _continued_onto(following: list[str], line: str, placeholders: Placeholders) -> bool:
+    """Whether an example sentence starts on ``line`` and ends on the next one: rewrapped
+    text still shows it whole to the reader."""
+    if not following or not following[0].strip() or not line.strip():
+        return False
+    # A sentence wholly on one of the two lines is named at its own line.
+    whole = {comparable(sentence) for sentence in _sentences(line) + _sentences(following[0])}
+    return any(
+        placeholders.holds(sentence)
+        for sentence in _sentences(f"{line} {following[0]}")
+        if comparable(sentence) not in whole
+    )
 
 
 def texts_in(value: object, keys: Key) -> Iterator[tuple[str, Key]]:

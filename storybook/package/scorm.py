@@ -24,7 +24,9 @@ from pathlib import Path
 from storybook.core.csp import policy
 from storybook.core.editions import LEARNER_EDITION
 from storybook.core.errors import Problem, StorybookError
-from storybook.core.project import read_project
+from storybook.core.filemode import as_any_new_file
+from storybook.core.project import Project, read_project
+from storybook.core.published import inside_published_folder
 from storybook.core.siteconfig import read_config, resolve_env
 from storybook.package.build import build_offline_learner
 from storybook.package.manifest import (
@@ -69,8 +71,8 @@ def write_package(
     """Write the SCORM package of ``config_file``'s storybook to ``out`` (a .zip), all or
     nothing: every problem is raised as a StorybookError before anything is written."""
     chosen_format = BY_NAME[package_format]
-    _check_out(out)
     project = read_project(config_file)
+    _check_out(out, project)
     result = build_site(
         project.stories_dir,
         project.templates_dir,
@@ -204,6 +206,7 @@ def _write_zip(out: Path, files: dict[str, bytes]) -> int:
                 entry.compress_type = zipfile.ZIP_DEFLATED
                 entry.external_attr = 0o644 << 16
                 archive.writestr(entry, files[name])
+        as_any_new_file(Path(temporary))
         os.replace(temporary, out)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -211,8 +214,9 @@ def _write_zip(out: Path, files: dict[str, bytes]) -> int:
     return len(files)
 
 
-def _check_out(out: Path) -> None:
-    """OUT is a new .zip in an existing folder, or a package this command wrote before."""
+def _check_out(out: Path, project: Project) -> None:
+    """OUT is a new .zip in an existing folder that MkDocs does not publish, or a package this
+    command wrote before."""
     problems = []
     if out.suffix.lower() != ".zip":
         problems.append(
@@ -231,6 +235,9 @@ def _check_out(out: Path) -> None:
                 "choose another name, or move that file away",
             )
         )
+    published = inside_published_folder(out, project, "package")
+    if published is not None:
+        problems.append(published)
     if problems:
         raise StorybookError(problems)
 

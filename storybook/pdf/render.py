@@ -10,6 +10,7 @@ is ever fetched while rendering: see :func:`local_only_fetcher`.
 from __future__ import annotations
 
 import importlib
+import logging
 import mimetypes
 import os
 import re
@@ -27,7 +28,9 @@ from mkdocs.utils.meta import get_data
 
 from storybook import __version__
 from storybook.core.errors import Problem, StorybookError
+from storybook.core.filemode import as_any_new_file
 from storybook.core.project import Project, line_of
+from storybook.core.published import inside_published_folder
 from storybook.core.safety import MARKDOWN_EXTENSIONS, clean
 from storybook.core.site import STYLESHEETS, asset_bytes
 from storybook.core.siteconfig import Tagged, resolve_env
@@ -56,6 +59,9 @@ class Written:
 def write_pdf(project: Project, page: PrintPage, out: Path, *, paper: str = "A4") -> Written:
     """Write ``page`` as a PDF into ``out``, replacing only a PDF this command wrote."""
     check_destination(out)
+    published = inside_published_folder(out, project, "PDF")
+    if published is not None:
+        raise StorybookError([published])
     html = page_html(page, extensions(project))
     weasyprint = _weasyprint()
     fetcher = local_only_fetcher([project.root, _package_folder()])
@@ -66,6 +72,7 @@ def write_pdf(project: Project, page: PrintPage, out: Path, *, paper: str = "A4"
     try:
         with os.fdopen(handle, "wb") as stream:
             document.write_pdf(stream)
+        as_any_new_file(Path(temporary))
         os.replace(temporary, out)
     except OSError as exc:
         raise StorybookError(
@@ -112,12 +119,18 @@ def written_by_storybook(path: Path) -> bool:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    # pypdf logs what it finds wrong in a file; the trainer's own file is no concern of it.
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.CRITICAL)
     try:
         if path.stat().st_size > MAX_REPLACED_BYTES:
             return False
         metadata = PdfReader(path).metadata
     except (OSError, PyPdfError, ValueError):
         return False
+    finally:
+        pypdf_log.setLevel(level)
     creator = metadata.creator if metadata is not None else None
     return isinstance(creator, str) and creator.startswith(CREATOR)
 

@@ -74,6 +74,7 @@ from storybook.plugin.sitedir import (
     discard_failed_site,
     edition_site_dir,
     mark_edition,
+    not_a_site_problem,
     other_edition_problem,
 )
 from storybook.plugin.theme import asset_files, extend_theme, offline_build
@@ -544,7 +545,7 @@ def _edition_config(config: MkDocsConfig, policy: Edition, command: str) -> None
         log.info(f"The {policy.name} edition is built into {site_dir}")
         config.site_dir = site_dir
     # Editions never share a folder: one that holds the other edition is refused.
-    shared = other_edition_problem(Path(site_dir), policy)
+    shared = other_edition_problem(Path(site_dir), policy) or not_a_site_problem(Path(site_dir))
     if shared is not None:
         _stop([shared], Path(config.config_file_path).parent, "The site was not built: ")
 

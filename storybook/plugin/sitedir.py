@@ -76,6 +76,28 @@ def other_edition_problem(site_dir: Path, edition: Edition) -> Problem | None:
     )
 
 
+# A folder holding one of these, and no mark, is a site an older build wrote: it may be rebuilt.
+SITE_FILES = frozenset({"index.html", "404.html", "sitemap.xml"})
+
+
+def not_a_site_problem(site_dir: Path) -> Problem | None:
+    """A problem when the folder holds files but no site: MkDocs empties the folder it builds
+    into, and nothing a trainer wrote is ever deleted (`mkdocs build -d handouts`)."""
+    if not site_dir.is_dir() or edition_in(site_dir) is not None:
+        return None
+    held = sorted(entry.name for entry in site_dir.iterdir() if not entry.name.startswith("."))
+    if not held or SITE_FILES & set(held):
+        return None
+    shown = ", ".join(held[:3]) + (f" and {len(held) - 3} more" if len(held) > 3 else "")
+    return Problem(
+        site_dir,
+        0,
+        f"this folder holds files that are not a built site ({shown}), and a build empties "
+        "the folder it writes into",
+        "build into a new or empty folder, e.g. mkdocs build -d site",
+    )
+
+
 def mark_edition(site_dir: Path, edition: Edition) -> None:
     """Write which edition the folder holds (see :data:`EDITION_MARK`)."""
     try:

@@ -11,6 +11,7 @@ storybook has not copied to change.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -64,6 +65,17 @@ def init_storybook(
 
 
 def refuse_unless_empty(folder: Path) -> None:
+    if folder.is_symlink() and not folder.exists():
+        raise StorybookError(
+            [
+                Problem(
+                    folder,
+                    0,
+                    f"is a link to {os.readlink(folder)}, which is not there",
+                    "create the folder it points to, or name a new or empty folder",
+                )
+            ]
+        )
     if folder.exists() and not folder.is_dir():
         raise StorybookError(
             [Problem(folder, 0, "this is a file, not a folder", "name a new or empty folder")]

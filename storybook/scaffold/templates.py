@@ -107,6 +107,18 @@ def copy_default(name: str, templates_dir: Path) -> Path:
                 )
             ]
         )
+    if not templates_dir.is_dir() and (templates_dir.exists() or templates_dir.is_symlink()):
+        raise StorybookError(
+            [
+                Problem(
+                    templates_dir,
+                    0,
+                    "is a file or a broken link, not a folder, so no template can be copied "
+                    "into it",
+                    "move it away, then copy again",
+                )
+            ]
+        )
     try:
         templates_dir.mkdir(parents=True, exist_ok=True)
         # "x": a file saved meanwhile is never replaced.

@@ -16,6 +16,7 @@ import yaml
 
 import storybook.core.pages
 from storybook.core.room_pages import CONSOLE_URL_VARIABLE, DEFAULT_CONSOLE_URL
+from storybook.plugin.sitedir import EDITION_MARK
 
 from .conftest import (
     DATA,
@@ -158,7 +159,9 @@ def test_a_failed_build_leaves_no_site_that_could_pass_for_a_good_one(
     (site / ".git").mkdir()  # e.g. a gh-pages checkout: MkDocs itself keeps dot entries too
     (project / "stories" / "one.md").write_text(story_text(tags="[welbeing]"), encoding="utf-8")
     assert "unknown tag 'welbeing'" in build_error(project)
-    assert [entry.name for entry in site.iterdir()] == [".git"]
+    # Only dot entries are kept, as MkDocs keeps them: the .git folder and the edition's mark,
+    # which says whose folder it is (no page, nothing that could pass for a site).
+    assert sorted(entry.name for entry in site.iterdir()) == [".git", EDITION_MARK]
 
 
 def test_a_strict_mode_failure_after_every_page_was_written_leaves_no_site(
@@ -173,7 +176,7 @@ def test_a_strict_mode_failure_after_every_page_was_written_leaves_no_site(
     # MkDocs does not read (nor warn about) the same body twice.
     assert "Aborted with 1 warnings in strict mode" in result.stdout
     assert f"the site folder {site} was emptied" in result.stderr
-    assert list(site.iterdir()) == []
+    assert [entry.name for entry in site.iterdir()] == [EDITION_MARK]
 
 
 def test_a_missing_stories_folder_is_a_problem_not_a_configuration_error(

@@ -17,6 +17,7 @@ import storybook.core.pages
 import storybook.core.render
 import storybook.core.validate
 import storybook.plugin.hooks
+from storybook.core.room_pages import CONSOLE_URL_VARIABLE, DEFAULT_CONSOLE_URL
 from storybook.core.safety import find_unsafe
 
 from ..conftest import build, build_edition, story_text
@@ -228,7 +229,12 @@ def hostile_site(folder: Path, edition: str, monkeypatch: pytest.MonkeyPatch) ->
 
     for module in (storybook.core.validate, storybook.core.fields, storybook.core.render):
         monkeypatch.setattr(module, "find_unsafe", lambda text: [])
-    return build_edition(hostile_project(folder), edition)
+    # Built for a room, so that the learner edition has its projector views to attack too.
+    monkeypatch.setenv(CONSOLE_URL_VARIABLE, DEFAULT_CONSOLE_URL)
+    site = build_edition(hostile_project(folder), edition)
+    for page in PAGES[edition][1:]:  # every page attacked is really there
+        assert (site / page / "index.html").is_file() or (site / f"{page[:-1]}.html").is_file()
+    return site
 
 
 @pytest.mark.parametrize("edition", ["learner", "facilitator"])

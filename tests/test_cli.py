@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from storybook.cli import main
 from storybook.core.render import Renderer
@@ -21,6 +21,26 @@ BAD_COMMANDS: dict[str, dict[str, Any]] = yaml.safe_load(
 )
 # file:line: what is wrong - how to fix it; a file or folder as a whole has no line.
 PROBLEM_LINE = re.compile(r"^[^\s:][^:]*(:\d+)?: \S.* - \S.*$")
+
+
+def run_bad_command(given: dict[str, Any], project: Path) -> tuple[Result, int]:
+    """Prepare ``project`` as a bad-command case says (folders removed, files written), run
+    the command in it, and check what every refusal shares: exit code 1, the expected problem
+    lines in the one format, no traceback, nothing written. Gives the result and how many
+    files the problems name, for the summary line each command words its own way."""
+    for name in given.get("remove", []):
+        shutil.rmtree(project / name)
+    for name, text in given.get("write", {}).items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text, encoding="utf-8")
+    before = snapshot(project)
+    result = CliRunner().invoke(main, given["args"], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == given["expected"]
+    assert all(PROBLEM_LINE.match(line) for line in given["expected"])
+    assert "Traceback" not in result.output
+    assert snapshot(project) == before, "nothing is written"
+    return result, len({line.split(":")[0] for line in given["expected"]})
 
 
 def run(project: Path, *args: str) -> tuple[int, str]:
@@ -272,23 +292,11 @@ def test_a_command_given_bad_input_says_what_and_how_to_fix_it_in_the_one_format
     case: str, mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
 ) -> None:
     given = BAD_COMMANDS[case]
-    project = in_project(mini_project())
-    for name in given.get("remove", []):
-        shutil.rmtree(project / name)
-    for name, text in given.get("write", {}).items():
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).write_text(text, encoding="utf-8")
-    before = snapshot(project)
-    result = CliRunner().invoke(main, given["args"], catch_exceptions=False)
-    assert result.exit_code == 1, result.output
-    assert result.stdout.splitlines() == given["expected"]
-    assert all(PROBLEM_LINE.match(line) for line in given["expected"])
-    files = len({line.split(":")[0] for line in given["expected"]})
+    result, files = run_bad_command(given, in_project(mini_project()))
     assert result.stderr.strip().endswith(
         f"{len(given['expected'])} problem(s) in {files} file(s)."
     )
-    assert "Traceback" not in result.output and "Error:" not in result.output
-    assert snapshot(project) == before, "nothing is written"
+    assert "Error:" not in result.output
 
 
 @pytest.mark.parametrize("templates", ["empty", "absent"])

@@ -19,7 +19,7 @@ from storybook.core.siteconfig import read_config
 from storybook.scaffold import project as scaffold
 
 from .conftest import DATA, ROOT, build_edition, snapshot
-from .test_cli import PROBLEM_LINE
+from .test_cli import run_bad_command
 
 BAD_COMMANDS: dict[str, dict[str, Any]] = yaml.safe_load(
     (DATA / "bad_commands" / "scaffold.yml").read_text(encoding="utf-8")
@@ -199,20 +199,10 @@ def test_init_and_templates_refuse_in_the_one_format_and_write_nothing(
     given = BAD_COMMANDS[case]
     project = mini_project()
     monkeypatch.chdir(project)
-    for name, text in given.get("write", {}).items():
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).write_text(text, encoding="utf-8")
-    before = snapshot(project)
-    result = CliRunner().invoke(main, given["args"], catch_exceptions=False)
-    assert result.exit_code == 1, result.output
-    assert result.stdout.splitlines() == given["expected"]
-    assert all(PROBLEM_LINE.match(line) for line in given["expected"])
-    files = len({line.split(":")[0] for line in given["expected"]})
+    result, files = run_bad_command(given, project)
     assert result.stderr.strip().endswith(
         f"{len(given['expected'])} problem(s) in {files} file(s)."
     )
-    assert "Traceback" not in result.output
-    assert snapshot(project) == before, "nothing is written"
 
 
 def test_templates_lists_every_default_and_which_the_storybook_overrides(

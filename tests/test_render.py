@@ -10,7 +10,7 @@ import storybook.core.render
 from storybook.core.defaults import DEFAULT_TEMPLATES
 from storybook.core.errors import StorybookError
 from storybook.core.model import Question, Story
-from storybook.core.render import MAX_TEMPLATE_BYTES, Renderer
+from storybook.core.render import MAX_TEMPLATE_BYTES, Renderer, values_inside_tags
 from storybook.core.safety import neutralise
 
 STORY = Story(
@@ -380,3 +380,16 @@ def test_an_override_is_read_within_the_limit(tmp_path: Path) -> None:
     with pytest.raises(StorybookError) as caught:
         Renderer(tmp_path).render_template("tag.md.j2")
     assert caught.value.problems[0].path == tmp_path / "tag.md.j2"
+
+
+def test_only_a_slug_or_a_number_stands_unquoted_in_an_attribute_list(tmp_path: Path) -> None:
+    template = tmp_path / "pack.md.j2"
+    allowed = "## {{ story.title }} { .box #{{ story.slug }}-role-{{ loop.index }} }\n"
+    assert values_inside_tags(allowed, template) == []
+    refused = "## {{ tag.label }}\n\n{: .{{ tag.label }} }\n{ #{{ tag.label | e }} }\n"
+    problems = values_inside_tags(refused, template)
+    assert [(problem.line, problem.message) for problem in problems] == [
+        (3, "{{ tag.label }} stands inside a Markdown attribute list outside quotes"),
+        (4, "{{ tag.label | e }} stands inside a Markdown attribute list outside quotes"),
+    ]
+    assert all("{{ story.slug }}" in problem.hint for problem in problems)

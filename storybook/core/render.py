@@ -241,6 +241,10 @@ _ESCAPED = re.compile(r"\|\s*(?:e|escape|attr)\s*-?\}\}$")
 _TAG_OPENING = re.compile(r"<[a-zA-Z]")
 # Statements that print another template's (or a macro's) text where they stand: what that
 # text prints was escaped for the place it stands in there, not for an attribute here.
+# What may stand unquoted as an id or class token of an attribute list: a slug, a number.
+_TOKEN_VALUE = re.compile(
+    r"\{\{-?\s*(?:[A-Za-z_]\w*\.)+slug\s*-?\}\}$|\{\{-?\s*loop\.index0?\s*-?\}\}$"
+)
 _PRINTS_OTHER_TEXT = re.compile(r"\{%-?\s*(?:include|call)\b")
 
 
@@ -250,11 +254,11 @@ def values_inside_tags(source: str, path: Path) -> list[Problem]:
     Markdown attribute list (``{: title="{{ x }}" }``) without an escaping filter at its end,
     an escaped value inside an HTML tag but outside quotes (a space in it starts another
     attribute), and an ``{% include %}`` or ``{% call %}`` in either place."""
-    if "<" not in source and "=" not in source:
-        return []
-    problems = []
     # The template's text with its Jinja parts blanked out: only its own < > { } and quotes count.
     text = _JINJA_PART.sub(lambda match: " " * len(match[0]), source)
+    if "<" not in text and "{" not in text:
+        return []
+    problems = []
     for part in _JINJA_PART.finditer(source):
         found = _unsafe_place(part[0], text, part.start())
         if found is not None:
@@ -281,11 +285,19 @@ def _unsafe_place(value: str, text: str, start: int) -> tuple[str, str] | None:
             "text it prints would add an attribute",
         )
     quoted = _inside_quotes(text, text.rfind("<" if in_tag else "{", 0, start), start)
-    if not _ESCAPED.search(value):
-        if in_list and not quoted:
-            # An id or class token such as #{{ story.slug }}: a slug or a number holds no
-            # space or quote. A text there is the template's own choice (see docs-hostile).
+    if in_list and not quoted:
+        # An id or class token such as #{{ story.slug }}: a slug or a loop's number holds no
+        # space, quote or brace; any other value there could start another attribute,
+        # escaped or not.
+        if _TOKEN_VALUE.match(value):
             return None
+        return (
+            f"{shown} stands inside a Markdown attribute list outside quotes",
+            "only a slug ({{ story.slug }}) or a number ({{ loop.index }}) may stand there; "
+            'put any other value between quotes, as in title="{{ value | e }}": a space in '
+            "it would start another attribute",
+        )
+    if not _ESCAPED.search(value):
         return (
             f"{shown} stands inside {where} without being escaped",
             f"write {shown[:-2].rstrip()} | e }}}}: a quote in the value would add an "

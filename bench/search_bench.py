@@ -282,6 +282,13 @@ class ShapedHandler(SimpleHTTPRequestHandler):
             time.sleep(wait)
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A response cut short as a run's browser closes (a broken pipe) is no error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class Server:
     def __init__(self, site: Path) -> None:
         self.link = Link()
@@ -290,7 +297,7 @@ class Server:
         def make(*args: Any, **kwargs: Any) -> ShapedHandler:
             return handler(*args, directory=str(site), **kwargs)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), make)
+        self.httpd = QuietServer(("127.0.0.1", 0), make)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -379,9 +386,9 @@ def search_common_word(page: Any, link: Link, expected: int) -> tuple[float, int
     box = page.locator(".md-search__input")
     box.fill("")
     box.press_sequentially(COMMON_WORD, delay=60)
-    typed = page.evaluate("performance.now()")
+    typed = page.evaluate("() => performance.now()")
     page.wait_for_function(LISTS_ALL, arg=expected, timeout=600_000)
-    shown = page.evaluate("performance.now()")
+    shown = page.evaluate("() => performance.now()")
     return (shown - typed) / 1000, link.search_bytes - before
 
 
@@ -488,14 +495,14 @@ def measure(
         # several round trips to the browser, until the button holds still (seconds on a slowed
         # CPU of a busy machine, counted in the time from navigation though no reader waits).
         page.mouse.click(x, y)
-        page.wait_for_function("document.activeElement.matches('.md-search__input')")
+        page.wait_for_function("() => document.activeElement.matches('.md-search__input')")
         page.keyboard.type(word, delay=60)
         right_story = first_result_is(page, story)
         if right_story:
-            page.wait_for_function("window.__bench.firstResult > 0")
+            page.wait_for_function("() => window.__bench.firstResult > 0")
         else:
-            page.evaluate("window.__bench.firstResult = performance.now()")
-        marks = page.evaluate("window.__bench")
+            page.evaluate("() => { window.__bench.firstResult = performance.now(); }")
+        marks = page.evaluate("() => window.__bench")
         typed, shown = marks["lastKey"], marks["firstResult"]
         if timeline:
             print(timeline_of(page, marks), flush=True)

@@ -23,10 +23,9 @@
  * once, then four more each time the reader scrolls to the end of the list, under "N matching
  * documents". Each result's title and passage is one more request to Pagefind, though, so
  * only the first three are fetched with the search, and the list shows as soon as they are
- * in, at every key press; every result after them is handed to Material as a placeholder
- * naming its place in the list, and filled in (its address, title and passage fetched) as
- * Material puts it on screen once the reader stops typing (see Placeholders). A tap on one
- * not yet filled in opens its story once it is.
+ * in; every result after them is handed to Material as a placeholder naming its place in the
+ * list, and filled in (its address, title and passage fetched) as Material puts it on screen
+ * (see Placeholders). A tap on one not yet filled in opens its story once it is.
  *
  * Opened from disk (file://) a browser fetches no file and runs no module script. In the
  * offline build, made to be opened from disk (or served, as it may be too), each of
@@ -51,13 +50,11 @@
   var FOLDER = "pagefind/";
   // Results whose text is fetched before the list is shown: the first ones a phone shows
   // above the fold. Pagefind fetches each one's text separately (a request each, paced on a
-  // phone's network); every other result is a placeholder until shown, and those Material
-  // shows at once are filled in as soon as the reader stops typing (PAUSE).
+  // phone's network); every other result is a placeholder, filled in once it is on screen.
   var FIRST = 3;
   // The query parameter that marks a placeholder's address: "<search>.<place in its list>".
   var PLACEHOLDER = "storybook-result";
-  // Milliseconds without a key press before the placeholders on screen are filled in: a word
-  // still being typed fetches the texts of its first results only.
+  // Milliseconds without a key press before a search runs (see _query).
   var PAUSE = 120;
   var EMPTY_INDEX =
     "data:application/json," +
@@ -169,19 +166,15 @@
       if (list) this.observer.observe(list, { childList: true });
     }
 
-    // The placeholders Material has just put on screen, filled in once the reader has not
-    // typed for PAUSE, unless a later search has replaced them by then.
+    // The placeholders Material has just put on screen, filled in unless a later search
+    // has been asked for by then.
     fillAll(node) {
       var placeholders = this;
-      var links = Array.prototype.slice.call(node.querySelectorAll("a.md-search-result__link"));
       var turn = this.found ? this.found.turn : null;
-      var wait = Math.max(0, this.search._queriedAt + PAUSE - performance.now());
-      setTimeout(function () {
-        if (placeholders.search._latest !== turn) return;
-        links.forEach(function (link) {
-          if (link.isConnected) placeholders.fill(link);
-        });
-      }, wait);
+      if (this.search._latest !== turn) return;
+      node.querySelectorAll("a.md-search-result__link").forEach(function (link) {
+        placeholders.fill(link);
+      });
     }
 
     fill(link) {
@@ -370,7 +363,6 @@
       this._root = root;
       this._pagefind = null;
       this._latest = 0; // the number of the latest search, one per key press
-      this._queriedAt = 0; // when it was asked for (performance.now())
       var search = this;
       function reaching(event) {
         var target = event.target;
@@ -412,7 +404,6 @@
 
     _query(text) {
       var turn = ++this._latest;
-      this._queriedAt = performance.now();
       var search = this;
       var results = [];
       if (!text.trim()) {
@@ -426,9 +417,16 @@
       // neither the search of this one nor the texts of its results.
       this._load()
         .then(function (pagefind) {
-          // The index chunks the words need (one request, or none once they are in).
-          return current(pagefind) && pagefind.preload(text).then(function () {
-            return current(pagefind);
+          if (!current(pagefind)) return null;
+          // The index chunks the words need, fetched at once; the search itself waits for a
+          // pause in the typing. It runs on the page's thread and, in a large library, a
+          // word's first letters match thousands of stories: seconds of a phone's time
+          // (with the keys pressed meanwhile waiting behind it) for a list never seen.
+          pagefind.preload(text);
+          return new Promise(function (resolve) {
+            setTimeout(function () {
+              resolve(current(pagefind));
+            }, PAUSE);
           });
         })
         .then(function (pagefind) {

@@ -700,8 +700,11 @@ def main(argv: list[str] | None = None) -> int:
                 if args.before:
                     sites["before"] = with_scripts_of(args.before, built.site, engine)
                 for profile in args.profiles:
-                    for _ in range(args.repeat):
-                        for variant, site in sites.items():  # taking turns
+                    for turn in range(args.repeat):
+                        # Taking turns, and the other first every other round: a run can
+                        # gain from the one before it (the machine's caches, Chromium's).
+                        order = list(sites.items())
+                        for variant, site in order[::-1] if turn % 2 else order:
                             run = measure_site(
                                 browser, site, engine, word, story, profile, common, args.timeline
                             )

@@ -29,8 +29,15 @@ key and what that second search transferred. Every figure is printed with the co
 made it and the machine's load (the 1-minute load average at each run, and at the start and
 the end). No test checks these timings.
 
+Libraries and sites are kept in /tmp/storybook-search-bench and reused by the next run while
+the storybook's Python package, theme and templates are unchanged (its scripts are put in
+afresh): a 10,000-story site took 20 minutes and 2.8 GiB to build on a busy 2-core machine.
+
     python bench/search_bench.py                       # N = 300, 1000, 3000, both profiles
     python bench/search_bench.py --sizes 1000 --repeat 3 --profiles phone
+    python bench/search_bench.py --sizes 3000,10000 --engines pagefind --before /work/main
+                                                       # main's browser scripts against ours, in turns
+    python bench/search_bench.py --sizes 3000 --profiles phone --timeline   # where the time goes
     python bench/search_bench.py --quick               # a tiny library, to see that it runs
 """
 
@@ -38,7 +45,9 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import io
+import json
 import os
 import platform
 import shutil
@@ -56,11 +65,13 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_bench import TreeMemory
 from synthetic import write_library
 
 from storybook.core.vocabulary import load_vocabulary
 
-ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # offline, offline-lunr: the STORYBOOK_OFFLINE=true build with each search, opened from disk;
@@ -76,14 +87,22 @@ WORD = "quillwort"
 COMMON_WORD = "notebook"
 # What only search loads: Material's index and worker, Pagefind's program and index.
 SEARCH_FILES = ("/search/search_index.json", "/workers/search.", "/pagefind/")
+# Libraries and their sites, kept between runs (see make_project and build).
+DEFAULT_WORKDIR = Path(tempfile.gettempdir()) / "storybook-search-bench"
 GZIP_TYPES = (".html", ".js", ".json", ".css", ".xml", ".svg", ".txt", ".map")
 
 
 # --- the site -------------------------------------------------------------------------------
 
 
-def make_project(work: Path, size: int, seed: int) -> Path:
-    project = work / f"n{size}"
+def make_project(work: Path, size: int, seed: int, *, reuse: bool) -> Path:
+    """The synthetic library of ``size`` stories in ``work``, written once and kept for the
+    next run when ``reuse`` (a 10,000-story library takes minutes to write and build)."""
+    project = work / f"n{size}-seed{seed}"
+    stamp = project / "library.json"
+    wanted = {"size": size, "seed": seed, "word": WORD, "synthetic": digest(BENCH / "synthetic.py")}
+    if reuse and stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) == wanted:
+        return project
     if project.exists():
         shutil.rmtree(project)
     project.mkdir(parents=True)
@@ -97,11 +116,37 @@ def make_project(work: Path, size: int, seed: int) -> Path:
     write_library(project / "stories", size, themes, moments, seed=seed)
     with (project / "stories" / f"{target(size)[1].split('/')[1]}.md").open("a") as story:
         story.write(f"\nOn the windowsill stood a pot of {WORD} nobody had watered.\n")
+    stamp.write_text(json.dumps(wanted), encoding="utf-8")
     return project
 
 
-def build(project: Path, engine: str) -> tuple[Path, float]:
-    """Build the site with one search engine; returns its folder and the build's seconds."""
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+@dataclass
+class Build:
+    """One built site: where it is, and what its build took (kept beside it for the next run)."""
+
+    site: Path
+    seconds: float
+    peak_mib: float  # MkDocs' and Pagefind's resident memory at once, at its highest
+    reused: bool = False
+
+
+def build(project: Path, engine: str, *, reuse: bool) -> Build:
+    """The site built with one search engine, by this checkout's storybook; when ``reuse``, a
+    site built before by the same storybook (its Python package, theme and templates
+    unchanged), with this checkout's scripts and stylesheets put in (they are copied into a
+    site as they are)."""
+    site = project / f"site-{engine}"
+    stamp = project / f"site-{engine}.json"
+    storybook = storybook_digest()
+    if reuse and site.is_dir() and stamp.is_file():
+        known = json.loads(stamp.read_text(encoding="utf-8"))
+        if known["storybook"] == storybook:
+            put_scripts_of(ROOT, site, engine)
+            return Build(site, known["seconds"], known["peak_mib"], reused=True)
     config = project / f"mkdocs-{engine}.yml"
     text = (project / "mkdocs.yml").read_text(encoding="utf-8")
     chosen = "lunr" if engine.endswith("lunr") else "pagefind"
@@ -109,18 +154,42 @@ def build(project: Path, engine: str) -> tuple[Path, float]:
     config.write_text(text, encoding="utf-8")
     offline = engine.startswith("offline")
     env = {**ENV, "STORYBOOK_OFFLINE": "true" if offline else "false"}
-    site = project / f"site-{engine}"
+    stamp.unlink(missing_ok=True)
     start = time.perf_counter()
-    result = subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
         cwd=project,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
-    if result.returncode != 0:
-        raise SystemExit(f"mkdocs build ({engine}) failed:\n{result.stderr[-3000:]}")
-    return site, time.perf_counter() - start
+    memory = TreeMemory(process.pid)
+    memory.start()
+    _, errors = process.communicate()
+    memory.stop.set()
+    memory.join()
+    seconds = time.perf_counter() - start
+    if process.returncode != 0:
+        raise SystemExit(f"mkdocs build ({engine}) failed:\n{errors[-3000:]}")
+    built = Build(site, seconds, memory.peak_kib / 1024)
+    known = {"storybook": storybook, "seconds": built.seconds, "peak_mib": built.peak_mib}
+    stamp.write_text(json.dumps(known), encoding="utf-8")
+    return built
+
+
+def storybook_digest() -> str:
+    """What a built site depends on in this checkout: the storybook's package (its theme
+    included, its assets aside: see put_scripts_of) and the templates the library is built
+    with."""
+    sha = hashlib.sha256()
+    assets = ROOT / "storybook" / "assets"
+    for folder in (ROOT / "storybook", ROOT / "templates", ROOT / "overrides", ROOT / "docs"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and assets not in path.parents:
+                sha.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    sha.update((ROOT / "mkdocs.yml").read_bytes())
+    return sha.hexdigest()[:16]
 
 
 def stories_holding(project: Path, word: str) -> int:
@@ -220,6 +289,13 @@ class ShapedHandler(SimpleHTTPRequestHandler):
             time.sleep(wait)
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A response cut short as a run's browser closes (a broken pipe) is no error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class Server:
     def __init__(self, site: Path) -> None:
         self.link = Link()
@@ -228,7 +304,7 @@ class Server:
         def make(*args: Any, **kwargs: Any) -> ShapedHandler:
             return handler(*args, directory=str(site), **kwargs)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), make)
+        self.httpd = QuietServer(("127.0.0.1", 0), make)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -317,14 +393,93 @@ def search_common_word(page: Any, link: Link, expected: int) -> tuple[float, int
     box = page.locator(".md-search__input")
     box.fill("")
     box.press_sequentially(COMMON_WORD, delay=60)
-    typed = page.evaluate("performance.now()")
+    typed = page.evaluate("() => performance.now()")
     page.wait_for_function(LISTS_ALL, arg=expected, timeout=600_000)
-    shown = page.evaluate("performance.now()")
+    shown = page.evaluate("() => performance.now()")
     return (shown - typed) / 1000, link.search_bytes - before
 
 
+# Times taken in the page itself, on its own clock (performance.now(), from navigation start),
+# rather than by asking the page afterwards, which adds a round trip to the browser (longer
+# on a slowed CPU): the tap on the search button, the last key press in the box, and the
+# frame after the story holding the word became the first result listed. Long tasks (50 ms
+# and more of the page's main thread) are kept for --timeline.
+WATCH = """(() => {
+  const [story, word] = %s;
+  const bench = window.__bench = { tap: null, lastKey: null, firstResult: null, long: [] };
+  document.addEventListener('pointerdown', () => { bench.tap = bench.tap ?? performance.now(); }, true);
+  document.addEventListener('keydown', (event) => {
+    if (event.target && event.target.matches && event.target.matches('.md-search__input')) {
+      bench.lastKey = performance.now();
+    }
+  }, true);
+  const isFirst = () => {
+    const first = document.querySelector('.md-search-result__item > .md-search-result__link');
+    return first !== null && first.offsetParent !== null
+      && (first.getAttribute('href') || '').includes(story);
+  };
+  new MutationObserver(() => {
+    const box = document.querySelector('.md-search__input');
+    if (bench.firstResult === null && box !== null && box.value === word && isFirst()) {
+      bench.firstResult = -1;
+      requestAnimationFrame(() => { bench.firstResult = performance.now(); });
+    }
+  }).observe(document, { childList: true, subtree: true, attributes: true });
+  try {
+    new PerformanceObserver((list) => {
+      list.getEntries().forEach((task) => bench.long.push([task.startTime, task.duration]));
+    }).observe({ type: 'longtask', buffered: true });
+  } catch (error) {}
+})();"""
+
+
+# The page's load (navigation start to the load event, ms) and the middle of the search button.
+LOADED = """() => {
+  const box = document.querySelector('label[for=__search]').getBoundingClientRect();
+  const timing = performance.timing;
+  return [timing.loadEventEnd - timing.navigationStart, box.x + box.width / 2, box.y + box.height / 2];
+}"""
+
+
+def timeline_of(page: Any, marks: dict[str, Any]) -> str:
+    """Where the time went, from navigation start: the page's load, each request (start, end,
+    bytes as the Resource Timing API reports them), the tap, the last key, the first result
+    and every long task of the main thread."""
+    timing = page.evaluate(
+        """() => {
+          const nav = performance.getEntriesByType('navigation')[0];
+          return {
+            nav: [nav.responseEnd, nav.domContentLoadedEventEnd, nav.loadEventEnd],
+            resources: performance.getEntriesByType('resource').map((entry) =>
+              [entry.name, entry.startTime, entry.responseEnd, entry.encodedBodySize]),
+          };
+        }"""
+    )
+    events: list[tuple[float, str]] = [
+        (timing["nav"][0], "page's HTML received"),
+        (timing["nav"][1], "DOMContentLoaded"),
+        (timing["nav"][2], "load"),
+        (marks["tap"] or 0.0, "tap on the search button"),
+        (marks["lastKey"] or 0.0, "last key"),
+        (marks["firstResult"] or 0.0, "first result painted"),
+    ]
+    for name, start, end, size in timing["resources"]:
+        short = urllib.parse.urlsplit(name).path.rsplit("/", 2)
+        events.append((start, f"  request {'/'.join(short[-2:])} until {end:.0f} ms ({size:,} B)"))
+    for start, duration in marks["long"]:
+        events.append((start, f"  long task of {duration:.0f} ms"))
+    return "\n".join(f"{at:8.0f} ms  {what}" for at, what in sorted(events))
+
+
 def measure(
-    browser: Any, base: str, link: Link, word: str, story: str, profile: str, common: int
+    browser: Any,
+    base: str,
+    link: Link,
+    word: str,
+    story: str,
+    profile: str,
+    common: int,
+    timeline: bool = False,
 ) -> Run:
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=False)
     link.reset(throttled=profile == "phone" and not base.startswith("file:"))
@@ -340,14 +495,24 @@ def measure(
         if profile == "phone":
             cdp = context.new_cdp_session(page)
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+        page.add_init_script(WATCH % json.dumps([story.rstrip("/"), word]))
         page.goto(base, wait_until="load", timeout=600_000)
-        load = page.evaluate("performance.timing.loadEventEnd - performance.timing.navigationStart")
-        page.locator("label[for=__search]").first.click()
-        box = page.locator(".md-search__input")
-        box.press_sequentially(word, delay=60)
-        typed = page.evaluate("performance.now()")
+        load, x, y = page.evaluate(LOADED)
+        # A tap where the button is, as a reader's: Playwright's own click first waits, in
+        # several round trips to the browser, until the button holds still (seconds on a slowed
+        # CPU of a busy machine, counted in the time from navigation though no reader waits).
+        page.mouse.click(x, y)
+        page.wait_for_function("() => document.activeElement.matches('.md-search__input')")
+        page.keyboard.type(word, delay=60)
         right_story = first_result_is(page, story)
-        shown = page.evaluate("performance.now()")
+        if right_story:
+            page.wait_for_function("() => window.__bench.firstResult > 0")
+        else:
+            page.evaluate("() => { window.__bench.firstResult = performance.now(); }")
+        marks = page.evaluate("() => window.__bench")
+        typed, shown = marks["lastKey"], marks["firstResult"]
+        if timeline:
+            print(timeline_of(page, marks), flush=True)
         common_after, common_bytes = search_common_word(page, link, common) if common else (0.0, 0)
         if os.environ.get("SEARCH_BENCH_DEBUG"):
             print("\n".join(link.requests))
@@ -370,15 +535,71 @@ def measure(
         context.close()
 
 
+def measure_site(
+    browser: Any,
+    site: Path,
+    engine: str,
+    word: str,
+    story: str,
+    profile: str,
+    common: int,
+    timeline: bool = False,
+) -> Run:
+    """One run on a site: served as a static host serves it, or opened from disk (offline)."""
+    with Server(site) as server:
+        base = site.as_uri() + "/index.html" if engine.startswith("offline") else server.url
+        return measure(browser, base, server.link, word, story, profile, common, timeline)
+
+
+def with_scripts_of(checkout: Path, site: Path, engine: str) -> Path:
+    """A copy of ``site`` with another checkout's scripts and stylesheets, the rest (pages,
+    index) unchanged: what a reader got before a change to the browser side, on the very
+    same library. Files are linked, not copied."""
+    copy = site.with_name(site.name + "-before")
+    if copy.exists():
+        shutil.rmtree(copy)
+    subprocess.run(["cp", "-al", str(site), str(copy)], check=True)
+    put_scripts_of(checkout, copy, engine)
+    return copy
+
+
+def put_scripts_of(checkout: Path, site: Path, engine: str) -> None:
+    """Puts a checkout's ``storybook/assets`` into a built site, as a build copies them."""
+    for source in sorted((checkout / "storybook" / "assets").iterdir()):
+        placed = site / "assets" / source.name
+        if not source.is_file() or source.name.startswith("."):
+            continue
+        content = source.read_bytes()
+        if source.name == "pagefind-search.js" and engine.startswith("offline"):
+            content = content.replace(b"var PACKED = false;", b"var PACKED = true;")
+        if placed.is_file() and placed.read_bytes() == content:
+            continue
+        placed.unlink(missing_ok=True)  # it may be a link to another site's file
+        placed.write_bytes(content)
+
+
+def progress(run: Run) -> str:
+    return (
+        f"N={run.size} {run.engine} {run.profile}: page loaded {run.load:.2f} s, "
+        f"first result {run.first_result:.2f} s "
+        f"({run.first_result - run.typed:.2f} s after typing), "
+        f"page {kb(run.bytes_page)}, search {kb(run.bytes_search)}; "
+        f"{COMMON_WORD!r}: all {run.common_results:,} listed "
+        f"{run.common_after:.2f} s after typing, "
+        f"{kb(run.common_bytes)}; load {run.machine_load:.2f}"
+    )
+
+
 # --- report ---------------------------------------------------------------------------------
 
 
-def table(runs: list[Run], builds: dict[tuple[str, int], float]) -> str:
+def table(runs: list[Run], builds: dict[tuple[str, int], Build]) -> str:
     lines = [
         "| N | search | profile | page loaded | first result from navigation "
         "| after the last key | right story first | page | search "
-        "| common word: every match listed after the last key | its search | build | load |",
-        "|---:|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| common word: every match listed after the last key | its search | build | build's memory "
+        "| load |",
+        "|---:|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     groups: dict[tuple[int, str, str], list[Run]] = {}
     for run in runs:
@@ -386,6 +607,7 @@ def table(runs: list[Run], builds: dict[tuple[str, int], float]) -> str:
     for (size, engine, profile), group in groups.items():
         first = statistics.median(run.first_result for run in group)
         after = statistics.median(run.first_result - run.typed for run in group)
+        built = builds[(engine.split(" ")[0], size)]
         lines.append(
             f"| {size:,} | {engine} | {profile} "
             f"| {statistics.median(run.load for run in group):.2f} s "
@@ -396,7 +618,7 @@ def table(runs: list[Run], builds: dict[tuple[str, int], float]) -> str:
             f"| {statistics.median(run.common_after for run in group):.2f} s "
             f"({group[0].common_results:,} stories) "
             f"| {kb(statistics.median(run.common_bytes for run in group))} "
-            f"| {builds[(engine, size)]:.1f} s "
+            f"| {built.seconds:.1f} s | {built.peak_mib:,.0f} MiB "
             f"| {max(run.machine_load for run in group):.2f} |"
         )
     return "\n".join(lines)
@@ -433,7 +655,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=6, help="seed of the synthetic library")
     parser.add_argument("--quick", action="store_true",
                         help="a tiny library (N=12), once, to check that the benchmark runs")  # fmt: skip
-    parser.add_argument("--workdir", type=Path, help="where to build (default: a temporary folder)")
+    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR,
+                        help=f"where libraries and sites are built and kept for the next run "
+                        f"(default {DEFAULT_WORKDIR})")  # fmt: skip
+    parser.add_argument("--rebuild", action="store_true",
+                        help="write and build every library again, even if kept from a run before")  # fmt: skip
+    parser.add_argument("--before", type=Path, metavar="CHECKOUT",
+                        help="also measure each site with the browser scripts of another "
+                        "checkout (e.g. /work/main), taking turns with this one's")  # fmt: skip
+    parser.add_argument("--first-only", action="store_true",
+                        help="only the first search, not the common word's (at 10,000 stories a "
+                        "common word takes seconds of a slowed phone's time for each search)")  # fmt: skip
+    parser.add_argument("--timeline", action="store_true",
+                        help="print where each run's time went: requests, long tasks, marks")  # fmt: skip
     parser.add_argument("--output", type=Path, help="also write the table to this file")
     args = parser.parse_args(argv)
     if args.quick:
@@ -447,50 +681,45 @@ def main(argv: list[str] | None = None) -> int:
     command = "python bench/search_bench.py " + " ".join(sys.argv[1:] if argv is None else argv)
     start_load = os.getloadavg()
     print(f"Command: {command}\nLoad average at the start: {loads(start_load)}", flush=True)
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="storybook-search-bench-"))
+    work = args.workdir
     work.mkdir(parents=True, exist_ok=True)
     runs: list[Run] = []
-    builds: dict[tuple[str, int], float] = {}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                      "--disable-component-update", "--disable-sync", "--no-first-run"],
-            )  # fmt: skip
-            for size in args.sizes:
-                project = make_project(work, size, args.seed)
-                word, story = target(size)
-                common = stories_holding(project, COMMON_WORD)
-                for engine in args.engines:
-                    site, seconds = build(project, engine)
-                    builds[(engine, size)] = seconds
-                    with Server(site) as server:
-                        base = server.url
-                        if engine.startswith("offline"):
-                            base = site.as_uri() + "/index.html"
-                        for profile in args.profiles:
-                            for _ in range(args.repeat):
-                                run = measure(
-                                    browser, base, server.link, word, story, profile, common
-                                )
-                                run.engine, run.size = engine, size
-                                runs.append(run)
-                                print(
-                                    f"N={size} {engine} {profile}: page loaded {run.load:.2f} s, "
-                                    f"first result {run.first_result:.2f} s "
-                                    f"({run.first_result - run.typed:.2f} s after typing), "
-                                    f"page {kb(run.bytes_page)}, search {kb(run.bytes_search)}; "
-                                    f"{COMMON_WORD!r}: all {common:,} listed "
-                                    f"{run.common_after:.2f} s after typing, "
-                                    f"{kb(run.common_bytes)}; load {run.machine_load:.2f}",
-                                    flush=True,
-                                )
-                    shutil.rmtree(site, ignore_errors=True)
-            browser.close()
-    finally:
-        if args.workdir is None:
-            shutil.rmtree(work, ignore_errors=True)
+    builds: dict[tuple[str, int], Build] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        for size in args.sizes:
+            project = make_project(work, size, args.seed, reuse=not args.rebuild)
+            word, story = target(size)
+            common = 0 if args.first_only else stories_holding(project, COMMON_WORD)
+            for engine in args.engines:
+                built = build(project, engine, reuse=not args.rebuild)
+                builds[(engine, size)] = built
+                print(
+                    f"N={size} {engine}: site {'kept from a run before' if built.reused else 'built'}"
+                    f" ({built.seconds:.1f} s, {built.peak_mib:,.0f} MiB at most)",
+                    flush=True,
+                )
+                sites = {"": built.site}
+                if args.before:
+                    sites["before"] = with_scripts_of(args.before, built.site, engine)
+                for profile in args.profiles:
+                    for turn in range(args.repeat):
+                        # Taking turns, and the other first every other round: a run can
+                        # gain from the one before it (the machine's caches, Chromium's).
+                        order = list(sites.items())
+                        for variant, site in order[::-1] if turn % 2 else order:
+                            run = measure_site(
+                                browser, site, engine, word, story, profile, common, args.timeline
+                            )
+                            run.engine = f"{engine} ({variant})" if variant else engine
+                            run.size = size
+                            runs.append(run)
+                            print(progress(run), flush=True)
+        browser.close()
     report = (
         f"Command: `{command}`\n\n"
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "

@@ -22,10 +22,10 @@
  * Every match can be reached. Material lists every result it is given: the first ten at
  * once, then four more each time the reader scrolls to the end of the list, under "N matching
  * documents". Each result's title and passage is one more request to Pagefind, though, so
- * only the first ten are fetched with the search; every result after them is handed to
- * Material as a placeholder naming its place in the list, and filled in (its address, title
- * and passage fetched) as Material puts it on screen (see Placeholders). A tap on one not
- * yet filled in opens its story once it is.
+ * only the first three are fetched with the search, and the list shows as soon as they are
+ * in; every result after them is handed to Material as a placeholder naming its place in the
+ * list, and filled in (its address, title and passage fetched) as Material puts it on screen
+ * (see Placeholders). A tap on one not yet filled in opens its story once it is.
  *
  * Opened from disk (file://) a browser fetches no file and runs no module script. In the
  * offline build, made to be opened from disk (or served, as it may be too), each of
@@ -48,12 +48,13 @@
   var RESULT = 3;
   // Pagefind's files, relative to the site's root.
   var FOLDER = "pagefind/";
-  // Results whose text is fetched with the search, as many as Material shows at once;
-  // Pagefind fetches each one's text separately. The others are placeholders until shown.
-  var SHOWN = 10;
+  // Results whose text is fetched before the list is shown: the first ones a phone shows
+  // above the fold. Pagefind fetches each one's text separately (a request each, paced on a
+  // phone's network); every other result is a placeholder, filled in once it is on screen.
+  var FIRST = 3;
   // The query parameter that marks a placeholder's address: "<search>.<place in its list>".
   var PLACEHOLDER = "storybook-result";
-  // Milliseconds without a key press before a search fetches the texts of its results.
+  // Milliseconds without a key press before a search runs (see _query).
   var PAUSE = 120;
   var EMPTY_INDEX =
     "data:application/json," +
@@ -143,7 +144,8 @@
   // Fills in each placeholder Material puts in the result list: fetches the result's text
   // and gives the link its page's address, title and passage, as item() makes them.
   class Placeholders {
-    constructor() {
+    constructor(search) {
+      this.search = search; // the PagefindSearch whose results these are
       this.found = null; // { turn, results } of the latest search
       this.filling = new WeakMap(); // link: the promise of its filling in
       var placeholders = this;
@@ -164,8 +166,12 @@
       if (list) this.observer.observe(list, { childList: true });
     }
 
+    // The placeholders Material has just put on screen, filled in unless a later search
+    // has been asked for by then.
     fillAll(node) {
       var placeholders = this;
+      var turn = this.found ? this.found.turn : null;
+      if (this.search._latest !== turn) return;
       node.querySelectorAll("a.md-search-result__link").forEach(function (link) {
         placeholders.fill(link);
       });
@@ -356,7 +362,7 @@
       this.onerror = null;
       this._root = root;
       this._pagefind = null;
-      this._latest = 0;
+      this._latest = 0; // the number of the latest search, one per key press
       var search = this;
       function reaching(event) {
         var target = event.target;
@@ -404,42 +410,49 @@
         this._reply({ type: RESULT, data: { items: [] } });
         return;
       }
-      // While the reader is still typing, only fetch the index chunks the words need; the
-      // results' texts are fetched once a pause shows which words they are.
+      function current(value) {
+        return turn === search._latest ? value : null;
+      }
+      // Each step stops once the reader has typed further: a word typed further needs
+      // neither the search of this one nor the texts of its results.
       this._load()
         .then(function (pagefind) {
-          // A word already typed further needs no chunks of its own.
-          if (turn !== search._latest) return null;
+          if (!current(pagefind)) return null;
+          // The index chunks the words need, fetched at once; the search itself waits for a
+          // pause in the typing. It runs on the page's thread and, in a large library, a
+          // word's first letters match thousands of stories: seconds of a phone's time
+          // (with the keys pressed meanwhile waiting behind it) for a list never seen.
           pagefind.preload(text);
           return new Promise(function (resolve) {
             setTimeout(function () {
-              resolve(pagefind);
+              resolve(current(pagefind));
             }, PAUSE);
           });
         })
         .then(function (pagefind) {
-          if (turn !== search._latest || !pagefind) return null;
-          return pagefind.search(text);
+          return pagefind && pagefind.search(text).then(current);
         })
         .then(function (found) {
-          if (turn !== search._latest || !found) return null;
+          if (!found) return null;
           results = found.results;
+          // Only the texts of the first results are awaited: the list shows as soon as they
+          // are in; the others follow as placeholders (see Placeholders).
           return Promise.all(
-            results.slice(0, SHOWN).map(function (result) {
+            results.slice(0, FIRST).map(function (result) {
               return result.data();
             })
-          );
+          ).then(current);
         })
         .then(function (pages) {
-          if (turn !== search._latest || !pages) return;
+          if (!pages) return;
           var terms = termsOf(text);
           var items = pages.map(function (data) {
             return item(data, terms);
           });
-          for (var index = SHOWN; index < results.length; index++) {
+          for (var index = FIRST; index < results.length; index++) {
             items.push(placeholder(turn, index, terms));
           }
-          placeholders = placeholders || new Placeholders();
+          placeholders = placeholders || new Placeholders(search);
           placeholders.remember(turn, results);
           search._reply({ type: RESULT, data: { items: items } });
         })

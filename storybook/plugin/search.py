@@ -370,19 +370,28 @@ def empty_offline_index(site_dir: Path, language: str) -> None:
     script.write_text(f"var __index = {index}", encoding="utf-8")
 
 
-def _run(program: Path, site: Path, output: Path, language: str) -> None:
-    # The program itself, not the Python API: the API stops the program as soon as it has
-    # answered that it wrote the index, and on a busy machine files were left empty.
+def pagefind_command(
+    program: Path, site: Path, output: Path, language: str, *, silent: bool = True
+) -> list[str]:
+    """How the build runs Pagefind on the pages gathered in ``site`` (bench/pagefind_memory.py
+    runs it the same way, not ``silent``, to see its stages)."""
     command = [
         str(program),
         "--site", str(site),
         "--output-path", str(output),
         "--root-selector", ROOT_SELECTOR,
         "--force-language", language,
-        "--silent",
     ]  # fmt: skip
     for selector in EXCLUDE_SELECTORS:
         command += ["--exclude-selectors", selector]
+    return [*command, "--silent"] if silent else command
+
+
+def _run(program: Path, site: Path, output: Path, language: str) -> None:
+    # The program itself, not the Python API: the API stops the program as soon as it has
+    # answered that it wrote the index, and on a busy machine files were left empty. (Nor
+    # does the API hold less memory: measured with bench/pagefind_memory.py.)
+    command = pagefind_command(program, site, output, language)
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError((result.stderr or result.stdout).strip() or f"exit {result.returncode}")

@@ -447,11 +447,14 @@ def render_tag_pages(
             ),
         )
     ]
+    tagged: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for view, story in zip(views, stories, strict=True):
+        for name in dict.fromkeys(story.tags):
+            tagged[name].append(view)
     for tag in vocabulary.tags.values():
-        tagged = [
-            view for view, story in zip(views, stories, strict=True) if tag.name in story.tags
-        ]
-        for uri, chunk, pager in listing_pages(tag_uri(tag.name), tagged, STORIES_PER_PAGE):
+        for uri, chunk, pager in listing_pages(
+            tag_uri(tag.name), tagged[tag.name], STORIES_PER_PAGE
+        ):
             content = renderer.render_page(
                 uri, "tag.md.j2", tag=tag_view(tag), stories=chunk, pager=pager, root=root_of(uri)
             )

@@ -8,6 +8,7 @@ which compares every served site with a clean build.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from storybook.core.render import Renderer
 
 from .conftest import story_text
 from .test_incremental import DirtyServe
+from .test_serve import Server
 
 
 @pytest.fixture
@@ -127,3 +129,30 @@ def test_a_page_already_out_of_search_is_not_parsed_again(
         "title": "A",
         "search": {"boost": 2, "exclude": True},
     }
+
+
+def test_a_save_under_mkdocs_serve_dirty_keeps_the_index_whole_and_the_rest_untouched(
+    mini_project: Callable[..., Path],
+) -> None:
+    stories = {f"s{i}.md": story_text(title=f"Story {i}") for i in range(4)}
+    stories["s3.md"] = story_text(title="Story 3", tags="[coaching]")  # related to none
+    project = mini_project(stories)
+    server = Server(project, "--dirty")
+    try:
+        server.wait_for("/stories/s1/", lambda html: "Story 1" in html)
+        (site,) = project.glob(".cache/storybook/serve/*/site")
+        before = {path: path.stat().st_mtime_ns for path in site.rglob("*.html")}
+        (project / "stories" / "s1.md").write_text(
+            story_text(title="NEWTITLE", body="A SAVEDSENTENCE."), "utf-8"
+        )
+        server.wait_for("/stories/s1/", lambda html: "SAVEDSENTENCE" in html)
+        server.wait_for("/", lambda html: "NEWTITLE" in html)
+        server.wait_for("/tags/wellbeing/", lambda html: "NEWTITLE" in html)
+        index = json.loads(server.get("/search/search_index.json"))["docs"]
+        locations = {doc["location"].split("#")[0] for doc in index}
+        assert locations >= {f"stories/s{i}/" for i in range(4)}
+        assert any("SAVEDSENTENCE" in doc["text"] for doc in index)
+        for untouched in ("stories/s3/index.html", "present/s3/index.html"):
+            assert (site / untouched).stat().st_mtime_ns == before[site / untouched], untouched
+    finally:
+        server.stop()

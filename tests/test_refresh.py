@@ -8,6 +8,7 @@ which compares every served site with a clean build.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -88,6 +89,20 @@ def test_lists_follow_a_title_change_and_a_draft_leaves_them(served: DirtyServe)
     for url in ("", "tags/wellbeing", "tags/feedback"):
         assert "NEWTITLE" not in served.html(url), url
     assert not (served.site / "stories" / "s3").exists()
+
+
+def test_what_the_session_keeps_is_frozen_after_the_first_build_and_given_back_at_the_end(
+    served: DirtyServe,
+) -> None:
+    assert gc.get_freeze_count() == 0, "the first build froze nothing"
+    served.rebuild()
+    kept = gc.get_freeze_count()
+    assert kept > 0, "the second build began by freezing what the first one left"
+    served.rebuild()
+    # (fewer: frozen objects still go when nothing refers to them any more)
+    assert gc.get_freeze_count() <= kept, "a save that rebuilds some pages freezes no more"
+    served.close()
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_remembering_renderer_runs_a_template_again_only_for_a_new_context(

@@ -23,6 +23,7 @@ import os
 import pickle
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from storybook.core.defaults import DEFAULT_TEMPLATES
 from storybook.core.editions import LEARNER_EDITION, Edition
@@ -30,7 +31,7 @@ from storybook.core.errors import Problem, StorybookError
 from storybook.core.library import read_story
 from storybook.core.load import MAX_STORY_BYTES, read_bounded
 from storybook.core.model import Story
-from storybook.core.pages import Page, Related, render_story_page
+from storybook.core.pages import Page, Related, render_story_page, story_view
 from storybook.core.render import Renderer, template_names
 from storybook.core.room_pages import RoomSettings, render_room_page
 from storybook.core.vocabulary import Vocabulary
@@ -77,6 +78,7 @@ class StoryCache:
         self._stories: dict[Path, tuple[bytes, Story | list[Problem]]] = {}
         self._pages: dict[Path, tuple[tuple[Story, tuple[Related, ...], Edition], Page]] = {}
         self._room_pages: dict[Path, tuple[tuple[Story, RoomSettings, Edition], Page]] = {}
+        self._views: dict[Path, tuple[Story, Mapping[str, Any]]] = {}
         self._seen: set[Path] = set()
 
     def prepare(self, templates_dir: Path, settings: Mapping[str, object]) -> StoryCache:
@@ -94,8 +96,9 @@ class StoryCache:
             self._stories.clear()
             self._pages.clear()
             self._room_pages.clear()
+            self._views.clear()
         if self._renderer is None:
-            self._renderer = Renderer(templates_dir)
+            self._renderer = Renderer(templates_dir, remember=True)
         self._seen.clear()
         return self
 
@@ -119,6 +122,7 @@ class StoryCache:
         if not (isinstance(saved, tuple) and len(saved) == 6 and saved[:2] == (SAVED_FORMAT, key)):
             return False
         _, _, self._context, self._stories, self._pages, self._room_pages = saved
+        self._views.clear()
         self._renderer = None
         return True
 
@@ -182,8 +186,20 @@ class StoryCache:
             cached = self._room_pages[story.path] = (key, page)
         return cached[1]
 
+    def story_view(self, story: Story, vocabulary: Vocabulary) -> Mapping[str, Any]:
+        """What templates see of ``story`` (:func:`story_view`), made again only if it changed.
+
+        The very same view while the story is the same: the lists showing it compare their
+        stories' views to see whether they must be rendered again (Renderer.render_page).
+        Nothing may change a view once made."""
+        self._seen.add(story.path)
+        cached = self._views.get(story.path)
+        if cached is None or (cached[0] is not story and cached[0] != story):
+            cached = self._views[story.path] = (story, story_view(story, vocabulary))
+        return cached[1]
+
     def prune(self) -> None:
         """Forget stories whose files are gone."""
-        for cache in (self._stories, self._pages, self._room_pages):
+        for cache in (self._stories, self._pages, self._room_pages, self._views):
             for path in cache.keys() - self._seen:
                 del cache[path]

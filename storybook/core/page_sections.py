@@ -50,7 +50,11 @@ def listed(inputs: Inputs) -> tuple[list[Story], Sequence[Mapping[str, Any]]]:
     if "listed" not in inputs.memo:
         made = {page.src_uri for page in inputs.pages}
         stories = [story for story in inputs.stories if story_uri(story.slug) in made]
-        inputs.memo["listed"] = (stories, story_views(stories, inputs.vocabulary))
+        if inputs.cache is None:
+            views = story_views(stories, inputs.vocabulary)
+        else:
+            views = [inputs.cache.story_view(story, inputs.vocabulary) for story in stories]
+        inputs.memo["listed"] = (stories, views)
     found: tuple[list[Story], Sequence[Mapping[str, Any]]] = inputs.memo["listed"]
     return found
 

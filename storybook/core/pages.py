@@ -6,7 +6,7 @@ import heapq
 import html
 import posixpath
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -371,13 +371,13 @@ def _closest(story: Story, by_tag: dict[str, list[Story]], limit: int) -> list[R
 
 def tag_kinds(stories: Sequence[Story], vocabulary: Vocabulary) -> list[dict[str, Any]]:
     """Each kind of tag with its tags, and how many of ``stories`` carry each."""
+    counts = Counter(name for story in stories for name in set(story.tags))
     return [
         {
             "name": kind,
             "label": label,
             "tags": [
-                {**tag_view(tag), "count": sum(tag.name in story.tags for story in stories)}
-                for tag in vocabulary.by_kind(kind)
+                {**tag_view(tag), "count": counts[tag.name]} for tag in vocabulary.by_kind(kind)
             ],
         }
         for kind, label in KINDS.items()
@@ -402,7 +402,8 @@ def render_home_pages(
     pages = [
         Page(
             HOME,
-            renderer.render_template(
+            renderer.render_page(
+                HOME,
                 "home.md.j2",
                 stories=first_stories,
                 pager=first_pager,
@@ -416,8 +417,8 @@ def render_home_pages(
     ]
     for uri, chunk, pager in listing[1:]:
         assert pager is not None  # only a list of several pages has a page 2
-        content = renderer.render_template(
-            "all-stories.md.j2", stories=chunk, pager=pager, root=root_of(uri)
+        content = renderer.render_page(
+            uri, "all-stories.md.j2", stories=chunk, pager=pager, root=root_of(uri)
         )
         title = f"All stories, page {pager['number']} of {pager['count']}"
         pages.append(Page(uri, front_matter(title, title) + content, slugs(chunk)))
@@ -438,20 +439,24 @@ def render_tag_pages(
     pages = [
         Page(
             TAGS_INDEX,
-            renderer.render_template(
+            renderer.render_page(
+                TAGS_INDEX,
                 "tags.md.j2",
                 kinds=tag_kinds(stories, vocabulary),
                 coverage=f"../{COVERAGE}" if with_coverage else "",
             ),
         )
     ]
+    tagged: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for view, story in zip(views, stories, strict=True):
+        for name in dict.fromkeys(story.tags):
+            tagged[name].append(view)
     for tag in vocabulary.tags.values():
-        tagged = [
-            view for view, story in zip(views, stories, strict=True) if tag.name in story.tags
-        ]
-        for uri, chunk, pager in listing_pages(tag_uri(tag.name), tagged, STORIES_PER_PAGE):
-            content = renderer.render_template(
-                "tag.md.j2", tag=tag_view(tag), stories=chunk, pager=pager, root=root_of(uri)
+        for uri, chunk, pager in listing_pages(
+            tag_uri(tag.name), tagged[tag.name], STORIES_PER_PAGE
+        ):
+            content = renderer.render_page(
+                uri, "tag.md.j2", tag=tag_view(tag), stories=chunk, pager=pager, root=root_of(uri)
             )
             number = pager["number"] if pager else 1
             title = tag.label if number == 1 else f"{tag.label}, page {number}"
@@ -618,6 +623,8 @@ def front_matter(title: str, description: str) -> str:
 _FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _SEARCH_KEY = re.compile(r"^search\s*:", re.MULTILINE)
 OUT_OF_SEARCH = "search:\n  exclude: true\n"
+# As yaml.dump writes it for {"search": {"exclude": True}} (the room's pages say so).
+_EXCLUDED = re.compile(r"^search:\n  exclude: true$", re.MULTILINE)
 
 
 def out_of_search(content: str) -> str:
@@ -630,6 +637,10 @@ def out_of_search(content: str) -> str:
         return "---\n" + OUT_OF_SEARCH + "---\n\n" + content
     if not _SEARCH_KEY.search(found[1]):
         return content[: found.end(1)] + OUT_OF_SEARCH + content[found.end(1) :]
+    if _EXCLUDED.search(found[1]):
+        # Out of search already: parsing and writing its YAML again took half of a rebuild
+        # under `mkdocs serve --dirty` (every projector page, on every save).
+        return content
     # Its own search settings (a template's, say): parsed, so that exclude joins them.
     try:
         meta = yaml.safe_load(found[1])

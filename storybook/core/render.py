@@ -458,6 +458,7 @@ class Renderer:
         defaults: Path | None = DEFAULT_TEMPLATES,
         *,
         reload: bool = True,
+        remember: bool = False,
     ) -> None:
         self.templates_dir = templates_dir
         folders = [templates_dir]
@@ -476,6 +477,11 @@ class Renderer:
         # not (that look was 3% of a build's own work, for files nothing changes meanwhile).
         self.env.auto_reload = self.question_env.auto_reload = reload
         self._questions: dict[str, jinja2.Template] = {}
+        # ``remember`` (under serve): the last text of each page, with what made it (see
+        # render_page).
+        self._pages: dict[str, tuple[jinja2.Template, dict[str, Any], str]] | None = (
+            {} if remember else None
+        )
         # Under page_budget(): when the questions of the page being rendered must be done.
         self._deadline: float | None = None
 
@@ -525,6 +531,28 @@ class Renderer:
             path = self.template_path(name)
             where, line = _template_location(exc.__traceback__, self.loader.roots, path)
             raise StorybookError([_runtime_problem(exc, where, line, context)]) from None
+
+    def render_page(self, uri: str, name: str, **context: Any) -> str:
+        """Template ``name`` rendered for the page at ``uri``, as :meth:`render_template`.
+
+        A renderer that remembers (the one kept between the builds of `mkdocs serve`) gives
+        back the page's last text when the same template is given an equal context, without
+        running it again: a save changes one story, and the lists of thousands of stories
+        (home, theme pages) it is not on, or shows as before, stay as they were. Equal
+        contexts make equal text: a template sees nothing but its context (no clock, no
+        randomness), and the template itself is the same object only while its file is."""
+        if self._pages is None:
+            return self.render_template(name, **context)
+        try:
+            template = self.env.get_template(name)
+        except Exception:  # render_template says what is wrong with it
+            return self.render_template(name, **context)
+        last = self._pages.get(uri)
+        if last is not None and last[0] is template and last[1] == context:
+            return last[2]
+        text = self.render_template(name, **context)
+        self._pages[uri] = (template, context, text)
+        return text
 
     def syntax_problems(self) -> list[Problem]:
         """The syntax errors of every template of the project's folder, also of those a site

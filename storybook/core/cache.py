@@ -23,6 +23,7 @@ import os
 import pickle
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from storybook.core.defaults import DEFAULT_TEMPLATES
 from storybook.core.editions import LEARNER_EDITION, Edition
@@ -155,13 +156,18 @@ class StoryCache:
         *,
         related: Sequence[Related] = (),
         edition: Edition = LEARNER_EDITION,
+        view: Mapping[str, Any] | None = None,
     ) -> Page:
-        """The page of ``story``, rendered again only if it or its related stories changed."""
+        """The page of ``story``, rendered again only if it or its related stories changed.
+        ``view`` is made from the story and the vocabulary alone, so it is no part of the key
+        (a changed vocabulary empties the cache)."""
         key = (story, tuple(related), edition)
         cached = self._pages.get(story.path)
         # Unchanged files give back the very same Story objects, so this compares quickly.
         if cached is None or cached[0] != key:
-            page = render_story_page(story, vocabulary, renderer, related=related, edition=edition)
+            page = render_story_page(
+                story, vocabulary, renderer, related=related, edition=edition, view=view
+            )
             cached = self._pages[story.path] = (key, page)
         return cached[1]
 

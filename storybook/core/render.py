@@ -31,6 +31,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
 
+from storybook.core.compiled import CompiledTemplates
 from storybook.core.defaults import DEFAULT_TEMPLATES
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.load import MAX_STORY_BYTES, read_bounded
@@ -446,6 +447,7 @@ class Renderer:
         defaults: Path | None = DEFAULT_TEMPLATES,
         *,
         reload: bool = True,
+        compiled_dir: Path | None = None,
     ) -> None:
         self.templates_dir = templates_dir
         folders = [templates_dir]
@@ -463,6 +465,10 @@ class Renderer:
         # template's file changed every time it renders it; one made for a single build does
         # not (that look was 3% of a build's own work, for files nothing changes meanwhile).
         self.env.auto_reload = self.question_env.auto_reload = reload
+        # ``compiled_dir``: where the page templates' compiled code is kept between builds
+        # (see compiled.py). Questions are compiled from strings and never kept there.
+        if compiled_dir is not None:
+            self.env.bytecode_cache = CompiledTemplates(compiled_dir, _configuration())
         self._questions: dict[str, jinja2.Template] = {}
         # Under page_budget(): when the questions of the page being rendered must be done.
         self._deadline: float | None = None
@@ -635,6 +641,13 @@ class Renderer:
             f"the template '{missing}' used here does not exist",
             "check the file name, or restore the file from version control",
         )
+
+
+@functools.cache
+def _configuration() -> bytes:
+    """What shapes the page environment's compiled code besides a template's source: its
+    settings, filters and sandbox are this module's code (see compiled.py)."""
+    return b"pages\0" + Path(__file__).read_bytes()
 
 
 def _sandbox(loader: jinja2.BaseLoader, finalize: Callable[[Any], Any] | None) -> StorybookSandbox:

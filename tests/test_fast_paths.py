@@ -9,6 +9,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from jinja2.runtime import LoopContext
+from jinja2.sandbox import SandboxedEnvironment
 
 from storybook.core.placeholders import (
     LEARNING_PATH,
@@ -18,6 +20,7 @@ from storybook.core.placeholders import (
     _placeholders_at,
     placeholder_problems,
 )
+from storybook.core.render import Renderer
 from storybook.core.safety import _neutralised, neutralise
 from storybook.core.yamlfile import Located
 
@@ -85,3 +88,25 @@ def test_placeholder_problems_are_those_of_the_slow_way(
     slow = _placeholders_at(path, located, placeholders, body, 5, "")
     event("example text found" if slow else "none")
     assert fast == slow
+
+
+LOOP_VALUES = ["index", "index0", "revindex", "revindex0", "first", "last", "length", "depth"]
+
+
+@PROPERTY
+@given(
+    st.lists(st.integers(), max_size=5),
+    st.integers(min_value=0, max_value=5),
+    st.sampled_from([*LOOP_VALUES, "depth0", "previtem", "nextitem", "_after", "__class__"]),
+)
+def test_a_loop_value_is_what_the_sandbox_looks_up(
+    items: list[int], steps: int, attribute: str
+) -> None:
+    """The renderer's sandbox reads loop.first, loop.index... directly; anything else of a
+    loop still goes through Jinja's checks."""
+    ours, jinjas = Renderer(Path(".")).env, SandboxedEnvironment()
+    loops = [LoopContext(iter(items), ours.undefined) for _ in range(2)]
+    for loop in loops:
+        for _ in zip(range(steps), loop, strict=False):
+            pass
+    assert repr(ours.getattr(loops[0], attribute)) == repr(jinjas.getattr(loops[1], attribute))

@@ -72,6 +72,7 @@ def build_site(
     fallback: Mapping[Path, Story] | None = None,
     cache: StoryCache | None = None,
     room: RoomSettings | None = None,
+    compiled_dir: Path | None = None,
 ) -> BuildResult:
     """Build one edition of the whole site. Without ``workshops_dir`` there are no workshop
     pages at all, without ``paths_dir`` no learning paths, without ``room`` no room pages."""
@@ -86,4 +87,5 @@ def build_site(
         fallback=fallback,
         cache=cache,
         room=room,
+        compiled_dir=compiled_dir,
     )

@@ -198,11 +198,16 @@ def pagefind_documents(index: Path) -> list[dict[str, Any]]:
     return docs
 
 
+# The storybook's own: a build keeps the templates' compiled code there (core/compiled.py).
+COMPILED_TEMPLATES = (".cache", "storybook", "templates")
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` but the compiled templates a build keeps for the next."""
     return {
         str(path.relative_to(folder)): path.read_bytes()
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.relative_to(folder).parts[:3] != COMPILED_TEMPLATES
     }
 
 

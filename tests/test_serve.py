@@ -22,7 +22,7 @@ from watchdog.events import FileClosedEvent, FileDeletedEvent, FileModifiedEvent
 from watchdog.observers import Observer
 
 import storybook.plugin.hooks
-from storybook.plugin.serve import _Changes, keep_watching
+from storybook.plugin.watching import _Changes, keep_watching
 
 from .conftest import free_port, own_template, story_text
 

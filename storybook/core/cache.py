@@ -159,13 +159,18 @@ class StoryCache:
         *,
         related: Sequence[Related] = (),
         edition: Edition = LEARNER_EDITION,
+        view: Mapping[str, Any] | None = None,
     ) -> Page:
-        """The page of ``story``, rendered again only if it or its related stories changed."""
+        """The page of ``story``, rendered again only if it or its related stories changed.
+        ``view`` is made from the story and the vocabulary alone, so it is no part of the key
+        (a changed vocabulary empties the cache)."""
         key = (story, tuple(related), edition)
         cached = self._pages.get(story.path)
         # Unchanged files give back the very same Story objects, so this compares quickly.
         if cached is None or cached[0] != key:
-            page = render_story_page(story, vocabulary, renderer, related=related, edition=edition)
+            page = render_story_page(
+                story, vocabulary, renderer, related=related, edition=edition, view=view
+            )
             cached = self._pages[story.path] = (key, page)
         return cached[1]
 

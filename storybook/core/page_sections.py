@@ -18,7 +18,7 @@ from storybook.core.pages import (
     render_story_page,
     render_tag_pages,
     story_uri,
-    story_views,
+    story_view,
 )
 from storybook.core.sections import (
     PAGES,
@@ -41,7 +41,26 @@ def _story_page(story: Story, inputs: Inputs) -> Page:
         inputs.renderer,
         related=related[story.slug],
         edition=inputs.edition,
+        view=view_of(story, inputs),
     )
+
+
+def view_of(story: Story, inputs: Inputs) -> Mapping[str, Any]:
+    """The story's view (see story_view), made once a build for its page and every list:
+    making it twice was a tenth of rendering a library."""
+    views: dict[int, tuple[Story, Mapping[str, Any]]] = inputs.memo.setdefault("views", {})
+    # By identity: the build holds every story it shows until it ends (the story is kept
+    # beside its view all the same, so that its id is never another story's meanwhile).
+    found = views.get(id(story))
+    if found is None:
+        # Under serve the cache keeps a story's view between builds while the story is unchanged.
+        view = (
+            inputs.cache.story_view(story, inputs.vocabulary)
+            if inputs.cache
+            else story_view(story, inputs.vocabulary)
+        )
+        found = views[id(story)] = (story, view)
+    return found[1]
 
 
 def listed(inputs: Inputs) -> tuple[list[Story], Sequence[Mapping[str, Any]]]:
@@ -50,11 +69,7 @@ def listed(inputs: Inputs) -> tuple[list[Story], Sequence[Mapping[str, Any]]]:
     if "listed" not in inputs.memo:
         made = {page.src_uri for page in inputs.pages}
         stories = [story for story in inputs.stories if story_uri(story.slug) in made]
-        if inputs.cache is None:
-            views = story_views(stories, inputs.vocabulary)
-        else:
-            views = [inputs.cache.story_view(story, inputs.vocabulary) for story in stories]
-        inputs.memo["listed"] = (stories, views)
+        inputs.memo["listed"] = (stories, [view_of(story, inputs) for story in stories])
     found: tuple[list[Story], Sequence[Mapping[str, Any]]] = inputs.memo["listed"]
     return found
 

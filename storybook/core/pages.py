@@ -139,11 +139,14 @@ def render_story_page(
     *,
     related: Sequence[Related] = (),
     edition: Edition = LEARNER_EDITION,
+    view: Mapping[str, Any] | None = None,
 ) -> Page:
+    """The page of one story. ``view``: its :func:`story_view`, if made already (the lists
+    of stories need it too); the template gets a copy of it."""
     plan = story_questions(story, vocabulary, renderer)
     content = renderer.render_template(
         "story.md.j2",
-        story=story_view(story, vocabulary),
+        story=dict(story_view(story, vocabulary) if view is None else view),
         questions=plan.asked,
         further_questions=plan.own_further,
         after_questions=plan.after,
@@ -236,6 +239,7 @@ class RenderStory(Protocol):
         *,
         related: Sequence[Related] = (),
         edition: Edition = LEARNER_EDITION,
+        view: Mapping[str, Any] | None = None,
     ) -> Page: ...
 
 

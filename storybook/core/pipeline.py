@@ -74,6 +74,7 @@ def build_site(
     fallback: Mapping[Path, Story] | None = None,
     cache: StoryCache | None = None,
     room: RoomSettings | None = None,
+    compiled_dir: Path | None = None,
 ) -> BuildResult:
     """Build one edition from ``sections``, in order, with what ``plugins`` load.
 
@@ -84,7 +85,8 @@ def build_site(
     ``fallback``: under `mkdocs serve`, the last good version of each story file, standing in
     for a story that is broken now (its problems are still reported). With a prepared
     ``cache``, unchanged stories are not read or rendered again. With ``room``, the room's
-    sections make their pages (projector views, presenter consoles)."""
+    sections make their pages (projector views, presenter consoles). ``compiled_dir``: where
+    a build without a cache keeps the templates' compiled code for the next (compiled.py)."""
     check_reads(sections, [plugin.name for plugin in plugins])
     library = load_library(
         stories_dir,
@@ -93,7 +95,11 @@ def build_site(
         read=cache.read_story if cache else read_story,
     )
     # A renderer for this build alone need not look for changed templates as it renders.
-    renderer = cache.renderer if cache else Renderer(templates_dir, reload=False)
+    renderer = (
+        cache.renderer
+        if cache
+        else Renderer(templates_dir, reload=False, compiled_dir=compiled_dir)
+    )
     result = BuildResult(pages={}, problems=[], library=library)
     # Without a vocabulary no story loads, and every workshop would seem to name unknown ones.
     if library.vocabulary is None:

@@ -26,11 +26,12 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
-from jinja2.runtime import Context
+from jinja2.runtime import Context, LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
 
+from storybook.core.compiled import CompiledTemplates
 from storybook.core.defaults import DEFAULT_TEMPLATES
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.load import MAX_STORY_BYTES, read_bounded
@@ -91,6 +92,9 @@ def _too_wide(spec: object) -> bool:
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+_LOOP_VALUES = frozenset(
+    {"index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0"}
+)
 
 
 class StorybookSandbox(SandboxedEnvironment):
@@ -107,6 +111,10 @@ class StorybookSandbox(SandboxedEnvironment):
                 return obj[attribute]
             except KeyError:
                 pass
+        # loop.first, loop.index...: plain values the sandbox always allows, looked up in
+        # every loop of every list; its checks cost twenty times the lookup.
+        if type(obj) is LoopContext and attribute in _LOOP_VALUES:
+            return getattr(obj, attribute)
         return super().getattr(obj, attribute)
 
     def call(
@@ -459,6 +467,7 @@ class Renderer:
         *,
         reload: bool = True,
         remember: bool = False,
+        compiled_dir: Path | None = None,
     ) -> None:
         self.templates_dir = templates_dir
         folders = [templates_dir]
@@ -476,6 +485,10 @@ class Renderer:
         # template's file changed every time it renders it; one made for a single build does
         # not (that look was 3% of a build's own work, for files nothing changes meanwhile).
         self.env.auto_reload = self.question_env.auto_reload = reload
+        # ``compiled_dir``: where the page templates' compiled code is kept between builds
+        # (see compiled.py). Questions are compiled from strings and never kept there.
+        if compiled_dir is not None:
+            self.env.bytecode_cache = CompiledTemplates(compiled_dir, _configuration())
         self._questions: dict[str, jinja2.Template] = {}
         # ``remember`` (under serve): the last text of each page, with what made it (see
         # render_page).
@@ -675,6 +688,13 @@ class Renderer:
             f"the template '{missing}' used here does not exist",
             "check the file name, or restore the file from version control",
         )
+
+
+@functools.cache
+def _configuration() -> bytes:
+    """What shapes the page environment's compiled code besides a template's source: its
+    settings, filters and sandbox are this module's code (see compiled.py)."""
+    return b"pages\0" + Path(__file__).read_bytes()
 
 
 def _sandbox(loader: jinja2.BaseLoader, finalize: Callable[[Any], Any] | None) -> StorybookSandbox:

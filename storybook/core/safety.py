@@ -572,6 +572,10 @@ _END_TAG = re.compile(r"</([a-zA-Z][a-zA-Z0-9\-]*)\s*>")
 _BACKTICKS = re.compile(r"`+")
 _SPECIAL = re.compile(r"[\\`<{}]")
 _NEUTRAL = str.maketrans({"{": "&#123;", "}": "&#125;"})
+# What :func:`neutralise` may change: without any of it a text is returned as it is. One
+# search, not a test per sign: a page's values are mostly short plain texts, tens of
+# thousands of them in a build.
+_MAY_MARK_UP = re.compile(r"[{}<`]|~~~|!!!|\?\?\?")
 
 
 def neutralise(text: str) -> str:
@@ -580,8 +584,13 @@ def neutralise(text: str) -> str:
     content attributes (anything else that starts like a tag is shown as text), admonitions
     keep Material's types, and a fence that is not closed in the same text is shown as text
     (it cannot pair with a fence elsewhere on the page). Code shows what was written."""
-    if not any(mark in text for mark in ("{", "}", "<", "`", "~~~", "!!!", "???")):
+    if _MAY_MARK_UP.search(text) is None:
         return text
+    return _neutralised(text)
+
+
+def _neutralised(text: str) -> str:
+    """What :func:`neutralise` makes of any text, without its shortcut for plain text."""
     out: list[str] = []
     position = 0
     for block in _FENCED_BLOCK.finditer(text):

@@ -69,7 +69,7 @@ from storybook.plugin.serve import (
     local_only_problem,
     never_abort_on_warnings,
 )
-from storybook.plugin.servedir import KeptSite, keep_site
+from storybook.plugin.servedir import CACHE_FOLDER, KeptSite, keep_site
 from storybook.plugin.sitedir import (
     discard_failed_site,
     edition_site_dir,
@@ -89,6 +89,8 @@ log = logging.getLogger("mkdocs.plugins.storybook")
 # Where the story cache is saved in a site kept between runs of `mkdocs serve --dirty`.
 SAVED_STORIES = "stories.pickle"
 THEME_CODE = "theme-code"
+# Where `mkdocs build` keeps the page templates' compiled code for the next build.
+COMPILED_TEMPLATES = CACHE_FOLDER / "templates"
 
 
 # MkDocs' Config.__init_subclass__ has no type hints.
@@ -232,6 +234,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 fallback=self.last_good.stories if self.serving else None,
                 cache=cache,
                 room=self.room,
+                compiled_dir=root / COMPILED_TEMPLATES,
             )
             problems = result.problems + _collisions(result.pages, files)
             problems += missing_templates_folder(

@@ -169,6 +169,10 @@ class DirtyServe:
             Path(page.abs_dest_path).unlink(missing_ok=True)
         return paths
 
+    def rebuilds_everything(self, config: MkDocsConfig, files: Files, state: str) -> bool:
+        """What :meth:`page_sources` will find: something besides the pages changed."""
+        return _fingerprint(config, files, state) != self._inputs
+
     def read_nav_titles(self, nav: Navigation, config: MkDocsConfig) -> None:
         """Pages that are not rebuilt are not read either; their titles are needed in the nav."""
         for page in nav.pages:

@@ -88,12 +88,18 @@ def test_a_story_saved_before_the_projector_views_are_made_is_shown_on_every_pag
             story_text(title="First story", body="Retold before the views were made."),
             encoding="utf-8",
         )
+        (gated / "stories" / "two.md").write_text(
+            story_text(title="Second story", extra="draft: true\n"), encoding="utf-8"
+        )
         (gated / "gate-open").touch()
         # That build holds the requests and reloads the browsers, as a rebuild does.
         assert server.next_epoch(epoch) > epoch
         for path in ("/stories/one/", "/present/one/"):
             page = server.wait_for(path, lambda html: "Retold before the views were made." in html)
             assert PREPARING not in page and "The first telling." not in page, path
+        # A story made a draft meanwhile has neither a projector view nor a page saying
+        # that one is on its way.
+        assert server.missing("/stories/two/") and server.missing("/present/two/")
 
     served_once(gated, free_port(), 1, check)
 

@@ -40,6 +40,7 @@ PROJECTOR_FOLDER = "present/"
 # What MkDocs logs when its build loop starts a rebuild; said otherwise for the deferred one.
 REBUILD_NOTICE = "Detected file changes"
 MAKING = "Making the projector views; the site is served meanwhile"
+PREPARING_WORDS = "The projector view is being prepared."
 PREPARING = """\
 <!doctype html>
 <html lang="{language}">
@@ -50,7 +51,7 @@ PREPARING = """\
 <title>Preparing the projector view</title>
 </head>
 <body>
-<p>The projector view is being prepared. This page opens it by itself in a moment.</p>
+<p>{words} This page opens it by itself in a moment.</p>
 </body>
 </html>
 """
@@ -90,6 +91,7 @@ class DeferredPages:
         self.announced = False  # the build loop is asked for it and has not said so yet
         self.server: LiveReloadServer | None = None
         self.previous: Mapping[str, str] = {}  # the pages of the build that left them out
+        self.placeholders: list[Path] = []  # the pages saying a projector view is on its way
 
     def leave_out_projector_views(self, *, possible: bool) -> bool:
         """Called as each build makes its pages: True for the first build of a session that
@@ -122,6 +124,7 @@ class DeferredPages:
         """A page at each projector view's address while it is owed (``stories``: the slugs
         of the stories whose page this build made)."""
         if not self.owed:
+            self._clear_placeholders()
             return
         language = str(config.theme.get("language") or "en")
         for slug in stories:
@@ -129,7 +132,22 @@ class DeferredPages:
             path = Path(view.abs_dest_path)
             if not path.exists():
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(PREPARING.format(language=language), encoding="utf-8")
+                path.write_text(
+                    PREPARING.format(language=language, words=PREPARING_WORDS), encoding="utf-8"
+                )
+                self.placeholders.append(path)
+
+    def _clear_placeholders(self) -> None:
+        """Once the projector views are made: a placeholder still there is for a story that
+        has none any more (made a draft, deleted, broken meanwhile)."""
+        placeholders, self.placeholders = self.placeholders, []
+        for path in placeholders:
+            try:
+                if PREPARING_WORDS in path.read_text(encoding="utf-8"):
+                    path.unlink()
+                    path.parent.rmdir()
+            except OSError:
+                pass  # rebuilt as a projector view, or its folder holds more
 
     def make_them_after_answering(self, server: LiveReloadServer) -> None:
         """Under serve, once the first build is done: if it left the projector views out,

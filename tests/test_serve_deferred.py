@@ -4,10 +4,14 @@ them; a warm start, whose site has them, makes none later."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from storybook.core.editions import LEARNER_EDITION
+from storybook.plugin.servedir import SITE, serve_folder
 
 from .conftest import free_port, story_text
 from .test_serve import epoch_of
@@ -20,11 +24,15 @@ GATE = """\
 import time
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
 
+
+@event_priority(-100)  # after the storybook's own
 def on_pre_build(config, **kwargs):
     gate = Path(config.config_file_path).parent / "gate-open"
     preparing = Path(config.site_dir) / "present" / "one" / "index.html"
     if preparing.is_file() and "being prepared" in preparing.read_text(encoding="utf-8"):
+        (gate.parent / "gate-waiting").touch()
         while not gate.exists():
             time.sleep(0.05)
 """
@@ -122,3 +130,28 @@ def test_a_warm_start_serves_the_projector_views_it_kept(gated: Path) -> None:
     log = served_once(gated, port, 2, kept)
     assert "Reusing the site kept in" in log
     assert "The projector views are made once the site is served" not in log, log
+
+
+def test_a_server_stopped_while_making_the_projector_views_keeps_its_site(gated: Path) -> None:
+    port = free_port()
+
+    def stopped_while_making_them(server: KeptServer) -> None:
+        server.wait_for("/stories/one/", lambda html: "The first telling." in html)
+        while not (gated / "gate-waiting").exists():  # that build is under way
+            assert server.process.poll() is None
+            time.sleep(0.05)
+
+    served_once(gated, port, 1, stopped_while_making_them)
+    story_page = serve_folder(gated, LEARNER_EDITION) / SITE / "stories" / "one" / "index.html"
+    built = story_page.stat().st_mtime_ns
+    (gated / "gate-open").touch()
+
+    def warm(server: KeptServer) -> None:
+        present = server.wait_for("/present/one/", lambda html: "storybook-present" in html)
+        assert "The first telling." in present and PREPARING not in present
+        index = server.get("/search/search_index.json")
+        assert "First story" in index and "Second story" in index
+
+    log = served_once(gated, port, 2, warm)
+    assert "Reusing the site kept in" in log, log
+    assert story_page.stat().st_mtime_ns == built, "the next start rebuilt every page"

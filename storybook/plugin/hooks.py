@@ -283,7 +283,10 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         sources: dict[str, Path] = {}
         if self.dirty.active:
             state = repr((dict(self.config), problems))
-            self.later.check(pages, everything=self.dirty.rebuilds_everything(config, files, state))
+            if self.later.check(
+                pages, everything=self.dirty.rebuilds_everything(config, files, state)
+            ):
+                self.dirty.forget_record(config)
             sources = self.dirty.page_sources(config, files, pages, state)
         if PATHS_INDEX not in pages and files.get_file_from_path(PATHS_INDEX) is None:
             # No paths folder: no page to list them, so no entry for it in the navigation.
@@ -457,7 +460,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if self.dirty.active:
-            self.dirty.before_build(config)
+            # The build that makes the projector views only adds pages: if it is stopped
+            # half-way, the next start still knows the site (deferred.py).
+            self.dirty.before_build(config, keep_record=self.later.quiet)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         if self.dirty.active:
@@ -496,6 +501,8 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
 
     @event_priority(100)  # before the search plugin writes its index
     def _before_the_index(self, *, config: MkDocsConfig) -> None:
+        if self.later.quiet and self.dirty.active:
+            self.dirty.forget_record(config)  # the search index is written again
         self.later.hold_for_the_index()
 
     # After the search plugin has written its index, and Material's offline plugin (at -100)

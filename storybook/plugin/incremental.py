@@ -131,11 +131,17 @@ class DirtyServe:
             plugin.search_index_prev = None
         self._search_plugins = []
 
-    def before_build(self, config: MkDocsConfig) -> None:
-        """Let the search plugin index only what this build renders; the merge is done here."""
-        self._rebuilt.clear()
-        # The site is about to change: until this build finishes, no record says what it holds.
+    def forget_record(self, config: MkDocsConfig) -> None:
+        """The site is about to change: until this build finishes, no record says what it holds."""
         (Path(config.site_dir) / STATE).unlink(missing_ok=True)
+
+    def before_build(self, config: MkDocsConfig, *, keep_record: bool = False) -> None:
+        """Let the search plugin index only what this build renders; the merge is done here.
+        ``keep_record``: this build only adds pages (see deferred.py) until it says otherwise
+        (:meth:`forget_record`), so a site it leaves half-way is still as recorded."""
+        self._rebuilt.clear()
+        if not keep_record:
+            self.forget_record(config)
         self._search_plugins = [
             plugin for plugin in config.plugins.values() if hasattr(plugin, "search_index_prev")
         ]

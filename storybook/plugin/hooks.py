@@ -50,7 +50,7 @@ from storybook.core.site import (
 )
 from storybook.paths.plan import PATHS_INDEX, find_paths_dir
 from storybook.plugin.csp import live_reload_file, live_reload_from_file
-from storybook.plugin.deferred import DeferredPages
+from storybook.plugin.deferred import PROJECTOR_FOLDER, DeferredPages
 from storybook.plugin.derived import SharedParts
 from storybook.plugin.incremental import DirtyServe, installed_fingerprint
 from storybook.plugin.mirror import ThemeBytecode
@@ -353,13 +353,14 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
 
     def _can_wait_for_the_room(self, room: RoomSettings | None) -> bool:
         """The projector views can be made after the first answer: a served learner edition
-        (they are the room's, and nothing links to them) with no site kept from an earlier
-        run, where the next build under --dirty makes them alone."""
+        (they are the room's, and nothing links to them) whose site has none yet (no site
+        kept from an earlier run, or one stopped before it made them), where the next build
+        under --dirty makes them alone."""
         return (
             room is not None
             and self.dirty.active
             and not self.edition.shows_facilitator
-            and not (self.kept is not None and self.kept.reused)
+            and not self.dirty.recorded(PROJECTOR_FOLDER)
         )
 
     def _wants_pagefind(self, config: MkDocsConfig) -> bool:

@@ -175,6 +175,10 @@ class DirtyServe:
             Path(page.abs_dest_path).unlink(missing_ok=True)
         return paths
 
+    def recorded(self, folder: str) -> bool:
+        """The site as recorded holds pages in ``folder`` ("present/", say)."""
+        return any(url.startswith(folder) for url in self._dest)
+
     def rebuilds_everything(self, config: MkDocsConfig, files: Files, state: str) -> bool:
         """What :meth:`page_sources` will find: something besides the pages changed."""
         return _fingerprint(config, files, state) != self._inputs

@@ -31,6 +31,9 @@ class DirtyServe:
         config.plugins.on_startup(command="serve", dirty=True)
         self.plugins = config.plugins
         self.rebuild(config)
+        # As `mkdocs serve` does once it answers: the build that makes the projector views
+        # its first build left out (see storybook/plugin/deferred.py).
+        self.rebuild()
 
     def config(self) -> MkDocsConfig:
         config = load_config(str(self.project / "mkdocs.yml"), site_dir=str(self.site))

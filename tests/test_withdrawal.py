@@ -170,10 +170,16 @@ def still_showing(server: Server, withdrawal: Withdrawal, pages: dict[str, str])
     ]
 
 
+def shows(text: str) -> Callable[[str], bool]:
+    return lambda html: text in html
+
+
 def leave_one_by_one(project: Path, learner: Server, after: Callable[[Withdrawal], None]) -> None:
     """Break the other story, then withdraw each story in turn; after each, the learner
     edition shows it nowhere (and ``after`` checks the rest)."""
     learner.wait_for("/", lambda html: all(w.marker in html for w in WITHDRAWALS))
+    for w in WITHDRAWALS:  # a cold serve makes the projector views once it answers
+        learner.wait_for(f"/present/{w.slug}/", shows(w.marker))
     assert shown_everywhere(learner, LEARNER_PAGES) == []
     # Saved before each withdrawal, so every build that sees a withdrawal has a problem.
     (project / "stories" / "other.md").write_text(BROKEN, encoding="utf-8")

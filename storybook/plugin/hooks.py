@@ -11,7 +11,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
@@ -29,12 +29,14 @@ from storybook.core.editions import (
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.lastgood import LastGood
 from storybook.core.load import MAX_PAGE_BYTES, encoding_problem, read_bounded
+from storybook.core.pages import story_uri
 from storybook.core.project import missing_templates_folder
 from storybook.core.room_pages import (
     JOIN_QR,
     RoomSettings,
     join_qr_svg,
     overridden_by_the_room,
+    present_uri,
     room_of_build,
     show_problem_banner,
 )
@@ -48,6 +50,7 @@ from storybook.core.site import (
 )
 from storybook.paths.plan import PATHS_INDEX, find_paths_dir
 from storybook.plugin.csp import live_reload_file, live_reload_from_file
+from storybook.plugin.deferred import PROJECTOR_FOLDER, DeferredPages
 from storybook.plugin.derived import SharedParts
 from storybook.plugin.incremental import DirtyServe, installed_fingerprint
 from storybook.plugin.mirror import ThemeBytecode
@@ -129,6 +132,8 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.dirty = DirtyServe()
         # A projector page takes its story's parts as the story page converted them.
         self.shared = SharedParts()
+        # A cold start under serve answers before the projector views are made (deferred.py).
+        self.later = DeferredPages()
         self.native_events: BaseObserver | None = None  # under serve: see keep_watching
         # The options as mkdocs.yml writes them, defaults left out (see load_config).
         self.options_written: dict[str, Any] = {}
@@ -154,6 +159,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.pagefind = False  # this build writes a Pagefind index
         self.material_index_off = False  # and Material's search writes none (see search.py)
         self.searchable: list[Path] = []  # the HTML files of the pages it indexes
+        self.made_stories: list[str] = []  # the slugs of the stories whose page it made
         self.finished = False
         self.told: set[str] = set()  # what the terminal was told once already
         # Under serve --dirty: the site folder kept between runs, once tried (servedir.py).
@@ -164,6 +170,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # MkDocs keeps one plugin instance per process: start every session afresh.
         self._reset()
+        self.later.reset()
         self.serving = command == "serve"
         self.command = command
         if self.serving and dirty:
@@ -225,6 +232,10 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         try:
             templates_dir = Path(self.config.templates_dir)
             cache = self.cache.prepare(templates_dir, dict(self.config)) if self.serving else None
+            room = self.room
+            if self.later.leave_out_projector_views(possible=self._can_wait_for_the_room(room)):
+                log.info("The projector views are made once the site is served")
+                room = None
             result = build_site(
                 Path(self.config.stories_dir),
                 templates_dir,
@@ -233,7 +244,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 paths_dir=find_paths_dir(self.config.paths_dir, self.root),
                 fallback=self.last_good.stories if self.serving else None,
                 cache=cache,
-                room=self.room,
+                room=room,
                 compiled_dir=root / COMPILED_TEMPLATES,
             )
             problems = result.problems + _collisions(result.pages, files)
@@ -258,13 +269,27 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             )
         self.problems = problems
         self.generated = set(pages)
+        self.later.built(pages)
+        self.made_stories = [
+            story.slug
+            for story in (result.library.published if result else [])
+            if story_uri(story.slug) in pages
+        ]
+        # Projector views made later take the parts this build's story pages convert.
+        owed = {present_uri(slug): "" for slug in self.made_stories} if self.later.owed else {}
         self.shared.prepare(
-            result.library.published if result else [], pages, _markdown_settings(config)
+            result.library.published if result else [],
+            {**pages, **owed},
+            _markdown_settings(config),
         )
         self.to_clean = []
         sources: dict[str, Path] = {}
         if self.dirty.active:
             state = repr((dict(self.config), problems))
+            if self.later.check(
+                pages, everything=self.dirty.rebuilds_everything(config, files, state)
+            ):
+                self.dirty.forget_record(config)
             sources = self.dirty.page_sources(config, files, pages, state)
         if PATHS_INDEX not in pages and files.get_file_from_path(PATHS_INDEX) is None:
             # No paths folder: no page to list them, so no entry for it in the navigation.
@@ -326,7 +351,20 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.native_events = keep_watching(server, folders)
         live_reload_from_file(server)  # the pages' policy runs no inline script
         keep_answering(server, Path(config.config_file_path))
+        self.later.make_them_after_answering(server)
         return server
+
+    def _can_wait_for_the_room(self, room: RoomSettings | None) -> bool:
+        """The projector views can be made after the first answer: a served learner edition
+        (they are the room's, and nothing links to them) whose site has none yet (no site
+        kept from an earlier run, or one stopped before it made them), where the next build
+        under --dirty makes them alone."""
+        return (
+            room is not None
+            and self.dirty.active
+            and not self.edition.shows_facilitator
+            and not self.dirty.recorded(PROJECTOR_FOLDER)
+        )
 
     def _wants_pagefind(self, config: MkDocsConfig) -> bool:
         wanted = uses_pagefind(self.config.search, serving=self.serving)
@@ -426,7 +464,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if self.dirty.active:
-            self.dirty.before_build(config)
+            # The build that makes the projector views only adds pages: if it is stopped
+            # half-way, the next start still knows the site (deferred.py).
+            self.dirty.before_build(config, keep_record=self.later.quiet)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         if self.dirty.active:
@@ -463,12 +503,19 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         # The 404 page is rendered as a template, not as a page.
         return with_policy(output) if template_name.endswith(".html") else output
 
+    @event_priority(100)  # before the search plugin writes its index
+    def _before_the_index(self, *, config: MkDocsConfig) -> None:
+        if self.later.quiet and self.dirty.active:
+            self.dirty.forget_record(config)  # the search index is written again
+        self.later.hold_for_the_index()
+
     # After the search plugin has written its index, and Material's offline plugin (at -100)
     # its copy as a script, which write_search_index empties when Pagefind answers offline.
     @event_priority(-110)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _after_the_index(self, *, config: MkDocsConfig) -> None:
         if self.dirty.active:
             self.dirty.after_build(config)
+        self.later.write_placeholders(config, self.made_stories)
         if not self.serving:
             mark_edition(Path(config.site_dir), self.edition)
         if self.pagefind:
@@ -476,6 +523,8 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         # Only now: a build stopped before (Ctrl-C while Pagefind indexes) is not finished,
         # and on_shutdown empties its site folder.
         self.finished = True
+
+    on_post_build = CombinedEvent(_before_the_index, _after_the_index)
 
     def _write_search_index(self, config: MkDocsConfig) -> None:
         """The search index is part of the build: a build whose index is not whole fails,
@@ -515,6 +564,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         if not self.serving and self.site_dir and not self.finished:
             discard_failed_site(Path(self.site_dir))
         self._let_go_of_the_site()
+        self.later.stop()
         if self.native_events is not None:
             self.native_events.stop()
             self.native_events = None

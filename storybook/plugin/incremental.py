@@ -141,14 +141,20 @@ class DirtyServe:
             plugin.search_index_prev = None
         self._search_plugins = []
 
-    def before_build(self, config: MkDocsConfig) -> None:
-        """Let the search plugin index only what this build renders; the merge is done here."""
+    def forget_record(self, config: MkDocsConfig) -> None:
+        """The site is about to change: until this build finishes, no record says what it holds."""
+        (Path(config.site_dir) / STATE).unlink(missing_ok=True)
+
+    def before_build(self, config: MkDocsConfig, *, keep_record: bool = False) -> None:
+        """Let the search plugin index only what this build renders; the merge is done here.
+        ``keep_record``: this build only adds pages (see deferred.py) until it says otherwise
+        (:meth:`forget_record`), so a site it leaves half-way is still as recorded."""
         self._rebuilt.clear()
         if self._settle:
             _settle_memory()
             self._settle = False
-        # The site is about to change: until this build finishes, no record says what it holds.
-        (Path(config.site_dir) / STATE).unlink(missing_ok=True)
+        if not keep_record:
+            self.forget_record(config)
         self._search_plugins = [
             plugin for plugin in config.plugins.values() if hasattr(plugin, "search_index_prev")
         ]
@@ -183,6 +189,14 @@ class DirtyServe:
             page = File(src_uri, None, config.site_dir, config.use_directory_urls)
             Path(page.abs_dest_path).unlink(missing_ok=True)
         return paths
+
+    def recorded(self, folder: str) -> bool:
+        """The site as recorded holds pages in ``folder`` ("present/", say)."""
+        return any(url.startswith(folder) for url in self._dest)
+
+    def rebuilds_everything(self, config: MkDocsConfig, files: Files, state: str) -> bool:
+        """What :meth:`page_sources` will find: something besides the pages changed."""
+        return _fingerprint(config, files, state) != self._inputs
 
     def read_nav_titles(self, nav: Navigation, config: MkDocsConfig) -> None:
         """Pages that are not rebuilt are not read either; their titles are needed in the nav."""

@@ -24,7 +24,7 @@ SERVE_URL = "http://127.0.0.1:8999/"
 
 
 class DirtyServe:
-    def __init__(self, project: Path) -> None:
+    def __init__(self, project: Path, *, make_views: bool = True) -> None:
         self.project = project
         self.site = project.parent / "served"
         config = self.config()
@@ -33,7 +33,8 @@ class DirtyServe:
         self.rebuild(config)
         # As `mkdocs serve` does once it answers: the build that makes the projector views
         # its first build left out (see storybook/plugin/deferred.py).
-        self.rebuild()
+        if make_views:
+            self.rebuild()
 
     def config(self) -> MkDocsConfig:
         config = load_config(str(self.project / "mkdocs.yml"), site_dir=str(self.site))

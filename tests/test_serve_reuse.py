@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from storybook.core.editions import FACILITATOR_EDITION, LEARNER_EDITION
+from storybook.plugin.deferred import PREPARING_WORDS
 from storybook.plugin.servedir import LOCK, MARKER, SITE, keep_site, serve_folder
 
 from .conftest import ROOT, free_port, story_text
@@ -274,6 +275,8 @@ def test_a_save_under_storybook_serve_rebuilds_only_what_it_changed(
     server = Edition(port, process, log)
     try:
         server.wait_for("/stories/one/", lambda html: "First title" in html)
+        # The build that makes the projector views once the server answers (deferred.py).
+        server.wait_for("/present/one/", lambda html: PREPARING_WORDS not in html)
         (project / "stories" / "one.md").write_text(
             story_text(title="Second title"), encoding="utf-8"
         )
@@ -282,5 +285,5 @@ def test_a_save_under_storybook_serve_rebuilds_only_what_it_changed(
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
     text = log.read_text(encoding="utf-8")
-    assert text.count("Documentation built in") == 2, text
+    assert text.count("Documentation built in") == 3, text
     assert "Rebuilding every page" not in text, text

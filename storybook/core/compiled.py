@@ -17,14 +17,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-import os
 import sys
-import tempfile
 from pathlib import Path
 from types import CodeType
 
 import jinja2
 import jinja2.bccache
+
+from storybook.core.filemode import write_bytes_atomically
 
 IGNORE_EVERYTHING = "# Made by the storybook: compiled templates, kept between builds.\n*\n"
 # The most a template's compiled code may weigh (a template is at most as large as a story).
@@ -64,20 +64,8 @@ class CompiledTemplates(jinja2.BytecodeCache):
             return
         content = bucket.checksum.encode() + b"\n" + marshal.dumps(bucket.code)
         with contextlib.suppress(OSError):  # a folder that cannot be written: no cache
-            _write_atomically(self.folder / bucket.key, content)
+            # Two builds at once (a room's two editions) never read half a file.
+            write_bytes_atomically(self.folder / bucket.key, content)
             ignore = self.root / ".gitignore"
             if not ignore.exists():  # kept out of version control, as pytest keeps its own
                 ignore.write_text(IGNORE_EVERYTHING, encoding="utf-8")
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    """Two builds at once (a room's two editions) never read half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

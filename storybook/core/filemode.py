@@ -1,8 +1,9 @@
-"""The mode of a file written under a temporary name, then renamed into place."""
+"""Files written under a temporary name, then renamed into place, and the mode they get."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -13,3 +14,17 @@ def as_any_new_file(path: Path) -> None:
     umask = os.umask(0o022)
     os.umask(umask)
     os.chmod(path, 0o666 & ~umask)
+
+
+def write_bytes_atomically(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` whole or not at all: a reader at the same moment (a
+    room's other edition, a server) never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

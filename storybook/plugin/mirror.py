@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
+
+from storybook.core.filemode import write_bytes_atomically
 
 
 class PageMirror:
@@ -46,7 +46,7 @@ class PageMirror:
         for src_uri, content in pages.items():
             if self._written.get(src_uri) != content:
                 path = self._paths.get(src_uri) or root / src_uri
-                _write_atomically(path, content)
+                write_bytes_atomically(path, content.encode("utf-8"))
                 self._written[src_uri] = content
                 self._paths[src_uri] = path
                 changed.add(src_uri)
@@ -122,33 +122,9 @@ class ThemeBytecode(jinja2.BytecodeCache):
         code = self._code[bucket.key] = bucket.bytecode_to_string()
         if self._folder is not None:
             with contextlib.suppress(OSError):
-                _write_bytes_atomically(self._file(bucket.key), code)
+                write_bytes_atomically(self._file(bucket.key), code)
 
     def _file(self, key: str) -> Path:
         assert self._folder is not None
         config = hashlib.blake2b(self._config, digest_size=8).hexdigest()
         return self._folder / config / key
-
-
-def _write_bytes_atomically(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _write_atomically(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

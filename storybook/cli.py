@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shlex
-import tempfile
 from pathlib import Path
 from typing import NoReturn
 
@@ -14,6 +12,7 @@ from storybook import room
 from storybook.core.coverage import coverage_warnings
 from storybook.core.editions import BY_NAME, EDITION_VARIABLE, EDITIONS, LEARNER
 from storybook.core.errors import Problem, StorybookError
+from storybook.core.filemode import written_in_place
 from storybook.core.library import load_library
 from storybook.core.model import MAX_TITLE
 from storybook.core.placeholders import STORY
@@ -412,14 +411,8 @@ def short_slug(slug: str) -> str:
 
 def write_new_file(target: Path, content: str) -> None:
     """Write ``target`` completely or not at all, and never replace an existing file."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".storybook-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(content)
-        # link() fails if the target exists, so a file created meanwhile is never replaced.
-        os.link(temporary, target)
-    finally:
-        os.unlink(temporary)
+    with written_in_place(target, replace=False) as stream:
+        stream.write(content.encode("utf-8"))
 
 
 @main.command()

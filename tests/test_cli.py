@@ -218,6 +218,21 @@ def test_new_refuses_a_title_past_the_limit_and_writes_nothing(
     assert not any((project / "stories").iterdir())
 
 
+def test_a_new_story_is_readable_like_the_trainers_other_files(
+    mini_project: Callable[..., Path], in_project: Callable[[Path], Path]
+) -> None:
+    import os
+    import stat
+
+    project = in_project(mini_project({}))
+    result = CliRunner().invoke(main, ["new", "A title"])
+    assert result.exit_code == 0, result.output
+    [story] = (project / "stories").iterdir()
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(story.stat().st_mode) == 0o666 & ~umask
+
+
 def test_new_says_when_it_cannot_write(
     mini_project: Callable[..., Path],
     in_project: Callable[[Path], Path],
@@ -225,12 +240,12 @@ def test_new_says_when_it_cannot_write(
 ) -> None:
     import errno
 
-    import storybook.cli as cli
+    import storybook.core.filemode as filemode
 
     def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(cli.tempfile, "mkstemp", disk_full)
+    monkeypatch.setattr(filemode.tempfile, "mkstemp", disk_full)
     project = in_project(mini_project({}))
     result = CliRunner().invoke(main, ["new", "A title"])
     assert (result.exit_code == 1 and result.exception is None) or isinstance(

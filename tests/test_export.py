@@ -503,16 +503,16 @@ def test_an_export_that_cannot_write_a_file_fails_and_names_it(
 ) -> None:
     import errno
 
-    import storybook.export.owned as owned
+    import storybook.core.filemode as filemode
 
-    real_mkstemp = owned.tempfile.mkstemp
+    real_mkstemp = filemode.tempfile.mkstemp
 
     def disk_full_for_stories(*args: Any, **kwargs: Any) -> tuple[int, str]:
         if str(kwargs.get("dir", "")).endswith("stories"):
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_mkstemp(*args, **kwargs)
 
-    monkeypatch.setattr(owned.tempfile, "mkstemp", disk_full_for_stories)
+    monkeypatch.setattr(filemode.tempfile, "mkstemp", disk_full_for_stories)
     project = mini_project()
     code, output, errors = export(project, tmp_path / "out")
     assert code == 1, output + errors

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 
 def as_any_new_file(path: Path) -> None:
@@ -16,15 +19,32 @@ def as_any_new_file(path: Path) -> None:
     os.chmod(path, 0o666 & ~umask)
 
 
+@contextmanager
+def written_in_place(
+    target: Path, *, replace: bool = True, suffix: str = ".tmp"
+) -> Iterator[BinaryIO]:
+    """A stream to a temporary file beside ``target`` that takes ``target``'s name, whole, once
+    the block ends without an error; on any error ``target`` is left as it was and the
+    temporary file is removed. ``replace=False`` never replaces a file: if one appeared
+    meanwhile, FileExistsError. The file gets the mode of the trainer's other new files."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".storybook-", suffix=suffix)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            yield stream
+        as_any_new_file(Path(temporary))
+        if replace:
+            os.replace(temporary, target)
+        else:
+            # link() fails if the target exists, so a file created meanwhile is never replaced.
+            os.link(temporary, target)
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
+
+
 def write_bytes_atomically(path: Path, content: bytes) -> None:
     """Write ``content`` to ``path`` whole or not at all: a reader at the same moment (a
     room's other edition, a server) never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with written_in_place(path) as stream:
+        stream.write(content)

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from storybook.core.editions import Edition
 from storybook.core.errors import OwnedFolderError, Problem
+from storybook.core.filemode import written_in_place
 
 MANIFEST = ".storybook-export.json"
 _NOT_WRITTEN_HINT = "free some space, or check that you may write in that folder, then export again"
@@ -226,20 +225,8 @@ def _write(target: Path, data: bytes, *, replace: bool, report: WriteReport) -> 
     """Write ``target`` completely or not at all; never replace a file unless ``replace``."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".storybook-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            # mkstemp makes the file private; a site source must be readable like any file.
-            os.chmod(temporary, 0o666 & ~_umask())
-            if replace:
-                os.replace(temporary, target)
-            else:
-                # link() fails if the target exists: a file created meanwhile is never replaced.
-                os.link(temporary, target)
-        finally:
-            if os.path.lexists(temporary):
-                os.unlink(temporary)
+        with written_in_place(target, replace=replace) as stream:
+            stream.write(data)
     except FileExistsError:
         report.warnings.append(
             f"{target}: kept - it appeared while exporting, so it was not written"
@@ -259,12 +246,6 @@ def _linked_folder(out: Path, target: Path) -> Path | None:
         if folder != Path(".") and (out / folder).is_symlink():
             return out / folder
     return None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _remove_empty_parents(folder: Path, out: Path) -> None:

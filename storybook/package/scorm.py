@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from pathlib import Path
 from storybook.core.csp import policy
 from storybook.core.editions import LEARNER_EDITION
 from storybook.core.errors import Problem, StorybookError
-from storybook.core.filemode import as_any_new_file
+from storybook.core.filemode import written_in_place
 from storybook.core.project import Project, read_project
 from storybook.core.published import inside_published_folder
 from storybook.core.siteconfig import read_config, resolve_env
@@ -196,21 +195,16 @@ search, and nothing is sent anywhere.
 
 def _write_zip(out: Path, files: dict[str, bytes]) -> int:
     """Write the zip beside ``out`` under another name, then rename it: all or nothing."""
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=".storybook-", suffix=".zip")
-    os.close(handle)
-    try:
-        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
-            # The manifest first: some LMSs look for it there.
-            for name in sorted(files, key=lambda n: (n != MANIFEST, n)):
-                entry = zipfile.ZipInfo(name, ZIP_DATE)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                entry.external_attr = 0o644 << 16
-                archive.writestr(entry, files[name])
-        as_any_new_file(Path(temporary))
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with (
+        written_in_place(out, suffix=".zip") as stream,
+        zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        # The manifest first: some LMSs look for it there.
+        for name in sorted(files, key=lambda n: (n != MANIFEST, n)):
+            entry = zipfile.ZipInfo(name, ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, files[name])
     return len(files)
 
 

@@ -12,9 +12,7 @@ from __future__ import annotations
 import importlib
 import logging
 import mimetypes
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -28,7 +26,7 @@ from mkdocs.utils.meta import get_data
 
 from storybook import __version__
 from storybook.core.errors import Problem, StorybookError
-from storybook.core.filemode import as_any_new_file
+from storybook.core.filemode import written_in_place
 from storybook.core.project import Project, line_of
 from storybook.core.published import inside_published_folder
 from storybook.core.safety import MARKDOWN_EXTENSIONS, clean
@@ -68,19 +66,13 @@ def write_pdf(project: Project, page: PrintPage, out: Path, *, paper: str = "A4"
     document = weasyprint.HTML(
         string=html, base_url=_base_url(project, page), url_fetcher=fetcher
     ).render(stylesheets=[weasyprint.CSS(string=css) for css in stylesheets(page, paper)])
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=".storybook-", suffix=".pdf")
     try:
-        with os.fdopen(handle, "wb") as stream:
+        with written_in_place(out, suffix=".pdf") as stream:
             document.write_pdf(stream)
-        as_any_new_file(Path(temporary))
-        os.replace(temporary, out)
     except OSError as exc:
         raise StorybookError(
             [Problem(out, 0, f"could not be written ({exc.strerror or exc})", _FREE_SPACE)]
         ) from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
     return Written(out, len(document.pages), fetcher.refused)
 
 

@@ -28,7 +28,7 @@ def test_every_page_gets_the_reader_assets_and_a_named_search_dialog(
         assert (site / asset).is_file(), asset
     story = (site / SLUMP / "index.html").read_text(encoding="utf-8")
     assert '<link rel="stylesheet" href="../../assets/reader.css">' in story
-    assert '<script src="../../assets/journal.js"></script>' in story
+    assert '<script src="../../assets/journal.js" defer></script>' in story
     assert 'role="dialog" aria-label="Search"' in story
     assert '<div class="storybook-reflection" data-story="the-quiet-slump"' in story
     # Only the offline build needs the Worker stand-in.
@@ -53,7 +53,7 @@ def test_offline_build_uses_our_worker_shim_and_nothing_from_a_cdn(
 ) -> None:
     site = built_sample(offline=True)
     story = (site / "stories" / "the-quiet-slump.html").read_text(encoding="utf-8")
-    assert f'<script src="../{WORKER_SHIM}"></script>' in story
+    assert f'<script src="../{WORKER_SHIM}" defer></script>' in story
     assert (site / "search" / "search_index.js").is_file()
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
@@ -68,7 +68,7 @@ def test_offline_shim_replaces_the_cdn_one_whatever_the_plugin_order(
     site = build(project, strict=True)
     page = (site / "stories" / "one.html").read_text(encoding="utf-8")
     assert page.count("iframe-worker") == 1
-    assert f'<script src="../{WORKER_SHIM}"></script>' in page
+    assert f'<script src="../{WORKER_SHIM}" defer></script>' in page
 
 
 def test_the_repositorys_theme_folder_holds_the_packages_main_html_unchanged() -> None:

@@ -11,7 +11,8 @@
  *   no documents instead, without a request, since Pagefind does the searching;
  * - Material's search worker is replaced by an object that speaks the same messages and asks
  *   Pagefind. Pagefind is loaded when the reader reaches for the search box (presses the
- *   search button or focuses the box), not before.
+ *   search button or focuses the box), not before; only its entry file (160 bytes, which
+ *   names the files search needs first) is asked for as the page starts.
  *
  * On a phone's network each request costs a round trip, and Pagefind fetches its files one
  * after the other (its script, its worker, its entry file, then its metadata and WebAssembly).
@@ -233,7 +234,7 @@
   // Pagefind's start, fetched in one go: answers for the requests Pagefind will make, by
   // address (the query string aside: Pagefind adds a time to its entry file's address).
   var nativeFetch = window.fetch;
-  var folder = null; // Pagefind's folder, once the reader reaches for search
+  var folder = null; // Pagefind's folder, known once Material starts its search
   var prefetched = {}; // address: the response, until Pagefind asks for it
   // Addresses asked for already, here or by Pagefind itself: none is asked for twice. Pagefind
   // may read the entry file before this script does, and ask for the metadata first.
@@ -299,33 +300,46 @@
   // Whatever goes wrong in a prefetch, Pagefind meets again when it asks for the file.
   function ignore() {}
 
-  // The entry file names the metadata and the WebAssembly for the page's language (chosen as
-  // Pagefind chooses it); the WebAssembly is named after the language, so it is asked for at
-  // once, with the entry file, while Pagefind's script loads.
+  // Pagefind's entry file (160 bytes), asked for as the page starts: it names the metadata
+  // and the WebAssembly for each language, so that once the reader reaches for search they
+  // are asked for at once, without waiting a round trip for the entry file first.
+  var entry = null; // the promise of its contents, or of null
+
+  function readEntry() {
+    if (!entry) {
+      entry = prefetch(new URL("pagefind-entry.json", folder), { cache: "no-cache" })
+        .then(function (response) {
+          return response ? response.clone().json() : null;
+        })
+        .catch(function () {
+          return null;
+        });
+    }
+    return entry;
+  }
+
+  // The metadata and the WebAssembly for the page's language (chosen as Pagefind chooses it);
+  // the WebAssembly is named after the language, so it is asked for at once, whether the
+  // entry file is in yet or not.
   function prefetchStart() {
     var lang = (document.documentElement.getAttribute("lang") || "unknown").toLowerCase();
-    prefetch(new URL("pagefind-entry.json", folder), { cache: "no-cache" })
-      .then(function (response) {
-        return response ? response.clone().json() : null;
-      })
-      .then(function (entry) {
-        if (!entry) return;
-        var languages = entry.languages || {};
-        var index =
-          languages[lang] ||
-          languages[lang.split("-")[0]] ||
-          Object.keys(languages)
-            .map(function (key) {
-              return languages[key];
-            })
-            .sort(function (a, b) {
-              return b.page_count - a.page_count;
-            })[0];
-        if (!index) return;
-        prefetch(new URL("pagefind." + index.hash + ".pf_meta", folder)).catch(ignore);
-        prefetch(new URL("wasm." + (index.wasm || "unknown") + ".pagefind", folder)).catch(ignore);
-      })
-      .catch(ignore);
+    readEntry().then(function (found) {
+      if (!found) return;
+      var languages = found.languages || {};
+      var index =
+        languages[lang] ||
+        languages[lang.split("-")[0]] ||
+        Object.keys(languages)
+          .map(function (key) {
+            return languages[key];
+          })
+          .sort(function (a, b) {
+            return b.page_count - a.page_count;
+          })[0];
+      if (!index) return;
+      prefetch(new URL("pagefind." + index.hash + ".pf_meta", folder)).catch(ignore);
+      prefetch(new URL("wasm." + (index.wasm || "unknown") + ".pagefind", folder)).catch(ignore);
+    });
     // A wrong guess (a language Pagefind has no WebAssembly of its own for) is only unused.
     prefetch(new URL("wasm." + lang.split("-")[0] + ".pagefind", folder)).catch(ignore);
   }
@@ -363,6 +377,8 @@
       this._root = root;
       this._pagefind = null;
       this._latest = 0; // the number of the latest search, one per key press
+      folder = new URL(FOLDER, root);
+      readEntry();
       var search = this;
       function reaching(event) {
         var target = event.target;
@@ -376,7 +392,6 @@
 
     _load() {
       if (!this._pagefind) {
-        folder = new URL(FOLDER, this._root);
         prefetchStart();
         var program = PACKED
           ? loadScript(new URL("pagefind.js.js", folder)).then(function () {

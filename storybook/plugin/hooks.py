@@ -29,6 +29,7 @@ from storybook.core.editions import (
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.lastgood import LastGood
 from storybook.core.load import MAX_PAGE_BYTES, encoding_problem, read_bounded
+from storybook.core.pageload import deferred_scripts
 from storybook.core.pages import story_uri
 from storybook.core.project import missing_templates_folder
 from storybook.core.room_pages import (
@@ -497,11 +498,15 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         if self.dirty.active:
             self.dirty.page_built(page.url)
-        return with_policy(output)  # the theme overrides put it there; see core/csp.py
+        # The theme overrides put the policy there (see core/csp.py); the page asks for its
+        # scripts at once (see core/pageload.py).
+        return deferred_scripts(with_policy(output))
 
     def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
         # The 404 page is rendered as a template, not as a page.
-        return with_policy(output) if template_name.endswith(".html") else output
+        if not template_name.endswith(".html"):
+            return output
+        return deferred_scripts(with_policy(output))
 
     @event_priority(100)  # before the search plugin writes its index
     def _before_the_index(self, *, config: MkDocsConfig) -> None:

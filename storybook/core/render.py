@@ -625,7 +625,14 @@ class Renderer:
         fields = story.fields() if fields is None else fields
         simple = _fill_in_simply(question.template, fields)
         if simple is not None:
-            return neutralise(_harmless(simple, question, story))
+            # A bank's question reads the same for most stories of its tag: checked and
+            # neutralised once. Only a harmless text is remembered, so one that is not is
+            # refused for every story, at its own line.
+            found = _HARMLESS_QUESTIONS.get(simple)
+            if found is None:
+                found = neutralise(_harmless(simple, question, story))
+                _HARMLESS_QUESTIONS.remember(simple, found)
+            return found
         try:
             with _time_limit(self._seconds_left()):
                 template = self._questions.get(question.template)
@@ -718,9 +725,37 @@ def _sandbox(loader: jinja2.BaseLoader, finalize: Callable[[Any], Any] | None) -
 
 def _neutral_value(value: Any) -> Any:
     """Jinja's finalize: what a template prints of a value."""
+    if type(value) is str:
+        # The same texts are printed again and again (a tag's label on every page that
+        # lists it, a story's title and summary in each of its lists): each is neutralised
+        # once. Only plain str: a subclass may print differently from an equal str.
+        found = _NEUTRAL_VALUES.get(value)
+        if found is None:
+            found = _NEUTRAL_VALUES.remember(value, neutralise(value))
+        return found
     if isinstance(value, str) and not isinstance(value, Markup):
         return neutralise(value)
     return value
+
+
+class _Remembered(dict[str, str]):
+    """Texts and what a pure function of the text made of them, forgotten all at once past
+    ``size`` (a build's texts are a few per story; the bound is for a long `mkdocs serve`)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def remember(self, text: str, made: str) -> str:
+        if len(self) >= self.size:
+            self.clear()
+        self[text] = made
+        return made
+
+
+_NEUTRAL_VALUES = _Remembered(32_768)
+# Questions filled in without Jinja, found harmless, and neutralised (see render_question).
+_HARMLESS_QUESTIONS = _Remembered(8_192)
 
 
 _MARKUP_IN_AN_ATTRIBUTE = str.maketrans({"<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
@@ -789,18 +824,29 @@ def _fill_in_simply(template: str, fields: Mapping[str, object]) -> str | None:
     """What Jinja would make of a question whose only Jinja is ``{{ story.<field> }}`` with
     text fields; None for any other question. Most questions are like that, and filling them
     in without Jinja takes a tenth of the time (tests/test_properties.py compares the two)."""
+    parts = _simple_parts(template)
+    if parts is None:
+        return None
+    texts, names = parts
+    values = [fields.get(name) for name in names]
+    if not all(isinstance(value, str) for value in values):
+        return None  # a missing field or a list: Jinja says what it makes of it
+    filled = [texts[0]]
+    for value, text in zip(values, texts[1:], strict=True):
+        filled += [str(value), text]
+    return "".join(filled).strip()
+
+
+@functools.lru_cache(maxsize=4096)
+def _simple_parts(template: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """A question's texts (line breaks as Jinja reads them) and the fields between them, or
+    None if it has other Jinja: the same bank question is asked of every story of its tag."""
     # Split by a pattern with one group: text, field name, text, field name, ..., text.
     parts = _STORY_FIELD.split(template)
     texts = parts[0::2]
     if any("{" in text for text in texts):
         return None
-    values = [fields.get(name) for name in parts[1::2]]
-    if not all(isinstance(value, str) for value in values):
-        return None  # a missing field or a list: Jinja says what it makes of it
-    filled = [_LINE_BREAK.sub("\n", texts[0])]
-    for value, text in zip(values, texts[1:], strict=True):
-        filled += [str(value), _LINE_BREAK.sub("\n", text)]
-    return "".join(filled).strip()
+    return tuple(_LINE_BREAK.sub("\n", text) for text in texts), tuple(parts[1::2])
 
 
 def _template_location(

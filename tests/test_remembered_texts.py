@@ -1,0 +1,119 @@
+"""What a build remembers of the texts it meets against working each out again: a question
+filled in, a value a template prints, a question's content words. Whatever the text, and
+however often it comes back, the remembered answer is the one worked out afresh."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
+
+import storybook.core.reading as reading
+import storybook.core.render as render
+from storybook.core.errors import StorybookError
+from storybook.core.model import Question, Story
+from storybook.core.render import Renderer
+from storybook.core.safety import neutralise
+from tests.test_fast_paths import MARKUP
+
+STORY = Story(
+    path=Path("stories/s.md"),
+    slug_line=1,
+    title="The title",
+    summary="The summary",
+    tags=("wellbeing",),
+    reflection=(),
+    slug="s",
+    body="Body",
+    body_line=5,
+    protagonist="Dana",
+)
+OTHER = dataclasses.replace(
+    STORY, path=Path("stories/t.md"), slug="t", title="Words <b>", protagonist="Sam {x}"
+)
+
+PROPERTY = settings(
+    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+TEXTS = st.lists(
+    st.sampled_from(
+        [*MARKUP, "{{ story.title }}", "{{ story.protagonist }}", "<script>", "'s", "words"]
+    )
+    | st.text(max_size=3),
+    max_size=12,
+).map("".join)
+
+
+def _afresh(renderer: Renderer, question: Question, story: Story) -> str | list[object]:
+    """The question filled in with nothing remembered, or the problems it raises."""
+    render._HARMLESS_QUESTIONS.clear()
+    render._simple_parts.cache_clear()
+    return _asked(renderer, question, story)
+
+
+def _asked(renderer: Renderer, question: Question, story: Story) -> str | list[object]:
+    try:
+        return renderer.render_question(question, story)
+    except StorybookError as exc:
+        return list(exc.problems)
+
+
+@PROPERTY
+@given(TEXTS, st.sampled_from([STORY, OTHER]))
+@example("What did {{ story.protagonist }} need?", STORY)
+def test_a_question_asked_again_reads_as_when_first_asked(text: str, story: Story) -> None:
+    renderer = Renderer(Path("."))
+    question = Question(text, Path("templates/tags.yml"), 4)
+    expected = _afresh(renderer, question, story)
+    # Asked of another story first: remembered from there, or refused there too.
+    other = OTHER if story is STORY else STORY
+    assert _asked(renderer, question, other) == _afresh(renderer, question, other)
+    event("refused" if isinstance(expected, list) else "filled in")
+    assert _asked(renderer, question, story) == expected
+    assert _asked(renderer, question, story) == expected
+
+
+@PROPERTY
+@given(TEXTS)
+def test_a_value_printed_again_is_neutralised_as_the_first_time(text: str) -> None:
+    first = render._neutral_value(text)
+    assert first == neutralise(text)
+    assert render._neutral_value(text) == first
+    assert render._neutral_value(Markup(text)) == Markup(text)
+
+
+class _Shouting(str):
+    def __str__(self) -> str:
+        return self.upper()
+
+
+def test_a_text_of_another_kind_is_not_taken_for_an_equal_plain_one() -> None:
+    render._neutral_value("quiet words")
+    printed = render._neutral_value(_Shouting("quiet words"))
+    assert str(printed) == "QUIET WORDS"
+
+
+@PROPERTY
+@given(
+    st.lists(TEXTS, max_size=4).map(" ".join),
+    st.lists(st.sampled_from(["title", "dana", "the", "words", "word"]), max_size=3),
+)
+@example("Words, words", ["word"])
+def test_content_words_are_found_as_word_by_word(text: str, ignore: list[str]) -> None:
+    ignored = frozenset(ignore)
+    assert reading.content_words(text, ignored) == reading._content_words_slowly(text, ignored)
+    assert reading.content_words(text) == reading._content_words_slowly(text)
+
+
+def test_remembered_texts_are_forgotten_past_their_bound() -> None:
+    remembered = render._Remembered(2)
+    for text in ("a", "b", "c"):
+        remembered.remember(text, text.upper())
+    assert remembered == {"c": "C"}

@@ -96,7 +96,7 @@ class DirtyServe:
         self._state: tuple[bytes, dict[str, str], str | None] = (b"", {}, None)
         # page URL -> its HTML file, relative to the site folder, as of the last build
         self._dest: dict[str, str] = {}
-        self._rebuilt: set[str] = set()
+        self._rebuilt: dict[str, str] = {}  # the pages this build wrote: URL -> HTML file
         self._files: Files | None = None
         self._search_plugins: list[Any] = []
         self._whole_build = False  # this build makes the site anew
@@ -162,7 +162,13 @@ class DirtyServe:
             plugin.search_index_prev = None
 
     def page_sources(
-        self, config: MkDocsConfig, files: Files, pages: Mapping[str, str], state: str
+        self,
+        config: MkDocsConfig,
+        files: Files,
+        pages: Mapping[str, str],
+        state: str,
+        *,
+        keep: str = "",
     ) -> dict[str, Path]:
         """Mirror the storybook's pages to files; returns the file of each page.
 
@@ -170,7 +176,8 @@ class DirtyServe:
         ``state`` is whatever else the storybook shows on every page (its settings, its
         problems). If any of that changed, the site folder is emptied so that every page is
         rebuilt. Otherwise the HTML of each page whose Markdown changed is removed, so that it
-        is rebuilt even on a file system with coarse modification times.
+        is rebuilt even on a file system with coarse modification times. Pages in the folder
+        ``keep`` that this build leaves out are kept as they are (see :meth:`keep_written`).
         """
         inputs = _fingerprint(config, files, state)
         parts = _parts(config, files, state) if log.isEnabledFor(logging.DEBUG) else ""
@@ -184,7 +191,7 @@ class DirtyServe:
             self._entries_json.clear()
             self._inputs = inputs
         self._parts = parts
-        paths, changed = self.mirror.write(pages, Path(config.site_dir) / MIRROR)
+        paths, changed = self.mirror.write(pages, Path(config.site_dir) / MIRROR, keep=keep)
         for src_uri in changed:
             page = File(src_uri, None, config.site_dir, config.use_directory_urls)
             Path(page.abs_dest_path).unlink(missing_ok=True)
@@ -204,13 +211,23 @@ class DirtyServe:
             if page.markdown is None and not page.file.is_modified():
                 page.read_source(config)
 
-    def page_built(self, url: str) -> None:
-        self._rebuilt.add(url)
+    def page_built(self, url: str, dest_uri: str) -> None:
+        self._rebuilt[url] = dest_uri
+
+    def keep_written(self, folder: str) -> None:
+        """A build stopped half-way to let a save go first (deferred.py): the pages in
+        ``folder`` it wrote are whole and part of the site, to be removed like any other
+        once their story is gone or a draft."""
+        self._dest.update(
+            {url: dest for url, dest in self._rebuilt.items() if url.startswith(folder)}
+        )
 
     def pages_ready(self, files: Files) -> None:
         self._files = files
 
-    def after_build(self, config: MkDocsConfig) -> None:
+    def after_build(self, config: MkDocsConfig, *, keep: str = "") -> None:
+        """``keep``: the folder of pages this build left out for a later one to make
+        (see :meth:`page_sources`); those already written stay."""
         self._settle, self._whole_build = self._whole_build, False
         if self._files is None:
             return
@@ -218,7 +235,10 @@ class DirtyServe:
         # Page URLs as the search index writes them (the home page is "", not "./").
         pages = {file.page.url: file.dest_uri for file in self._files if file.page}
         for url in self._dest.keys() - pages.keys():
-            _remove_page(site_dir / self._dest[url], site_dir)
+            if keep and url.startswith(keep):
+                pages[url] = self._dest[url]
+            else:
+                _remove_page(site_dir / self._dest[url], site_dir)
         self._dest = pages
         self._merge_search_index(site_dir / SEARCH_INDEX, list(pages))
         self._write_state(site_dir / STATE, pages)

@@ -117,8 +117,8 @@ def test_a_save_is_shown_before_the_projector_views_are_made(converting: Path) -
         # Shown while the gate still holds the projector views: the save did not wait.
         server.wait_for("/stories/one/", lambda html: "Retold while the views" in html)
         assert not (converting / "gate-open").exists()
-        server.wait_for_log(GAVE_WAY)
         assert PREPARING_WORDS in server.get("/present/two/")
+        server.wait_for_log(GAVE_WAY)
         index = server.get("/search/search_index.json")
         assert "Retold while the views" in index and "Second story" in index
 

@@ -303,8 +303,14 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         if PATHS_INDEX not in pages and files.get_file_from_path(PATHS_INDEX) is None:
             # No paths folder: no page to list them, so no entry for it in the navigation.
             config.nav = without_pages(config.nav, (PATHS_INDEX,))
+        # Under --dirty, the projector views whose page is as it was are left as they are.
+        unchanged = (
+            self.dirty.leave_unchanged_out(config, pages, PROJECTOR_FOLDER)
+            if self.dirty.active
+            else set()
+        )
         for src_uri, content in pages.items():
-            if files.get_file_from_path(src_uri) is None:
+            if src_uri not in unchanged and files.get_file_from_path(src_uri) is None:
                 files.append(_page_file(config, src_uri, content, sources.get(src_uri)))
         for asset in asset_files(config):
             files.append(asset)

@@ -4,12 +4,13 @@ still loses its view."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from storybook.plugin.deferred import PREPARING_WORDS
 
-from .conftest import free_port, story_text
+from .conftest import free_port, own_template, story_text
 from .test_serve_give_way import wait_until_missing
 from .test_serve_reuse import KeptServer, served_once
 
@@ -66,3 +67,46 @@ def test_a_save_leaves_unchanged_projector_views_as_they_are(
     handed = (project / "handed.txt").read_text(encoding="utf-8").splitlines()
     assert handed[:2] == ["", "present/one.md present/three.md present/two.md"], handed
     assert handed[2:] == ["present/one.md"], handed
+
+
+def test_every_projector_view_is_made_again_when_their_template_or_mkdocs_yml_changes(
+    mini_project: Callable[..., Path],
+) -> None:
+    project = mini_project(
+        {
+            "one.md": story_text(title="First story"),
+            "two.md": story_text(title="Second story"),
+        }
+    )
+    (project / "handed.py").write_text(HANDED, encoding="utf-8")
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("hooks:\n  - handed.py\n")
+    handed = project / "handed.txt"
+
+    def check(server: KeptServer) -> None:
+        for slug in ("one", "two"):
+            server.wait_for(f"/present/{slug}/", lambda html: PREPARING_WORDS not in html)
+        server.wait_for_log("Reloading browsers")
+        template = own_template(project, "present.md.j2")
+        template.write_text(
+            template.read_text(encoding="utf-8") + "\nShown by the room.\n", encoding="utf-8"
+        )
+        for slug in ("one", "two"):
+            server.wait_for(f"/present/{slug}/", lambda html: "Shown by the room." in html)
+        assert handed.read_text(encoding="utf-8").splitlines()[-1] == (
+            "present/one.md present/two.md"
+        )
+        builds = len(handed.read_text(encoding="utf-8").splitlines())
+        with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+            config.write("# saved again\n")
+        server.wait_for_log("Rebuilding every page")
+        while len(handed.read_text(encoding="utf-8").splitlines()) == builds:
+            assert server.process.poll() is None, server.log.read_text()
+            time.sleep(0.05)
+        assert handed.read_text(encoding="utf-8").splitlines()[-1] == (
+            "present/one.md present/two.md"
+        )
+        server.wait_for("/present/one/", lambda html: "Shown by the room." in html)
+
+    log = served_once(project, free_port(), 1, check)
+    assert "Traceback" not in log, log

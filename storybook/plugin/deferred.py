@@ -17,11 +17,20 @@ second build finds more to do than the projector views (a story saved meanwhile,
 holds the requests and reloads the browsers as any rebuild does (:meth:`DeferredPages.check`).
 Every page it makes goes through the same steps as in any build, so a story with a problem
 never shows on the projector and drafts stay out.
+
+A save never waits for it. At 3,000 stories the projector views take half a minute, and
+MkDocs starts no rebuild before the build under way ends: the first save after a cold start
+waited that long. So as it converts or writes each projector view, the deferred build looks
+whether a file was saved meanwhile, and if so it stops there (:class:`GiveWay`, see
+:meth:`DeferredPages.give_way_to_a_save`). The save's rebuild leaves the projector views out
+again, keeping those already written, and the deferred build starts again after it, making
+only the views still missing or changed.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,8 +66,20 @@ PREPARING = """\
 """
 
 
+GAVE_WAY = "A file was saved: the site shows it first, then the projector views are made"
+
+
 def is_projector_page(src_uri: str) -> bool:
     return src_uri.startswith(PROJECTOR_FOLDER)
+
+
+class GiveWay(BaseException):
+    """Stops the deferred build where it is, for a save's rebuild to go first.
+
+    Not an Exception: MkDocs reports every Exception raised while it reads a page as an error
+    ("Error reading page ...") and calls the build-error hooks, which would take the site as
+    broken and rebuild every page next time. This one passes through MkDocs untouched, to
+    :meth:`DeferredPages._build_next`, which started that build."""
 
 
 class _QuietNotice(logging.Filter):
@@ -90,6 +111,9 @@ class DeferredPages:
         self.quiet = False  # this build is the deferred one and holds no request
         self.announced = False  # the build loop is asked for it and has not said so yet
         self.server: LiveReloadServer | None = None
+        self.build: Callable[[], None] | None = None  # MkDocs' own builder
+        self.asked = False  # the next build is the deferred one
+        self.gave_way = False  # a deferred build stopped for a save: the views are still owed
         self.previous: Mapping[str, str] = {}  # the pages of the build that left them out
         self.placeholders: list[Path] = []  # the pages saying a projector view is on its way
 
@@ -97,8 +121,14 @@ class DeferredPages:
         """Called as each build makes its pages: True for the first build of a session that
         can do without them (see hooks.py), and only for it."""
         first, self.first_build_done = not self.first_build_done, True
-        self.owed = first and possible
+        self.owed = (first or self.gave_way) and possible and not self.quiet
         return self.owed
+
+    def give_way_to_a_save(self) -> None:
+        """Called before the deferred build converts or writes each page: raises
+        :class:`GiveWay` if a file was saved since it began."""
+        if self.quiet and self.server is not None and self.server._want_rebuild:
+            raise GiveWay
 
     def built(self, pages: Mapping[str, str]) -> None:
         """The pages of the build now under way; those of a build that left the projector
@@ -135,6 +165,10 @@ class DeferredPages:
                 path.write_text(
                     PREPARING.format(language=language, words=PREPARING_WORDS), encoding="utf-8"
                 )
+                # Older than any page's Markdown: under --dirty MkDocs always makes the view
+                # over it, even if its Markdown was mirrored before this placeholder was
+                # written (by a deferred build that gave way to a save).
+                os.utime(path, ns=(0, 0))
                 self.placeholders.append(path)
 
     def _clear_placeholders(self) -> None:
@@ -155,24 +189,42 @@ class DeferredPages:
         self.server = server
         if not self.owed:
             return
-        build: Callable[[], None] = server.builder
-
-        def build_quietly_once() -> None:
-            self.quiet, self.owed = self.owed, False
-            if self.quiet:
-                release_requests(server)
-            try:
-                build()
-            finally:
-                if self.quiet:
-                    release_requests(server)  # nothing changed: no browser reloads
-                self.quiet = False
-                server.builder = build
-
-        server.builder = build_quietly_once
+        self.build = server.builder
+        server.builder = self._build_next
         logging.getLogger("mkdocs.livereload").addFilter(self.notice)
-        self.announced = True
-        want_rebuild(server)
+        self._ask_for_the_views()
+
+    def _ask_for_the_views(self) -> None:
+        assert self.server is not None
+        self.asked = self.announced = True
+        want_rebuild(self.server)
+
+    def _build_next(self) -> None:
+        """The build loop's builder while the projector views are owed: a save's rebuild
+        as MkDocs makes it (leaving them out, see :meth:`leave_out_projector_views`), then
+        the deferred build again; or the deferred build, holding no request."""
+        server, build = self.server, self.build
+        assert server is not None and build is not None
+        if not self.asked:
+            build()
+            if self.owed:
+                self._ask_for_the_views()
+            return
+        self.asked = False
+        self.quiet, self.owed = self.owed, False
+        if self.quiet:
+            release_requests(server)
+        try:
+            build()
+            self.gave_way = False
+            server.builder = build  # every view is made: MkDocs' builder from now on
+        except GiveWay:
+            self.gave_way = True
+            log.info(GAVE_WAY)
+        finally:
+            if self.quiet:
+                release_requests(server)  # nothing changed: no browser reloads
+            self.quiet = False
 
     def hold_for_the_index(self) -> None:
         """The search index is written whole again by every build: no request reads it

@@ -51,7 +51,12 @@ from storybook.core.site import (
 )
 from storybook.paths.plan import PATHS_INDEX, find_paths_dir
 from storybook.plugin.csp import live_reload_file, live_reload_from_file
-from storybook.plugin.deferred import PROJECTOR_FOLDER, DeferredPages
+from storybook.plugin.deferred import (
+    PROJECTOR_FOLDER,
+    DeferredPages,
+    GiveWay,
+    is_projector_page,
+)
 from storybook.plugin.derived import SharedParts
 from storybook.plugin.incremental import DirtyServe, installed_fingerprint
 from storybook.plugin.mirror import ThemeBytecode
@@ -268,6 +273,8 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             pages = self.last_good.pages_to_serve(
                 result, problems, edition=self.edition, stories_dir=Path(self.config.stories_dir)
             )
+            if self.later.owed:  # not even the last good ones: this build leaves them all out
+                pages = {u: c for u, c in pages.items() if not is_projector_page(u)}
         self.problems = problems
         self.generated = set(pages)
         self.later.built(pages)
@@ -291,12 +298,20 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 pages, everything=self.dirty.rebuilds_everything(config, files, state)
             ):
                 self.dirty.forget_record(config)
-            sources = self.dirty.page_sources(config, files, pages, state)
+            sources = self.dirty.page_sources(
+                config, files, pages, state, keep=self._views_kept_while_owed()
+            )
         if PATHS_INDEX not in pages and files.get_file_from_path(PATHS_INDEX) is None:
             # No paths folder: no page to list them, so no entry for it in the navigation.
             config.nav = without_pages(config.nav, (PATHS_INDEX,))
+        # Under --dirty, the projector views whose page is as it was are left as they are.
+        unchanged = (
+            self.dirty.leave_unchanged_out(config, pages, PROJECTOR_FOLDER)
+            if self.dirty.active
+            else set()
+        )
         for src_uri, content in pages.items():
-            if files.get_file_from_path(src_uri) is None:
+            if src_uri not in unchanged and files.get_file_from_path(src_uri) is None:
                 files.append(_page_file(config, src_uri, content, sources.get(src_uri)))
         for asset in asset_files(config):
             files.append(asset)
@@ -316,6 +331,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 error_banner(self.problems, self.root, show_private=self.edition.shows_facilitator)
                 + markdown
             )
+        self._give_way_to_a_save()
         markdown = self.shared.before_conversion(page.file.src_uri, markdown)
         return self.edition.banner + markdown
 
@@ -364,8 +380,22 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
             room is not None
             and self.dirty.active
             and not self.edition.shows_facilitator
-            and not self.dirty.recorded(PROJECTOR_FOLDER)
+            and (self.later.gave_way or not self.dirty.recorded(PROJECTOR_FOLDER))
         )
+
+    def _views_kept_while_owed(self) -> str:
+        """While a save's rebuild leaves out the projector views a deferred build stopped
+        making (deferred.py), those it wrote stay: the folder that holds them, or ""."""
+        return PROJECTOR_FOLDER if self.later.owed and self.later.gave_way else ""
+
+    def _give_way_to_a_save(self) -> None:
+        """Before each page the deferred build converts or writes: a save goes first."""
+        try:
+            self.later.give_way_to_a_save()
+        except GiveWay:
+            if self.dirty.active:
+                self.dirty.keep_written(PROJECTOR_FOLDER)
+            raise
 
     def _wants_pagefind(self, config: MkDocsConfig) -> bool:
         wanted = uses_pagefind(self.config.search, serving=self.serving)
@@ -488,6 +518,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     def on_page_context(
         self, context: Any, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
     ) -> Any:
+        self._give_way_to_a_save()
         if self.pagefind and page.content and searchable(page.meta):
             page.content = mark_excluded(page.content)
             self.searchable.append(Path(page.file.abs_dest_path))
@@ -497,7 +528,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
 
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         if self.dirty.active:
-            self.dirty.page_built(page.url)
+            self.dirty.page_built(page.url, page.file.dest_uri)
         # The theme overrides put the policy there (see core/csp.py); the page asks for its
         # scripts at once (see core/pageload.py).
         return deferred_scripts(with_policy(output))
@@ -519,7 +550,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     @event_priority(-110)
     def _after_the_index(self, *, config: MkDocsConfig) -> None:
         if self.dirty.active:
-            self.dirty.after_build(config)
+            self.dirty.after_build(config, keep=self._views_kept_while_owed())
         self.later.write_placeholders(config, self.made_stories)
         if not self.serving:
             mark_edition(Path(config.site_dir), self.edition)

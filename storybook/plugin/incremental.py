@@ -96,10 +96,14 @@ class DirtyServe:
         self._state: tuple[bytes, dict[str, str], str | None] = (b"", {}, None)
         # page URL -> its HTML file, relative to the site folder, as of the last build
         self._dest: dict[str, str] = {}
-        self._rebuilt: set[str] = set()
+        self._rebuilt: dict[str, str] = {}  # the pages this build wrote: URL -> HTML file
         self._files: Files | None = None
         self._search_plugins: list[Any] = []
         self._whole_build = False  # this build makes the site anew
+        self._changed: set[str] = set()  # the pages whose Markdown this build changed
+        # src_uri -> page URL, of the pages the last build that finished handed to MkDocs
+        self._urls: dict[str, str] = {}
+        self._left_out: dict[str, str] = {}  # pages this build leaves as they are: URL -> HTML
         self._settle = False  # the next build begins by settling memory (_settle_memory)
 
     def start(self) -> None:
@@ -162,7 +166,13 @@ class DirtyServe:
             plugin.search_index_prev = None
 
     def page_sources(
-        self, config: MkDocsConfig, files: Files, pages: Mapping[str, str], state: str
+        self,
+        config: MkDocsConfig,
+        files: Files,
+        pages: Mapping[str, str],
+        state: str,
+        *,
+        keep: str = "",
     ) -> dict[str, Path]:
         """Mirror the storybook's pages to files; returns the file of each page.
 
@@ -170,7 +180,8 @@ class DirtyServe:
         ``state`` is whatever else the storybook shows on every page (its settings, its
         problems). If any of that changed, the site folder is emptied so that every page is
         rebuilt. Otherwise the HTML of each page whose Markdown changed is removed, so that it
-        is rebuilt even on a file system with coarse modification times.
+        is rebuilt even on a file system with coarse modification times. Pages in the folder
+        ``keep`` that this build leaves out are kept as they are (see :meth:`keep_written`).
         """
         inputs = _fingerprint(config, files, state)
         parts = _parts(config, files, state) if log.isEnabledFor(logging.DEBUG) else ""
@@ -184,11 +195,34 @@ class DirtyServe:
             self._entries_json.clear()
             self._inputs = inputs
         self._parts = parts
-        paths, changed = self.mirror.write(pages, Path(config.site_dir) / MIRROR)
+        paths, changed = self.mirror.write(pages, Path(config.site_dir) / MIRROR, keep=keep)
+        self._changed = changed
+        self._left_out = {}
         for src_uri in changed:
             page = File(src_uri, None, config.site_dir, config.use_directory_urls)
             Path(page.abs_dest_path).unlink(missing_ok=True)
         return paths
+
+    def leave_unchanged_out(
+        self, config: MkDocsConfig, pages: Mapping[str, str], folder: str
+    ) -> set[str]:
+        """The pages in ``folder`` that this build need not hand to MkDocs at all (called
+        after :meth:`page_sources`): their Markdown is as when their HTML was written, and
+        that HTML is still there. Only for pages nothing links to and no search finds (the
+        projector views): MkDocs would make a page object of each on every save only to skip
+        it, which was a third of its work on a save at 3,000 stories. None in a build that
+        makes the site anew."""
+        if self._whole_build:
+            return set()
+        site_dir = Path(config.site_dir)
+        for src_uri in pages:
+            if not src_uri.startswith(folder) or src_uri in self._changed:
+                continue
+            url = self._urls.get(src_uri)
+            dest = self._dest.get(url) if url is not None else None
+            if url is not None and dest is not None and (site_dir / dest).is_file():
+                self._left_out[url] = dest
+        return {src_uri for src_uri in pages if self._urls.get(src_uri) in self._left_out}
 
     def recorded(self, folder: str) -> bool:
         """The site as recorded holds pages in ``folder`` ("present/", say)."""
@@ -204,21 +238,39 @@ class DirtyServe:
             if page.markdown is None and not page.file.is_modified():
                 page.read_source(config)
 
-    def page_built(self, url: str) -> None:
-        self._rebuilt.add(url)
+    def page_built(self, url: str, dest_uri: str) -> None:
+        self._rebuilt[url] = dest_uri
+
+    def keep_written(self, folder: str) -> None:
+        """A build stopped half-way to let a save go first (deferred.py): the pages in
+        ``folder`` it wrote are whole and part of the site, to be removed like any other
+        once their story is gone or a draft."""
+        self._dest.update(
+            {url: dest for url, dest in self._rebuilt.items() if url.startswith(folder)}
+        )
 
     def pages_ready(self, files: Files) -> None:
         self._files = files
 
-    def after_build(self, config: MkDocsConfig) -> None:
+    def after_build(self, config: MkDocsConfig, *, keep: str = "") -> None:
+        """``keep``: the folder of pages this build left out for a later one to make
+        (see :meth:`page_sources`); those already written stay."""
         self._settle, self._whole_build = self._whole_build, False
         if self._files is None:
             return
         site_dir = Path(config.site_dir)
         # Page URLs as the search index writes them (the home page is "", not "./").
         pages = {file.page.url: file.dest_uri for file in self._files if file.page}
+        self._urls = {
+            **{src: url for src, url in self._urls.items() if url in self._left_out},
+            **{file.src_uri: file.page.url for file in self._files if file.page},
+        }
+        pages.update(self._left_out)
         for url in self._dest.keys() - pages.keys():
-            _remove_page(site_dir / self._dest[url], site_dir)
+            if keep and url.startswith(keep):
+                pages[url] = self._dest[url]
+            else:
+                _remove_page(site_dir / self._dest[url], site_dir)
         self._dest = pages
         self._merge_search_index(site_dir / SEARCH_INDEX, list(pages))
         self._write_state(site_dir / STATE, pages)

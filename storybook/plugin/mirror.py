@@ -32,11 +32,14 @@ class PageMirror:
         self._written: dict[str, str] = {}
         self._paths: dict[str, Path] = {}
 
-    def write(self, pages: Mapping[str, str], root: Path) -> tuple[dict[str, Path], set[str]]:
+    def write(
+        self, pages: Mapping[str, str], root: Path, *, keep: str = ""
+    ) -> tuple[dict[str, Path], set[str]]:
         """Mirror ``pages`` (docs-relative path to Markdown) into the folder ``root``.
 
         Returns the file of each page and which pages changed; files of pages that are no
-        longer given are removed.
+        longer given are removed, but for those in the folder ``keep`` ("present/": pages
+        this build leaves out and a later one makes, see deferred.py).
         """
         if root != self.root:
             self.close()
@@ -51,6 +54,8 @@ class PageMirror:
                 self._paths[src_uri] = path
                 changed.add(src_uri)
         for src_uri in self._written.keys() - pages.keys():
+            if keep and src_uri.startswith(keep):
+                continue
             self._paths.pop(src_uri).unlink(missing_ok=True)
             del self._written[src_uri]
         return {src_uri: self._paths[src_uri] for src_uri in pages}, changed

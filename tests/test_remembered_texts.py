@@ -117,3 +117,14 @@ def test_remembered_texts_are_forgotten_past_their_bound() -> None:
     for text in ("a", "b", "c"):
         remembered.remember(text, text.upper())
     assert remembered == {"c": "C"}
+
+
+def test_a_long_text_printed_is_neutralised_but_not_kept() -> None:
+    # A story's body is printed once on its page: keeping it would hold every story in memory.
+    body = "She missed the quarter again. " * 100
+    short = "A tag's label"
+    printed = render._neutral_value(body)
+    render._neutral_value(short)
+    assert printed == neutralise(body)
+    assert short in render._NEUTRAL_VALUES
+    assert body not in render._NEUTRAL_VALUES

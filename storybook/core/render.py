@@ -725,10 +725,11 @@ def _sandbox(loader: jinja2.BaseLoader, finalize: Callable[[Any], Any] | None) -
 
 def _neutral_value(value: Any) -> Any:
     """Jinja's finalize: what a template prints of a value."""
-    if type(value) is str:
+    if type(value) is str and len(value) <= _REMEMBERED_LENGTH:
         # The same texts are printed again and again (a tag's label on every page that
         # lists it, a story's title and summary in each of its lists): each is neutralised
-        # once. Only plain str: a subclass may print differently from an equal str.
+        # once. Only plain str: a subclass may print differently from an equal str. Not a
+        # story's body: printed once a page, it would only keep every story in memory.
         found = _NEUTRAL_VALUES.get(value)
         if found is None:
             found = _NEUTRAL_VALUES.remember(value, neutralise(value))
@@ -754,6 +755,7 @@ class _Remembered(dict[str, str]):
 
 
 _NEUTRAL_VALUES = _Remembered(32_768)
+_REMEMBERED_LENGTH = 1_000
 # Questions filled in without Jinja, found harmless, and neutralised (see render_question).
 _HARMLESS_QUESTIONS = _Remembered(8_192)
 

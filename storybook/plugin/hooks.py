@@ -234,6 +234,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.cache.load(self.kept.folder / SAVED_STORIES, installed_fingerprint())
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self._give_way_to_a_save()
         root = self.root = Path(config.config_file_path).parent
         try:
             templates_dir = Path(self.config.templates_dir)
@@ -253,6 +254,7 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
                 room=room,
                 compiled_dir=root / COMPILED_TEMPLATES,
             )
+            self._give_way_to_a_save()  # before this build changes what the plugin holds
             problems = result.problems + _collisions(result.pages, files)
             problems += missing_templates_folder(
                 Path(config.config_file_path), templates_dir, self.options_written
@@ -389,7 +391,9 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         return PROJECTOR_FOLDER if self.later.owed and self.later.gave_way else ""
 
     def _give_way_to_a_save(self) -> None:
-        """Before each page the deferred build converts or writes: a save goes first."""
+        """At each step of the deferred build (before it reads the stories, after, before
+        each page it converts or writes): a save goes first. Before each page was not enough:
+        a save made while it read 3,000 stories waited for that, then for its own build."""
         try:
             self.later.give_way_to_a_save()
         except GiveWay:
@@ -494,17 +498,20 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
     # Incremental rebuilds under `mkdocs serve --dirty`: thin wiring to incremental.py.
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self._give_way_to_a_save()
         if self.dirty.active:
             # The build that makes the projector views only adds pages: if it is stopped
             # half-way, the next start still knows the site (deferred.py).
             self.dirty.before_build(config, keep_record=self.later.quiet)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self._give_way_to_a_save()
         if self.dirty.active:
             self.dirty.read_nav_titles(nav, config)
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self._give_way_to_a_save()
         for page in self.to_clean:
             page.content = clean(page.content or "")
         if self.serving:

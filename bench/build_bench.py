@@ -60,6 +60,7 @@ from typing import Any
 
 from storybook.core.vocabulary import load_vocabulary
 from storybook.export.exporter import export_site
+from storybook.plugin.deferred import PREPARING_WORDS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from site_weight import folder_weights
@@ -324,6 +325,24 @@ def wait_for(url: str, text: str, process: subprocess.Popen[bytes], timeout: flo
     raise TimeoutError(f"{url} never showed {text!r}")
 
 
+def wait_for_projector_views(url: str, process: subprocess.Popen[bytes]) -> None:
+    """Poll until the projector view at ``url`` is made (or the site has none)."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("mkdocs serve stopped")
+        try:
+            if PREPARING_WORDS not in fetch(url):
+                return
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return  # plain MkDocs, or a build that makes no projector views
+        except (OSError, urllib.error.URLError):
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} was never made")
+
+
 def measure_serve(projects: Projects, mode: str, edits: int, work: Path) -> ServeResult:
     """Start `mkdocs serve`, edit one story ``edits`` times, time each edit until it is served."""
     project = work / f"serve-{mode}-{projects.size}"
@@ -348,6 +367,10 @@ def measure_serve(projects: Projects, mode: str, edits: int, work: Path) -> Serv
             refresh = []
             complete = True
             for edit in range(edits):
+                if edit == 1:
+                    # The first save came while a cold serve still made its projector views;
+                    # the others are timed once they are made, as in the rest of a session.
+                    wait_for_projector_views(f"{base}/present/{slug}/", process)
                 time.sleep(1.0)  # let the watcher settle between edits
                 marker = f"benchedit{edit}x{port}"
                 with edited.open("a", encoding="utf-8") as stream:
@@ -559,13 +582,17 @@ def share(seconds: float, plain: BuildResult) -> str:
 
 def serve_table(results: list[ServeResult]) -> str:
     lines = [
-        "| N | mode | first build | edit to refresh (median) | slowest | search index complete |",
-        "|---:|---|---:|---:|---:|---|",
+        "| N | mode | first build | first save, right after the first answer "
+        "| edit to refresh (median of the others) | slowest of the others "
+        "| search index complete |",
+        "|---:|---|---:|---:|---:|---:|---|",
     ]
     for result in results:
+        others = result.refresh[1:] or result.refresh
         lines.append(
             f"| {result.size:,} | {result.mode} | {result.first_build:.1f} s "
-            f"| {statistics.median(result.refresh):.2f} s | {max(result.refresh):.2f} s "
+            f"| {result.refresh[0]:.2f} s "
+            f"| {statistics.median(others):.2f} s | {max(others):.2f} s "
             f"| {'yes' if result.index_complete else 'NO'} |"
         )
     return "\n".join(lines)
@@ -647,7 +674,8 @@ def main(argv: list[str] | None = None) -> int:
                 result = measure_serve(projects, mode, args.edits, work)
                 serves.append(result)
                 print(
-                    f"served N={size} {mode}: {statistics.median(result.refresh):.2f} s", flush=True
+                    f"served N={size} {mode}: {statistics.median(result.refresh[1:] or result.refresh):.2f} s",
+                    flush=True,
                 )
     finally:
         if args.workdir is None:

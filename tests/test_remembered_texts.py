@@ -53,7 +53,7 @@ TEXTS = st.lists(
 
 def _afresh(renderer: Renderer, question: Question, story: Story) -> str | list[object]:
     """The question filled in with nothing remembered, or the problems it raises."""
-    render._HARMLESS_QUESTIONS.clear()
+    renderer._harmless.clear()
     render._simple_parts.cache_clear()
     return _asked(renderer, question, story)
 
@@ -83,10 +83,11 @@ def test_a_question_asked_again_reads_as_when_first_asked(text: str, story: Stor
 @PROPERTY
 @given(TEXTS)
 def test_a_value_printed_again_is_neutralised_as_the_first_time(text: str) -> None:
-    first = render._neutral_value(text)
+    remembered = render._Remembered(32_768)
+    first = render._neutral_value(remembered, text)
     assert first == neutralise(text)
-    assert render._neutral_value(text) == first
-    assert render._neutral_value(Markup(text)) == Markup(text)
+    assert render._neutral_value(remembered, text) == first
+    assert render._neutral_value(remembered, Markup(text)) == Markup(text)
 
 
 class _Shouting(str):
@@ -95,8 +96,9 @@ class _Shouting(str):
 
 
 def test_a_text_of_another_kind_is_not_taken_for_an_equal_plain_one() -> None:
-    render._neutral_value("quiet words")
-    printed = render._neutral_value(_Shouting("quiet words"))
+    remembered = render._Remembered(32_768)
+    render._neutral_value(remembered, "quiet words")
+    printed = render._neutral_value(remembered, _Shouting("quiet words"))
     assert str(printed) == "QUIET WORDS"
 
 
@@ -123,8 +125,20 @@ def test_a_long_text_printed_is_neutralised_but_not_kept() -> None:
     # A story's body is printed once on its page: keeping it would hold every story in memory.
     body = "She missed the quarter again. " * 100
     short = "A tag's label"
-    printed = render._neutral_value(body)
-    render._neutral_value(short)
+    remembered = render._Remembered(32_768)
+    printed = render._neutral_value(remembered, body)
+    render._neutral_value(remembered, short)
     assert printed == neutralise(body)
-    assert short in render._NEUTRAL_VALUES
-    assert body not in render._NEUTRAL_VALUES
+    assert short in remembered
+    assert body not in remembered
+
+
+def test_what_a_renderer_remembers_is_its_own() -> None:
+    # A text another renderer (another build, or settings since changed) found harmless is
+    # checked again: nothing remembered outlives the renderer that worked it out.
+    question = Question("What did {{ story.protagonist }} need?", Path("templates/tags.yml"), 4)
+    first, second = Renderer(Path(".")), Renderer(Path("."))
+    first.render_question(question, STORY)
+    assert first._harmless and not second._harmless
+    first.env.finalize("A tag's label")  # type: ignore[misc]
+    assert "A tag's label" in first._printed and not second._printed

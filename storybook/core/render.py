@@ -477,7 +477,11 @@ class Renderer:
         # Every value a template prints is a trainer's text unless our own code marked it
         # safe (markupsafe.Markup): it is neutralised (safety.neutralise), so no text from a
         # story, path, workshop or vocabulary can set an attribute on the page.
-        self.env = _sandbox(self.loader, finalize=_neutral_value)
+        # What it printed and the questions it filled in are remembered by this renderer,
+        # for one build or one server: nothing outlives the settings it was made under.
+        self._printed = _Remembered(32_768)
+        self._harmless = _Remembered(8_192)
+        self.env = _sandbox(self.loader, finalize=functools.partial(_neutral_value, self._printed))
         # Questions are filled in without it, then neutralised whole (render_question): the
         # fast path and Jinja give the same text.
         self.question_env = _sandbox(self.loader, finalize=None)
@@ -628,10 +632,10 @@ class Renderer:
             # A bank's question reads the same for most stories of its tag: checked and
             # neutralised once. Only a harmless text is remembered, so one that is not is
             # refused for every story, at its own line.
-            found = _HARMLESS_QUESTIONS.get(simple)
+            found = self._harmless.get(simple)
             if found is None:
                 found = neutralise(_harmless(simple, question, story))
-                _HARMLESS_QUESTIONS.remember(simple, found)
+                self._harmless.remember(simple, found)
             return found
         try:
             with _time_limit(self._seconds_left()):
@@ -723,16 +727,16 @@ def _sandbox(loader: jinja2.BaseLoader, finalize: Callable[[Any], Any] | None) -
     return env
 
 
-def _neutral_value(value: Any) -> Any:
+def _neutral_value(remembered: _Remembered, value: Any) -> Any:
     """Jinja's finalize: what a template prints of a value."""
     if type(value) is str and len(value) <= _REMEMBERED_LENGTH:
         # The same texts are printed again and again (a tag's label on every page that
         # lists it, a story's title and summary in each of its lists): each is neutralised
         # once. Only plain str: a subclass may print differently from an equal str. Not a
         # story's body: printed once a page, it would only keep every story in memory.
-        found = _NEUTRAL_VALUES.get(value)
+        found = remembered.get(value)
         if found is None:
-            found = _NEUTRAL_VALUES.remember(value, neutralise(value))
+            found = remembered.remember(value, neutralise(value))
         return found
     if isinstance(value, str) and not isinstance(value, Markup):
         return neutralise(value)
@@ -754,10 +758,7 @@ class _Remembered(dict[str, str]):
         return made
 
 
-_NEUTRAL_VALUES = _Remembered(32_768)
 _REMEMBERED_LENGTH = 1_000
-# Questions filled in without Jinja, found harmless, and neutralised (see render_question).
-_HARMLESS_QUESTIONS = _Remembered(8_192)
 
 
 _MARKUP_IN_AN_ATTRIBUTE = str.maketrans({"<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})

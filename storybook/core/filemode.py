@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -14,9 +15,16 @@ def as_any_new_file(path: Path) -> None:
     """Give ``path`` the mode the trainer's other new files get (their umask): a temporary
     file is made readable by its owner only, and a handout or package on a shared drive or a
     web server must be readable like the rest."""
+    os.chmod(path, _new_file_mode())
+
+
+@functools.cache
+def _new_file_mode() -> int:
+    # The umask can only be read by setting it: once per process, not for every file the
+    # serve mirror writes while the server's other threads may be creating files.
     umask = os.umask(0o022)
     os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
+    return 0o666 & ~umask
 
 
 @contextmanager

@@ -215,6 +215,7 @@ class DirtyServe:
         if self._whole_build:
             return set()
         site_dir = Path(config.site_dir)
+        left_out = set()
         for src_uri in pages:
             if not src_uri.startswith(folder) or src_uri in self._changed:
                 continue
@@ -222,7 +223,8 @@ class DirtyServe:
             dest = self._dest.get(url) if url is not None else None
             if url is not None and dest is not None and (site_dir / dest).is_file():
                 self._left_out[url] = dest
-        return {src_uri for src_uri in pages if self._urls.get(src_uri) in self._left_out}
+                left_out.add(src_uri)
+        return left_out
 
     def recorded(self, folder: str) -> bool:
         """The site as recorded holds pages in ``folder`` ("present/", say)."""

@@ -19,19 +19,9 @@ from storybook.core.model import Question, Story
 from storybook.core.render import Renderer
 from storybook.core.safety import neutralise
 from tests.test_fast_paths import MARKUP
+from tests.test_render import STORY as RENDER_STORY
 
-STORY = Story(
-    path=Path("stories/s.md"),
-    slug_line=1,
-    title="The title",
-    summary="The summary",
-    tags=("wellbeing",),
-    reflection=(),
-    slug="s",
-    body="Body",
-    body_line=5,
-    protagonist="Dana",
-)
+STORY = dataclasses.replace(RENDER_STORY, body="Body")
 OTHER = dataclasses.replace(
     STORY, path=Path("stories/t.md"), slug="t", title="Words <b>", protagonist="Sam {x}"
 )

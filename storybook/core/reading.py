@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -60,9 +61,30 @@ def reading_minutes(markdown: str) -> int:
     if minutes is None:
         if len(_MINUTES) >= _MINUTES_KEPT:
             _MINUTES.clear()
-        words = len(_WORD.findall(_MARKUP.sub(" ", markdown)))
+        words = word_count(markdown)
         minutes = _MINUTES[key] = max(1, math.ceil(words / WORDS_PER_MINUTE))
     return minutes
+
+
+def word_count(markdown: str) -> int:
+    """How many words a reader reads in a text: what :func:`_word_count_slowly` counts.
+
+    No word holds a space, so the text is cut at its spaces first: a piece made only of
+    letters and digits is one word (most of a story), and only the other pieces (with
+    punctuation or markup) are searched for words. The regular expressions over a whole body
+    were most of the reading time's cost."""
+    if "<" in markdown or "](" in markdown or "{" in markdown:
+        markdown = _MARKUP.sub(" ", markdown)
+    pieces = markdown.split()
+    plain = sum(map(str.isalnum, pieces))
+    if plain == len(pieces):
+        return plain
+    return plain + len(_WORD.findall(" ".join(itertools.filterfalse(str.isalnum, pieces))))
+
+
+def _word_count_slowly(markdown: str) -> int:
+    """What :func:`word_count` gives, by the regular expressions alone (tests compare them)."""
+    return len(_WORD.findall(_MARKUP.sub(" ", markdown)))
 
 
 def content_words(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:

@@ -29,7 +29,7 @@ PIECES = [
     "word", "don't", "it\u2019s", "'", "\u2019", "''", "_", "a_b", "3", "\u00b2", "\u0663",
     "\u00a0", "\u2003", "\u3000", "\x1c", "\t", "\u2028", "[a](x y)", "](", "{#id}", "{.c}",
     "{:", "<span class='x'>", "\u2014", "-", ".", ",", "\u4e00",
-    "## ", "##\t", "# ", " ```", "   ~~~", "    ```", "````", "## Title ##", "## T {#x}",
+    "## ", "##\t", "# ", " ```", "[", "]", "\\", "   ~~~", "    ```", "````", "## Title ##", "## T {#x}",
 ]  # fmt: skip
 TEXTS = st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=40).map("".join)
 
@@ -86,3 +86,10 @@ def test_a_template_limited_stops_at_the_chunk_past_the_limit() -> None:
     with pytest.raises(render._TooLarge):
         render._limited(template, 95, {"endless": endless()})
     assert len(made) == 10
+
+
+@PROPERTY
+@given(TEXTS)
+@example("[x] a\\b ]")
+def test_link_text_escapes_what_its_pattern_escapes(text: str) -> None:
+    assert render.link_text(text) == render._link_text_slowly(text)

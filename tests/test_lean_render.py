@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import storybook.core.render as render
 from storybook.core.parts import _part_starts, _part_starts_slowly
 from storybook.core.reading import _word_count_slowly, word_count
+from storybook.core.safety import _neutralised, neutralise
 from tests.test_fast_paths import MARKUP
 
 PROPERTY = settings(
@@ -93,3 +94,18 @@ def test_a_template_limited_stops_at_the_chunk_past_the_limit() -> None:
 @example("[x] a\\b ]")
 def test_link_text_escapes_what_its_pattern_escapes(text: str) -> None:
     assert render.link_text(text) == render._link_text_slowly(text)
+
+
+@PROPERTY
+@given(TEXTS)
+@example("x ~~ !! ?? y")
+@example("??? note")
+@example("!!! danger")
+@example("~~~\ncode")
+def test_a_text_is_made_neutral_as_neutralise_makes_it(text: str) -> None:
+    """Text with a sign neutralise acts on is neutralised; any other is the text itself."""
+    made = render.neutral(text)
+    if made is text:
+        event("returned as it is")
+    assert made == neutralise(text) == _neutralised(text)
+    assert (made is text) == (neutralise(text) is text)

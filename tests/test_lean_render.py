@@ -5,6 +5,7 @@ what the slow way gives."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import jinja2
 import pytest
@@ -12,9 +13,12 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 import storybook.core.render as render
+from storybook.core.model import Question
+from storybook.core.pages import _tag_view_slowly, tag_view
 from storybook.core.parts import _part_starts, _part_starts_slowly
 from storybook.core.reading import _word_count_slowly, word_count
 from storybook.core.safety import _neutralised, neutralise
+from storybook.core.vocabulary import Tag
 from tests.test_fast_paths import MARKUP
 
 PROPERTY = settings(
@@ -109,3 +113,28 @@ def test_a_text_is_made_neutral_as_neutralise_makes_it(text: str) -> None:
         event("returned as it is")
     assert made == neutralise(text) == _neutralised(text)
     assert (made is text) == (neutralise(text) is text)
+
+
+SHORT = st.sampled_from(["", "a", "b", "Wellbeing", "{x}", "<b>"]) | st.text(max_size=4)
+TAGS = st.builds(
+    Tag,
+    name=SHORT,
+    kind=st.sampled_from(["themes", "moments", ""]) | SHORT,
+    label=SHORT,
+    description=SHORT,
+    questions=st.lists(
+        st.builds(Question, SHORT, st.just(Path("tags.yml")), st.integers(1, 9)), max_size=2
+    ).map(tuple),
+)
+
+
+@PROPERTY
+@given(st.lists(TAGS, max_size=6))
+def test_a_tag_is_viewed_as_it_is_made_afresh_each_time(tags: list[Tag]) -> None:
+    """Whatever tags came before (the same name with another label, say), each view is
+    the tag's own, and a fresh dict: changing one changes no other page's."""
+    for tag in tags:
+        view = tag_view(tag)
+        assert view == _tag_view_slowly(tag)
+        view["label"] = "changed"
+        assert tag_view(tag) == _tag_view_slowly(tag)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
 import html
 import posixpath
@@ -606,7 +607,22 @@ def held_where(reveal: Sequence[str]) -> str:
 
 
 def tag_view(tag: Tag) -> dict[str, Any]:
-    """A tag as pages show it: its fields in tags.yml as their specs show them, and where."""
+    """A tag as pages show it: its fields in tags.yml as their specs show them, and where.
+
+    Pages show a few dozen tags thousands of times (each story's tags on its page, in its
+    bank questions, its related stories and every list it is in): each view is made once
+    from what it shows (the tag's questions have no view), and every caller gets its own
+    copy of it, as before. tests/test_lean_render.py holds it to :func:`_tag_view_slowly`."""
+    return dict(_tag_view_of(tag.name, tag.kind, tag.label, tag.description))
+
+
+@functools.lru_cache(maxsize=1024)
+def _tag_view_of(name: str, kind: str, label: str, description: str) -> dict[str, Any]:
+    return _tag_view_slowly(Tag(name, kind, label, description, questions=()))
+
+
+def _tag_view_slowly(tag: Tag) -> dict[str, Any]:
+    """What :func:`tag_view` gives, made afresh."""
     return {**tag_fields_view(tag), "name": tag.name, "kind": tag.kind, "uri": tag_uri(tag.name)}
 
 

@@ -79,7 +79,19 @@ def word_count(markdown: str) -> int:
     plain = sum(map(str.isalnum, pieces))
     if plain == len(pieces):
         return plain
+    # The rest again, its common punctuation made spaces (they part words as spaces do):
+    # "word," and "(word)" are plain words then, and the pattern only meets what is left.
+    rest = " ".join(itertools.filterfalse(str.isalnum, pieces))
+    for sign in _PUNCTUATION:
+        if sign in rest:
+            rest = rest.replace(sign, " ")
+    pieces = rest.split()
+    plain += sum(map(str.isalnum, pieces))
     return plain + len(_WORD.findall(" ".join(itertools.filterfalse(str.isalnum, pieces))))
+
+
+# Signs that are neither part of a word nor an apostrophe (which joins two words into one).
+_PUNCTUATION = '.,;:!?"()-\u2014\u2013\u201c\u201d'
 
 
 def _word_count_slowly(markdown: str) -> int:

@@ -299,7 +299,9 @@ class QuietServer(ThreadingHTTPServer):
 class Server:
     def __init__(self, site: Path) -> None:
         self.link = Link()
-        handler = type("Handler", (ShapedHandler,), {"cache": {}, "link": self.link})
+        handler: type[ShapedHandler] = type(
+            "Handler", (ShapedHandler,), {"cache": {}, "link": self.link}
+        )
 
         def make(*args: Any, **kwargs: Any) -> ShapedHandler:
             return handler(*args, directory=str(site), **kwargs)

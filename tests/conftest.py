@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import logging
 import os
 import re
 import shutil
@@ -144,15 +145,23 @@ def build(project: Path, **overrides: Any) -> Path:
     return Path(config.site_dir)
 
 
+class _Keeping(logging.Handler):
+    """A log handler that keeps every record in a list."""
+
+    def __init__(self, records: list[logging.LogRecord]) -> None:
+        super().__init__()
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 def build_error(project: Path) -> str:
     """Build a site that must fail; returns what MkDocs logged as the error."""
-    import logging
-
     from mkdocs.exceptions import Abort
 
     records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
+    handler = _Keeping(records)
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:

@@ -11,6 +11,7 @@ import jinja2
 import pytest
 
 import storybook.core.cache
+from storybook.core import library, pages
 from storybook.core.cache import StoryCache
 from storybook.plugin.mirror import PageMirror, ThemeBytecode
 from storybook.sections import build_site
@@ -22,7 +23,7 @@ from .conftest import own_template, story_text
 def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     """Records which story files the cache reads and renders for real."""
     seen: dict[str, list[str]] = {"read": [], "render": []}
-    read, render = storybook.core.cache.read_story, storybook.core.cache.render_story_page
+    read, render = library.read_story, pages.render_story_page
 
     def counting_read(path: Path, *args: Any) -> Any:
         seen["read"].append(path.name)

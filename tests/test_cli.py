@@ -239,13 +239,12 @@ def test_new_says_when_it_cannot_write(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import errno
-
-    import storybook.core.filemode as filemode
+    import tempfile
 
     def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(filemode.tempfile, "mkstemp", disk_full)
+    monkeypatch.setattr(tempfile, "mkstemp", disk_full)
     project = in_project(mini_project({}))
     result = CliRunner().invoke(main, ["new", "A title"])
     assert (result.exit_code == 1 and result.exception is None) or isinstance(

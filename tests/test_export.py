@@ -308,10 +308,10 @@ def test_export_refuses_folders_it_could_damage(sample_project: Path, tmp_path: 
         str(full): "this folder is not empty and no storybook export was written into it",
     }
     before = snapshot(tmp_path)
-    for out, says in cases.items():
-        code, output, errors = export(sample_project, Path(out))
+    for refused, says in cases.items():
+        code, output, errors = export(sample_project, Path(refused))
         # Reported like every other problem: path, what is wrong - how to fix it.
-        assert code == 1 and says in output and "Nothing was exported" in errors, (out, output)
+        assert code == 1 and says in output and "Nothing was exported" in errors, (refused, output)
     assert snapshot(tmp_path) == before
 
     out = tmp_path / "out"
@@ -502,17 +502,17 @@ def test_an_export_that_cannot_write_a_file_fails_and_names_it(
     mini_project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import errno
+    import tempfile
 
-    import storybook.core.filemode as filemode
-
-    real_mkstemp = filemode.tempfile.mkstemp
+    real_mkstemp = tempfile.mkstemp
 
     def disk_full_for_stories(*args: Any, **kwargs: Any) -> tuple[int, str]:
         if str(kwargs.get("dir", "")).endswith("stories"):
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real_mkstemp(*args, **kwargs)
+        handle, name = real_mkstemp(*args, **kwargs)
+        return handle, name
 
-    monkeypatch.setattr(filemode.tempfile, "mkstemp", disk_full_for_stories)
+    monkeypatch.setattr(tempfile, "mkstemp", disk_full_for_stories)
     project = mini_project()
     code, output, errors = export(project, tmp_path / "out")
     assert code == 1, output + errors

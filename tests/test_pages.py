@@ -186,8 +186,10 @@ def test_a_long_list_is_split_into_pages_that_link_to_each_other() -> None:
         "number": 1, "count": 3, "first": 1, "last": 2, "total": 5,
         "previous": None, "next": "all-stories/2.md",
     }  # fmt: skip
-    assert (pagers[1]["previous"], pagers[1]["next"]) == ("../index.md", "3.md")
-    assert (pagers[2]["first"], pagers[2]["last"], pagers[2]["next"]) == (5, 5, None)
+    second, third = pagers[1], pagers[2]
+    assert second is not None and third is not None
+    assert (second["previous"], second["next"]) == ("../index.md", "3.md")
+    assert (third["first"], third["last"], third["next"]) == (5, 5, None)
 
     tag = listing_pages("tags/wellbeing.md", views, 4)
     assert [uri for uri, _, _ in tag] == ["tags/wellbeing.md", "tags/wellbeing/2.md"]

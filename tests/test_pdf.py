@@ -202,6 +202,14 @@ def test_every_font_is_embedded(pdfs: dict[str, Path], kind: str) -> None:
         assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.get_object()), font
 
 
+def images_of(page: Any) -> Iterator[str]:
+    """The name of each picture a page draws."""
+    resources = page.get("/Resources") or {}
+    for name, ref in (resources.get("/XObject") or {}).items():
+        if ref.get_object().get("/Subtype") == "/Image":
+            yield str(name)
+
+
 def fonts_of(page: Any) -> Iterator[DictionaryObject]:
     """Each font a page uses, as the dictionary that says whether it is embedded (for a
     composite font, its descendant)."""
@@ -329,12 +337,7 @@ def test_nothing_outside_the_project_is_fetched(project: Path, web_server: str) 
     assert result.exit_code == 0, result.output
     assert Recording.requests == []
     assert f"warning: left out {web_server}/far.png" in result.stderr
-    images = [
-        name
-        for page in PdfReader(out).pages
-        for name, obj in (page["/Resources"].get("/XObject") or {}).items()
-        if obj.get_object().get("/Subtype") == "/Image"
-    ]
+    images = [name for page in PdfReader(out).pages for name in images_of(page)]
     assert len(set(images)) == 1  # every page shares the one picture
 
 

@@ -248,11 +248,11 @@ def test_long_lists_of_stories_are_paged_and_every_story_is_listed_once(
     middle = (site / "all-stories" / "2" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../../">Previous page</a> · <a href="../3/">Next page</a>' in middle
 
-    titles = [
+    page_titles = [
         re.findall(r"<title>(.*?)</title>", (site / page / "index.html").read_text("utf-8"))
         for page in ("tags/wellbeing", "tags/wellbeing/2", "all-stories/3")
     ]
-    assert [title[0].split(" - ")[0] for title in titles] == [
+    assert [title[0].split(" - ")[0] for title in page_titles] == [
         "Wellbeing", "Wellbeing, page 2", "All stories, page 3 of 3",
     ]  # fmt: skip
     theme = ["tags/wellbeing/", "tags/wellbeing/2/", "tags/wellbeing/3/"]

@@ -293,7 +293,7 @@ def test_the_storybooks_own_templates_escape_every_value_inside_a_tag() -> None:
 
 # Default templates: the project's folder first, then storybook/defaults/templates.
 
-LIST_CONTEXT = {"stories": [], "pager": None, "root": ""}
+LIST_CONTEXT: dict[str, object] = {"stories": [], "pager": None, "root": ""}
 
 
 def test_a_project_without_templates_renders_the_defaults(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from storybook.core.csp import MAIN_TEMPLATE, theme_overrides
-from storybook.plugin.theme import ASSETS, WORKER_SHIM
+from storybook.core.site import ASSETS, WORKER_SHIM
 
 from .conftest import build, search_index, story_text
 

@@ -157,7 +157,9 @@ def test_the_wheel_says_what_it_is(wheel: Path) -> None:
     assert "Framework :: MkDocs" in classifiers
     assert any(c.startswith("Programming Language :: Python :: 3.") for c in classifiers)
     assert "Typing :: Typed" in classifiers
-    assert found.get_payload().startswith("# Leadership Storybook")
+    payload = found.get_payload()
+    assert isinstance(payload, str)
+    assert payload.startswith("# Leadership Storybook")
 
 
 def test_the_wheel_holds_everything_a_storybook_needs_and_no_repository_folder(

@@ -16,14 +16,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import pytest
 
 from ..conftest import build, copy_sample
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, ConsoleMessage, Page, Request
+    from playwright.sync_api import Browser, ConsoleMessage, Page, Request, ViewportSize
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # Without the networking flags Chromium phones home, and a closed network refuses it.
@@ -35,8 +35,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 375, "height": 812}
+ColourScheme = Literal["light", "dark"]
 SLUMP = "stories/the-quiet-slump/"
 # The page's own article: search results are articles too, and stay in the page.
 ARTICLE = ".md-content article"
@@ -218,7 +219,9 @@ def open_reader(browser: Browser, site_url: str) -> Iterator[Callable[..., Reade
     readers: list[Reader] = []
 
     def make(
-        viewport: dict[str, int] = DESKTOP, color_scheme: str = "light", base: str = site_url
+        viewport: ViewportSize = DESKTOP,
+        color_scheme: ColourScheme = "light",
+        base: str = site_url,
     ) -> Reader:
         context = browser.new_context(
             viewport=viewport,

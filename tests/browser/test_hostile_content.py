@@ -198,7 +198,12 @@ def what_hostile_pages_did(browser: Browser, base: str, pages: list[str]) -> lis
     reader = Reader(context.new_page(), base)
     reader.watch()
     dialogs: list[str] = []
-    reader.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    reader.page.on("dialog", dismiss)
     did = []
     try:
         for path in pages:

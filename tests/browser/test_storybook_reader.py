@@ -38,9 +38,10 @@ def test_the_home_page_filters_its_stories_by_theme_or_moment(reader: Reader) ->
     expect(page).to_have_title("Leadership Storybook")
     start = page.get_by_role("heading", name="Start here")
     expect(start).to_be_visible()
-    assert (
-        start.bounding_box()["y"] < page.get_by_role("heading", name="Stories").bounding_box()["y"]
-    )  # type: ignore[index]
+    start_box = start.bounding_box()
+    stories_box = page.get_by_role("heading", name="Stories").bounding_box()
+    assert start_box is not None and stories_box is not None
+    assert start_box["y"] < stories_box["y"]
     assert len(visible_cards(page)) == len(stories)
 
     choice = page.get_by_label(FILTER)

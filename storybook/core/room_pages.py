@@ -36,9 +36,11 @@ from storybook.core.editions import (
 )
 from storybook.core.editions import (
     ROOM_EDITION_VARIABLE,
-    ROOM_VARIABLES,
     Edition,
     facilitator_view,
+)
+from storybook.core.editions import (
+    ROOM_VARIABLES as ROOM_VARIABLES,
 )
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.model import Story

@@ -4,31 +4,21 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
+# Only what the commands' declarations need is imported here: each command imports the rest
+# when it runs, so `storybook serve` does not pay for export, SCORM, PDF and scaffolding
+# before its server even starts (the `mkdocs serve` it starts imports the plugin again).
 from storybook import room
-from storybook.core.coverage import coverage_warnings
 from storybook.core.editions import BY_NAME, EDITION_VARIABLE, EDITIONS, LEARNER
 from storybook.core.errors import Problem, StorybookError
-from storybook.core.filemode import written_in_place
-from storybook.core.library import load_library
-from storybook.core.model import MAX_TITLE
-from storybook.core.placeholders import STORY
-from storybook.core.project import Project, read_project
-from storybook.core.render import Renderer
-from storybook.core.room_pages import RoomSettings
-from storybook.core.site import collisions, files_below
-from storybook.core.validate import slugify
-from storybook.export.exporter import export_site
-from storybook.package import FORMATS, write_package
-from storybook.paths.plan import find_paths_dir
-from storybook.pdf import HANDOUTS, PAPER_SIZES, make_handout
-from storybook.scaffold import project as scaffold
-from storybook.scaffold import templates as own_templates
-from storybook.sections import build_site
-from storybook.workshops.plan import find_workshops_dir
+from storybook.package import FORMATS
+from storybook.pdf import PAPER_SIZES
+
+if TYPE_CHECKING:
+    from storybook.core.project import Project
 
 STORY_TEMPLATE = "new-story.md.j2"
 
@@ -121,6 +111,13 @@ def check(
     The folders are those the storybook plugin's options in mkdocs.yml name, so that check
     says what `mkdocs build` will say.
     """
+    from storybook.core.coverage import coverage_warnings
+    from storybook.core.room_pages import RoomSettings
+    from storybook.core.site import collisions, files_below
+    from storybook.paths.plan import find_paths_dir
+    from storybook.sections import build_site
+    from storybook.workshops.plan import find_workshops_dir
+
     project = _project(config_file)
     stories_dir, templates_dir = _story_folders(project, stories_dir, templates_dir)
     if project is not None:
@@ -170,6 +167,8 @@ def check(
 
 def _project(config_file: Path) -> Project | None:
     """The project mkdocs.yml describes; None where there is none (check then uses defaults)."""
+    from storybook.core.project import read_project
+
     if not config_file.is_file():
         return None
     try:
@@ -203,6 +202,12 @@ def new(
     """Create a new draft story called TITLE; never overwrites an existing file.
 
     It goes into the stories folder mkdocs.yml names, as `mkdocs build` will read it."""
+    from storybook.core.library import load_library
+    from storybook.core.model import MAX_TITLE
+    from storybook.core.placeholders import STORY
+    from storybook.core.render import Renderer
+    from storybook.core.validate import slugify
+
     stories_dir, templates_dir = _story_folders(_project(config_file), stories_dir, templates_dir)
     slug = short_slug(slugify(title))
     if not slug:
@@ -261,6 +266,8 @@ def export(out: Path, config_file: Path, edition: str | None) -> None:
     MkDocs, ProperDocs and Zensical build OUT as it is. Exporting again replaces only the
     files the last export wrote; files you changed or added in OUT are kept.
     """
+    from storybook.export.exporter import export_site
+
     try:
         report = export_site(config_file, out, edition=BY_NAME[edition] if edition else None)
     except StorybookError as exc:
@@ -303,6 +310,8 @@ def package(
     It reports progress only (opened, completed, where to resume, stories seen, time); the
     reader's journal answers never leave the browser.
     """
+    from storybook.package.scorm import write_package
+
     try:
         report = write_package(config_file, out, package_format, path=path_name, workshop=workshop)
     except StorybookError as exc:
@@ -369,6 +378,8 @@ NO_PDF = "No PDF was written: "
 
 
 def _write_pdf(kind: str, name: str, out: Path, paper: str, config_file: Path) -> None:
+    from storybook.pdf.handout import HANDOUTS, make_handout
+
     if not config_file.is_file():
         _refuse(
             config_file,
@@ -411,6 +422,8 @@ def short_slug(slug: str) -> str:
 
 def write_new_file(target: Path, content: str) -> None:
     """Write ``target`` completely or not at all, and never replace an existing file."""
+    from storybook.core.filemode import written_in_place
+
     with written_in_place(target, replace=False) as stream:
         stream.write(content.encode("utf-8"))
 
@@ -487,6 +500,8 @@ def init(folder: Path, sample: bool, site_name: str | None) -> None:
 
     The templates and tags come with the package, so a newer package brings its
     improvements; `storybook templates` copies one into the storybook to change it."""
+    from storybook.scaffold import project as scaffold
+
     try:
         written = scaffold.init_storybook(folder, sample=sample, site_name=site_name)
     except scaffold.IncompleteStorybook as exc:
@@ -515,6 +530,8 @@ def templates(names: tuple[str, ...], config_file: Path) -> None:
 
     A file in the templates folder replaces the storybook's own of the same name; every
     other template comes from the package, and a newer package brings its improvements."""
+    from storybook.scaffold import templates as own_templates
+
     project = _project(config_file)
     templates_dir = project.templates_dir if project else Path("templates")
     if names:
@@ -539,6 +556,8 @@ def templates(names: tuple[str, ...], config_file: Path) -> None:
 
 
 def _copy_templates(names: tuple[str, ...], templates_dir: Path) -> None:
+    from storybook.scaffold import templates as own_templates
+
     problems: list[Problem] = []
     for name in dict.fromkeys(names):
         try:

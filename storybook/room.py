@@ -24,22 +24,19 @@ from typing import IO
 
 from storybook.core.editions import (
     BY_NAME,
+    CONSOLE_URL_VARIABLE,
     EDITION_VARIABLE,
     FACILITATOR_EDITION,
+    JOIN_URL_VARIABLE,
     LEARNER_EDITION,
+    PROBLEM_BANNER_VARIABLE,
+    PROJECTOR_URL_VARIABLE,
     ROOM_EDITION_VARIABLE,
+    ROOM_VARIABLES,
     Edition,
     is_loopback,
 )
-from storybook.core.errors import RoomError
-from storybook.core.room_pages import (
-    CONSOLE_URL_VARIABLE,
-    JOIN_URL_VARIABLE,
-    PROBLEM_BANNER_VARIABLE,
-    PROJECTOR_URL_VARIABLE,
-    ROOM_VARIABLES,
-    join_qr_terminal,
-)
+from storybook.core.errors import RoomError, StorybookError
 
 LOCAL = "127.0.0.1"
 # Where a problem with the command itself (not a file) is reported.
@@ -162,14 +159,42 @@ def check_config_follows_edition(config_file: Path) -> None:
 
     A hard-coded ``edition: facilitator`` would put facilitator notes on the projector.
     """
+    if _plainly_follows_the_edition(config_file):
+        return
+    _check_as_mkdocs_reads_it(config_file)
+
+
+def _plainly_follows_the_edition(config_file: Path) -> bool:
+    """Whether mkdocs.yml itself, read as YAML, takes the storybook plugin's edition from
+    STORYBOOK_EDITION: the usual case, told without MkDocs loading the configuration and its
+    plugins once per edition (more than a second before any server starts). Anything else
+    (the plugin in an inherited configuration, a file YAML cannot read, another edition, no
+    plugin) is left to :func:`_check_as_mkdocs_reads_it`, which says what MkDocs sees."""
+    from storybook.core.project import plugin_options
+    from storybook.core.siteconfig import read_config, resolve_env
+
+    try:
+        config = read_config(config_file)
+    except StorybookError:
+        return False
+    option = plugin_options(config).get("edition")
+    for edition in BY_NAME.values():
+        with _environment(EDITION_VARIABLE, edition.name):
+            if resolve_env(option) != edition.name:
+                return False
+    return True
+
+
+def _check_as_mkdocs_reads_it(config_file: Path) -> None:
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     for edition in BY_NAME.values():
         with _environment(EDITION_VARIABLE, edition.name):
             try:
                 config = load_config(str(config_file))
-            except ConfigurationError as exc:
+            # Abort: a value MkDocs refuses (it has logged which one, and why).
+            except (ConfigurationError, Abort) as exc:
                 raise RoomError(
                     config_file,
                     f"this configuration cannot be read ({exc})",
@@ -263,6 +288,9 @@ def _say_how_to_join(server: Server, echo: Callable[[str], None]) -> None:
         echo("Participants cannot join from their phones: this machine has no network address.")
         return
     echo(f"Participants open {url} on their phones (the projector's first slide shows it too).")
+    # Here, not above: the room's pages are the plugin's, which the servers import themselves.
+    from storybook.core.room_pages import join_qr_terminal
+
     # A terminal that cannot draw the blocks of a QR code still has the address.
     with contextlib.suppress(UnicodeEncodeError):
         echo(join_qr_terminal(url).rstrip("\n"))

@@ -11,16 +11,30 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from storybook.core.fields import own_views
-from storybook.core.model import FIELDS, PLAN_PARTS, Story
+if TYPE_CHECKING:
+    from storybook.core.model import Story
 
 # The variable mkdocs.yml reads with `edition: !ENV [STORYBOOK_EDITION, learner]`.
 EDITION_VARIABLE = "STORYBOOK_EDITION"
 # Set by `storybook serve --room` for each of its servers: the only edition that server may
 # build, checked on every rebuild (mkdocs.yml may be edited while the room runs).
 ROOM_EDITION_VARIABLE = "STORYBOOK_ROOM_EDITION"
+# Where `storybook serve --room` says the other edition is; one edition alone uses the defaults.
+PROJECTOR_URL_VARIABLE = "STORYBOOK_PROJECTOR_URL"
+CONSOLE_URL_VARIABLE = "STORYBOOK_CONSOLE_URL"
+JOIN_URL_VARIABLE = "STORYBOOK_JOIN_URL"
+# `storybook serve --room` sets it to "off" for the learner edition: the projector's pages
+# never show authoring problems; the terminal and the facilitator edition still do.
+PROBLEM_BANNER_VARIABLE = "STORYBOOK_PROBLEM_BANNER"
+# The plugin option each of the room's variables stands for.
+ROOM_VARIABLES = {
+    "projector_url": PROJECTOR_URL_VARIABLE,
+    "console_url": CONSOLE_URL_VARIABLE,
+    "join_url": JOIN_URL_VARIABLE,
+    "problem_banner": PROBLEM_BANNER_VARIABLE,
+}
 # Marks the banner; `storybook serve --room` and the tests look for it.
 BANNER_CLASS = "storybook-facilitator-edition"
 
@@ -104,6 +118,11 @@ def facilitator_view(story: Story, edition: Edition) -> dict[str, Any] | None:
     """What an edition that shows facilitator material adds to a story: every facilitator-only
     field by name, plus the shapes the templates use (notes, minutes, plan steps, segments).
     None for an edition that shows none: its pages are given nothing of that material."""
+    # Here, not above: the `storybook` command reads the editions for its options, and the
+    # story's fields (with the cleaning of their text) are for building pages only.
+    from storybook.core.fields import own_views
+    from storybook.core.model import FIELDS, PLAN_PARTS
+
     if not edition.shows_facilitator:
         return None
     plan = story.discussion_plan or {}

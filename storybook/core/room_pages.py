@@ -20,7 +20,28 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from storybook.core.editions import ROOM_EDITION_VARIABLE, Edition, facilitator_view
+# The room's variables are named in editions.py, which the `storybook` command reads without
+# this module; named here as well, where the plugin and the tests have always found them.
+from storybook.core.editions import (
+    CONSOLE_URL_VARIABLE as CONSOLE_URL_VARIABLE,
+)
+from storybook.core.editions import (
+    JOIN_URL_VARIABLE as JOIN_URL_VARIABLE,
+)
+from storybook.core.editions import (
+    PROBLEM_BANNER_VARIABLE as PROBLEM_BANNER_VARIABLE,
+)
+from storybook.core.editions import (
+    PROJECTOR_URL_VARIABLE as PROJECTOR_URL_VARIABLE,
+)
+from storybook.core.editions import (
+    ROOM_EDITION_VARIABLE,
+    Edition,
+    facilitator_view,
+)
+from storybook.core.editions import (
+    ROOM_VARIABLES as ROOM_VARIABLES,
+)
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.model import Story
 from storybook.core.pages import Dumper, Page, story_view
@@ -43,20 +64,6 @@ PROJECTOR_THEME_TEMPLATE = "storybook-present.html"
 JOIN_QR = "present/join.svg"
 # The name, on the console, of the text before a story's first heading.
 OPENING = "The story begins"
-# Where `storybook serve --room` says the other edition is; one edition alone uses the defaults.
-PROJECTOR_URL_VARIABLE = "STORYBOOK_PROJECTOR_URL"
-CONSOLE_URL_VARIABLE = "STORYBOOK_CONSOLE_URL"
-JOIN_URL_VARIABLE = "STORYBOOK_JOIN_URL"
-# `storybook serve --room` sets it to "off" for the learner edition: the projector's pages
-# never show authoring problems; the terminal and the facilitator edition still do.
-PROBLEM_BANNER_VARIABLE = "STORYBOOK_PROBLEM_BANNER"
-# The plugin option each of the room's variables stands for.
-ROOM_VARIABLES = {
-    "projector_url": PROJECTOR_URL_VARIABLE,
-    "console_url": CONSOLE_URL_VARIABLE,
-    "join_url": JOIN_URL_VARIABLE,
-    "problem_banner": PROBLEM_BANNER_VARIABLE,
-}
 
 
 def in_a_room() -> bool:

@@ -5,8 +5,13 @@ disk), a launch page that holds it in a frame and reports progress to the LMS, a
 manifest an LMS imports. See scorm.py for the whole, selection.py for what a package counts,
 manifest.py for imsmanifest.xml, build.py for the MkDocs build, and
 storybook/assets/storybook-scorm.js for what runs in the reader's browser.
+
+This module imports scorm.py's build only when asked for it: the `storybook` command reads
+the formats for its options from here, and every other command would wait for that import.
 """
 
-from storybook.package.scorm import FORMATS, PackageReport, write_package
+from storybook.package.manifest import BY_NAME
 
-__all__ = ["FORMATS", "PackageReport", "write_package"]
+FORMATS = tuple(BY_NAME)
+
+__all__ = ["FORMATS"]

@@ -39,7 +39,6 @@ from storybook.package.manifest import (
 from storybook.package.selection import Selection, choose
 from storybook.sections import build_site
 
-FORMATS = tuple(BY_NAME)
 LAUNCH = "storybook-scorm.html"
 SCRIPT = "assets/storybook-scorm.js"
 # The script itself, beside this module: it belongs to packages only, not to every site.

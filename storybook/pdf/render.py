@@ -36,7 +36,6 @@ from storybook.pdf.pages import PrintPage
 
 # Written into every PDF's Creator field: a PDF with it may be replaced by the next one.
 CREATOR = "Leadership Storybook"
-PAPER_SIZES = ("A4", "letter")
 # MkDocs adds these to every site's extensions; the plugin adds MARKDOWN_EXTENSIONS.
 MKDOCS_EXTENSIONS = ("toc", "tables", "fenced_code")
 # A file named as the PDF to write that is bigger than this is not a handout of ours.

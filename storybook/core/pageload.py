@@ -33,11 +33,36 @@ _HEAD_END = re.compile(r"</head\s*>", re.I)
 def deferred_scripts(page: str) -> str:
     """``page`` with each of its plain external scripts (but the theme's) marked ``defer``,
     and each of them preloaded in the head before its first script that runs in place."""
-    if _HEAD_END.search(page) is None:
+    head_end = _HEAD_END.search(page)
+    if head_end is None:
         return page
-    deferred: list[str] = []
+    deferred, cuts = _plain_scripts(page)
+    if not deferred:
+        return page
+    if head_end.end() - 1 in cuts:
+        # A script tag whose > is also </head>'s: marking it moves the head's end.
+        return _deferred_scripts_slowly(page)
+    # Found on the page as it is and put in with the marks in one go: each copy of a page
+    # (every page of a site passes here) cost as much as finding its scripts.
+    where = _where_preloads_go(page)
+    insertions = sorted(
+        [(cut, " defer") for cut in cuts] + [(where, _preloads(page, where, deferred))],
+        key=lambda insertion: insertion[0],
+    )
     pieces: list[str] = []
     position = 0
+    for at, text in insertions:
+        pieces += [page[position:at], text]
+        position = at
+    pieces.append(page[position:])
+    return "".join(pieces)
+
+
+def _plain_scripts(page: str) -> tuple[list[str], list[int]]:
+    """The sources of the page's scripts to defer, in order, and where each one's start tag
+    ends (the position of its >), where ``defer`` goes."""
+    deferred: list[str] = []
+    cuts: list[int] = []
     for found in _SCRIPT.finditer(page):
         source = _source(found["attributes"])
         if source is None or _NOT_PLAIN.search(found["attributes"]):
@@ -46,22 +71,37 @@ def deferred_scripts(page: str) -> str:
             continue
         if source not in deferred:
             deferred.append(source)
-        end_of_tag = found.start() + len("<script") + len(found["attributes"])
-        pieces += [page[position:end_of_tag], " defer"]
-        position = end_of_tag
-    if not deferred:
-        return page
-    pieces.append(page[position:])
-    marked = "".join(pieces)
-    where = _where_preloads_go(marked)
+        cuts.append(found.start() + len("<script") + len(found["attributes"]))
+    return deferred, cuts
+
+
+def _preloads(page: str, where: int, deferred: list[str]) -> str:
     # A script the head names before that point is asked for there already.
-    named_before = {_source(found["attributes"]) for found in _SCRIPT.finditer(marked, 0, where)}
-    preloads = "".join(
+    named_before = {_source(found["attributes"]) for found in _SCRIPT.finditer(page, 0, where)}
+    return "".join(
         f'<link rel="preload" as="script" href="{source}">'
         for source in deferred
         if source not in named_before
     )
-    return marked[:where] + preloads + marked[where:]
+
+
+def _deferred_scripts_slowly(page: str) -> str:
+    """What :func:`deferred_scripts` gives, marking the page first and finding where the
+    preloads go on the marked page."""
+    if _HEAD_END.search(page) is None:
+        return page
+    deferred, cuts = _plain_scripts(page)
+    if not deferred:
+        return page
+    pieces: list[str] = []
+    position = 0
+    for cut in cuts:
+        pieces += [page[position:cut], " defer"]
+        position = cut
+    pieces.append(page[position:])
+    marked = "".join(pieces)
+    where = _where_preloads_go(marked)
+    return marked[:where] + _preloads(marked, where, deferred) + marked[where:]
 
 
 def _source(attributes: str) -> str | None:

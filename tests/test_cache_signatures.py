@@ -18,6 +18,7 @@ from mkdocs.structure.files import Files, get_files
 import storybook.core.cache
 import storybook.plugin.serve
 from storybook.core.cache import StoryCache
+from storybook.core.load import read_bounded
 from storybook.plugin.serve import remember_theme_files
 from storybook.sections import build_site
 
@@ -41,12 +42,11 @@ def three(mini_project: Callable[..., Path]) -> Path:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The story files whose bytes the cache reads (not the templates)."""
     seen: list[str] = []
-    read = storybook.core.cache.read_bounded
 
     def counting(path: Path, *args: Any) -> bytes:
         if path.parent.name == "stories":
             seen.append(path.name)
-        return read(path, *args)
+        return read_bounded(path, *args)
 
     monkeypatch.setattr(storybook.core.cache, "read_bounded", counting)
     return seen
@@ -155,8 +155,10 @@ def theme_project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def listings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the theme's listings; MkDocs' own method is put back after the test."""
-    monkeypatch.setattr(Files, "add_files_from_theme", Files.add_files_from_theme)
+    """Counts the theme's listings, starting from MkDocs' own method (an earlier test in this
+    process may have started a server), which is put back as it was after the test."""
+    listing = Files.add_files_from_theme
+    monkeypatch.setattr(Files, "add_files_from_theme", getattr(listing, "mkdocs_own", listing))
     monkeypatch.setattr(storybook.plugin.serve, "_theme_listings", {})
     seen: list[int] = []
     list_templates = jinja2.Environment.list_templates

@@ -180,6 +180,7 @@ def remember_theme_files() -> None:
                 self.append(File(path, folder, config.site_dir, config.use_directory_urls))
 
     add_files_from_theme.storybook_remembers = True  # type: ignore[attr-defined]
+    add_files_from_theme.mkdocs_own = list_theme_files  # type: ignore[attr-defined]
     Files.add_files_from_theme = add_files_from_theme  # type: ignore[method-assign]
 
 

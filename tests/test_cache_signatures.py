@@ -200,3 +200,12 @@ def test_the_theme_is_listed_once_until_a_theme_folder_changes(
     added = theme_files(config, env)
     assert ("new.js", str(theme_project / "overrides" / "new.js")) in added
     assert len(listings) == 3
+
+
+@pytest.mark.parametrize(("command", "kept"), [("serve", True), ("build", False)])
+def test_only_a_server_keeps_the_theme_listing(
+    three: Path, listings: list[int], command: str, kept: bool
+) -> None:
+    config = load_config(str(three / "mkdocs.yml"))
+    config.plugins.on_startup(command=command, dirty=False)
+    assert getattr(Files.add_files_from_theme, "storybook_remembers", False) is kept

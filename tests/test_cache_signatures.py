@@ -18,7 +18,7 @@ from mkdocs.structure.files import Files, get_files
 import storybook.core.cache
 import storybook.plugin.serve
 from storybook.core.cache import StoryCache
-from storybook.core.load import read_bounded
+from storybook.core.load import read_bounded, scan_stories_folder
 from storybook.plugin.serve import remember_theme_files
 from storybook.sections import build_site
 
@@ -209,3 +209,64 @@ def test_only_a_server_keeps_the_theme_listing(
     config = load_config(str(three / "mkdocs.yml"))
     config.plugins.on_startup(command=command, dirty=False)
     assert getattr(Files.add_files_from_theme, "storybook_remembers", False) is kept
+
+
+# -- the stories folder, scanned again only when a folder in it changed ----------------------
+
+
+@pytest.fixture
+def scans(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The stories folders the cache scans for real."""
+    seen: list[Path] = []
+
+    def counting(stories_dir: Path) -> tuple[list[Path], list[Any]]:
+        seen.append(stories_dir)
+        return scan_stories_folder(stories_dir)
+
+    monkeypatch.setattr(storybook.core.cache, "scan_stories_folder", counting)
+    return seen
+
+
+def test_an_unchanged_stories_folder_is_not_scanned_again(three: Path, scans: list[Path]) -> None:
+    cache = StoryCache(clock=later)
+    cached_build(three, cache)
+    assert len(scans) == 1
+    cached_build(three, cache)
+    assert len(scans) == 1
+
+    (three / "stories" / "more").mkdir()
+    (three / "stories" / "more" / "d.md").write_text(story_text(title="d"), "utf-8")
+    assert "stories/d.md" in cached_build(three, cache)
+    assert len(scans) == 2
+    cached_build(three, cache)
+    assert len(scans) == 2
+    (three / "stories" / "more" / "e.md").write_text(story_text(title="e"), "utf-8")
+    pages = cached_build(three, cache)
+    assert "stories/e.md" in pages, "a file added in a folder below is seen"
+    assert pages == uncached_build(three)
+
+
+def test_a_folder_with_a_link_is_scanned_every_time(three: Path, scans: list[Path]) -> None:
+    # A link's target may go without the link's folder changing: the scan must say so.
+    target = three / "elsewhere.md"
+    target.write_text(story_text(title="linked"), "utf-8")
+    (three / "stories" / "linked.md").symlink_to(target)
+    cache = StoryCache(clock=later)
+    assert "stories/linked.md" in cached_build(three, cache)
+    target.unlink()
+    result = build_site(
+        three / "stories", three / "templates", cache=cache.prepare(three / "templates", {})
+    )
+    assert [(p.path.name, p.message) for p in result.problems] == [
+        ("linked.md", "this link leads to no file")
+    ]
+    assert len(scans) == 2
+
+
+def test_a_folder_changed_just_before_its_scan_is_scanned_again(
+    three: Path, scans: list[Path]
+) -> None:
+    cache = StoryCache()  # the folder was made just now
+    cached_build(three, cache)
+    cached_build(three, cache)
+    assert len(scans) == 2

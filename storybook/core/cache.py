@@ -30,7 +30,7 @@ from storybook.core.defaults import DEFAULT_TEMPLATES
 from storybook.core.editions import LEARNER_EDITION, Edition
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.library import read_story
-from storybook.core.load import MAX_STORY_BYTES, read_bounded
+from storybook.core.load import MAX_STORY_BYTES, read_bounded, scan_stories_folder
 from storybook.core.model import Story
 from storybook.core.pages import Page, Related, render_story_page, story_view
 from storybook.core.render import Renderer, template_names
@@ -100,6 +100,8 @@ class StoryCache:
         self._room_pages: dict[Path, tuple[tuple[Story, RoomSettings, Edition], Page]] = {}
         self._views: dict[Path, tuple[Story, Mapping[str, Any]]] = {}
         self._seen: set[Path] = set()
+        # The stories folder's last scan, and the mtime of each folder in it then.
+        self._scan: tuple[Path, dict[str, int], list[Path]] | None = None
 
     def prepare(self, templates_dir: Path, settings: Mapping[str, object]) -> StoryCache:
         """Start a build; forget everything if the templates or the settings changed."""
@@ -118,6 +120,7 @@ class StoryCache:
             self._pages.clear()
             self._room_pages.clear()
             self._views.clear()
+            self._scan = None
         if self._renderer is None:
             self._renderer = Renderer(templates_dir, remember=True)
         self._seen.clear()
@@ -144,6 +147,7 @@ class StoryCache:
             return False
         _, _, self._context, self._stories, self._pages, self._room_pages = saved
         self._signatures.clear()  # a story changed meanwhile is read again, by its bytes
+        self._scan = None
         self._views.clear()
         self._renderer = None
         return True
@@ -154,6 +158,22 @@ class StoryCache:
         if self._renderer is None:
             raise RuntimeError("call prepare() before a build")
         return self._renderer
+
+    def scan_stories(self, stories_dir: Path) -> tuple[list[Path], list[Problem]]:
+        """The story files below ``stories_dir``, as :func:`scan_stories_folder` finds them,
+        scanned again only if a folder in it gained, lost or renamed a file since the last
+        scan. A scan is kept only when it found no problem and no link (a link's target may
+        go without its folder showing it), and its folders last changed well before it."""
+        kept = self._scan
+        if kept is not None and kept[0] == stories_dir and folder_times(kept[1]) == kept[1]:
+            return list(kept[2]), []
+        self._scan = None
+        scanned_at = self._clock()
+        times, links = _story_folders(stories_dir)
+        stories, problems = scan_stories_folder(stories_dir)
+        if not problems and not links and max(times.values(), default=0) < scanned_at - RACY_NS:
+            self._scan = (stories_dir, times, list(stories))
+        return stories, problems
 
     def read_story(self, path: Path, vocabulary: Vocabulary) -> Story:
         """The story in ``path``, loaded and validated again only if its bytes changed. A file
@@ -261,3 +281,36 @@ class StoryCache:
         for cache in (self._stories, self._signatures, self._pages, self._room_pages, self._views):
             for path in cache.keys() - self._seen:
                 del cache[path]
+
+
+def _story_folders(stories_dir: Path) -> tuple[dict[str, int], bool]:
+    """The mtime of every folder the scan walks below ``stories_dir`` (those starting with .
+    or _ are not walked), and whether any entry there is a link."""
+    times: dict[str, int] = {}
+    links = False
+    folders = [str(stories_dir)]
+    while folders:
+        folder = folders.pop()
+        try:
+            times[folder] = os.stat(folder).st_mtime_ns
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    links = links or entry.is_symlink()
+                    if entry.is_dir(follow_symlinks=False) and not entry.name.startswith(
+                        (".", "_")
+                    ):
+                        folders.append(entry.path)
+        except OSError:
+            times[folder] = -1
+    return times, links
+
+
+def folder_times(folders: Mapping[str, int]) -> dict[str, int]:
+    """The mtime of each of ``folders`` now (-1 for one that is gone)."""
+    times = {}
+    for folder in folders:
+        try:
+            times[folder] = os.stat(folder).st_mtime_ns
+        except OSError:
+            times[folder] = -1
+    return times

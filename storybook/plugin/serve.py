@@ -14,7 +14,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from storybook.core.cache import RACY_NS
+from storybook.core.cache import RACY_NS, folder_times
 from storybook.core.editions import Edition, is_loopback
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.siteconfig import read_config
@@ -189,7 +189,7 @@ def theme_files(env: Any, config: MkDocsConfig, list_theme_files: Any) -> list[t
     folder below the theme's folders changed since it was last listed."""
     key = (tuple(config.theme.dirs), tuple(config.theme.static_templates))
     kept = _theme_listings.get(key)
-    if kept is not None and _folder_times(kept[0]) == kept[0]:
+    if kept is not None and folder_times(kept[0]) == kept[0]:
         return kept[1]
     times = _folder_times_below(key[0])
     listed = Files([])
@@ -206,16 +206,5 @@ def _folder_times_below(folders: tuple[str, ...]) -> dict[str, int]:
     times: dict[str, int] = {}
     for top in folders:
         for folder, _, _ in os.walk(top, followlinks=True):
-            times.update(_folder_times({folder: 0}))
-    return times
-
-
-def _folder_times(folders: dict[str, int]) -> dict[str, int]:
-    """The mtime of each of ``folders`` now (-1 for one that is gone)."""
-    times = {}
-    for folder in folders:
-        try:
-            times[folder] = os.stat(folder).st_mtime_ns
-        except OSError:
-            times[folder] = -1
+            times.update(folder_times({folder: 0}))
     return times

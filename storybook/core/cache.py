@@ -21,7 +21,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from storybook.core.defaults import DEFAULT_TEMPLATES
 from storybook.core.editions import LEARNER_EDITION, Edition
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.library import read_story
-from storybook.core.load import MAX_STORY_BYTES, read_bounded
+from storybook.core.load import MAX_STORY_BYTES, read_bounded, scan_stories_folder
 from storybook.core.model import Story
 from storybook.core.pages import Page, Related, render_story_page, story_view
 from storybook.core.render import Renderer, template_names
@@ -37,6 +38,22 @@ from storybook.core.room_pages import RoomSettings, render_room_page
 from storybook.core.vocabulary import Vocabulary
 
 SAVED_FORMAT = 1
+# A file changed this soon after it was last read may change again with the same stat
+# signature (timestamps are coarse on some file systems): its bytes stay the judge ("racy git").
+RACY_NS = 2_000_000_000
+
+Signature = tuple[int, int, int, int, int]
+
+
+def stat_signature(info: os.stat_result) -> Signature:
+    """What changes whenever a file's bytes do: its times, size, inode and device."""
+    return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino, info.st_dev)
+
+
+def _trusted(signature: Signature, read_at_ns: int) -> bool:
+    """True if a later write must change ``signature``: the file's times are well before the
+    moment it was read, so a write after that read cannot keep them."""
+    return max(signature[0], signature[1]) < read_at_ns - RACY_NS
 
 
 def folder_fingerprint(folder: Path) -> bytes:
@@ -72,14 +89,19 @@ class StoryCache:
     to the pipeline in place of the uncached steps, and :meth:`prune` after it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, clock: Callable[[], int] = time.time_ns) -> None:
+        self._clock = clock  # nanoseconds since the epoch, as file times are
         self._context = b""
         self._renderer: Renderer | None = None
         self._stories: dict[Path, tuple[bytes, Story | list[Problem]]] = {}
+        # Per story file, its stat signature when last read, kept only while trusted.
+        self._signatures: dict[Path, Signature] = {}
         self._pages: dict[Path, tuple[tuple[Story, tuple[Related, ...], Edition], Page]] = {}
         self._room_pages: dict[Path, tuple[tuple[Story, RoomSettings, Edition], Page]] = {}
         self._views: dict[Path, tuple[Story, Mapping[str, Any]]] = {}
         self._seen: set[Path] = set()
+        # The stories folder's last scan, and the mtime of each folder in it then.
+        self._scan: tuple[Path, dict[str, int], list[Path]] | None = None
 
     def prepare(self, templates_dir: Path, settings: Mapping[str, object]) -> StoryCache:
         """Start a build; forget everything if the templates or the settings changed."""
@@ -94,9 +116,11 @@ class StoryCache:
             self._context = context
             self._renderer = None
             self._stories.clear()
+            self._signatures.clear()
             self._pages.clear()
             self._room_pages.clear()
             self._views.clear()
+            self._scan = None
         if self._renderer is None:
             self._renderer = Renderer(templates_dir, remember=True)
         self._seen.clear()
@@ -122,6 +146,8 @@ class StoryCache:
         if not (isinstance(saved, tuple) and len(saved) == 6 and saved[:2] == (SAVED_FORMAT, key)):
             return False
         _, _, self._context, self._stories, self._pages, self._room_pages = saved
+        self._signatures.clear()  # a story changed meanwhile is read again, by its bytes
+        self._scan = None
         self._views.clear()
         self._renderer = None
         return True
@@ -133,23 +159,70 @@ class StoryCache:
             raise RuntimeError("call prepare() before a build")
         return self._renderer
 
+    def scan_stories(self, stories_dir: Path) -> tuple[list[Path], list[Problem]]:
+        """The story files below ``stories_dir``, as :func:`scan_stories_folder` finds them,
+        scanned again only if a folder in it gained, lost or renamed a file since the last
+        scan. A scan is kept only when it found no problem and no link (a link's target may
+        go without its folder showing it), and its folders last changed well before it."""
+        kept = self._scan
+        if kept is not None and kept[0] == stories_dir and folder_times(kept[1]) == kept[1]:
+            return list(kept[2]), []
+        self._scan = None
+        scanned_at = self._clock()
+        times, links = _story_folders(stories_dir)
+        stories, problems = scan_stories_folder(stories_dir)
+        if not problems and not links and max(times.values(), default=0) < scanned_at - RACY_NS:
+            self._scan = (stories_dir, times, list(stories))
+        return stories, problems
+
     def read_story(self, path: Path, vocabulary: Vocabulary) -> Story:
-        """The story in ``path``, loaded and validated again only if its bytes changed."""
+        """The story in ``path``, loaded and validated again only if its bytes changed. A file
+        whose stat signature is as it was when last read is not read again (see _trusted)."""
         self._seen.add(path)
-        try:
-            digest = hashlib.blake2b(read_bounded(path, MAX_STORY_BYTES)).digest()
-        except StorybookError:
-            return read_story(path, vocabulary)  # reports why the file cannot be read
         cached = self._stories.get(path)
+        signature = self._unchanged_signature(path)
+        if cached is None or signature is None:
+            cached = self._read_and_check(path, vocabulary, cached)
+        if isinstance(cached[1], list):
+            raise StorybookError(cached[1])
+        return cached[1]
+
+    def _unchanged_signature(self, path: Path) -> Signature | None:
+        """The file's stat signature if it is the trusted one kept at its last read."""
+        known = self._signatures.get(path)
+        if known is None:
+            return None
+        try:
+            signature = stat_signature(os.stat(path))
+        except OSError:
+            return None
+        return signature if signature == known else None
+
+    def _read_and_check(
+        self,
+        path: Path,
+        vocabulary: Vocabulary,
+        cached: tuple[bytes, Story | list[Problem]] | None,
+    ) -> tuple[bytes, Story | list[Problem]]:
+        """Read ``path``, and load and validate it again if its bytes are not the cached ones.
+        Its signature is taken before the read: a write during the read changes it."""
+        self._signatures.pop(path, None)
+        read_at = self._clock()
+        try:
+            signature = stat_signature(os.stat(path))
+            digest = hashlib.blake2b(read_bounded(path, MAX_STORY_BYTES)).digest()
+        except (OSError, StorybookError):
+            self._stories.pop(path, None)
+            return (b"", read_story(path, vocabulary))  # raises why the file cannot be read
         if cached is None or cached[0] != digest:
             try:
                 result: Story | list[Problem] = read_story(path, vocabulary)
             except StorybookError as exc:
                 result = exc.problems
             cached = self._stories[path] = (digest, result)
-        if isinstance(cached[1], list):
-            raise StorybookError(cached[1])
-        return cached[1]
+        if _trusted(signature, read_at):
+            self._signatures[path] = signature
+        return cached
 
     def render_story(
         self,
@@ -205,6 +278,39 @@ class StoryCache:
 
     def prune(self) -> None:
         """Forget stories whose files are gone."""
-        for cache in (self._stories, self._pages, self._room_pages, self._views):
+        for cache in (self._stories, self._signatures, self._pages, self._room_pages, self._views):
             for path in cache.keys() - self._seen:
                 del cache[path]
+
+
+def _story_folders(stories_dir: Path) -> tuple[dict[str, int], bool]:
+    """The mtime of every folder the scan walks below ``stories_dir`` (those starting with .
+    or _ are not walked), and whether any entry there is a link."""
+    times: dict[str, int] = {}
+    links = False
+    folders = [str(stories_dir)]
+    while folders:
+        folder = folders.pop()
+        try:
+            times[folder] = os.stat(folder).st_mtime_ns
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    links = links or entry.is_symlink()
+                    if entry.is_dir(follow_symlinks=False) and not entry.name.startswith(
+                        (".", "_")
+                    ):
+                        folders.append(entry.path)
+        except OSError:
+            times[folder] = -1
+    return times, links
+
+
+def folder_times(folders: Mapping[str, int]) -> dict[str, int]:
+    """The mtime of each of ``folders`` now (-1 for one that is gone)."""
+    times = {}
+    for folder in folders:
+        try:
+            times[folder] = os.stat(folder).st_mtime_ns
+        except OSError:
+            times[folder] = -1
+    return times

@@ -40,10 +40,12 @@ def load_library(
     fallback: Mapping[Path, Story] | None = None,
     *,
     read: Callable[[Path, Vocabulary], Story] = read_story,
+    scan: Callable[[Path], tuple[list[Path], list[Problem]]] = scan_stories_folder,
 ) -> Library:
     """Every story in ``stories_dir``. A story that is broken now is replaced by its version in
     ``fallback`` (the last good one, under ``mkdocs serve``), its problems still reported.
-    ``read`` loads and validates one file (a cache may stand in for :func:`read_story`)."""
+    ``read`` loads and validates one file, ``scan`` finds the story files (a cache may stand
+    in for :func:`read_story` and :func:`scan_stories_folder`)."""
     try:
         vocabulary = load_vocabulary(templates_dir)
     except StorybookError as exc:
@@ -59,7 +61,7 @@ def load_library(
             )
         )
         return library
-    story_files, skipped = scan_stories_folder(stories_dir)
+    story_files, skipped = scan(stories_dir)
     for path in story_files:
         try:
             library.stories.append(read(path, vocabulary))

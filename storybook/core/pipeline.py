@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from storybook.core.editions import LEARNER_EDITION, Edition
 from storybook.core.errors import Problem
 from storybook.core.library import Library, load_library, read_story
+from storybook.core.load import scan_stories_folder
 from storybook.core.model import Story
 from storybook.core.pages import Page, out_of_search, story_uri
 from storybook.core.render import Renderer, time_limits
@@ -93,6 +94,7 @@ def build_site(
         templates_dir,
         fallback,
         read=cache.read_story if cache else read_story,
+        scan=cache.scan_stories if cache else scan_stories_folder,
     )
     # A renderer for this build alone need not look for changed templates as it renders.
     renderer = (

@@ -77,6 +77,7 @@ from storybook.plugin.serve import (
     keep_watching,
     local_only_problem,
     never_abort_on_warnings,
+    remember_theme_files,
 )
 from storybook.plugin.servedir import CACHE_FOLDER, KeptSite, keep_site
 from storybook.plugin.sitedir import (
@@ -179,6 +180,8 @@ class StorybookPlugin(BasePlugin[StorybookConfig]):  # type: ignore[no-untyped-c
         self.later.reset()
         self.serving = command == "serve"
         self.command = command
+        if self.serving:
+            remember_theme_files()
         if self.serving and dirty:
             self.dirty.start()
         else:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import re
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
+from storybook.core.cache import RACY_NS, folder_times
 from storybook.core.editions import Edition, is_loopback
 from storybook.core.errors import Problem, StorybookError
 from storybook.core.siteconfig import read_config
@@ -152,3 +156,55 @@ def _why_it_failed(exc: Exception, config_file: Path) -> list[Problem]:
             "fix what the lines above say, then save again",
         )
     ]
+
+
+# Material's theme folder holds some 14,500 files (its icons): MkDocs lists and matches them
+# all on every build (`Files.add_files_from_theme`), about 0.4 s of each save at any size.
+# Under serve the listing is kept, per theme folders, while none of their folders changed
+# (a file added, removed or renamed changes its folder's mtime). Checked against MkDocs
+# 1.6.1 (pinned mkdocs>=1.6.1,<2; 2.0 drops plugins): the method's signature and its rule
+# that a docs file of the same path wins are as there.
+_ThemeKey = tuple[tuple[str, ...], tuple[str, ...]]
+_theme_listings: dict[_ThemeKey, tuple[dict[str, int], list[tuple[str, str]]]] = {}
+
+
+def remember_theme_files() -> None:
+    """Under serve: list the theme's files once per server, not on every build."""
+    if getattr(Files.add_files_from_theme, "storybook_remembers", False):
+        return
+    list_theme_files = Files.add_files_from_theme
+
+    def add_files_from_theme(self: Files, env: Any, config: MkDocsConfig) -> None:
+        for path, folder in theme_files(env, config, list_theme_files):
+            if self.get_file_from_path(path) is None:  # docs files win, as in MkDocs
+                self.append(File(path, folder, config.site_dir, config.use_directory_urls))
+
+    add_files_from_theme.storybook_remembers = True  # type: ignore[attr-defined]
+    add_files_from_theme.mkdocs_own = list_theme_files  # type: ignore[attr-defined]
+    Files.add_files_from_theme = add_files_from_theme  # type: ignore[method-assign]
+
+
+def theme_files(env: Any, config: MkDocsConfig, list_theme_files: Any) -> list[tuple[str, str]]:
+    """Every theme file MkDocs would add, as (path, theme folder), listed again only if a
+    folder below the theme's folders changed since it was last listed."""
+    key = (tuple(config.theme.dirs), tuple(config.theme.static_templates))
+    kept = _theme_listings.get(key)
+    if kept is not None and folder_times(kept[0]) == kept[0]:
+        return kept[1]
+    times = _folder_times_below(key[0])
+    listed = Files([])
+    list_theme_files(listed, env, config)
+    files = [(file.src_uri, file.src_dir or "") for file in listed]
+    # A folder changed in the last moments may change again within the same mtime.
+    if max(times.values(), default=0) < time.time_ns() - RACY_NS:
+        _theme_listings[key] = (times, files)
+    return files
+
+
+def _folder_times_below(folders: tuple[str, ...]) -> dict[str, int]:
+    """The mtime of every folder below ``folders`` (links followed, as the theme's loader)."""
+    times: dict[str, int] = {}
+    for top in folders:
+        for folder, _, _ in os.walk(top, followlinks=True):
+            times.update(folder_times({folder: 0}))
+    return times

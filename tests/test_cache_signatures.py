@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 import pytest
@@ -204,7 +204,7 @@ def test_the_theme_is_listed_once_until_a_theme_folder_changes(
 
 @pytest.mark.parametrize(("command", "kept"), [("serve", True), ("build", False)])
 def test_only_a_server_keeps_the_theme_listing(
-    three: Path, listings: list[int], command: str, kept: bool
+    three: Path, listings: list[int], command: Literal["serve", "build"], kept: bool
 ) -> None:
     config = load_config(str(three / "mkdocs.yml"))
     config.plugins.on_startup(command=command, dirty=False)

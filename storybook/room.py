@@ -177,12 +177,32 @@ def _plainly_follows_the_edition(config_file: Path) -> bool:
         config = read_config(config_file)
     except StorybookError:
         return False
-    option = plugin_options(config).get("edition")
+    # An inherited file merges its plugins into these; a second instance of the plugin
+    # (MkDocs loads "/storybook" as storybook too) builds pages with its own edition; an
+    # "enabled" option may turn the plugin off: only MkDocs can say what those make.
+    if "INHERIT" in config or _plugin_entries(config) != 1:
+        return False
+    options = plugin_options(config)
+    if "enabled" in options:
+        return False
+    option = options.get("edition")
     for edition in BY_NAME.values():
         with _environment(EDITION_VARIABLE, edition.name):
             if resolve_env(option) != edition.name:
                 return False
     return True
+
+
+def _plugin_entries(config: dict[str, object]) -> int:
+    """How many entries under plugins: load the storybook plugin."""
+    plugins = config.get("plugins")
+    names: list[object] = []
+    if isinstance(plugins, dict):
+        names.extend(plugins)
+    elif isinstance(plugins, list):
+        for entry in plugins:
+            names.extend(entry if isinstance(entry, dict) else [entry])
+    return sum(1 for name in names if isinstance(name, str) and name.lstrip("/") == "storybook")
 
 
 def _check_as_mkdocs_reads_it(config_file: Path) -> None:
@@ -201,6 +221,14 @@ def _check_as_mkdocs_reads_it(config_file: Path) -> None:
                     "fix it, then start again",
                 ) from None
         plugin = config.plugins.get("storybook")
+        if any(name.startswith("storybook #") for name in config.plugins):
+            # MkDocs runs every instance: the second one's edition would be built too.
+            raise RoomError(
+                config_file,
+                "this configuration lists the storybook plugin more than once",
+                "keep one storybook entry under plugins:, with "
+                f"edition: !ENV [{EDITION_VARIABLE}, learner]",
+            )
         if plugin is None:
             raise RoomError(
                 config_file,

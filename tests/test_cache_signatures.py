@@ -160,6 +160,8 @@ def listings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     listing = Files.add_files_from_theme
     monkeypatch.setattr(Files, "add_files_from_theme", getattr(listing, "mkdocs_own", listing))
     monkeypatch.setattr(storybook.plugin.serve, "_theme_listings", {})
+    # A folder's ctime is now and cannot be set back: the server's clock is set ahead.
+    monkeypatch.setattr(storybook.plugin.serve, "_clock", later)
     seen: list[int] = []
     list_templates = jinja2.Environment.list_templates
 

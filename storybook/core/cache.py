@@ -284,15 +284,15 @@ class StoryCache:
 
 
 def _story_folders(stories_dir: Path) -> tuple[dict[str, int], bool]:
-    """The mtime of every folder the scan walks below ``stories_dir`` (those starting with .
-    or _ are not walked), and whether any entry there is a link."""
+    """When every folder the scan walks below ``stories_dir`` last changed (those starting
+    with . or _ are not walked), and whether any entry there is a link."""
     times: dict[str, int] = {}
     links = False
     folders = [str(stories_dir)]
     while folders:
         folder = folders.pop()
         try:
-            times[folder] = os.stat(folder).st_mtime_ns
+            times[folder] = _changed_ns(os.stat(folder))
             with os.scandir(folder) as entries:
                 for entry in entries:
                     links = links or entry.is_symlink()
@@ -306,11 +306,18 @@ def _story_folders(stories_dir: Path) -> tuple[dict[str, int], bool]:
 
 
 def folder_times(folders: Mapping[str, int]) -> dict[str, int]:
-    """The mtime of each of ``folders`` now (-1 for one that is gone)."""
+    """When each of ``folders`` last changed (see _changed_ns; -1 for one that is gone)."""
     times = {}
     for folder in folders:
         try:
-            times[folder] = os.stat(folder).st_mtime_ns
+            times[folder] = _changed_ns(os.stat(folder))
         except OSError:
             times[folder] = -1
     return times
+
+
+def _changed_ns(info: os.stat_result) -> int:
+    """When a folder last changed: its mtime, or its ctime if later. `cp -a`, `rsync -a`,
+    `tar x` and `unzip` put a folder's mtime back after adding files to it; its ctime (not
+    settable, and on Windows its creation time, never the later) still moves."""
+    return max(info.st_mtime_ns, info.st_ctime_ns)

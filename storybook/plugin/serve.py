@@ -166,6 +166,7 @@ def _why_it_failed(exc: Exception, config_file: Path) -> list[Problem]:
 # that a docs file of the same path wins are as there.
 _ThemeKey = tuple[tuple[str, ...], tuple[str, ...]]
 _theme_listings: dict[_ThemeKey, tuple[dict[str, int], list[tuple[str, str]]]] = {}
+_clock = time.time_ns  # nanoseconds since the epoch, as file times are (tests set it ahead)
 
 
 def remember_theme_files() -> None:
@@ -196,7 +197,7 @@ def theme_files(env: Any, config: MkDocsConfig, list_theme_files: Any) -> list[t
     list_theme_files(listed, env, config)
     files = [(file.src_uri, file.src_dir or "") for file in listed]
     # A folder changed in the last moments may change again within the same mtime.
-    if max(times.values(), default=0) < time.time_ns() - RACY_NS:
+    if max(times.values(), default=0) < _clock() - RACY_NS:
         _theme_listings[key] = (times, files)
     return files
 

@@ -202,7 +202,7 @@ def find_unsafe_by_converting(text: str, trainer: bool = True) -> list[Finding]:
     listed: set[int] = set()
     # As written: an entity such as &#123; is never read as a brace.
     written = _without_code(text.split("\n"))
-    for finding in _theme_headings(written):
+    for finding in _theme_headings(written, text):
         findings.setdefault((finding.line, finding.message), finding)
     if trainer:
         for finding in _trainer_only(written, html):
@@ -293,17 +293,57 @@ def _trainer_only(outside_code: list[str], html: str) -> Iterator[Finding]:
                 )
 
 
-def _theme_headings(outside_code: list[str]) -> Iterator[Finding]:
+def _theme_headings(outside_code: list[str], text: str) -> Iterator[Finding]:
     """Headings whose address (toc's slug, the id MkDocs gives them) would start with __, as
     the theme's own names do: on a page no cleaner runs over (an export), it would be one."""
-    for line, text in enumerate(outside_code):
-        heading = _HEADING.match(text)
+    for line, written in enumerate(outside_code):
+        heading = _HEADING.match(written)
         if heading and _slug(heading[1]).startswith("__"):
-            yield Finding(
-                line,
-                "this heading's address would start with __, as the theme's own names do",
-                "start the heading with a letter or a digit",
-            )
+            yield _theme_heading(line)
+    if "_" not in text and "&" not in text:
+        return
+    # What toc itself makes of the headings: an entity (&#95;, &lowbar;), a code span, an
+    # underlined heading or a tag also give an address that starts with __.
+    addresses = _HEADING_ADDRESS.findall(_to_html_with_addresses(text))
+    lines = _heading_lines(outside_code)
+    for index, address in enumerate(addresses):
+        if address.startswith("__"):
+            yield _theme_heading(lines[index] if len(lines) == len(addresses) else 0)
+
+
+def _theme_heading(line: int) -> Finding:
+    return Finding(
+        line,
+        "this heading's address would start with __, as the theme's own names do",
+        "start the heading with a letter or a digit",
+    )
+
+
+_HEADING_ADDRESS = re.compile(r'<h[1-6] id="([^"]*)"')
+_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+
+
+def _heading_lines(outside_code: list[str]) -> list[int]:
+    """The lines of the text's headings: # headings, and lines underlined with = or -."""
+    lines = []
+    for line, written in enumerate(outside_code):
+        if _HEADING.match(written) or (
+            line + 1 < len(outside_code)
+            and written.strip()
+            and _UNDERLINE.match(outside_code[line + 1])
+            and not _UNDERLINE.match(written)
+        ):
+            lines.append(line)
+    return lines
+
+
+def _to_html_with_addresses(text: str) -> str:
+    """The text as :func:`_to_html` converts it, its headings given their addresses (toc)."""
+    converter: markdown.Markdown | None = getattr(_converters, "with_addresses", None)
+    if converter is None:
+        converter = markdown.Markdown(extensions=[*_CHECKED_WITH, "toc"])
+        _converters.with_addresses = converter
+    return converter.reset().convert(text)
 
 
 def _slug(text: str) -> str:

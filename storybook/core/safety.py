@@ -300,7 +300,7 @@ def _theme_headings(outside_code: list[str], text: str) -> Iterator[Finding]:
         heading = _HEADING.match(written)
         if heading and _slug(heading[1]).startswith("__"):
             yield _theme_heading(line)
-    if "_" not in text and "&" not in text:
+    if not _may_name_a_heading_like_the_theme(text):
         return
     # What toc itself makes of the headings: an entity (&#95;, &lowbar;), a code span, an
     # underlined heading or a tag also give an address that starts with __.
@@ -309,6 +309,25 @@ def _theme_headings(outside_code: list[str], text: str) -> Iterator[Finding]:
     for index, address in enumerate(addresses):
         if address.startswith("__"):
             yield _theme_heading(lines[index] if len(lines) == len(addresses) else 0)
+
+
+def _may_name_a_heading_like_the_theme(text: str) -> bool:
+    """Whether a line that may be a heading (# or underlined, at any indent: admonitions
+    indent theirs) holds an underscore, as written or as an entity: no other heading's
+    address can start with __. Most texts and generated pages have none, and are not
+    converted again."""
+    if "_" not in text and "&" not in text:
+        return False
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if "_" not in (unescape(line) if "&" in line else line):
+            continue
+        if line.lstrip().startswith("#"):
+            return True
+        following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        if following and set(following) <= {"=", "-", " "}:
+            return True
+    return False
 
 
 def _theme_heading(line: int) -> Finding:

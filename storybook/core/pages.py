@@ -31,7 +31,8 @@ from storybook.core.reading import (
     plan_questions,
     reading_minutes,
 )
-from storybook.core.render import Renderer, neutral
+from storybook.core.render import Renderer
+from storybook.core.safety import neutralise
 from storybook.core.vocabulary import (
     KINDS,
     VOCABULARY_FILE,
@@ -586,7 +587,7 @@ def story_view(story: Story, vocabulary: Vocabulary) -> dict[str, Any]:
         + [{**note, "where": where_held} for note in reveal_notes],
         # A reader alone meets each held-back part folded (see parts.py): the body is
         # neutralised here, so the folds' own markup is marked as ours.
-        "body": Markup(fold_held_parts(story.body, story.reveal, text=neutral)),
+        "body": Markup(fold_held_parts(story.body, story.reveal, text=neutralise)),
         # The same, cut at the folds, for a template that shows something at a fold.
         "body_before": held.before,
         "held": held.stretches,

@@ -643,7 +643,7 @@ class Renderer:
             # refused for every story, at its own line.
             found = self._harmless.get(simple)
             if found is None:
-                found = neutral(_harmless(simple, question, story))
+                found = neutralise(_harmless(simple, question, story))
                 self._harmless.remember(simple, found)
             return found
         try:
@@ -674,7 +674,7 @@ class Renderer:
                     problem.hint,
                 )
             raise StorybookError([problem]) from None
-        return neutral(_harmless(text, question, story))
+        return neutralise(_harmless(text, question, story))
 
     def _not_found(self, exc: jinja2.TemplateNotFound, name: str) -> Problem:
         missing = str(exc.name)
@@ -736,26 +736,6 @@ def _sandbox(loader: jinja2.BaseLoader, finalize: Callable[[Any], Any] | None) -
     return env
 
 
-def neutral(text: str) -> str:
-    """What :func:`safety.neutralise` makes of ``text``: the text itself when it holds none of
-    the signs neutralise acts on (its ``_MAY_MARK_UP``), found by ``in`` (a fast pass over the
-    text each) rather than by its pattern, which tries a match at every character: the
-    bodies and long values of a 300-story build made that 14% of the storybook's own work.
-    tests/test_lean_render.py holds it to neutralise for every text."""
-    if (
-        "{" in text
-        or "}" in text
-        or "<" in text
-        or "`" in text
-        # A sign first, then the three (one quick pass for the sign, which prose seldom has).
-        or ("~" in text and "~~~" in text)
-        or ("!" in text and "!!!" in text)
-        or ("?" in text and "???" in text)
-    ):
-        return neutralise(text)
-    return text
-
-
 def _neutral_value(remembered: _Remembered, value: Any) -> Any:
     """Jinja's finalize: what a template prints of a value."""
     if type(value) is str and len(value) <= _REMEMBERED_LENGTH:
@@ -765,10 +745,10 @@ def _neutral_value(remembered: _Remembered, value: Any) -> Any:
         # story's body: printed once a page, it would only keep every story in memory.
         found = remembered.get(value)
         if found is None:
-            found = remembered.remember(value, neutral(value))
+            found = remembered.remember(value, neutralise(value))
         return found
     if isinstance(value, str) and not isinstance(value, Markup):
-        return neutral(value)
+        return neutralise(value)
     return value
 
 
@@ -801,7 +781,7 @@ def attribute_text(value: object) -> Markup:
         # attribute its quotes and tags are text too. Its entities stay as they are.
         return Markup(str(value).translate(_MARKUP_IN_AN_ATTRIBUTE))
     # Neutralised too: an escaped value may also stand in Markdown, outside any tag.
-    return Markup(neutral(str(markupsafe_escape(str(value)))))
+    return Markup(neutralise(str(markupsafe_escape(str(value)))))
 
 
 def _width_checked(filter_function: Any) -> Any:

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 import storybook.core.fields
+import storybook.core.pages
 import storybook.core.render
 import storybook.core.validate
 import storybook.plugin.hooks
@@ -142,8 +143,8 @@ def test_an_injected_script_never_runs_in_a_real_browser(
     # The same page without the cleaner, nor the render's neutralising: the payloads are
     # left in it, but the page's Content-Security-Policy runs none of them.
     monkeypatch.setattr(storybook.plugin.hooks, "clean", lambda html: html)
-    # (pages.py neutralises through render.neutral, which calls render's neutralise.)
     monkeypatch.setattr(storybook.core.render, "neutralise", lambda text: text)
+    monkeypatch.setattr(storybook.core.pages, "neutralise", lambda text: text)
     unclean = project.parent / "unclean"
     shutil.move(build(project), unclean)
     left = what_ran(browser, serve_folder(unclean))

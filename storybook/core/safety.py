@@ -304,7 +304,7 @@ def _theme_headings(outside_code: list[str], text: str) -> Iterator[Finding]:
         return
     # What toc itself makes of the headings: an entity (&#95;, &lowbar;), a code span, an
     # underlined heading or a tag also give an address that starts with __.
-    addresses = _HEADING_ADDRESS.findall(_to_html_with_addresses(text))
+    addresses = _HEADING_ADDRESS.findall(_to_html(text, addresses=True))
     lines = _heading_lines(outside_code)
     for index, address in enumerate(addresses):
         if address.startswith("__"):
@@ -354,15 +354,6 @@ def _heading_lines(outside_code: list[str]) -> list[int]:
         ):
             lines.append(line)
     return lines
-
-
-def _to_html_with_addresses(text: str) -> str:
-    """The text as :func:`_to_html` converts it, its headings given their addresses (toc)."""
-    converter: markdown.Markdown | None = getattr(_converters, "with_addresses", None)
-    if converter is None:
-        converter = markdown.Markdown(extensions=[*_CHECKED_WITH, "toc"])
-        _converters.with_addresses = converter
-    return converter.reset().convert(text)
 
 
 def _slug(text: str) -> str:
@@ -416,13 +407,17 @@ def may_make_markup(text: str) -> bool:
 _converters = threading.local()
 
 
-def _to_html(text: str) -> str:
-    """``markdown.markdown(text)`` with the checked extensions, on a converter kept per thread
-    and reset for each text: setting one up costs more than converting a story, and a
-    library of 1,000 stories has thousands of texts to check."""
-    converter: markdown.Markdown | None = getattr(_converters, "markdown", None)
+def _to_html(text: str, *, addresses: bool = False) -> str:
+    """``markdown.markdown(text)`` with the checked extensions (and toc, which gives headings
+    their addresses, with ``addresses``), on a converter kept per thread and reset for each
+    text: setting one up costs more than converting a story, and a library of 1,000 stories
+    has thousands of texts to check."""
+    kind = "with_addresses" if addresses else "markdown"
+    converter: markdown.Markdown | None = getattr(_converters, kind, None)
     if converter is None:
-        converter = _converters.markdown = markdown.Markdown(extensions=list(_CHECKED_WITH))
+        extensions = [*_CHECKED_WITH, "toc"] if addresses else list(_CHECKED_WITH)
+        converter = markdown.Markdown(extensions=extensions)
+        setattr(_converters, kind, converter)
     return converter.reset().convert(text)
 
 

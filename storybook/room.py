@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import IO
+from typing import IO, Any
 
 from storybook.core.editions import (
     BY_NAME,
@@ -193,16 +193,15 @@ def _plainly_follows_the_edition(config_file: Path) -> bool:
     return True
 
 
-def _plugin_entries(config: dict[str, object]) -> int:
-    """How many entries under plugins: load the storybook plugin."""
-    plugins = config.get("plugins")
-    names: list[object] = []
-    if isinstance(plugins, dict):
-        names.extend(plugins)
-    elif isinstance(plugins, list):
-        for entry in plugins:
-            names.extend(entry if isinstance(entry, dict) else [entry])
-    return sum(1 for name in names if isinstance(name, str) and name.lstrip("/") == "storybook")
+def _plugin_entries(config: dict[str, Any]) -> int:
+    """How many entries under plugins: load the storybook plugin ("/storybook" too)."""
+    from storybook.core.project import PLUGIN, plugin_entries
+
+    return sum(
+        1
+        for name, _ in plugin_entries(config)
+        if isinstance(name, str) and name.lstrip("/") == PLUGIN
+    )
 
 
 def _check_as_mkdocs_reads_it(config_file: Path) -> None:

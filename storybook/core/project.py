@@ -107,18 +107,24 @@ def missing_templates_folder(
 
 def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
     """The storybook plugin's options in mkdocs.yml ({} when it is listed without options)."""
+    for name, options in plugin_entries(config):
+        if name == PLUGIN:
+            return dict(options) if isinstance(options, dict) else {}
+    return {}
+
+
+def plugin_entries(config: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """Each entry under ``plugins:`` in mkdocs.yml, as (name, options); options None for a
+    plugin listed by its name alone. Written as a list or as a mapping, as MkDocs reads it."""
     plugins = config.get("plugins")
-    entries: list[Any] = list(plugins.items()) if isinstance(plugins, dict) else []
+    entries: list[tuple[Any, Any]] = list(plugins.items()) if isinstance(plugins, dict) else []
     if isinstance(plugins, list):
         for entry in plugins:
             if isinstance(entry, dict):
                 entries.extend(entry.items())
             else:
                 entries.append((entry, None))
-    for name, options in entries:
-        if name == PLUGIN:
-            return dict(options) if isinstance(options, dict) else {}
-    return {}
+    return entries
 
 
 def choose_edition(project: Project, asked: Edition | None) -> Edition:

@@ -22,7 +22,7 @@ import hashlib
 import os
 import pickle
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -286,13 +286,14 @@ class StoryCache:
 def _story_folders(stories_dir: Path) -> tuple[dict[str, int], bool]:
     """When every folder the scan walks below ``stories_dir`` last changed (those starting
     with . or _ are not walked), and whether any entry there is a link."""
-    times: dict[str, int] = {}
+    walked: list[str] = []
+    unreadable: list[str] = []
     links = False
     folders = [str(stories_dir)]
     while folders:
         folder = folders.pop()
+        walked.append(folder)
         try:
-            times[folder] = _changed_ns(os.stat(folder))
             with os.scandir(folder) as entries:
                 for entry in entries:
                     links = links or entry.is_symlink()
@@ -301,11 +302,12 @@ def _story_folders(stories_dir: Path) -> tuple[dict[str, int], bool]:
                     ):
                         folders.append(entry.path)
         except OSError:
-            times[folder] = -1
-    return times, links
+            unreadable.append(folder)
+    # A folder that could not be listed counts as gone: a scan of it is never kept.
+    return {**folder_times(walked), **dict.fromkeys(unreadable, -1)}, links
 
 
-def folder_times(folders: Mapping[str, int]) -> dict[str, int]:
+def folder_times(folders: Iterable[str]) -> dict[str, int]:
     """When each of ``folders`` last changed (see _changed_ns; -1 for one that is gone)."""
     times = {}
     for folder in folders:

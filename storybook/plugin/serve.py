@@ -203,9 +203,7 @@ def theme_files(env: Any, config: MkDocsConfig, list_theme_files: Any) -> list[t
 
 
 def _folder_times_below(folders: tuple[str, ...]) -> dict[str, int]:
-    """The mtime of every folder below ``folders`` (links followed, as the theme's loader)."""
-    times: dict[str, int] = {}
-    for top in folders:
-        for folder, _, _ in os.walk(top, followlinks=True):
-            times.update(folder_times({folder: 0}))
-    return times
+    """When every folder below ``folders`` last changed (links followed, as the theme's loader)."""
+    return folder_times(
+        folder for top in folders for folder, _, _ in os.walk(top, followlinks=True)
+    )

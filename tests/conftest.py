@@ -16,12 +16,15 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from unittest import mock
 
 import pytest
 
 from storybook.core.defaults import DEFAULT_TEMPLATES
+
+if TYPE_CHECKING:
+    from storybook.core.cache import StoryCache
 
 # Keep MkDocs 2 and Material end-of-life banners out of test output and subprocesses.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -113,6 +116,40 @@ def mini_project(tmp_path: Path) -> Callable[..., Path]:
         return make_mini(tmp_path / "mini", stories)
 
     return make
+
+
+# Three stories whose tags relate none of them to another (tests of the caches).
+THREE_TAGS = {"a": "[wellbeing]", "b": "[feedback]", "c": "[coaching]"}
+
+
+@pytest.fixture
+def three(mini_project: Callable[..., Path]) -> Path:
+    """A storybook of the three stories a, b and c of THREE_TAGS."""
+    return mini_project(
+        {f"{name}.md": story_text(title=name, tags=THREE_TAGS[name]) for name in THREE_TAGS}
+    )
+
+
+def cached_build(project: Path, cache: StoryCache, **settings: object) -> dict[str, str]:
+    """The pages a build through ``cache`` makes of ``project``; it must find no problem."""
+    from storybook.sections import build_site
+
+    result = build_site(
+        project / "stories",
+        project / "templates",
+        cache=cache.prepare(project / "templates", settings),
+    )
+    assert result.problems == []
+    return result.pages
+
+
+def uncached_build(project: Path) -> dict[str, str]:
+    """The pages a build without a cache makes of ``project``; it must find no problem."""
+    from storybook.sections import build_site
+
+    result = build_site(project / "stories", project / "templates")
+    assert result.problems == []
+    return result.pages
 
 
 def run_mkdocs(

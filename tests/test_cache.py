@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from storybook.core.cache import StoryCache
 from storybook.plugin.mirror import PageMirror, ThemeBytecode
 from storybook.sections import build_site
 
-from .conftest import own_template, story_text
+from .conftest import THREE_TAGS, cached_build, own_template, story_text, uncached_build
 
 
 @pytest.fixture
@@ -38,30 +37,6 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     return seen
 
 
-def cached_build(project: Path, cache: StoryCache, **settings: object) -> dict[str, str]:
-    result = build_site(
-        project / "stories",
-        project / "templates",
-        cache=cache.prepare(project / "templates", settings),
-    )
-    assert result.problems == []
-    return result.pages
-
-
-def uncached_build(project: Path) -> dict[str, str]:
-    result = build_site(project / "stories", project / "templates")
-    assert result.problems == []
-    return result.pages
-
-
-TAGS = {"a": "[wellbeing]", "b": "[feedback]", "c": "[coaching]"}  # not related to each other
-
-
-@pytest.fixture
-def three(mini_project: Callable[..., Path]) -> Path:
-    return mini_project({f"{name}.md": story_text(title=name, tags=TAGS[name]) for name in TAGS})
-
-
 def test_only_the_edited_story_is_read_and_rendered_again(
     three: Path, calls: dict[str, list[str]]
 ) -> None:
@@ -76,7 +51,7 @@ def test_only_the_edited_story_is_read_and_rendered_again(
     assert calls == {"read": [], "render": []}
 
     (three / "stories" / "b.md").write_text(
-        story_text(title="b", tags=TAGS["b"], body="NEWBODY"), "utf-8"
+        story_text(title="b", tags=THREE_TAGS["b"], body="NEWBODY"), "utf-8"
     )
     second = cached_build(three, cache)
     assert calls == {"read": ["b.md"], "render": ["b.md"]}
@@ -145,7 +120,7 @@ def test_a_broken_story_stays_broken_until_fixed_and_deleted_stories_are_forgott
         )
         assert [(p.path.name, p.line) for p in result.problems] == [("a.md", 5)]
         assert "stories/a.md" not in result.pages
-    broken.write_text(story_text(title="fixed", tags=TAGS["a"]), "utf-8")
+    broken.write_text(story_text(title="fixed", tags=THREE_TAGS["a"]), "utf-8")
     (three / "stories" / "c.md").unlink()
     pages = cached_build(three, cache)
     assert "fixed" in pages["stories/a.md"]

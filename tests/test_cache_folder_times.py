@@ -5,7 +5,6 @@ they copy a folder over an existing one) has still changed, and its new story is
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config import load_config
@@ -13,22 +12,17 @@ from mkdocs.config import load_config
 from storybook.core.cache import StoryCache
 from storybook.plugin.serve import remember_theme_files
 
-from .conftest import story_text
+from .conftest import cached_build, story_text, uncached_build
 from .test_cache_signatures import (  # noqa: F401 (fixtures)
-    TAGS,
-    cached_build,
     later,
     listings,
     theme_files,
     theme_project,
-    uncached_build,
 )
 
 
-def test_a_story_added_in_a_folder_whose_mtime_was_put_back_is_built(
-    mini_project: Callable[..., Path],
-) -> None:
-    project = mini_project({f"{name}.md": story_text(title=name, tags=TAGS[name]) for name in TAGS})
+def test_a_story_added_in_a_folder_whose_mtime_was_put_back_is_built(three: Path) -> None:
+    project = three
     stories = project / "stories"
     cache = StoryCache(clock=later)
     cached_build(project, cache)

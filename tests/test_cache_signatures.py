@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,20 +21,14 @@ from storybook.core.load import read_bounded, scan_stories_folder
 from storybook.plugin.serve import remember_theme_files
 from storybook.sections import build_site
 
-from .conftest import story_text
+from .conftest import THREE_TAGS, cached_build, story_text, uncached_build
 
-TAGS = {"a": "[wellbeing]", "b": "[feedback]", "c": "[coaching]"}
 HOUR_NS = 3600 * 10**9
 
 
 def later() -> int:
     """A clock an hour ahead: every file written by the test is well before its reads."""
     return time.time_ns() + HOUR_NS
-
-
-@pytest.fixture
-def three(mini_project: Callable[..., Path]) -> Path:
-    return mini_project({f"{name}.md": story_text(title=name, tags=TAGS[name]) for name in TAGS})
 
 
 @pytest.fixture
@@ -52,20 +45,6 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def cached_build(project: Path, cache: StoryCache) -> dict[str, str]:
-    result = build_site(
-        project / "stories", project / "templates", cache=cache.prepare(project / "templates", {})
-    )
-    assert result.problems == []
-    return result.pages
-
-
-def uncached_build(project: Path) -> dict[str, str]:
-    result = build_site(project / "stories", project / "templates")
-    assert result.problems == []
-    return result.pages
-
-
 def test_a_save_reads_only_the_story_file_it_changed(three: Path, reads: list[str]) -> None:
     cache = StoryCache(clock=later)
     cached_build(three, cache)
@@ -75,7 +54,7 @@ def test_a_save_reads_only_the_story_file_it_changed(three: Path, reads: list[st
     assert reads == []
 
     (three / "stories" / "b.md").write_text(
-        story_text(title="b", tags=TAGS["b"], body="NEWBODY"), "utf-8"
+        story_text(title="b", tags=THREE_TAGS["b"], body="NEWBODY"), "utf-8"
     )
     pages = cached_build(three, cache)
     assert reads == ["b.md"]
@@ -129,7 +108,7 @@ def test_a_story_made_a_draft_is_withdrawn(three: Path) -> None:
     cache = StoryCache(clock=later)
     assert "stories/c.md" in cached_build(three, cache)
     (three / "stories" / "c.md").write_text(
-        story_text(title="c", tags=TAGS["c"], extra="draft: true\n"), "utf-8"
+        story_text(title="c", tags=THREE_TAGS["c"], extra="draft: true\n"), "utf-8"
     )
     pages = cached_build(three, cache)
     assert "stories/c.md" not in pages

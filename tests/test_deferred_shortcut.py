@@ -10,7 +10,12 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from storybook.core.pageload import _deferred_scripts_slowly, deferred_scripts
+from storybook.core.pageload import (
+    _deferred_scripts_slowly,
+    _waits,
+    _waits_slowly,
+    deferred_scripts,
+)
 
 PROPERTY = settings(
     max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "300")) * 3,
@@ -67,4 +72,29 @@ def test_deferred_scripts_gives_what_its_slow_way_gives(page: str) -> None:
 
 def test_a_script_tag_that_closes_the_head_is_left_to_the_slow_way() -> None:
     page = '<head><script src="a.js"></script><script src="x"</head></script><p>x</p></head>'
+    assert deferred_scripts(page) == _deferred_scripts_slowly(page)
+
+
+# The words that make a script wait, in any case, inside and beside other words and signs.
+ATTRIBUTE_PIECES = [
+    "defer", "DEFER", "Async", "aſync", "type", "TYPE", "nomodule", "noModule", "=", '"', " ",
+    "-", "_", "x", "s", "data-type", "typed", "é", "\u212a", "src=a.js",
+]  # fmt: skip
+
+
+@PROPERTY
+@given(st.lists(st.sampled_from(ATTRIBUTE_PIECES) | st.text(max_size=2), max_size=12).map("".join))
+def test_whether_a_script_waits_is_what_the_pattern_finds(attributes: str) -> None:
+    expected = _waits_slowly(attributes)
+    if expected:
+        event("waits")
+    assert _waits(attributes) == expected
+
+
+def test_a_script_across_the_heads_end_is_not_one_of_the_heads() -> None:
+    page = (
+        '<head><script src="a.js"></script>'
+        '<script type="module" src="assets/theme-scripts.js"</head></script><p>x</p></head>'
+        '<body><script src="b.js"></script>'
+    )
     assert deferred_scripts(page) == _deferred_scripts_slowly(page)

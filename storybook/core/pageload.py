@@ -18,6 +18,7 @@ drawn. Pages work without JavaScript as before; nothing is added but attributes 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # Scripts that must run where they stand, before the page is drawn: the theme's own, which
 # the storybook runs from a file in place of its inline scripts (see csp.py).
@@ -36,17 +37,21 @@ def deferred_scripts(page: str) -> str:
     head_end = _HEAD_END.search(page)
     if head_end is None:
         return page
-    deferred, cuts = _plain_scripts(page)
+    scripts = list(_SCRIPT.finditer(page))
+    deferred, cuts = _plain_scripts(scripts, _waits)
     if not deferred:
         return page
     if head_end.end() - 1 in cuts:
         # A script tag whose > is also </head>'s: marking it moves the head's end.
         return _deferred_scripts_slowly(page)
     # Found on the page as it is and put in with the marks in one go: each copy of a page
-    # (every page of a site passes here) cost as much as finding its scripts.
-    where = _where_preloads_go(page)
+    # (every page of a site passes here) cost as much as finding its scripts. The pattern
+    # finds in a part of the page the scripts it finds in the whole that lie wholly inside
+    # the part, so the head's scripts are taken from the one walk of the page.
+    where = _where_preloads_go(_before(scripts, head_end.start()), head_end.start())
     insertions = sorted(
-        [(cut, " defer") for cut in cuts] + [(where, _preloads(page, where, deferred))],
+        [(cut, " defer") for cut in cuts]
+        + [(where, _preloads(_before(scripts, where), deferred))],
         key=lambda insertion: insertion[0],
     )
     pieces: list[str] = []
@@ -58,14 +63,21 @@ def deferred_scripts(page: str) -> str:
     return "".join(pieces)
 
 
-def _plain_scripts(page: str) -> tuple[list[str], list[int]]:
-    """The sources of the page's scripts to defer, in order, and where each one's start tag
-    ends (the position of its >), where ``defer`` goes."""
+def _before(scripts: list[re.Match[str]], end: int) -> list[re.Match[str]]:
+    return [found for found in scripts if found.end() <= end]
+
+
+def _plain_scripts(
+    scripts: list[re.Match[str]], waits: Callable[[str], bool]
+) -> tuple[list[str], list[int]]:
+    """The sources of the scripts to defer, in order, and where each one's start tag ends
+    (the position of its >), where ``defer`` goes. ``waits``: whether a script's attributes
+    already make it wait, run apart or not be a classic script."""
     deferred: list[str] = []
     cuts: list[int] = []
-    for found in _SCRIPT.finditer(page):
+    for found in scripts:
         source = _source(found["attributes"])
-        if source is None or _NOT_PLAIN.search(found["attributes"]):
+        if source is None or waits(found["attributes"]):
             continue
         if source.endswith(RUN_IN_PLACE):
             continue
@@ -75,22 +87,40 @@ def _plain_scripts(page: str) -> tuple[list[str], list[int]]:
     return deferred, cuts
 
 
-def _preloads(page: str, where: int, deferred: list[str]) -> str:
+_WAITING_WORDS = ("defer", "async", "type", "nomodule")
+
+
+def _waits(attributes: str) -> bool:
+    """Whether ``_NOT_PLAIN`` is found in a script's attributes, looked for with the pattern
+    only when one of its words is there: a pattern that ignores case and starts at a word's
+    edge is tried at every character (a quarter of this module's work on a site)."""
+    if attributes.isascii():
+        lowered = attributes.lower()  # in ASCII, what ignoring case means to the pattern
+        if not any(word in lowered for word in _WAITING_WORDS):
+            return False
+    return _NOT_PLAIN.search(attributes) is not None
+
+
+def _waits_slowly(attributes: str) -> bool:
+    return _NOT_PLAIN.search(attributes) is not None
+
+
+def _preloads(named_before: list[re.Match[str]], deferred: list[str]) -> str:
     # A script the head names before that point is asked for there already.
-    named_before = {_source(found["attributes"]) for found in _SCRIPT.finditer(page, 0, where)}
+    asked_for = {_source(found["attributes"]) for found in named_before}
     return "".join(
         f'<link rel="preload" as="script" href="{source}">'
         for source in deferred
-        if source not in named_before
+        if source not in asked_for
     )
 
 
 def _deferred_scripts_slowly(page: str) -> str:
     """What :func:`deferred_scripts` gives, marking the page first and finding where the
-    preloads go on the marked page."""
+    preloads go on the marked page, with the patterns alone, over the page each time."""
     if _HEAD_END.search(page) is None:
         return page
-    deferred, cuts = _plain_scripts(page)
+    deferred, cuts = _plain_scripts(list(_SCRIPT.finditer(page)), _waits_slowly)
     if not deferred:
         return page
     pieces: list[str] = []
@@ -100,8 +130,13 @@ def _deferred_scripts_slowly(page: str) -> str:
         position = cut
     pieces.append(page[position:])
     marked = "".join(pieces)
-    where = _where_preloads_go(marked)
-    return marked[:where] + _preloads(marked, where, deferred) + marked[where:]
+    head_end = _HEAD_END.search(marked)
+    assert head_end is not None  # deferred_scripts leaves such a page to its own slow way
+    where = _where_preloads_go(
+        list(_SCRIPT.finditer(marked, 0, head_end.start())), head_end.start()
+    )
+    preloads = _preloads(list(_SCRIPT.finditer(marked, 0, where)), deferred)
+    return marked[:where] + preloads + marked[where:]
 
 
 def _source(attributes: str) -> str | None:
@@ -111,15 +146,14 @@ def _source(attributes: str) -> str | None:
     return found["double"] if found["double"] is not None else found["single"]
 
 
-def _where_preloads_go(page: str) -> int:
-    """Before the head's first script that runs in place, or at the head's end."""
-    head_end = _HEAD_END.search(page)
-    assert head_end is not None  # deferred_scripts checked
-    for found in _SCRIPT.finditer(page, 0, head_end.start()):
+def _where_preloads_go(in_head: list[re.Match[str]], head_end: int) -> int:
+    """Before the first of the head's scripts (``in_head``) that runs in place, or at the
+    head's end."""
+    for found in in_head:
         source = _source(found["attributes"])
         if source is not None and source.endswith(RUN_IN_PLACE):
             return found.start()
-    return head_end.start()
+    return head_end
 
 
 def preloaded_scripts(page: str) -> list[str]:

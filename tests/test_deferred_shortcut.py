@@ -77,7 +77,7 @@ def test_a_script_tag_that_closes_the_head_is_left_to_the_slow_way() -> None:
 
 # The words that make a script wait, in any case, inside and beside other words and signs.
 ATTRIBUTE_PIECES = [
-    "defer", "DEFER", "Async", "aſync", "type", "TYPE", "nomodule", "noModule", "=", '"', " ",
+    "defer", "DEFER", "Async", "a\u017fync", "type", "TYPE", "nomodule", "noModule", "=", '"', " ",
     "-", "_", "x", "s", "data-type", "typed", "é", "\u212a", "src=a.js",
 ]  # fmt: skip
 

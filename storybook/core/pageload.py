@@ -50,8 +50,7 @@ def deferred_scripts(page: str) -> str:
     # the part, so the head's scripts are taken from the one walk of the page.
     where = _where_preloads_go(_before(scripts, head_end.start()), head_end.start())
     insertions = sorted(
-        [(cut, " defer") for cut in cuts]
-        + [(where, _preloads(_before(scripts, where), deferred))],
+        [(cut, " defer") for cut in cuts] + [(where, _preloads(_before(scripts, where), deferred))],
         key=lambda insertion: insertion[0],
     )
     pieces: list[str] = []

@@ -130,7 +130,10 @@ def _deferred_scripts_slowly(page: str) -> str:
     pieces.append(page[position:])
     marked = "".join(pieces)
     head_end = _HEAD_END.search(marked)
-    assert head_end is not None  # deferred_scripts leaves such a page to its own slow way
+    if head_end is None:
+        # A script tag's > was also </head>'s: marked, the head has no end. A theme that
+        # writes such a page gets it back as it was (it stopped the whole build before).
+        return page
     where = _where_preloads_go(
         list(_SCRIPT.finditer(marked, 0, head_end.start())), head_end.start()
     )

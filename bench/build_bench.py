@@ -28,6 +28,11 @@ and the edited text. Modes: ``plain`` (plain ``mkdocs serve``, which rebuilds ev
 ``storybook`` (the same command with the plugin) and ``storybook-dirty`` (``mkdocs serve
 --dirty`` with the plugin, as ``make serve`` runs it).
 
+For each size in ``--instructions`` it counts the instructions the plain and the lunr builds
+run, side by side, under valgrind's callgrind (``counted_mkdocs.py``): the same count however
+busy the machine, where timed builds here differ by more than a tenth from run to run. It is
+slow (about 25 minutes at 300 stories), so it runs only when asked.
+
 Run it with ``make bench`` (installs into .venv first); results and the commands behind
 them are in bench/RESULTS.md.
 """
@@ -234,6 +239,64 @@ def resident_kib(pid: int) -> int:
         return 0
     match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
     return int(match.group(1)) if match else 0
+
+
+COUNTED = ("plain", "lunr")  # what --instructions counts: the target is lunr against plain
+
+
+def counted_builds(projects: Projects, work: Path) -> dict[str, int]:
+    """The instructions each of plain and lunr builds runs, counted side by side by
+    callgrind: the same count however busy the machine, where timed runs of one build here
+    differ by more than a tenth. A lunr build runs first, uncounted, as the timed runs do,
+    so that the storybook's compiled templates are on disk as on any build but the first."""
+    timed_build(projects.storybook, work / "site-lunr", "lunr")
+    counting = {
+        kind: _start_counted(projects.of(kind), work / f"site-{kind}", kind) for kind in COUNTED
+    }
+    return {kind: _instructions(process, kind) for kind, process in counting.items()}
+
+
+def _start_counted(project: Path, site: Path, kind: str) -> subprocess.Popen[str]:
+    if site.exists():
+        shutil.rmtree(site)
+    runner = Path(__file__).resolve().parent / "counted_mkdocs.py"
+    wrapped = "plain" if kind == "plain" else "storybook"
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        f"--callgrind-out-file={site.parent / f'{site.name}.callgrind'}",
+        sys.executable,
+        str(runner),
+        wrapped,
+        "build",
+        "-q",
+        "-d",
+        str(site),
+    ]
+    return subprocess.Popen(
+        command, cwd=project, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def _instructions(process: subprocess.Popen[str], kind: str) -> int:
+    output, errors = process.communicate()
+    found = re.search(r"Collected : (\d+)", errors)
+    if process.returncode != 0 or found is None:
+        raise SystemExit(f"the counted {kind} build failed:\n{(output + errors)[-3000:]}")
+    return int(found[1])
+
+
+def instructions_table(counts: list[tuple[int, dict[str, int]]]) -> str:
+    lines = [
+        "| N | plain MkDocs | `search: lunr` | ratio |",
+        "|---:|---:|---:|---:|",
+    ]
+    for size, count in counts:
+        lines.append(
+            f"| {size:,} | {count['plain']:,} | {count['lunr']:,} "
+            f"| {count['lunr'] / count['plain']:.3f} |"
+        )
+    return "\n".join(lines)
 
 
 def measure_builds(projects: Projects, work: Path, repeat: int) -> dict[str, BuildResult]:
@@ -639,6 +702,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--output", type=Path, help="also write the result tables to this Markdown file"
     )
+    parser.add_argument(
+        "--instructions",
+        type=sizes,
+        default=[],
+        help="library sizes at which to count the instructions of the plain and lunr builds "
+        "with valgrind's callgrind, side by side (about 25 minutes at 300; default none)",
+    )
     args = parser.parse_args(argv)
     modes = [mode.strip() for mode in args.serve_modes.split(",") if mode.strip()]
     unknown = set(modes) - {"plain", "storybook", "storybook-dirty"}
@@ -667,6 +737,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"default {builds['default'].cpu_seconds:.2f} s ({load_average()})",
                 flush=True,
             )
+        counts = []
+        for size in args.instructions:
+            projects = make_projects(work, size, args.seed)
+            counts.append((size, counted_builds(projects, work / f"n{size}")))
+            print(f"counted N={size}: {counts[-1][1]} ({load_average()})", flush=True)
         serves = []
         for size in args.serve_sizes:
             projects = make_projects(work, size, args.seed)
@@ -696,6 +771,8 @@ def main(argv: list[str] | None = None) -> int:
         report += "### The storybook's own work, by section\n\n" + sections_table(rows) + "\n\n"
         report += "### MkDocs' work by kind of page\n\n" + pages_table(rows) + "\n\n"
         report += "### What each folder of the site weighs\n\n" + weights_table(rows) + "\n\n"
+    if counts:
+        report += "### Builds: instructions (callgrind)\n\n" + instructions_table(counts) + "\n\n"
     if serves:
         report += "### Edit to refresh under `mkdocs serve`\n\n" + serve_table(serves) + "\n"
     print("\n" + report)

@@ -110,3 +110,19 @@ def test_search_bench_times_every_engine_on_a_tiny_library(tmp_path: Path) -> No
     report = output.read_text(encoding="utf-8")
     assert report.startswith("Command: `python bench/search_bench.py --quick --profiles phone")
     assert "load average (1, 5, 15 min) at the start" in report
+
+
+def test_bench_counts_the_instructions_of_both_builds(tmp_path: Path) -> None:
+    output = tmp_path / "results.md"
+    args = ["--sizes", "", "--serve-sizes", "", "--instructions", "4", "--workdir", str(tmp_path)]
+    result = run_bench(*args, "--output", str(output))
+    assert result.returncode == 0, result.stdout + result.stderr
+    (row,) = tables(output.read_text(encoding="utf-8"), 4)["Builds: instructions (callgrind)"]
+    _, _, plain, lunr, ratio, _ = row.split("|")
+    counts = [int(count.strip().replace(",", "")) for count in (plain, lunr)]
+    # Each a whole build of MkDocs: Python's start alone runs some tens of millions.
+    assert all(count > 100_000_000 for count in counts), row
+    assert ratio.strip() == f"{counts[1] / counts[0]:.3f}", row
+    # Counted from the built sites, both complete.
+    for kind in ("plain", "lunr"):
+        assert len(list((tmp_path / "n4" / f"site-{kind}" / "stories").glob("*/index.html"))) == 4

@@ -697,6 +697,7 @@ class Renderer:
             if found is None:
                 found = neutralise(_harmless(simple, question, story))
                 self._harmless.remember(simple, found)
+                self._printed_as_it_is(simple, found)
             return found
         try:
             with _time_limit(self._seconds_left()):
@@ -726,7 +727,17 @@ class Renderer:
                     problem.hint,
                 )
             raise StorybookError([problem]) from None
-        return neutralise(_harmless(text, question, story))
+        found = neutralise(_harmless(text, question, story))
+        self._printed_as_it_is(text, found)
+        return found
+
+    def _printed_as_it_is(self, text: str, made: str) -> None:
+        """Tells the pages' finalize (:func:`_neutral_value`) that ``made``, neutralise's
+        text for ``text``, prints as it is when neutralise left ``text`` as it was: a filled-in
+        question is printed on the story's page, and a bank question (its title marked with a
+        <cite> tag) was neutralised once more there, at the cost of the first time."""
+        if made == text and len(made) <= _REMEMBERED_LENGTH:
+            self._printed.remember(made, made)
 
     def _not_found(self, exc: jinja2.TemplateNotFound, name: str) -> Problem:
         missing = str(exc.name)

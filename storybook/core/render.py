@@ -443,7 +443,7 @@ def _template_text(raw: bytes, path: Path) -> str:
         ) from None
 
 
-# What story_card prints: one story's card in a list of stories.
+# What the story_card filter makes: one story's card in a list of stories.
 STORY_CARD = "story-card.md.j2"
 # The most cards a renderer keeps (a few for each story: one for each depth of its lists).
 _CARDS_KEPT = 16_384
@@ -521,7 +521,9 @@ class Renderer:
         self._questions: dict[str, jinja2.Template] = {}
         # Each story's card, by the story's view and the root of the list's page (story_card).
         self._cards: dict[tuple[int, str], tuple[object, jinja2.Template, int, Markup]] = {}
-        self.env.globals["story_card"] = self.story_card
+        # A filter, not a function: Jinja calls a filter directly, a function through the
+        # sandbox's checks, once for every card of every list.
+        self.env.filters["story_card"] = self.story_card
         # ``remember`` (under serve): the last text of each page, with what made it (see
         # render_page).
         self._pages: dict[str, tuple[jinja2.Template, dict[str, Any], str]] | None = (
@@ -600,8 +602,8 @@ class Renderer:
         return text
 
     def story_card(self, story: Any, root: Any) -> Markup:
-        """The ``story_card(story, root)`` of templates: story-card.md.j2 for ``story`` on a
-        list of stories whose page is ``root`` below the top of the site.
+        """The ``story_card`` filter (``story | story_card(root)``): story-card.md.j2 for
+        ``story`` on a list of stories whose page is ``root`` below the top of the site.
 
         A story is on the home page's list and on the list of each of its tags: its card is
         made once for each root and printed again on every list of that depth, the same
@@ -864,8 +866,16 @@ def _limited(template: jinja2.Template, limit: int, context: Mapping[str, Any]) 
     """The template rendered, stopped as soon as it has made more than ``limit`` characters."""
     # The chunks are counted and kept without a Python step per chunk (a page is hundreds of
     # chunks): one copy of the stream is summed as it comes, the other is kept for the text.
-    counted, kept = itertools.tee(template.generate(**context))
-    if any(map(limit.__lt__, itertools.accumulate(map(len, counted)))):
+    # The template's code runs as Jinja's render() runs it, not inside generate()'s generator:
+    # that was one more generator step for every chunk of every page.
+    chunks = template.root_render_func(template.new_context(dict(context)))
+    counted, kept = itertools.tee(chunks)
+    try:
+        too_large = any(map(limit.__lt__, itertools.accumulate(map(len, counted))))
+    except Exception:
+        # As generate() does: the traceback points at the template's lines, not its code's.
+        template.environment.handle_exception()
+    if too_large:
         raise _TooLarge(limit)
     return "".join(kept)
 

@@ -41,9 +41,9 @@ def test_what_a_question_leaves_remembered_prints_as_neutralise_prints_it(
             event("a question with problems")
     for text, printed in renderer._printed.items():
         assert printed == neutralise(text)
-    template = renderer.env.from_string("{% for q in texts %}{{ q }}|{% endfor %}")
+    printing = renderer.env.from_string("{% for q in texts %}{{ q }}|{% endfor %}")
     texts = list(renderer._printed)
-    assert template.render(texts=texts) == "".join(neutralise(text) + "|" for text in texts)
+    assert printing.render(texts=texts) == "".join(neutralise(text) + "|" for text in texts)
 
 
 def test_a_plain_question_is_printed_without_being_neutralised_again() -> None:

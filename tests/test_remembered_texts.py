@@ -98,8 +98,6 @@ def test_a_text_of_another_kind_is_not_taken_for_an_equal_plain_one() -> None:
     st.lists(st.sampled_from(["title", "dana", "the", "words", "word"]), max_size=3),
 )
 @example("Words, words", ["word"])
-@example("Dana\u2019s <b>Teams</b> [TEAMS'S](x) \u0130ssues", ["dana"])
-@example("Ask {: .Leaders } Dana\u2019s", [])
 def test_content_words_are_found_as_word_by_word(text: str, ignore: list[str]) -> None:
     ignored = frozenset(ignore)
     assert reading.content_words(text, ignored) == reading._content_words_slowly(text, ignored)

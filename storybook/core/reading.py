@@ -123,17 +123,13 @@ def _candidate_words(text: str) -> tuple[tuple[str, str], ...]:
     """Each word of ``text`` that may carry its meaning, and its stem: a bank question is
     weighed against the questions of every story of its tag, each time with that story's
     title to ignore, so the words of a text are found once."""
-    # Lower case and one apostrophe for the whole text, not word by word: no sign of markup
-    # has a case, and a question seldom holds markup, so the pattern seldom runs.
-    text = text.lower().replace("\u2019", "'")
-    if "<" in text or "](" in text or "{" in text:
-        text = _MARKUP.sub(" ", text)
-    words = [word.removesuffix("'s") for word in _WORD.findall(text)]
-    return tuple(
-        (word, word[:-1] if word.endswith("s") and len(word) > 3 else word)
-        for word in words
-        if len(word) >= 3 and word not in _STOPWORDS
-    )
+    found = []
+    for word in _WORD.findall(_MARKUP.sub(" ", text).lower()):
+        word = word.replace("\u2019", "'").removesuffix("'s")
+        if word in _STOPWORDS or len(word) < 3:
+            continue
+        found.append((word, word[:-1] if word.endswith("s") and len(word) > 3 else word))
+    return tuple(found)
 
 
 def similarity(first: frozenset[str], second: frozenset[str]) -> float:

@@ -302,6 +302,7 @@ class _RelatedFinder:
         self.limit = limit
         self.position = {id(story): index for index, story in enumerate(stories)}
         self.tag_sets = {id(story): frozenset(story.tags) for story in stories}
+        self.lowered = {id(story): story.title.lower() for story in stories}
         # Stories carrying every tag of a set, by title then by their place in the list.
         self.carrying: dict[frozenset[str], list[Story]] = {}
 
@@ -331,18 +332,23 @@ class _RelatedFinder:
         for count in range(len(tags), 0, -1):
             for shared in combinations(tags, count):  # in the story's own order of tags
                 taken = 0
+                # The same for every story sharing these tags: worked out at the first one.
+                rarity: float | None = None
+                first = 0
                 for other in self.stories_carrying(frozenset(shared)):
                     if taken == self.limit:
                         break
                     if other.slug == story.slug or len(mine & self.tag_sets[id(other)]) != count:
                         continue  # itself, or shares more tags: found with those already
-                    rarity = sum(1 / len(self.by_tag[name]) for name in shared)
+                    if rarity is None:
+                        rarity = sum(1 / len(self.by_tag[name]) for name in shared)
+                        first = tags.index(shared[0])
                     # As _closest ranks them; the last two keys are the order it meets them in.
                     key = (
                         -count,
                         -rarity,
-                        other.title.lower(),
-                        tags.index(shared[0]),
+                        self.lowered[id(other)],
+                        first,
                         self.position[id(other)],
                     )
                     found.append((key, Related(other, shared)))
@@ -353,7 +359,7 @@ class _RelatedFinder:
         return [related for _, related in found[: self.limit]]
 
     def _title_order(self, story: Story) -> tuple[str, int]:
-        return story.title.lower(), self.position[id(story)]
+        return self.lowered[id(story)], self.position[id(story)]
 
 
 def _closest(story: Story, by_tag: dict[str, list[Story]], limit: int) -> list[Related]:

@@ -28,7 +28,7 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context, LoopContext
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
 
@@ -102,6 +102,10 @@ class StorybookSandbox(SandboxedEnvironment):
     """Jinja's sandbox, also refusing the repetitions and powers that exhaust memory."""
 
     intercepted_binops = frozenset({"*", "**", "%"})
+    # How many times a template called a method that changes a list or dict in place
+    # (story.tags.append(...)): a text made from a value before such a call may not be that
+    # value's text after it (see Renderer.story_card).
+    changes = 0
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Templates get their values as dicts, and Jinja looks `story.title` up as an
@@ -125,13 +129,19 @@ class StorybookSandbox(SandboxedEnvironment):
         *args: Any,
         **kwargs: Any,
     ) -> Any:
-        padding = getattr(__obj, "__name__", "") in _PADDING_METHODS
+        name = getattr(__obj, "__name__", "")
+        owner = getattr(__obj, "__self__", None)
         if (
-            padding
-            and isinstance(getattr(__obj, "__self__", None), str)
+            name in _PADDING_METHODS
+            and isinstance(owner, str)
             and any(map(_too_wide, (*args, *kwargs.values())))
         ):
             raise SecurityError(f"padding text to more than {MAX_WIDTH} characters")
+        # A method that changes its value in place, called on it (story.tags.append(x)) or
+        # through its type (dict.update(story, ...)); counting one that only looks like such
+        # a method costs no more than a card made again.
+        if modifies_known_mutable(owner, name) or (args and modifies_known_mutable(args[0], name)):
+            __self.changes += 1
         return super().call(__context, __obj, *args, **kwargs)
 
     def wrap_str_format(self, value: Any) -> Any:
@@ -433,6 +443,12 @@ def _template_text(raw: bytes, path: Path) -> str:
         ) from None
 
 
+# What the story_card filter makes: one story's card in a list of stories.
+STORY_CARD = "story-card.md.j2"
+# The most cards a renderer keeps (a few for each story: one for each depth of its lists).
+_CARDS_KEPT = 16_384
+
+
 # A templates folder holds a few dozen files. One with thousands is a slip of templates_dir
 # (the project's own folder with its .venv, a home folder, /), which would otherwise be read
 # whole on every build and every save under serve.
@@ -503,6 +519,11 @@ class Renderer:
         if compiled_dir is not None:
             self.env.bytecode_cache = CompiledTemplates(compiled_dir, _configuration())
         self._questions: dict[str, jinja2.Template] = {}
+        # Each story's card, by the story's view and the root of the list's page (story_card).
+        self._cards: dict[tuple[int, str], tuple[object, jinja2.Template, int, Markup]] = {}
+        # A filter, not a function: Jinja calls a filter directly, a function through the
+        # sandbox's checks, once for every card of every list.
+        self.env.filters["story_card"] = self.story_card
         # ``remember`` (under serve): the last text of each page, with what made it (see
         # render_page).
         self._pages: dict[str, tuple[jinja2.Template, dict[str, Any], str]] | None = (
@@ -580,6 +601,39 @@ class Renderer:
         self._pages[uri] = (template, context, text)
         return text
 
+    def story_card(self, story: Any, root: Any) -> Markup:
+        """The ``story_card`` filter (``story | story_card(root)``): story-card.md.j2 for
+        ``story`` on a list of stories whose page is ``root`` below the top of the site.
+
+        A story is on the home page's list and on the list of each of its tags: its card is
+        made once for each root and printed again on every list of that depth, the same
+        text, as the card depends on nothing but the story's view, the root and the
+        template (a new template is a new renderer under serve). A card is made again once a
+        template has changed a list or dict in place (StorybookSandbox.changes): the view
+        may be one of them. tests/test_story_cards.py holds it to :meth:`_story_card_slowly`."""
+        try:
+            template = self.env.get_template(STORY_CARD)
+        except Exception:  # the slow way says what is wrong with it
+            return self._story_card_slowly(story, root)
+        if type(story) is not dict or type(root) is not str:
+            return self._story_card_slowly(story, root)
+        key, changes = (id(story), root), self.env.changes
+        found = self._cards.get(key)
+        # The story is kept with its card: its id is no other value's while the card is kept.
+        if found is not None and found[0] is story and found[1] is template and found[2] == changes:
+            return found[3]
+        card = self._story_card_slowly(story, root)
+        if self.env.changes == changes:  # the card changed nothing itself
+            if len(self._cards) >= _CARDS_KEPT:
+                self._cards.clear()
+            self._cards[key] = (story, template, changes, card)
+        return card
+
+    def _story_card_slowly(self, story: Any, root: Any) -> Markup:
+        """What :meth:`story_card` gives, made afresh. What it prints was made harmless as
+        the card was made: printed again, it is left as it is."""
+        return Markup(self.render_template(STORY_CARD, story=story, root=root))
+
     def syntax_problems(self) -> list[Problem]:
         """The syntax errors of every template of the project's folder, also of those a site
         only renders once it has grown (the pages of a long list of stories). Call it after
@@ -645,6 +699,7 @@ class Renderer:
             if found is None:
                 found = neutralise(_harmless(simple, question, story))
                 self._harmless.remember(simple, found)
+                self._printed_as_it_is(simple, found)
             return found
         try:
             with _time_limit(self._seconds_left()):
@@ -674,7 +729,17 @@ class Renderer:
                     problem.hint,
                 )
             raise StorybookError([problem]) from None
-        return neutralise(_harmless(text, question, story))
+        found = neutralise(_harmless(text, question, story))
+        self._printed_as_it_is(text, found)
+        return found
+
+    def _printed_as_it_is(self, text: str, made: str) -> None:
+        """Tells the pages' finalize (:func:`_neutral_value`) that ``made``, neutralise's
+        text for ``text``, prints as it is when neutralise left ``text`` as it was: a filled-in
+        question is printed on the story's page, and a bank question (its title marked with a
+        <cite> tag) was neutralised once more there, at the cost of the first time."""
+        if made == text and len(made) <= _REMEMBERED_LENGTH:
+            self._printed.remember(made, made)
 
     def _not_found(self, exc: jinja2.TemplateNotFound, name: str) -> Problem:
         missing = str(exc.name)
@@ -801,8 +866,16 @@ def _limited(template: jinja2.Template, limit: int, context: Mapping[str, Any]) 
     """The template rendered, stopped as soon as it has made more than ``limit`` characters."""
     # The chunks are counted and kept without a Python step per chunk (a page is hundreds of
     # chunks): one copy of the stream is summed as it comes, the other is kept for the text.
-    counted, kept = itertools.tee(template.generate(**context))
-    if any(map(limit.__lt__, itertools.accumulate(map(len, counted)))):
+    # The template's code runs as Jinja's render() runs it, not inside generate()'s generator:
+    # that was one more generator step for every chunk of every page.
+    chunks = template.root_render_func(template.new_context(dict(context)))
+    counted, kept = itertools.tee(chunks)
+    try:
+        too_large = any(map(limit.__lt__, itertools.accumulate(map(len, counted))))
+    except Exception:
+        # As generate() does: the traceback points at the template's lines, not its code's.
+        template.environment.handle_exception()
+    if too_large:
         raise _TooLarge(limit)
     return "".join(kept)
 

@@ -447,6 +447,10 @@ def _template_text(raw: bytes, path: Path) -> str:
 STORY_CARD = "story-card.md.j2"
 # The most cards a renderer keeps (a few for each story: one for each depth of its lists).
 _CARDS_KEPT = 16_384
+# The most characters of cards it keeps: a card is a few hundred (a summary is at most 600),
+# 9,000 cards at 3,000 stories; a template that makes huge ones must not make a build or a
+# server hold every one of them.
+_CARD_CHARS_KEPT = 32_000_000
 
 
 # A templates folder holds a few dozen files. One with thousands is a slip of templates_dir
@@ -521,6 +525,7 @@ class Renderer:
         self._questions: dict[str, jinja2.Template] = {}
         # Each story's card, by the story's view and the root of the list's page (story_card).
         self._cards: dict[tuple[int, str], tuple[object, jinja2.Template, int, Markup]] = {}
+        self._cards_chars = 0  # the characters of the cards kept, with their roots
         # A filter, not a function: Jinja calls a filter directly, a function through the
         # sandbox's checks, once for every card of every list.
         self.env.filters["story_card"] = self.story_card
@@ -624,10 +629,25 @@ class Renderer:
             return found[3]
         card = self._story_card_slowly(story, root)
         if self.env.changes == changes:  # the card changed nothing itself
-            if len(self._cards) >= _CARDS_KEPT:
-                self._cards.clear()
-            self._cards[key] = (story, template, changes, card)
+            self._keep_card(key, (story, template, changes, card))
         return card
+
+    def _keep_card(
+        self, key: tuple[int, str], kept: tuple[object, jinja2.Template, int, Markup]
+    ) -> None:
+        """Keep a card for :meth:`story_card`, all of them let go once they are more than
+        _CARDS_KEPT or hold more than _CARD_CHARS_KEPT characters (with their roots)."""
+        size = len(kept[3]) + len(key[1])
+        if size > _CARD_CHARS_KEPT:
+            return  # made again each time, as every card was before they were kept
+        last = self._cards.pop(key, None)
+        if last is not None:
+            self._cards_chars -= len(last[3]) + len(key[1])
+        if len(self._cards) >= _CARDS_KEPT or self._cards_chars + size > _CARD_CHARS_KEPT:
+            self._cards.clear()
+            self._cards_chars = 0
+        self._cards[key] = kept
+        self._cards_chars += size
 
     def _story_card_slowly(self, story: Any, root: Any) -> Markup:
         """What :meth:`story_card` gives, made afresh. What it prints was made harmless as

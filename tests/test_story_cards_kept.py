@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
+from storybook.core.defaults import DEFAULT_TEMPLATES
 from storybook.core.render import _CARD_CHARS_KEPT, MAX_PAGE_CHARS, Renderer
 
 # A card just under a page's size limit: 19 chunks of 99,999 characters, then the title.
 HUGE_CARD = "{% for i in range(19) %}{{ 'x' * 99999 }}{% endfor %}{{ story.title }}\n"
+# A story's view as the lists show it, and the roots of the pages that list it.
+VIEW: dict[str, Any] = {"title": "A story", "summary": "What happens.", "uri": "stories/a.md"}
+VIEW |= {"draft": False, "reading_minutes": 3, "tags": [], "content_notes": []}
+ROOTS = ("", "../", "../../")
 
 
 def test_the_cards_kept_are_bounded_whatever_their_size(tmp_path: Path) -> None:
@@ -42,3 +48,26 @@ def test_a_card_printed_again_after_the_kept_cards_were_let_go_is_the_same(
     again = [renderer.story_card(story, "../") for story in stories]
     assert again == first
     assert all(card.endswith(f"Story {number}\n") for number, card in enumerate(again))
+
+
+def test_a_story_saved_again_and_again_under_serve_leaves_one_view_kept() -> None:
+    # Under `mkdocs serve` the renderer lives on, and every save of a story makes a new view
+    # of it (its body included): the cards of the views it replaced must not keep them.
+    renderer = Renderer(DEFAULT_TEMPLATES, remember=True)
+
+    def saved(number: int) -> dict[str, Any]:
+        return {**VIEW, "body": "word " * 20_000 + str(number)}  # 100,000 characters
+
+    for root in ROOTS:
+        renderer.story_card(saved(0), root)  # the template compiled before counting
+    tracemalloc.start()
+    try:
+        for number in range(1, 201):
+            view = saved(number)
+            cards = [renderer.story_card(view, root) for root in ROOTS]
+        kept, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert all("A story" in card for card in cards)
+    # 200 views of 100,000 characters are 20 MB; the last one is 0.1 MB.
+    assert kept < 2_000_000

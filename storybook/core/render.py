@@ -453,6 +453,15 @@ _CARDS_KEPT = 16_384
 _CARD_CHARS_KEPT = 32_000_000
 
 
+def _card_slot(story: dict[str, Any]) -> int | str:
+    """Where a story's card is kept: by its page, so that the view made when the story is
+    saved again under serve takes its last one's place rather than keeping it alive beside
+    it (a view holds the story's body); a card is only ever given for the very view it was
+    made from. A view without a page (a template's own dict) is kept by itself."""
+    uri = story.get("uri")
+    return uri if type(uri) is str else id(story)
+
+
 # A templates folder holds a few dozen files. One with thousands is a slip of templates_dir
 # (the project's own folder with its .venv, a home folder, /), which would otherwise be read
 # whole on every build and every save under serve.
@@ -523,8 +532,8 @@ class Renderer:
         if compiled_dir is not None:
             self.env.bytecode_cache = CompiledTemplates(compiled_dir, _configuration())
         self._questions: dict[str, jinja2.Template] = {}
-        # Each story's card, by the story's view and the root of the list's page (story_card).
-        self._cards: dict[tuple[int, str], tuple[object, jinja2.Template, int, Markup]] = {}
+        # Each story's card, by its page (see _card_slot) and the root of the list's page.
+        self._cards: dict[tuple[int | str, str], tuple[object, jinja2.Template, int, Markup]] = {}
         self._cards_chars = 0  # the characters of the cards kept, with their roots
         # A filter, not a function: Jinja calls a filter directly, a function through the
         # sandbox's checks, once for every card of every list.
@@ -622,9 +631,9 @@ class Renderer:
             return self._story_card_slowly(story, root)
         if type(story) is not dict or type(root) is not str:
             return self._story_card_slowly(story, root)
-        key, changes = (id(story), root), self.env.changes
+        key, changes = (_card_slot(story), root), self.env.changes
         found = self._cards.get(key)
-        # The story is kept with its card: its id is no other value's while the card is kept.
+        # The story is kept with its card: it is this story while the card is kept.
         if found is not None and found[0] is story and found[1] is template and found[2] == changes:
             return found[3]
         card = self._story_card_slowly(story, root)
@@ -633,7 +642,7 @@ class Renderer:
         return card
 
     def _keep_card(
-        self, key: tuple[int, str], kept: tuple[object, jinja2.Template, int, Markup]
+        self, key: tuple[int | str, str], kept: tuple[object, jinja2.Template, int, Markup]
     ) -> None:
         """Keep a card for :meth:`story_card`, all of them let go once they are more than
         _CARDS_KEPT or hold more than _CARD_CHARS_KEPT characters (with their roots)."""

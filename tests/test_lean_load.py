@@ -1,14 +1,19 @@
 """The load and validate shortcuts against the slow way each stands in for: an ASCII body's
-word count by bytes methods. Whatever the text, each gives exactly what the slow way gives."""
+word count by bytes methods, a story cut at its front matter line by line, an example text
+looked for without making the whole text comparable. Whatever the text, each gives exactly what the slow way gives."""
 
 from __future__ import annotations
 
 import itertools
 import os
+from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
+from storybook.core.errors import StorybookError
+from storybook.core.load import _split_front_matter_slowly, split_front_matter
+from storybook.core.placeholders import LEARNING_PATH, STORY, WORKSHOP, Placeholders
 from storybook.core.reading import _word_count_slowly, word_count
 
 PROPERTY = settings(
@@ -48,3 +53,57 @@ ASCII_TEXTS = st.lists(
 @example("don't stop, it's 3 - <b>x</b> [a](y) {#z} a'b'c'd e''f 'g' h_'i")
 def test_an_ascii_text_counts_the_words_the_regular_expressions_count(text: str) -> None:
     assert word_count(text) == _word_count_slowly(text)
+
+
+# What a story file's first lines may be: fences, blank lines of every kind, fields, text.
+FILE_PIECES = ["---", "--- ", "---\t", "----", " ---", "\n", "\n\n", " ", "\t", "\u2028", "\x0c",
+               "title: x", "x", "## A", "\r", ""]  # fmt: skip
+FILES = st.lists(st.sampled_from(FILE_PIECES) | st.text(max_size=3), max_size=20).map("".join)
+
+
+def _split_or_problems(split: object, text: str) -> object:
+    try:
+        return split(text, Path("story.md"))  # type: ignore[operator]
+    except StorybookError as exc:
+        return exc.problems
+
+
+@PROPERTY
+@given(FILES)
+@example("\n \n---\ntitle: x\n--- \nbody\n---\n")
+@example("---\n---")
+@example("---\n---\n")
+@example("---")
+@example(" \n\t")
+def test_a_story_is_cut_at_its_front_matter_as_splitting_every_line_cuts_it(text: str) -> None:
+    fast = _split_or_problems(split_front_matter, text)
+    event("problems" if isinstance(fast, list) else "front matter")
+    assert fast == _split_or_problems(_split_front_matter_slowly, text)
+
+
+def _around_examples(placeholders: Placeholders) -> st.SearchStrategy[str]:
+    """Texts made of an example text's words, whole or not, in any case, parted by any
+    whitespace, and signs whose case-folding is more than one letter."""
+    pieces = [
+        piece
+        for text in placeholders._known
+        for piece in [*text.split(), text, text.upper(), text.replace(" ", "\n\u00a0")]
+    ]
+    signs = [" ", "\n", "\t", "\u2028", "\u3000", ". ", "x", "ß", "İ", "ﬃ", "Σ"]
+    return st.lists(st.sampled_from(pieces + signs), max_size=14).map("".join)
+
+
+@PROPERTY
+@given(st.data(), st.sampled_from([STORY, WORKSHOP, LEARNING_PATH]))
+def test_an_example_text_is_found_as_the_text_made_comparable_finds_it(
+    data: st.DataObject, placeholders: Placeholders
+) -> None:
+    text = data.draw(_around_examples(placeholders))
+    found = placeholders.may_hold(text)
+    event("found" if found else "not found")
+    assert found == placeholders._may_hold_slowly(text)
+
+
+def test_an_example_text_rewrapped_and_in_capitals_is_found() -> None:
+    assert STORY.may_hold("Protagonist: A FIRST\n  name")
+    assert not STORY.may_hold("a first, name")

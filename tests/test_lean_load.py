@@ -1,6 +1,7 @@
 """The load and validate shortcuts against the slow way each stands in for: an ASCII body's
 word count by bytes methods, a story cut at its front matter line by line, an example text
-looked for without making the whole text comparable. Whatever the text, each gives exactly what the slow way gives."""
+looked for without making the whole text comparable, a body that holds nothing back shown
+without cutting it into parts. Whatever the text, each gives exactly what the slow way gives."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from hypothesis import strategies as st
 
 from storybook.core.errors import StorybookError
 from storybook.core.load import _split_front_matter_slowly, split_front_matter
+from storybook.core.parts import _held_stretches_slowly, held_stretches
 from storybook.core.placeholders import LEARNING_PATH, STORY, WORKSHOP, Placeholders
 from storybook.core.reading import _word_count_slowly, word_count
+from tests.test_lean_render import TEXTS
 
 PROPERTY = settings(
     max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "300")),
@@ -107,3 +110,16 @@ def test_an_example_text_is_found_as_the_text_made_comparable_finds_it(
 def test_an_example_text_rewrapped_and_in_capitals_is_found() -> None:
     assert STORY.may_hold("Protagonist: A FIRST\n  name")
     assert not STORY.may_hold("a first, name")
+
+
+@PROPERTY
+@given(TEXTS, st.sampled_from([(), ("One",), ("Two", "x")]))
+@example("\n \n## One\nx", ())
+@example(" \u3000\n\t", ())
+@example("\n```\n## not\n```\nx", ())
+@example("\n##\tA ##\n", ())
+@example("x\u2028## A\u2028y", ())
+def test_a_body_is_cut_at_its_folds_as_cutting_it_into_parts_cuts_it(
+    body: str, reveal: tuple[str, ...]
+) -> None:
+    assert held_stretches(body, reveal) == _held_stretches_slowly(body, reveal)

@@ -33,9 +33,9 @@ class Placeholders:
     body: tuple[str, ...] = ()
     # Every text above, compared as :func:`comparable` makes them.
     _known: frozenset[str] = field(init=False, repr=False, compare=False)
-    # Each of them as its words (longest, the rarest in prose, first) and as a pattern of
-    # those words parted by any whitespace (see :meth:`may_hold`).
-    _checks: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = field(
+    # Each of them as its two longest words (the rarest in prose) and as a pattern of its
+    # words parted by any whitespace (see :meth:`may_hold`).
+    _checks: tuple[tuple[str, str, re.Pattern[str]], ...] = field(
         init=False, repr=False, compare=False
     )
 
@@ -50,13 +50,11 @@ class Placeholders:
                 texts.extend(value.values())
         known = frozenset(comparable(text) for text in texts)
         object.__setattr__(self, "_known", known)
-        checks = (
-            (
-                tuple(sorted(set(text.split()), key=len, reverse=True)),
-                re.compile(r"\s+".join(map(re.escape, text.split()))),
-            )
-            for text in known
-        )
+        checks = []
+        for text in sorted(known):
+            words = sorted(set(text.split()), key=lambda word: (-len(word), word))
+            pattern = re.compile(r"\s+".join(map(re.escape, text.split())))
+            checks.append((words[0], words[-1] if len(words) < 2 else words[1], pattern))
         object.__setattr__(self, "_checks", tuple(checks))
 
     def holds(self, text: str) -> bool:
@@ -69,13 +67,13 @@ class Placeholders:
         # Found in the text only case-folded, which folds letter by letter as making it
         # comparable does, and leaves whitespace as it is: an example text is there as its
         # words parted by whitespace. Splitting a whole story into words and joining them
-        # again cost more than the rest of the check; most stories lack a word of each text,
-        # so the pattern is seldom tried.
+        # again (or making a set of them) cost more than the rest of the check; most stories
+        # lack one of the two longest words of each text, so the pattern is seldom tried.
         folded = text.casefold()
-        return any(
-            all(word in folded for word in words) and pattern.search(folded) is not None
-            for words, pattern in self._checks
-        )
+        for first, second, pattern in self._checks:
+            if first in folded and second in folded and pattern.search(folded) is not None:
+                return True
+        return False
 
     def _may_hold_slowly(self, text: str) -> bool:
         """What :meth:`may_hold` gives, by the text made comparable (tests compare them)."""

@@ -1,7 +1,7 @@
 """The load and validate shortcuts against the slow way each stands in for: an ASCII body's
 word count by bytes methods, a story cut at its front matter line by line, an example text
 looked for without making the whole text comparable, a body that holds nothing back shown
-without cutting it into parts. Whatever the text, each gives exactly what the slow way gives."""
+without cutting it into parts, fence and admonition lines neutralised only where they can be. Whatever the text, each gives exactly what the slow way gives."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from storybook.core.load import _split_front_matter_slowly, split_front_matter
 from storybook.core.parts import _held_stretches_slowly, held_stretches
 from storybook.core.placeholders import LEARNING_PATH, STORY, WORKSHOP, Placeholders
 from storybook.core.reading import _word_count_slowly, word_count
+from storybook.core.safety import _neutral_lines, _neutral_lines_slowly
+from tests.test_fast_paths import MARKUP
 from tests.test_lean_render import TEXTS
 
 PROPERTY = settings(
@@ -123,3 +125,10 @@ def test_a_body_is_cut_at_its_folds_as_cutting_it_into_parts_cuts_it(
     body: str, reveal: tuple[str, ...]
 ) -> None:
     assert held_stretches(body, reveal) == _held_stretches_slowly(body, reveal)
+
+
+@PROPERTY
+@given(st.lists(st.sampled_from(MARKUP) | st.text(max_size=3), max_size=30).map("".join))
+@example("x\n```\n!!! danger x\n??? note\n~~~\n")
+def test_fence_and_admonition_lines_are_neutralised_as_the_patterns_alone_do(text: str) -> None:
+    assert _neutral_lines(text) == _neutral_lines_slowly(text)

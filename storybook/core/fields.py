@@ -322,8 +322,9 @@ def list_of(item: Reader, *, noun: str, hint: str) -> Reader:
             cursor.report(f"{cursor.label} must be a non-empty list of {noun}", hint)
             return None
         items = []
+        label = cursor.label  # made from the cursors above it: once, not once an item
         for index, entry in enumerate(value):
-            read_item = item(entry, cursor.at(index, f"{cursor.label} {index + 1}"))
+            read_item = item(entry, cursor.at(index, f"{label} {index + 1}"))
             if read_item is not None:
                 items.append(read_item)
         return tuple(items)

@@ -107,6 +107,33 @@ class Held:
 
 def held_stretches(body: str, reveal: Sequence[str]) -> Held:
     """The body before its first held-back part, and each held-back stretch, in order."""
+    if not reveal and not any(sign in body for sign in _OTHER_LINE_ENDS):
+        return Held(_shown_whole(body), [])
+    return _held_stretches_slowly(body, reveal)
+
+
+# Where str.splitlines ends a line besides "\n": a body without them (nearly every one)
+# ends each line but its last with "\n", so each part but its last does too.
+_OTHER_LINE_ENDS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _shown_whole(body: str) -> str:
+    """What a body that holds nothing back shows before any fold, without cutting it into
+    parts (most stories hold nothing back; every story page asked for this): the body, less
+    the blank lines before a first heading (a blank opening part is no part), ending in a
+    line break."""
+    text = body.lstrip()
+    if text:
+        # The first line with anything on it: no fence can be open before it.
+        line_start = body.rfind("\n", 0, len(body) - len(text)) + 1
+        line_end = body.find("\n", line_start)
+        line = body[line_start:] if line_end < 0 else body[line_start : line_end + 1]
+        text = body[line_start:] if heading_text(line) is not None else body
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+def _held_stretches_slowly(body: str, reveal: Sequence[str]) -> Held:
+    """What :func:`held_stretches` gives, the body cut into its parts (tests compare them)."""
     before: list[str] = []
     stretches: list[list[str]] = []
     for part in split_parts(body, reveal):

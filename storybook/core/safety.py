@@ -713,8 +713,7 @@ def _neutralised(text: str) -> str:
 
 
 def _neutral_prose(text: str) -> str:
-    text = _FENCE_LINE.sub(lambda match: "&#96;" if match[1] == "`" else "&#126;", text)
-    text = _ADMONITION_LINE.sub(_known_admonition, text)
+    text = _neutral_lines(text)
     out: list[str] = []
     index, length = 0, len(text)
     while index < length:
@@ -752,6 +751,28 @@ def _neutral_prose(text: str) -> str:
             out.append(_neutral_char(char))
             index += 1
     return "".join(out)
+
+
+def _neutral_lines(text: str) -> str:
+    """What :func:`_neutral_lines_slowly` makes of a text, its patterns tried only on a text
+    that holds what they start with: each tries a match at every character, and the texts
+    that are neutralised (most with a {{ value }} or a tag) seldom hold a fence or an
+    admonition."""
+    if "```" in text or "~~~" in text:
+        text = _FENCE_LINE.sub(_neutral_fence, text)
+    if "!!!" in text or "???" in text:
+        text = _ADMONITION_LINE.sub(_known_admonition, text)
+    return text
+
+
+def _neutral_lines_slowly(text: str) -> str:
+    """A line that starts a fence shown as text, an admonition's type made a known one."""
+    text = _FENCE_LINE.sub(_neutral_fence, text)
+    return _ADMONITION_LINE.sub(_known_admonition, text)
+
+
+def _neutral_fence(match: re.Match[str]) -> str:
+    return "&#96;" if match[1] == "`" else "&#126;"
 
 
 def _neutral_char(char: str) -> str:

@@ -749,7 +749,9 @@ class Renderer:
                 ]
             ) from None
         except Exception as exc:  # any error raised while a question template runs
-            problem = _runtime_problem(exc, question.path, question.line, {"story": fields})
+            problem = _runtime_problem(
+                exc, question.path, question.line, {"story": fields}, question=True
+            )
             if question.path != story.path:
                 problem = Problem(
                     problem.path,
@@ -987,7 +989,11 @@ def _template_location(
     return found
 
 
-def _runtime_problem(exc: Exception, path: Path, line: int, context: Mapping[str, Any]) -> Problem:
+def _runtime_problem(
+    exc: Exception, path: Path, line: int, context: Mapping[str, Any], *, question: bool = False
+) -> Problem:
+    """What went wrong while a template ran, or a reflection question (``question``) was
+    filled in, said at ``path`` and ``line``."""
     if isinstance(exc, _TooSlow):
         return Problem(
             path,
@@ -1019,15 +1025,37 @@ def _runtime_problem(exc: Exception, path: Path, line: int, context: Mapping[str
     if isinstance(exc, jinja2.UndefinedError):
         match = _MISSING_ATTRIBUTE.search(str(exc))
         name = next((group for group in match.groups() if group), "") if match else ""
-        return Problem(
-            path, line, f"'{name or exc}' is not defined here", _undefined_hint(name, context)
-        )
+        if question:
+            hint = _undefined_hint(name, context)
+        else:
+            hint = _template_hint(name, context, attribute=match is not None and bool(match[1]))
+        return Problem(path, line, f"'{name or exc}' is not defined here", hint)
     return Problem(
         path,
         line,
         f"this line fails when it is filled in ({exc})",
         "check the expression on this line",
     )
+
+
+# The most of a story's fields a hint weighs a slip against (a view has a few dozen).
+_FIELDS_WEIGHED = 200
+
+
+def _template_hint(name: str, context: Mapping[str, Any], *, attribute: bool) -> str:
+    """The hint for a name a page template uses that is not there: a field of its story
+    (a story's view: story.uri, story.draft...), or one of its variables. A template's
+    ``story`` is a view, not the few fields a question may use (:func:`_undefined_hint`)."""
+    story = context.get("story")
+    if attribute and isinstance(story, Mapping):
+        fields = [str(key) for key in itertools.islice(story, _FIELDS_WEIGHED)]
+        guess = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
+        if guess:
+            return f"did you mean 'story.{guess[0]}'?"
+    guess = difflib.get_close_matches(name, list(context), n=1, cutoff=0.6)
+    if guess:
+        return f"did you mean '{guess[0]}'?"
+    return "this template can use " + ", ".join(sorted(context))
 
 
 def _undefined_hint(name: str, context: Mapping[str, Any]) -> str:

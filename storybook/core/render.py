@@ -646,12 +646,12 @@ class Renderer:
     ) -> None:
         """Keep a card for :meth:`story_card`, all of them let go once they are more than
         _CARDS_KEPT or hold more than _CARD_CHARS_KEPT characters (with their roots)."""
+        last = self._cards.pop(key, None)  # a card of the story's last view: let go
+        if last is not None:
+            self._cards_chars -= len(last[3]) + len(key[1])
         size = len(kept[3]) + len(key[1])
         if size > _CARD_CHARS_KEPT:
             return  # made again each time, as every card was before they were kept
-        last = self._cards.pop(key, None)
-        if last is not None:
-            self._cards_chars -= len(last[3]) + len(key[1])
         if len(self._cards) >= _CARDS_KEPT or self._cards_chars + size > _CARD_CHARS_KEPT:
             self._cards.clear()
             self._cards_chars = 0

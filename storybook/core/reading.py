@@ -92,7 +92,6 @@ def word_count(markdown: str) -> int:
     return plain + len(_WORD.findall(" ".join(itertools.filterfalse(str.isalnum, pieces))))
 
 
-_LETTER = ord("a")
 # An ASCII text's bytes as the word pattern sees them: a letter or a digit is "a", an
 # apostrophe stays, anything else parts words as a space does.
 _ASCII_SIGNS = bytes(
@@ -108,14 +107,11 @@ def _ascii_word_count(text: str) -> int:
     signs = text.encode("ascii").translate(_ASCII_SIGNS)
     # A word starts the text or follows a space...
     words = signs.count(b" a") + signs.startswith(b"a")
-    # ...or follows an apostrophe that does not join it to a word before (as in don't).
-    # Apostrophes are few: each is looked at in turn.
-    at = signs.find(b"'")
-    while at >= 0:
-        if signs[at + 1 : at + 2] == b"a" and (at == 0 or signs[at - 1] != _LETTER):
-            words += 1
-        at = signs.find(b"'", at + 1)
-    return words
+    # ...or follows an apostrophe that does not join it to a word before (as in don't): one
+    # that starts the text or follows a space or another apostrophe. None of these patterns
+    # can overlap itself, so count() finds each. Looking at each apostrophe in turn cost a
+    # step each: a body of x'x'x'... took ten times the regular expression's time.
+    return words + signs.count(b" 'a") + signs.count(b"''a") + signs.startswith(b"'a")
 
 
 # Signs that are neither part of a word nor an apostrophe (which joins two words into one).

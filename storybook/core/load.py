@@ -174,10 +174,12 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     """Return (front matter, body, line where the body starts)."""
     if not text.strip():
         raise _empty(path)
-    # Blank lines before the opening --- are harmless; skip them rather than refuse the story.
-    position, end = 0, text.find("\n")
-    while not (text[position:] if end < 0 else text[position:end]).strip():
-        position, end = end + 1, text.find("\n", end + 1)
+    # Blank lines before the opening --- are harmless; skip them rather than refuse the story:
+    # the first line with anything on it holds the text's first sign that is not a space (a
+    # blank line at a time cost a step each: two million of them took twice the split's time).
+    first = len(text) - len(text.lstrip())
+    position = text.rfind("\n", 0, first) + 1
+    end = text.find("\n", position)
     start = text.count("\n", 0, position)
     if (text[position:] if end < 0 else text[position:end]).rstrip() != FENCE:
         raise _no_front_matter(path, start)

@@ -1,0 +1,42 @@
+"""A story is cut at its front matter in as many steps however many blank lines come before
+it: a file of two million blank lines (and a story) was looked at a blank line at a time,
+twice the time splitting every line took before, for the same cut."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import pytest
+
+from storybook.core.load import _split_front_matter_slowly, split_front_matter
+
+STORY = "---\ntitle: x\n---\nThe story.\n"
+
+
+def _calls_made(text: str) -> int:
+    """How many functions (Python's and C's) cutting ``text`` at its front matter calls."""
+    calls = 0
+
+    def profile(frame: FrameType, event: str, arg: Any) -> None:
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    sys.setprofile(profile)
+    try:
+        split_front_matter(text, Path("story.md"))
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+@pytest.mark.parametrize("blank", ["\n", " \n", "\t\u00a0\u3000\n", "\x0c\n"])
+def test_blank_lines_before_the_front_matter_cost_no_step_each(blank: str) -> None:
+    few, many = blank * 10 + STORY, blank * 10_000 + STORY
+    assert _calls_made(many) == _calls_made(few)
+    assert split_front_matter(many, Path("story.md")) == _split_front_matter_slowly(
+        many, Path("story.md")
+    )

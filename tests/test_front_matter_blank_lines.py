@@ -40,3 +40,13 @@ def test_blank_lines_before_the_front_matter_cost_no_step_each(blank: str) -> No
     assert split_front_matter(many, Path("story.md")) == _split_front_matter_slowly(
         many, Path("story.md")
     )
+
+
+@pytest.mark.parametrize("line", ["---x\n", "---- \n", "--- x ---\n", "---\u00a0.\n"])
+def test_lines_that_start_with_dashes_but_do_not_close_cost_no_step_each(line: str) -> None:
+    # A story whose body rules its scenes off with ---- (or a file of such lines).
+    few, many = "---\ntitle: x\n" + line * 10 + "---\n", "---\ntitle: x\n" + line * 10_000 + "---\n"
+    assert _calls_made(many) == _calls_made(few)
+    assert split_front_matter(many, Path("story.md")) == _split_front_matter_slowly(
+        many, Path("story.md")
+    )

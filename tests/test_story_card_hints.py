@@ -34,3 +34,17 @@ def test_a_slip_in_a_card_is_told_with_what_a_card_can_use(
     (problem,) = raised.value.problems
     assert (problem.path, problem.line) == (tmp_path / "story-card.md.j2", 2)
     assert problem.hint == hint
+
+
+def test_a_long_slip_is_not_weighed_against_long_keys(tmp_path: Path) -> None:
+    # A template's own dict may have any keys: weighing texts of thousands of characters
+    # against each other took seconds, after the template's time limit, to print one back.
+    long_key = "".join(chr(ord("a") + (number * 7) % 26) for number in range(5_000))
+    slip = long_key[:-1] + "z"
+    card = f"<div>\n{{{{ story['{slip}'] }}}}\n</div>\n"
+    (tmp_path / "story-card.md.j2").write_text(card, encoding="utf-8")
+    story = {**VIEW, long_key: "x"}
+    with pytest.raises(StorybookError) as raised:
+        Renderer(tmp_path).render_template("story-list.md.j2", stories=[story], root="", pager=None)
+    (problem,) = raised.value.problems
+    assert problem.hint == "this template can use root, story"

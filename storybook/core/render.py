@@ -1038,8 +1038,11 @@ def _runtime_problem(
     )
 
 
-# The most of a story's fields a hint weighs a slip against (a view has a few dozen).
+# The most of a story's fields a hint weighs a slip against (a view has a few dozen), and
+# the longest field name weighed: a template's own dict may have any keys, and weighing long
+# texts against each other takes seconds, after the template's time limit.
 _FIELDS_WEIGHED = 200
+_LONGEST_FIELD = 64
 
 
 def _template_hint(name: str, context: Mapping[str, Any], *, attribute: bool) -> str:
@@ -1047,8 +1050,9 @@ def _template_hint(name: str, context: Mapping[str, Any], *, attribute: bool) ->
     (a story's view: story.uri, story.draft...), or one of its variables. A template's
     ``story`` is a view, not the few fields a question may use (:func:`_undefined_hint`)."""
     story = context.get("story")
-    if attribute and isinstance(story, Mapping):
-        fields = [str(key) for key in itertools.islice(story, _FIELDS_WEIGHED)]
+    if attribute and isinstance(story, Mapping) and len(name) <= _LONGEST_FIELD:
+        keys = itertools.islice(story, _FIELDS_WEIGHED)
+        fields = [key for key in keys if isinstance(key, str) and len(key) <= _LONGEST_FIELD]
         guess = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
         if guess:
             return f"did you mean 'story.{guess[0]}'?"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from storybook.core.library import load_library
 
@@ -58,12 +58,7 @@ def scroll_to_every_result(page: Page, total: int) -> list[str]:
     items = page.locator(ITEMS)
     box = page.locator(".md-search__scrollwrap")
     while items.count() < total:
-        listed = items.count()
-        # Material lists four more each time the list comes to its end, as the reader
-        # scrolls down to it: away from the end first, then to it.
-        box.evaluate(SCROLL, True)
-        box.evaluate(SCROLL, False)
-        expect(items).not_to_have_count(listed)
+        list_more(items, box)
     expect(items).to_have_count(total)
     expect(page.locator(f"{LINKS} h1", has_text=re.compile(r"^…$"))).to_have_count(0)
     # Each result's page: its first link (Material's search lists sections under it).
@@ -71,6 +66,27 @@ def scroll_to_every_result(page: Page, total: int) -> list[str]:
         "items => items.map(item => item.querySelector('a').getAttribute('href'))"
     )
     return hrefs
+
+
+def list_more(items: Locator, box: Locator, scrolls: int = 5) -> None:
+    """Scrolls to the end of the list until Material lists more results than it did.
+
+    Material lists four more each time the list comes to its end, as the reader scrolls
+    down to it: away from the end first, then to it. On a busy machine the list may not yet
+    be long enough to scroll when it is first scrolled (both scrolls then do nothing, and
+    nothing is listed): the reader scrolls again, as a reader would."""
+    listed = items.count()
+    for _ in range(scrolls - 1):
+        box.evaluate(SCROLL, True)
+        box.evaluate(SCROLL, False)
+        try:
+            expect(items).not_to_have_count(listed)
+            return
+        except AssertionError:
+            continue
+    box.evaluate(SCROLL, True)
+    box.evaluate(SCROLL, False)
+    expect(items).not_to_have_count(listed)
 
 
 def slug_of(href: str) -> str:

@@ -1056,6 +1056,12 @@ def _template_hint(name: str, context: Mapping[str, Any], *, attribute: bool) ->
         guess = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
         if guess:
             return f"did you mean 'story.{guess[0]}'?"
+    return _variable_hint(name, context)
+
+
+def _variable_hint(name: str, context: Mapping[str, Any]) -> str:
+    """The hint for a name that is none of a template's variables: the closest of them, or
+    all of them."""
     guess = difflib.get_close_matches(name, list(context), n=1, cutoff=0.6)
     if guess:
         return f"did you mean '{guess[0]}'?"
@@ -1072,7 +1078,4 @@ def _undefined_hint(name: str, context: Mapping[str, Any]) -> str:
         if guess:
             return f"did you mean 'story.{guess[0]}'?"
         return "a question can use " + ", ".join(known)
-    guess = difflib.get_close_matches(name, list(context), n=1, cutoff=0.6)
-    if guess:
-        return f"did you mean '{guess[0]}'?"
-    return "this template can use " + ", ".join(sorted(context))
+    return _variable_hint(name, context)

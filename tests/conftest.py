@@ -16,10 +16,12 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from storybook.core.defaults import DEFAULT_TEMPLATES
 
@@ -150,6 +152,34 @@ def uncached_build(project: Path) -> dict[str, str]:
     result = build_site(project / "stories", project / "templates")
     assert result.problems == []
     return result.pages
+
+
+def property_settings(*, default: int = 300, times: int = 1) -> settings:
+    """Hypothesis' settings for a property test: ``times`` the examples PROPERTY_EXAMPLES
+    asks for (``default`` without it), however long each takes."""
+    return settings(
+        max_examples=int(os.environ.get("PROPERTY_EXAMPLES", str(default))) * times,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def calls_made(function: Callable[..., object], *args: object) -> int:
+    """How many functions (Python's and C's) ``function(*args)`` calls: a count that says
+    whether work grows with its input, the same on a busy machine (no timing)."""
+    calls = 0
+
+    def profile(frame: FrameType, event: str, arg: Any) -> None:
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    sys.setprofile(profile)
+    try:
+        function(*args)
+    finally:
+        sys.setprofile(None)
+    return calls
 
 
 def run_mkdocs(

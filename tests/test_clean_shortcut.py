@@ -4,18 +4,14 @@ attribute the call could refuse. Whatever the page, the result is what the slow 
 
 from __future__ import annotations
 
-import os
-
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from storybook.core.safety import _clean_slowly, _cleaner, _filter_may_refuse, _theme_hook, clean
 
-PROPERTY = settings(
-    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "300")) * 3,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+from .conftest import property_settings
+
+PROPERTY = property_settings(times=3)
 
 # Every attribute the filter looks at, in any case, and some it does not.
 NAMES = [

@@ -4,9 +4,7 @@ Whatever the page, both give the same."""
 
 from __future__ import annotations
 
-import os
-
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from storybook.core.pageload import (
@@ -16,11 +14,9 @@ from storybook.core.pageload import (
     deferred_scripts,
 )
 
-PROPERTY = settings(
-    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "300")) * 3,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+from .conftest import property_settings
+
+PROPERTY = property_settings(times=3)
 
 PIECES = [
     "<html>", "<head>", "</head>", "</HEAD >", "</head\n>", "<body>", "</body>", "x", " ",

@@ -4,10 +4,9 @@ little more than plain MkDocs'; these tests are why they change nothing else).""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
@@ -24,11 +23,9 @@ from storybook.core.render import Renderer
 from storybook.core.safety import _neutralised, neutralise
 from storybook.core.yamlfile import Located
 
-PROPERTY = settings(
-    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "300")) * 3,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+from .conftest import property_settings
+
+PROPERTY = property_settings(times=3)
 
 # Everything neutralise looks at, and plain words around it.
 MARKUP = [

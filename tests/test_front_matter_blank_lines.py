@@ -4,33 +4,20 @@ twice the time splitting every line took before, for the same cut."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from types import FrameType
-from typing import Any
 
 import pytest
 
 from storybook.core.load import _split_front_matter_slowly, split_front_matter
 
+from .conftest import calls_made
+
 STORY = "---\ntitle: x\n---\nThe story.\n"
 
 
 def _calls_made(text: str) -> int:
-    """How many functions (Python's and C's) cutting ``text`` at its front matter calls."""
-    calls = 0
-
-    def profile(frame: FrameType, event: str, arg: Any) -> None:
-        nonlocal calls
-        if event in ("call", "c_call"):
-            calls += 1
-
-    sys.setprofile(profile)
-    try:
-        split_front_matter(text, Path("story.md"))
-    finally:
-        sys.setprofile(None)
-    return calls
+    """How many functions cutting ``text`` at its front matter calls."""
+    return calls_made(split_front_matter, text, Path("story.md"))
 
 
 @pytest.mark.parametrize("blank", ["\n", " \n", "\t\u00a0\u3000\n", "\x0c\n"])

@@ -6,10 +6,9 @@ without cutting it into parts, fence and admonition lines neutralised only where
 from __future__ import annotations
 
 import itertools
-import os
 from pathlib import Path
 
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 from storybook.core.errors import StorybookError
@@ -21,11 +20,9 @@ from storybook.core.safety import _neutral_lines, _neutral_lines_slowly
 from tests.test_fast_paths import MARKUP
 from tests.test_lean_render import TEXTS
 
-PROPERTY = settings(
-    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "300")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+from .conftest import property_settings
+
+PROPERTY = property_settings()
 
 ASCII = [chr(code) for code in range(128)]
 

@@ -4,12 +4,11 @@ what the slow way gives."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import jinja2
 import pytest
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 import storybook.core.render as render
@@ -21,11 +20,9 @@ from storybook.core.safety import _MAY_MARK_UP, _neutralised, may_mark_up, neutr
 from storybook.core.vocabulary import Tag
 from tests.test_fast_paths import MARKUP
 
-PROPERTY = settings(
-    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "300")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+from .conftest import property_settings
+
+PROPERTY = property_settings()
 
 # What a word count and a part split look at: words, apostrophes, markup the count leaves
 # out, whitespace of every kind, letters and digits outside ASCII, headings and fences.

@@ -5,10 +5,9 @@ story, everything remembered prints as neutralising it afresh prints it."""
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 import storybook.core.render as render
@@ -18,11 +17,9 @@ from storybook.core.render import Renderer
 from storybook.core.safety import neutralise
 from tests.test_remembered_texts import STORY, TEXTS
 
-PROPERTY = settings(
-    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "300")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+from .conftest import property_settings
+
+PROPERTY = property_settings()
 
 
 @PROPERTY

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime
 import html
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import yaml
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -34,16 +33,12 @@ from storybook.core.validate import validate_story
 from storybook.core.vocabulary import load_vocabulary
 from storybook.core.yamlfile import SafeLoader, parse_yaml
 
-from .conftest import ROOT
+from .conftest import ROOT, property_settings
 
 VOCABULARY = load_vocabulary(ROOT / "templates")
 RENDERER = Renderer(ROOT / "templates")
 FOLDER = Path(tempfile.mkdtemp(prefix="storybook-properties-"))
-PROPERTY = settings(
-    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "300")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+PROPERTY = property_settings()
 
 # Pieces that YAML, Markdown, HTML and Jinja give meaning to, to build nasty front matter from.
 TOKENS = [

@@ -5,10 +5,9 @@ however often it comes back, the remembered answer is the one worked out afresh.
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
@@ -21,16 +20,14 @@ from storybook.core.safety import neutralise
 from tests.test_fast_paths import MARKUP
 from tests.test_render import STORY as RENDER_STORY
 
+from .conftest import property_settings
+
 STORY = dataclasses.replace(RENDER_STORY, body="Body")
 OTHER = dataclasses.replace(
     STORY, path=Path("stories/t.md"), slug="t", title="Words <b>", protagonist="Sam {x}"
 )
 
-PROPERTY = settings(
-    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "300")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+PROPERTY = property_settings()
 
 TEXTS = st.lists(
     st.sampled_from(

@@ -4,23 +4,20 @@ is what making it afresh gives, and a list is what the cards written inline in i
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from storybook.core.defaults import DEFAULT_TEMPLATES
 from storybook.core.errors import StorybookError
 from storybook.core.render import Renderer
 
-PROPERTY = settings(
-    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "200")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+from .conftest import property_settings
+
+PROPERTY = property_settings(default=200)
 # story-list.md.j2 as it was when it wrote each card itself.
 INLINE = (Path(__file__).parent / "data" / "story-list-inline.md.j2").read_text(encoding="utf-8")
 
